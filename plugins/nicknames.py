@@ -1,0 +1,225 @@
+"""Pejorative nicknames built from public figures' names: ``Killiary``,
+``Obummer``, ``Shillary``, ``Trumptard``.
+
+A word list cannot keep up with these blends, so this detector recognises their
+shape instead: a capitalised word that is not the name itself, that contains a
+mocking word (``kill``, ``bummer``, ``shill``, ``tard``...), and whose remaining
+letters come from a public figure's name, either as an exact portmanteau
+(prefix of one word + suffix of the other) or as a close blend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
+
+# Surnames and well-known given names of frequently nicknamed public figures.
+NAMES = (
+    "hillary", "clinton", "obama", "barack", "trump", "donald", "biden", "bush", "cheney",
+    "pelosi", "schumer", "mcconnell", "kamala", "harris", "bernie", "sanders", "cruz",
+    "romney", "desantis", "newsom", "cuomo", "fauci", "soros", "gates", "zuckerberg",
+    "bezos", "musk", "putin", "merkel", "macron", "trudeau", "boris", "johnson", "corbyn",
+    "starmer", "sunak", "truss", "farage", "netanyahu", "erdogan", "zelensky", "modi",
+    "rumsfeld", "kerry", "wolfowitz", "blair", "pence", "vance", "walz", "gore", "reagan",
+)  # fmt: skip
+# Mocking words that such nicknames splice in (and the blends they make).
+MOCKING = (
+    "kill", "shill", "hitler", "bummer", "bum", "bozo", "tard", "dumb", "dope", "liar",
+    "crook", "rat", "pig", "clown", "fraud", "trash", "loser", "commie", "nazi", "puke",
+    "turd", "moron", "idiot", "cheat", "sleaze", "slime", "demon", "scum", "snake", "fake",
+    "drunk", "creep", "stink", "poo", "puss", "rump", "dump", "chump", "lard",
+)  # fmt: skip
+# Ordinary words with the same shape; never nicknames.
+ORDINARY = frozenset(
+    (
+        "killer",
+        "killers",
+        "killing",
+        "skill",
+        "skills",
+        "skilled",
+        "bumper",
+        "bumpers",
+        "dumbbell",
+        "dumber",
+        "dopamine",
+        "liars",
+        "crooked",
+        "rattle",
+        "rather",
+        "ratio",
+        "pigeon",
+        "pigment",
+        "fraudulent",
+        "trashed",
+        "losers",
+        "commies",
+        "nazis",
+        "turds",
+        "morons",
+        "idiots",
+        "cheater",
+        "cheaters",
+        "demons",
+        "snakes",
+        "faked",
+        "faker",
+        "drunken",
+        "creepy",
+        "stinky",
+        "pussy",
+        "trumpet",
+        "trumpets",
+        "trumped",
+        "trumps",
+        "dumps",
+        "dumped",
+        "chumps",
+        "lardy",
+        "rumpus",
+        "grump",
+        "grumpy",
+        "gateshead",
+        "biden's",
+        "obama's",
+        "trump's",
+        "clinton's",
+        "hillary's",
+        "rumple",
+        "crumpet",
+        "frumpy",
+        "stump",
+        "stumped",
+        "thump",
+        "plump",
+        "slump",
+        "trump",
+    )
+)
+MIN_LENGTH = 5
+
+RULE = RuleInfo(
+    id="pejorative-nickname",
+    technique="name-calling",
+    kind="python",
+    severity=Severity.WARNING,
+    confidence=0.8,
+    status="stable",
+    message="'{match}' is a mocking nickname for a public figure: it ridicules instead of arguing.",
+    why=(
+        "Pejorative nicknames are name-calling in its most compact form: they attach a "
+        "contemptuous label to a person so readers laugh at or despise them without "
+        "weighing their actions. Blends of a name with an insult (Killiary, Obummer) are "
+        "invented all the time, so this detector recognises their shape."
+    ),
+    references=(
+        "https://propaganda.qcri.org/annotations/definitions.html",
+        "https://en.wikipedia.org/wiki/List_of_nicknames_used_by_Donald_Trump",
+    ),
+    examples=(
+        Example("Obama, Kerry, Biden, [[Killiary]] etc.", flag=True),
+        Example("Four more years of [[Obummer]] is all we need.", flag=True),
+        Example("[[Shillary]] took the money again.", flag=True),
+        Example("Only a [[Trumptard]] would believe that.", flag=True),
+        Example("[[Obozo]] and his friends.", flag=True),
+        Example("Hillary Clinton and Barack Obama met in Chicago.", flag=False),
+        Example("The killer was caught; Trump's lawyers and Biden's aides commented.", flag=False),
+        Example("A skilled bumper-car driver.", flag=False),
+        Example("Check the reception. Comes now our military. Trashes everywhere.", flag=False),
+    ),
+)
+
+
+def _portmanteau(word: str, first: str, second: str) -> bool:
+    """word == prefix(first) + suffix(second), at least 3 letters from each."""
+    return any(
+        first.startswith(word[:cut]) and second.endswith(word[cut:])
+        for cut in range(3, len(word) - 2)
+    )
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+def _ratio(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _blend(word: str, name: str, mock: str) -> float | None:
+    """Confidence that ``word`` blends ``name`` with ``mock``, or None."""
+    if word in (name + mock, mock + name):
+        return 0.8
+    at = word.find(mock)
+    if at >= 0:
+        # The mocking word whole, the rest taken from the name's start or end
+        # (overlap allowed): Obummer = Ob[ama] + bummer, Shillary = shill + [H]illary.
+        ends_with_mock = at + len(mock) == len(word) and len(mock) >= 4
+        if ends_with_mock and _common_prefix(word, name) >= max(2, at):
+            return 0.8
+        shared_tail = _common_prefix(word[::-1], name[::-1])
+        if at == 0 and shared_tail >= 3 and len(word) - shared_tail <= len(mock):
+            return 0.8
+    if _portmanteau(word, name, mock) or _portmanteau(word, mock, name):
+        return 0.75
+    if at >= 0:
+        rest = word.replace(mock, "", 1)
+        if len(rest) >= 3 and _ratio(rest, name) >= 0.7 and _ratio(word, name) >= 0.6:
+            return 0.7
+    return None
+
+
+@lru_cache(maxsize=4096)
+def classify(word: str) -> tuple[str, str, float] | None:
+    """(name, mocking word, confidence) when ``word`` looks like a nickname."""
+    if len(word) < MIN_LENGTH or not word.isalpha() or word in ORDINARY or word in NAMES:
+        return None
+    # Cheap pre-filter: a blend shares its first or last letters with its mocking
+    # part, or contains it whole.
+    mocks = [m for m in MOCKING if m in word or m[:3] == word[:3] or m[-3:] == word[-3:]]
+    best: tuple[str, str, float] | None = None
+    for mock in mocks:
+        for name in NAMES:
+            confidence = _blend(word, name, mock)
+            if confidence is not None and (best is None or confidence > best[2]):
+                best = (name, mock, confidence)
+    return best
+
+
+class NicknameDetector:
+    """Finds name/insult blends among capitalised words."""
+
+    name = "nicknames"
+    rules = (RULE,)
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
+        for token in doc.prepared.tokens:
+            if not text[token.start : token.start + 1].isupper():
+                continue
+            found = classify(token.norm)
+            if found is None:
+                continue
+            name, mock, confidence = found
+            yield doc.hit(
+                RULE,
+                token.start,
+                token.end,
+                confidence=confidence,
+                evidence={"name": name, "mocking_word": mock},
+            )
+
+
+@hookimpl
+def rhetoric_register_detectors(
+    register: Callable[[NicknameDetector], None], config: AnalyzerConfig
+) -> None:
+    register(NicknameDetector())

@@ -1,0 +1,46 @@
+"""rhetoric: find rhetoric and propaganda techniques in user comments.
+
+The public API is exactly what ``__all__`` lists, plus the hook specifications in
+:mod:`rhetoric.hookspecs`. Everything else is internal and may change.
+
+    >>> from rhetoric import Analyzer
+    >>> analyzer = Analyzer.from_config()
+    >>> report = analyzer.check("Those parasites on the council want your money.")
+"""
+
+from .__about__ import __version__
+from .analyzer import Analysis, Analyzer
+from .config import AnalyzerConfig, ConfigError, Thresholds
+from .detectors import Detector, Document, Example, RuleInfo
+from .engine.errors import RuleLoadError
+from .hookspecs import hookimpl
+from .host import PluginLoadError
+from .model import Comment, DetectorError, Hit, Report, Severity, Verdict
+from .techniques import Technique
+from .text import PreparedText, Token, prepare
+
+__all__ = [
+    "Analysis",
+    "Analyzer",
+    "AnalyzerConfig",
+    "Comment",
+    "ConfigError",
+    "Detector",
+    "DetectorError",
+    "Document",
+    "Example",
+    "Hit",
+    "PluginLoadError",
+    "PreparedText",
+    "Report",
+    "RuleInfo",
+    "RuleLoadError",
+    "Severity",
+    "Technique",
+    "Thresholds",
+    "Token",
+    "Verdict",
+    "__version__",
+    "hookimpl",
+    "prepare",
+]

@@ -1,0 +1,302 @@
+"""The analyzer: build once from a configuration, then check many comments.
+
+Building loads plugins, collects techniques, rule folders and detectors through
+the hooks, and compiles the YAML rules. Checking runs the pipeline
+prepare -> detect -> filter -> merge -> score -> report -> adjust -> notify.
+An analyzer holds no mutable state after it is built, so one instance may serve
+many threads at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import AnalyzerConfig
+from .detectors import Detector, Document, RuleInfo
+from .engine.compiled import CompiledRules
+from .engine.loader import RuleSet, load_rule_paths
+from .host import PluginHost, PluginLoadError
+from .model import Comment, DetectorError, Hit, Report
+from .scoring import merge_overlapping, overall_score, technique_scores, verdict
+from .techniques import Technique, TechniqueRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A report plus the filtered, unmerged hits behind it (what rule tests need)."""
+
+    report: Report
+    raw_hits: tuple[Hit, ...]
+
+
+class Analyzer:
+    """Finds rhetoric techniques in comments. Build with :meth:`from_config`."""
+
+    def __init__(
+        self,
+        *,
+        config: AnalyzerConfig,
+        host: PluginHost,
+        techniques: TechniqueRegistry,
+        ruleset: RuleSet,
+        detectors: Sequence[Detector],
+        rule_paths: Sequence[Path],
+    ) -> None:
+        self.config = config
+        self.host = host
+        self.techniques = techniques
+        self.ruleset = ruleset
+        self.detectors = tuple(detectors)
+        self.rule_paths = tuple(rule_paths)
+        self._rules_by_detector = {d.name: {r.id: r for r in d.rules} for d in self.detectors}
+        self._enabled = frozenset(r.id for r in self.rules)
+        self._has_filters = host.has_implementations("rhetoric_filter_hit")
+        self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
+        self._has_listeners = host.has_implementations("rhetoric_report_ready")
+
+    # --- building ---------------------------------------------------------------
+
+    @classmethod
+    def from_config(
+        cls,
+        config: AnalyzerConfig | None = None,
+        *,
+        plugins: Sequence[object] = (),
+        plugin_modules: Sequence[str] = (),
+        plugin_dirs: Sequence[Path | str] = (),
+        entry_points: bool = True,
+    ) -> Analyzer:
+        """Load plugins and rules and compile them.
+
+        :param plugins: extra plugin objects or modules to register (hosts, tests).
+        :param plugin_modules: importable module names to load as plugins.
+        :param plugin_dirs: folders whose ``*.py`` files are loaded as plugins.
+        :param entry_points: load plugins of the ``rhetoric`` entry-point group
+            (first-party ones included); ``config.disabled_plugins`` still applies.
+        :raises PluginLoadError: a plugin failed to load or to set up.
+        :raises RuleLoadError: a rule file is invalid (the message names file and line).
+        """
+        config = config or AnalyzerConfig()
+        host = PluginHost(
+            entry_point_plugins=entry_points,
+            disabled=config.disabled_plugins,
+            modules=plugin_modules,
+            plugin_dirs=plugin_dirs,
+            plugins=plugins,
+        )
+        techniques = TechniqueRegistry()
+
+        def register_technique(technique: Technique) -> None:
+            if not isinstance(technique, Technique):
+                raise TypeError("register() takes a rhetoric.Technique")
+            techniques.add(technique)
+
+        host.call_setup("rhetoric_register_techniques", register=register_technique)
+
+        rule_paths: list[Path] = []
+
+        def register_rule_path(path: str | Path) -> None:
+            resolved = Path(path)
+            if resolved not in rule_paths:
+                rule_paths.append(resolved)
+
+        host.call_setup("rhetoric_register_rule_paths", register=register_rule_path)
+        for path in config.rule_paths:
+            register_rule_path(path)
+        ruleset = load_rule_paths(rule_paths, techniques)
+
+        detectors: list[Detector] = [CompiledRules(ruleset, config)]
+
+        def register_detector(detector: Detector) -> None:
+            if not isinstance(detector, Detector):
+                raise TypeError("register() takes an object with name, rules and detect(doc)")
+            detectors.append(detector)
+
+        host.call_setup("rhetoric_register_detectors", register=register_detector, config=config)
+        _check_detectors(detectors, techniques)
+        return cls(
+            config=config,
+            host=host,
+            techniques=techniques,
+            ruleset=ruleset,
+            detectors=detectors,
+            rule_paths=rule_paths,
+        )
+
+    def reload(self) -> Analyzer:
+        """A fresh analyzer from the same configuration (rule files re-read)."""
+        return type(self).from_config(self.config)
+
+    # --- introspection ----------------------------------------------------------
+
+    @property
+    def rules(self) -> list[RuleInfo]:
+        """Every enabled rule, YAML and Python, sorted by technique and id."""
+        enabled = [
+            rule
+            for detector in self.detectors
+            for rule in detector.rules
+            if (self.config.preview or rule.status == "stable")
+            and self.config.is_selected(rule.technique, rule.id)
+        ]
+        return sorted(enabled, key=lambda r: (r.technique, r.id))
+
+    @property
+    def all_rules(self) -> list[RuleInfo]:
+        """Every loaded rule, enabled or not (preview, deselected)."""
+        infos = {spec.info.id: spec.info for spec in self.ruleset.rules}
+        for detector in self.detectors[1:]:
+            infos.update({rule.id: rule for rule in detector.rules})
+        return sorted(infos.values(), key=lambda r: (r.technique, r.id))
+
+    def rule(self, rule_id: str) -> RuleInfo | None:
+        return next((r for r in self.all_rules if r.id == rule_id), None)
+
+    # --- checking ---------------------------------------------------------------
+
+    def check(self, comment: str | Comment) -> Report:
+        """Analyse one comment (a plain string gets the id ``"-"``)."""
+        return self.analyse(comment).report
+
+    def check_many(self, comments: Iterable[str | Comment]) -> Iterator[Report]:
+        """Analyse comments lazily, yielding reports in input order."""
+        for comment in comments:
+            yield self.check(comment)
+
+    def analyse(self, comment: str | Comment) -> Analysis:
+        """The full pipeline for one comment, also returning the unmerged hits."""
+        if isinstance(comment, str):
+            comment = Comment(id="-", text=comment)
+        elif not isinstance(comment, Comment):
+            raise TypeError(f"expected a str or rhetoric.Comment, got {type(comment).__name__}")
+        doc = Document.of(comment)
+        errors: list[DetectorError] = []
+        hits = self._detect(doc, errors)
+        if self._has_filters:
+            hits = self._filter(hits, doc, errors)
+        merged = merge_overlapping(hits, comment.text)
+        scores = technique_scores(merged)
+        score = overall_score(scores)
+        report = Report(
+            id=comment.id,
+            hits=tuple(merged),
+            scores=scores,
+            score=score,
+            verdict=verdict(score, self.config.thresholds),
+            readability=self._readability(comment.text),
+            errors=tuple(errors),
+        )
+        if self._has_adjusters:
+            report = self._adjust(report, doc)
+        if self._has_listeners:
+            for name, _, error in self.host.call_each(
+                "rhetoric_report_ready", report=report, comment=comment
+            ):
+                if error is not None:
+                    report = dataclasses.replace(
+                        report, errors=(*report.errors, _error(f"plugin:{name}", error))
+                    )
+        return Analysis(report, tuple(sorted(hits, key=lambda h: h.sort_key)))
+
+    def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
+        hits: list[Hit] = []
+        for detector in self.detectors:
+            known = self._rules_by_detector[detector.name]
+            found: list[Hit] = []
+            try:
+                for item in detector.detect(doc):
+                    if isinstance(item, DetectorError):
+                        errors.append(item)
+                    elif problem := _invalid(item, doc, known):
+                        errors.append(DetectorError(f"detector:{detector.name}", problem))
+                    elif item.rule in self._enabled:
+                        found.append(item)
+            except Exception as exc:
+                errors.append(_error(f"detector:{detector.name}", exc))
+                continue
+            hits.extend(found)
+        return hits
+
+    def _filter(self, hits: list[Hit], doc: Document, errors: list[DetectorError]) -> list[Hit]:
+        kept: list[Hit] = []
+        for hit in hits:
+            current: Hit | None = hit
+            for name, result, error in self.host.call_each(
+                "rhetoric_filter_hit", hit=current, doc=doc, config=self.config
+            ):
+                if error is not None:
+                    errors.append(_error(f"plugin:{name}", error))
+                elif result is False:
+                    current = None
+                    break
+                elif isinstance(result, Hit):
+                    if problem := _invalid(result, doc, None):
+                        errors.append(DetectorError(f"plugin:{name}", problem))
+                    else:
+                        current = result
+            if current is not None:
+                kept.append(current)
+        return kept
+
+    def _adjust(self, report: Report, doc: Document) -> Report:
+        for name, result, error in self.host.call_each(
+            "rhetoric_adjust_report", report=report, doc=doc
+        ):
+            if error is not None:
+                report = dataclasses.replace(
+                    report, errors=(*report.errors, _error(f"plugin:{name}", error))
+                )
+            elif isinstance(result, Report):
+                report = result
+        return report
+
+    def _readability(self, text: str) -> dict[str, float | int]:
+        metrics = self.config.readability
+        if metrics == ():
+            return {}
+        from .readability import DEFAULT_METRICS, compute_readability
+
+        return compute_readability(text, DEFAULT_METRICS if metrics is None else metrics)
+
+
+def _error(source: str, exc: BaseException) -> DetectorError:
+    return DetectorError(source, f"{type(exc).__name__}: {exc}")
+
+
+def _invalid(hit: object, doc: Document, known: dict[str, RuleInfo] | None) -> str | None:
+    """Why a detector's output cannot be trusted, or None when it is a sound hit."""
+    if not isinstance(hit, Hit):
+        return f"returned {type(hit).__name__}, not a Hit"
+    if not 0 <= hit.start < hit.end <= len(doc.text):
+        return f"hit span {hit.start}..{hit.end} is outside the text (length {len(doc.text)})"
+    if doc.text[hit.start : hit.end] != hit.text:
+        return f"hit text {hit.text!r} differs from the text at {hit.start}..{hit.end}"
+    if known is not None and hit.rule not in known:
+        return f"hit for rule '{hit.rule}', which the detector does not declare"
+    if not 0.0 <= hit.confidence <= 1.0:
+        return f"hit confidence {hit.confidence} is outside 0..1"
+    return None
+
+
+def _check_detectors(detectors: Sequence[Detector], techniques: TechniqueRegistry) -> None:
+    names: set[str] = set()
+    owners: dict[str, str] = {}
+    for detector in detectors:
+        if detector.name in names:
+            raise PluginLoadError(f"two detectors are named '{detector.name}'")
+        names.add(detector.name)
+        for rule in detector.rules:
+            if rule.technique not in techniques:
+                raise PluginLoadError(
+                    f"detector '{detector.name}': rule '{rule.id}' has unknown "
+                    f"technique '{rule.technique}'"
+                )
+            if rule.id in owners:
+                raise PluginLoadError(
+                    f"rule id '{rule.id}' is defined by both '{owners[rule.id]}' "
+                    f"and '{detector.name}'"
+                )
+            owners[rule.id] = detector.name

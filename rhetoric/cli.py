@@ -1,0 +1,417 @@
+"""The ``rhetoric`` command line: ``main(argv) -> exit code``.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage,
+configuration or input error (also when some records of a batch were bad: their
+error records are in the output and the other records were still analysed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .__about__ import __version__
+from .analyzer import Analyzer
+from .config import AnalyzerConfig, ConfigError
+from .engine.errors import RuleLoadError
+from .host import PluginLoadError
+from .inputs import ReadOptions, read_records
+from .model import Severity
+from .outputs import FORMATTERS, Outcome
+from .ruletest import run_all_examples
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
+
+
+class UsageError(Exception):
+    """A command-line mistake the user can fix; printed without a traceback."""
+
+
+def _csv_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("rules and plugins")
+    group.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra rule folder or file (repeatable)",
+    )
+    group.add_argument(
+        "--no-builtin-rules", action="store_true", help="do not load the built-in rule pack"
+    )
+    group.add_argument(
+        "--select",
+        type=_csv_list,
+        action="extend",
+        default=[],
+        metavar="IDS",
+        help="only these techniques or rule ids (comma-separated, prefixes allowed)",
+    )
+    group.add_argument(
+        "--ignore",
+        type=_csv_list,
+        action="extend",
+        default=[],
+        metavar="IDS",
+        help="skip these techniques or rule ids (comma-separated, prefixes allowed)",
+    )
+    group.add_argument("--preview", action="store_true", help="also run rules in preview status")
+    group.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="load an importable module as a plugin (repeatable)",
+    )
+    group.add_argument(
+        "--plugins-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="load every *.py file in DIR as a plugin (repeatable)",
+    )
+    group.add_argument(
+        "--disable-plugin",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"do not load plugin NAME (repeatable; also ${DISABLE_ENV}=a,b)",
+    )
+    group.add_argument(
+        "--allow",
+        type=_csv_list,
+        action="extend",
+        default=[],
+        metavar="TERMS",
+        help="terms never to report (comma-separated)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rhetoric",
+        description="Find rhetoric and propaganda techniques in user comments.",
+    )
+    parser.add_argument("--version", action="version", version=f"rhetoric {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check files or comment dumps")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files to check; '-' reads stdin")
+    check.add_argument(
+        "--input",
+        choices=["auto", "text", "jsonl", "csv"],
+        default="auto",
+        help="input format (auto: by file extension; default text)",
+    )
+    check.add_argument(
+        "--split",
+        choices=["document", "lines", "paragraphs"],
+        default="document",
+        help="how a text file becomes comments (default: one document)",
+    )
+    check.add_argument("--id-field", default="id", help="record field holding the id")
+    check.add_argument("--text-field", default="text", help="record field holding the text")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
+    check.add_argument(
+        "--output", "-o", metavar="FILE", help="write output to FILE (default stdout)"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=["info", "warning", "error", "never"],
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default warning)",
+    )
+    check.add_argument("--no-readability", action="store_true", help="skip readability metrics")
+    check.add_argument(
+        "--metrics",
+        type=_csv_list,
+        metavar="NAMES",
+        help="readability metrics to compute (comma-separated textstat names)",
+    )
+    check.add_argument(
+        "--borderline",
+        type=float,
+        default=0.4,
+        metavar="SCORE",
+        help="overall score from which the verdict is 'borderline' (default 0.4)",
+    )
+    check.add_argument(
+        "--flagged",
+        type=float,
+        default=0.7,
+        metavar="SCORE",
+        help="overall score from which the verdict is 'flagged' (default 0.7)",
+    )
+    _add_analyzer_options(check)
+
+    rules = commands.add_parser("rules", help="list or test rules")
+    rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+    rules_list = rule_commands.add_parser("list", help="list rules")
+    rules_list.add_argument("--format", choices=["text", "json"], default="text")
+    rules_list.add_argument(
+        "--all", action="store_true", help="include preview and deselected rules"
+    )
+    _add_analyzer_options(rules_list)
+    rules_test = rule_commands.add_parser("test", help="run every rule's own examples")
+    rules_test.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="test only the rules in these files or folders (loaded as extra rules)",
+    )
+    rules_test.add_argument(
+        "--verbose", "-v", action="store_true", help="list passing examples too"
+    )
+    _add_analyzer_options(rules_test)
+
+    explain = commands.add_parser("explain", help="show what a rule finds and why")
+    explain.add_argument("rule_id", metavar="RULE_ID")
+    _add_analyzer_options(explain)
+
+    plugins = commands.add_parser("plugins", help="list loaded plugins")
+    plugins.add_argument("--format", choices=["text", "json"], default="text")
+    _add_analyzer_options(plugins)
+
+    techniques = commands.add_parser("techniques", help="list the technique vocabulary")
+    techniques.add_argument("--format", choices=["text", "json"], default="text")
+    _add_analyzer_options(techniques)
+    return parser
+
+
+def _config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
+    disabled = set(args.disable_plugin)
+    disabled.update(_csv_list(os.environ.get(DISABLE_ENV, "")))
+    if args.no_builtin_rules:
+        disabled.add("builtin-rules")
+    values: dict[str, object] = {
+        "rule_paths": tuple(Path(p) for p in args.rules),
+        "disabled_plugins": frozenset(disabled),
+        "select": tuple(args.select),
+        "ignore": tuple(args.ignore),
+        "preview": args.preview,
+        "allowlist": frozenset(term.casefold() for term in args.allow),
+    }
+    values.update(overrides)
+    return AnalyzerConfig(**values)  # type: ignore[arg-type]
+
+
+def _analyzer(args: argparse.Namespace, config: AnalyzerConfig) -> Analyzer:
+    return Analyzer.from_config(config, plugin_modules=args.plugin, plugin_dirs=args.plugins_dir)
+
+
+def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    if not args.paths:
+        raise UsageError("no input: give one or more PATHs, or '-' to read standard input")
+    if args.no_readability:
+        metrics: tuple[str, ...] | None = ()
+    else:
+        metrics = tuple(args.metrics) if args.metrics else None
+    if metrics:
+        from .readability import AVAILABLE_METRICS
+
+        unknown = [m for m in metrics if m not in AVAILABLE_METRICS]
+        if unknown:
+            raise UsageError(
+                f"unknown readability metric(s): {', '.join(unknown)} "
+                f"(available: {', '.join(AVAILABLE_METRICS)})"
+            )
+    from .config import Thresholds
+
+    fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
+    config = _config(
+        args,
+        readability=metrics,
+        thresholds=Thresholds(borderline=args.borderline, flagged=args.flagged),
+    )
+    analyzer = _analyzer(args, config)
+    options = ReadOptions(args.input, args.split, args.id_field, args.text_field)
+    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        formatter = FORMATTERS[args.format](target)
+        failing = input_errors = False
+        for path in args.paths:
+            for record in read_records(path, options):
+                report = analyzer.check(record.comment) if record.comment is not None else None
+                if report is None:
+                    input_errors = True
+                elif fail_on is not None and any(
+                    h.severity.rank >= fail_on.rank for h in report.hits
+                ):
+                    failing = True
+                formatter.write(Outcome(record, report))
+        formatter.close()
+    finally:
+        if target is not out:
+            target.close()
+    if input_errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
+    if args.rules_command == "list":
+        analyzer = _analyzer(args, _config(args, readability=()))
+        rules = analyzer.all_rules if args.all else analyzer.rules
+        if args.format == "json":
+            json.dump([_rule_dict(r) for r in rules], out, indent=2)
+            out.write("\n")
+        else:
+            for rule in rules:
+                out.write(
+                    f"{rule.id:32} {rule.technique:20} {rule.severity.value:8} "
+                    f"{rule.status:8} {rule.kind}\n"
+                )
+            out.write(f"{len(rules)} rules\n")
+        return EXIT_OK
+    if args.rules_command == "test":
+        extra = [*args.rules, *args.paths]
+        args.rules = extra
+        analyzer = _analyzer(
+            args, _config(args, readability=(), preview=True, select=(), ignore=())
+        )
+        rules = analyzer.all_rules
+        if args.paths:
+            roots = [Path(p).resolve() for p in args.paths]
+            rules = [
+                r for r in rules if r.source and any(_under(Path(r.source), root) for root in roots)
+            ]
+            if not rules:
+                raise UsageError(f"no rules found under {', '.join(args.paths)}")
+        results = run_all_examples(analyzer, rules)
+        failed = [r for r in results if not r.ok]
+        for result in results:
+            if result.ok and not args.verbose:
+                continue
+            status = "ok  " if result.ok else "FAIL"
+            example = result.example
+            label = f"{'flag' if example.flag else 'pass'}: {example.text}" if example else ""
+            out.write(f"{status} {result.rule.id} ({result.rule.source}) {label}\n")
+            if result.detail:
+                out.write(f"     {result.detail}\n")
+        out.write(
+            f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(rules)} rules)\n"
+        )
+        return EXIT_FINDINGS if failed else EXIT_OK
+    raise UsageError("give a subcommand: 'rhetoric rules list' or 'rhetoric rules test'")
+
+
+def _under(path: Path, root: Path) -> bool:
+    resolved = path.resolve()
+    return resolved == root or root in resolved.parents
+
+
+def _rule_dict(rule) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "id": rule.id,
+        "technique": rule.technique,
+        "kind": rule.kind,
+        "severity": rule.severity.value,
+        "confidence": rule.confidence,
+        "status": rule.status,
+        "message": rule.message,
+        "why": rule.why,
+        "references": list(rule.references),
+        "source": rule.source,
+    }
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    analyzer = _analyzer(args, _config(args, readability=(), preview=True))
+    rule = analyzer.rule(args.rule_id)
+    if rule is None:
+        raise UsageError(f"no rule with id '{args.rule_id}' (see 'rhetoric rules list --all')")
+    technique = analyzer.techniques.get(rule.technique)
+    out.write(
+        f"{rule.id}  ({rule.technique}, {rule.severity.value}, {rule.status}, {rule.kind})\n\n"
+    )
+    out.write(f"What it finds: {rule.message}\n\nWhy it matters: {rule.why}\n")
+    if technique is not None:
+        out.write(f"\nTechnique '{technique.id}': {technique.definition}\n")
+    for example in rule.examples:
+        out.write(f"\n{'Flagged' if example.flag else 'Not flagged'}: {example.text}")
+    if rule.references:
+        out.write("\n\nReferences:\n" + "".join(f"  {r}\n" for r in rule.references))
+    out.write(f"\nDefined in: {rule.source}\n")
+    return EXIT_OK
+
+
+def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
+    analyzer = _analyzer(args, _config(args, readability=()))
+    infos = analyzer.host.plugins()
+    if args.format == "json":
+        json.dump([i.to_dict() for i in infos], out, indent=2)
+        out.write("\n")
+    else:
+        for info in infos:
+            dist = f"{info.distribution} {info.version}" if info.distribution else "-"
+            out.write(
+                f"{info.name:16} {dist:20} {info.origin}\n    hooks: {', '.join(info.hooks)}\n"
+            )
+    return EXIT_OK
+
+
+def _cmd_techniques(args: argparse.Namespace, out: TextIO) -> int:
+    analyzer = _analyzer(args, _config(args, readability=()))
+    techniques = list(analyzer.techniques)
+    if args.format == "json":
+        json.dump(
+            [{"id": t.id, "name": t.name, "definition": t.definition,
+              "mappings": {k: list(v) for k, v in t.mappings.items()}} for t in techniques],
+            out, indent=2,
+        )  # fmt: skip
+        out.write("\n")
+    else:
+        for technique in techniques:
+            out.write(f"{technique.id}: {technique.name}\n    {technique.definition}\n")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "check": _cmd_check,
+    "rules": _cmd_rules,
+    "explain": _cmd_explain,
+    "plugins": _cmd_plugins,
+    "techniques": _cmd_techniques,
+}
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit code instead of exiting."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_ERROR
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    out = out or sys.stdout
+    try:
+        return COMMANDS[args.command](args, out)
+    except (UsageError, ConfigError, RuleLoadError, PluginLoadError) as exc:
+        sys.stderr.write(f"rhetoric: error: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("rhetoric: interrupted\n")
+        return 130
+    except OSError as exc:
+        sys.stderr.write(f"rhetoric: error: {exc}\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Analyzer configuration: one immutable value, validated when it is built.
+
+Every knob the runner and the built-in plugins read lives here, so a host can
+build it in code and the CLI can build it from flags; file-based configuration
+maps onto the same fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the setting."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Overall-score cut-offs for the verdict: >= flagged is flagged, >= borderline
+    is borderline, below is clean."""
+
+    borderline: float = 0.4
+    flagged: float = 0.7
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.borderline <= self.flagged <= 1.0:
+            raise ConfigError(
+                "thresholds must satisfy 0 <= borderline <= flagged <= 1 "
+                f"(got borderline={self.borderline}, flagged={self.flagged})"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzerConfig:
+    """What an analyzer loads and how it judges.
+
+    - ``rule_paths``: extra YAML rule folders, on top of those plugins register.
+    - ``disabled_plugins``: plugin names not to load (``builtin-rules`` drops the
+      built-in rule pack).
+    - ``select`` / ``ignore``: technique ids or rule ids (prefixes allowed) to keep
+      or drop; empty ``select`` keeps everything.
+    - ``preview``: also run rules whose status is ``preview``.
+    - ``readability``: textstat metric names to compute; ``None`` for the default
+      set, ``()`` for none.
+    - ``allowlist``: terms that are never reported (compared case-insensitively).
+    - ``options``: per-plugin settings, ``{plugin_name: {key: value}}``.
+    """
+
+    rule_paths: tuple[Path, ...] = ()
+    disabled_plugins: frozenset[str] = frozenset()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    preview: bool = False
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    readability: tuple[str, ...] | None = None
+    allowlist: frozenset[str] = frozenset()
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    regex_timeout: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.regex_timeout <= 0:
+            raise ConfigError("regex_timeout must be a positive number of seconds")
+
+    def plugin_options(self, name: str) -> Mapping[str, Any]:
+        """The options given to plugin ``name`` (empty when none)."""
+        return self.options.get(name, {})
+
+    def is_selected(self, technique: str, rule_id: str) -> bool:
+        """Whether a rule passes ``select``/``ignore`` (longest match wins)."""
+        keys = (technique, rule_id)
+
+        def best(patterns: tuple[str, ...]) -> int:
+            return max(
+                (len(p) for p in patterns for k in keys if k == p or k.startswith(p)),
+                default=-1,
+            )
+
+        chosen = best(self.select) if self.select else 0
+        dropped = best(self.ignore)
+        if dropped < 0:
+            return chosen >= 0
+        return chosen > dropped

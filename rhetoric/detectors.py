@@ -1,0 +1,137 @@
+"""What a detector is, for YAML rules and Python plugins alike.
+
+A detector is any object with a ``name``, the ``rules`` it can report (their
+metadata, messages and examples) and a ``detect(doc)`` method returning hits.
+The YAML rule engine is one such detector; so is every first-party plugin. Hits
+are built with :meth:`Document.hit`, which fills in the matched text, message and
+defaults from the rule, so a detector only decides *where* and *how sure*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import regex
+
+from .model import Comment, Hit, Severity
+from .text import PreparedText, prepare
+
+Status = Literal["preview", "stable"]
+_MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule's own test case; ``[[...]]`` marks the span a flag example expects."""
+
+    text: str
+    flag: bool
+
+    def parse(self) -> tuple[str, list[tuple[int, int]]]:
+        """The text without markers and the marked spans in it."""
+        plain: list[str] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        length = 0
+        for match in _MARK.finditer(self.text):
+            before = self.text[pos : match.start()]
+            plain.append(before)
+            length += len(before)
+            inner = match.group(1)
+            spans.append((length, length + len(inner)))
+            plain.append(inner)
+            length += len(inner)
+            pos = match.end()
+        plain.append(self.text[pos:])
+        return "".join(plain), spans
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's identity and documentation, whatever implements it.
+
+    ``source`` says where it comes from (a YAML file path or ``plugin:NAME``).
+    """
+
+    id: str
+    technique: str
+    message: str
+    why: str
+    severity: Severity = Severity.WARNING
+    confidence: float = 0.7
+    status: Status = "preview"
+    kind: str = "python"
+    references: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"rule {self.id!r}: confidence must be within 0..1")
+        if self.status not in ("preview", "stable"):
+            raise ValueError(f"rule {self.id!r}: status must be 'preview' or 'stable'")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A comment as detectors see it: the original text and its prepared view."""
+
+    comment: Comment
+    prepared: PreparedText
+
+    @classmethod
+    def of(cls, comment: Comment) -> Document:
+        return cls(comment, prepare(comment.text))
+
+    @property
+    def text(self) -> str:
+        return self.comment.text
+
+    def hit(
+        self,
+        rule: RuleInfo,
+        start: int,
+        end: int,
+        *,
+        confidence: float | None = None,
+        severity: Severity | str | None = None,
+        message: str | None = None,
+        evidence: Mapping[str, Any] | None = None,
+    ) -> Hit:
+        """Build a hit for ``rule`` on ``text[start:end]`` with the rule's defaults.
+
+        ``{match}`` in the message is replaced by the matched text (plain
+        substitution: messages are never evaluated).
+        """
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(
+                f"rule {rule.id!r}: span {start}..{end} is outside the text "
+                f"(length {len(self.text)})"
+            )
+        matched = self.text[start:end]
+        template = rule.message if message is None else message
+        return Hit(
+            start=start,
+            end=end,
+            text=matched,
+            technique=rule.technique,
+            rule=rule.id,
+            severity=Severity.parse(severity) if severity is not None else rule.severity,
+            confidence=rule.confidence if confidence is None else float(confidence),
+            message=template.replace("{match}", matched),
+            evidence=dict(evidence or {}),
+        )
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """The contract every detector meets (YAML engine and plugins alike)."""
+
+    name: str
+
+    @property
+    def rules(self) -> Sequence[RuleInfo]: ...
+
+    def detect(self, doc: Document) -> Iterable[Hit]: ...

@@ -1,0 +1,245 @@
+"""Compile a loaded :class:`RuleSet` into one detector: the YAML rule engine.
+
+Lexicon terms, word-class terms and exceptions share one :class:`TokenTrie`;
+sequence templates are indexed by their first element; pattern rules are
+compiled regexes run with a time bound. The result is an ordinary detector (the
+same protocol plugins implement), so the runner treats YAML and Python alike.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..config import AnalyzerConfig
+from ..detectors import Document, RuleInfo
+from ..model import DetectorError, Hit
+from ..text import PreparedText, prepare
+from .errors import RuleLoadError
+from .inflect import inflections
+from .loader import RuleSet, RuleSpec, TermSpec
+from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_template
+from .trie import EXACT, MASK, TokenTrie
+
+MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
+_BREAK = regex.compile(r"[.!?;]|\n\s*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    rule: int
+    term: TermSpec
+
+
+@dataclass(frozen=True, slots=True)
+class _ClassTerm:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Exception:
+    rule: int
+
+
+def _term_tokens(text: str) -> tuple[str, ...]:
+    return tuple(token.norm for token in prepare(text).tokens)
+
+
+class CompiledRules:
+    """The YAML rule engine as a detector named ``rules``."""
+
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet, config: AnalyzerConfig) -> None:
+        self._timeout = config.regex_timeout
+        self._specs: list[RuleSpec] = [
+            spec
+            for spec in ruleset.rules
+            if (config.preview or spec.info.status == "stable")
+            and config.is_selected(spec.info.technique, spec.info.id)
+        ]
+        self._trie = TokenTrie()
+        self._templates = TemplateIndex()
+        self._patterns: list[tuple[int, regex.Pattern[str]]] = []
+        used_classes: set[str] = set()
+        for index, spec in enumerate(self._specs):
+            for exception in spec.exceptions:
+                self._trie.add(_term_tokens(exception), _Exception(index))
+            if spec.kind == "lexicon":
+                for term in spec.terms:
+                    inflect = spec.inflect if term.inflect is None else term.inflect
+                    for form in inflections(term.text) if inflect else [term.text]:
+                        self._trie.add(_term_tokens(form), _Term(index, term))
+            elif spec.kind == "sequence":
+                for source, line in spec.templates:
+                    try:
+                        template = parse_template(source, index)
+                    except TemplateError as exc:
+                        raise RuleLoadError(
+                            spec.path, line, f"template '{source}': {exc}"
+                        ) from None
+                    self._templates.add(template)
+                    used_classes.update(e.name for e in template.elements if e.kind == "class")
+            else:
+                flags = regex.IGNORECASE if spec.ignorecase else 0
+                self._patterns.append((index, regex.compile(spec.pattern, flags)))
+        for name in sorted(used_classes):
+            for term in ruleset.class_terms(name):
+                for form in inflections(term.text) if term.inflect else [term.text]:
+                    self._trie.add(_term_tokens(form), _ClassTerm(name))
+
+    @property
+    def rules(self) -> list[RuleInfo]:
+        return [spec.info for spec in self._specs]
+
+    def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
+        prepared = doc.prepared
+        matches = self._trie.scan(prepared) if prepared.tokens else []
+        exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        class_ends: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        candidates: list[tuple[int, Hit]] = []
+        for match in matches:
+            payload = match.payload
+            if isinstance(payload, _Exception):
+                exceptions[payload.rule].append((match.start, match.end))
+            elif isinstance(payload, _ClassTerm):
+                class_ends[match.first][payload.name].add(match.last)
+            elif isinstance(payload, _Term):
+                spec = self._specs[payload.rule]
+                if match.how != EXACT and not spec.obfuscation:
+                    continue
+                term = payload.term
+                confidence = (
+                    term.confidence if term.confidence is not None else spec.info.confidence
+                )
+                if match.how == MASK:
+                    confidence *= MASK_CONFIDENCE
+                hit = doc.hit(
+                    spec.info,
+                    match.start,
+                    match.end,
+                    confidence=round(confidence, 4),
+                    severity=term.severity,
+                    evidence={
+                        "kind": "lexicon",
+                        "term": term.text,
+                        "form": match.form,
+                        "how": match.how,
+                    },
+                )
+                candidates.append((payload.rule, hit))
+        if self._templates.count and prepared.tokens:
+            candidates.extend(self._sequences(doc, prepared, class_ends))
+        for rule, pattern in self._patterns:
+            yield from self._run_pattern(doc, rule, pattern, candidates)
+        yield from self._apply_exceptions(doc, candidates, exceptions)
+
+    def _sequences(
+        self,
+        doc: Document,
+        prepared: PreparedText,
+        class_ends: dict[int, dict[str, set[int]]],
+    ) -> Iterator[tuple[int, Hit]]:
+        tokens = prepared.tokens
+        forms = [(t.norm, *t.variants) for t in tokens]
+        text = prepared.original
+        breaks = [
+            i == 0 or bool(_BREAK.search(text, tokens[i - 1].end, t.start))
+            for i, t in enumerate(tokens)
+        ]
+        matcher = SequenceMatcher(forms, breaks, class_ends)
+        for i in range(len(tokens)):
+            templates = [t for f in forms[i] for t in self._templates.by_word.get(f, ())]
+            for name in class_ends.get(i, {}):
+                templates.extend(self._templates.by_class.get(name, ()))
+            for template in templates:
+                match = matcher.match(template, i)
+                if match is None:
+                    continue
+                index = int(template.payload)  # type: ignore[call-overload]
+                spec = self._specs[index]
+                hit = doc.hit(
+                    spec.info,
+                    tokens[match.mark_first].start,
+                    tokens[match.mark_last].end,
+                    evidence={
+                        "kind": "sequence",
+                        "template": template.source,
+                        "matched": text[tokens[match.first].start : tokens[match.last].end],
+                    },
+                )
+                yield index, hit
+
+    def _run_pattern(
+        self,
+        doc: Document,
+        index: int,
+        pattern: regex.Pattern[str],
+        candidates: list[tuple[int, Hit]],
+    ) -> Iterator[DetectorError]:
+        spec = self._specs[index]
+        prepared = doc.prepared
+        subject = prepared.original if spec.on_original else prepared.normalized
+        if spec.literals and not any(lit in prepared.normalized for lit in spec.literals):
+            return
+        timeout = spec.timeout or self._timeout
+        original = prepared.original
+        try:
+            for found in pattern.finditer(subject, timeout=timeout):
+                begin, finish = found.span(spec.group or 0)
+                if begin < 0 or finish <= begin:
+                    continue
+                if not spec.on_original:
+                    begin, finish = prepared.to_original(begin, finish)
+                if begin >= finish or _inside_word(original, begin, finish):
+                    continue
+                hit = doc.hit(
+                    spec.info,
+                    begin,
+                    finish,
+                    evidence={"kind": "pattern", "matched": found.group(spec.group or 0)},
+                )
+                candidates.append((index, hit))
+        except TimeoutError:
+            yield DetectorError(
+                f"rule:{spec.info.id}",
+                f"pattern timed out after {timeout}s on a text of {len(subject)} characters; "
+                "hits of this rule on this comment may be missing",
+            )
+
+    def _apply_exceptions(
+        self,
+        doc: Document,
+        candidates: list[tuple[int, Hit]],
+        exceptions: dict[int, list[tuple[int, int]]],
+    ) -> Iterator[Hit | DetectorError]:
+        for index, hit in candidates:
+            if any(s <= hit.start and hit.end <= e for s, e in exceptions.get(index, ())):
+                continue
+            spec = self._specs[index]
+            if spec.antipatterns:
+                try:
+                    if self._antipattern_covers(doc.prepared, spec, hit):
+                        continue
+                except TimeoutError:
+                    yield DetectorError(f"rule:{spec.info.id}", "antipattern timed out")
+                    continue
+            yield hit
+
+    def _antipattern_covers(self, prepared: PreparedText, spec: RuleSpec, hit: Hit) -> bool:
+        for antipattern in spec.antipatterns:
+            for found in antipattern.finditer(prepared.normalized, timeout=self._timeout):
+                begin, finish = prepared.to_original(*found.span())
+                if begin < hit.end and hit.start < finish:
+                    return True
+        return False
+
+
+def _inside_word(text: str, begin: int, finish: int) -> bool:
+    """Whether a span starts or ends in the middle of a word of the original text."""
+    if begin > 0 and text[begin - 1].isalnum() and text[begin].isalnum():
+        return True
+    return finish < len(text) and text[finish - 1].isalnum() and text[finish].isalnum()

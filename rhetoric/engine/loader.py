@@ -1,0 +1,376 @@
+"""Find, read and validate rule and word-class files into plain specifications.
+
+Layout of a rule folder: ``<technique>/<rule-id>.yml`` (one rule per file, the
+stem is the id) and ``_classes/<class-name>.yml`` (reusable word classes for
+``sequence`` templates). Anything else that is not documentation is rejected, so
+a rule never goes silently unloaded because of a typo in its extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+import yaml
+
+from ..detectors import Example, RuleInfo
+from ..model import Severity
+from ..techniques import TechniqueRegistry
+from .errors import RuleLoadError
+from .yamlnodes import YamlFile, line_of
+
+RULE_SUFFIXES = (".yml", ".yaml")
+CLASSES_DIR = "_classes"
+_DOC_NAMES = ("readme", "license", "licence", "notice", "changelog")
+_ID = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
+
+KINDS = ("lexicon", "pattern", "sequence")
+COMMON_KEYS = (
+    "id", "technique", "kind", "severity", "confidence", "status", "message", "why",
+    "references", "examples", "exceptions", "antipatterns", "obfuscation",
+)  # fmt: skip
+KIND_KEYS = {
+    "lexicon": ("terms", "inflect"),
+    "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
+    "sequence": ("templates",),
+}
+REQUIRED_KEYS = ("technique", "kind", "message", "why", "examples")
+KIND_REQUIRED = {"lexicon": ("terms",), "pattern": ("pattern",), "sequence": ("templates",)}
+TERM_KEYS = ("term", "severity", "confidence", "inflect")
+CLASS_KEYS = ("description", "terms", "inflect")
+
+
+@dataclass(frozen=True, slots=True)
+class TermSpec:
+    """One lexicon entry, with optional per-term overrides of the rule defaults."""
+
+    text: str
+    line: int
+    severity: Severity | None = None
+    confidence: float | None = None
+    inflect: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    """A validated rule file, ready to compile."""
+
+    info: RuleInfo
+    path: Path
+    kind: str
+    terms: tuple[TermSpec, ...] = ()
+    inflect: bool = False
+    pattern: str = ""
+    pattern_line: int = 0
+    group: str | None = None
+    on_original: bool = False
+    ignorecase: bool = True
+    timeout: float | None = None
+    literals: tuple[str, ...] = ()
+    templates: tuple[tuple[str, int], ...] = ()
+    exceptions: tuple[str, ...] = ()
+    antipatterns: tuple[regex.Pattern[str], ...] = ()
+    obfuscation: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WordClass:
+    """A named, reusable list of terms for sequence templates."""
+
+    name: str
+    path: Path
+    description: str
+    terms: tuple[TermSpec, ...]
+    includes: tuple[tuple[str, int], ...]
+    inflect: bool
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """Everything loaded from a set of rule folders."""
+
+    rules: list[RuleSpec] = field(default_factory=list)
+    classes: dict[str, WordClass] = field(default_factory=dict)
+
+    def class_terms(self, name: str) -> list[TermSpec]:
+        """A class's terms with its includes expanded (cycles were rejected at load)."""
+        seen: set[str] = set()
+        out: list[TermSpec] = []
+
+        def walk(current: str) -> None:
+            if current in seen:
+                return
+            seen.add(current)
+            word_class = self.classes[current]
+            for term in word_class.terms:
+                inflect = word_class.inflect if term.inflect is None else term.inflect
+                out.append(TermSpec(term.text, term.line, term.severity, term.confidence, inflect))
+            for include, _ in word_class.includes:
+                walk(include)
+
+        walk(name)
+        return out
+
+
+def discover(path: Path) -> tuple[list[Path], list[Path]]:
+    """Rule files and class files under ``path`` (a folder or a single rule file)."""
+    if path.is_file():
+        if path.suffix not in RULE_SUFFIXES:
+            raise RuleLoadError(path, None, "not a rule file: rule files end in .yml or .yaml")
+        return ([], [path]) if path.parent.name == CLASSES_DIR else ([path], [])
+    if not path.is_dir():
+        raise RuleLoadError(path, None, "rule path does not exist")
+    rules: list[Path] = []
+    classes: list[Path] = []
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        rel = file.relative_to(path)
+        if any(part.startswith(".") for part in rel.parts) or "__pycache__" in rel.parts:
+            continue
+        if file.stem.lower() in _DOC_NAMES or file.suffix.lower() in (".md", ".txt", ".rst"):
+            continue
+        if file.suffix not in RULE_SUFFIXES:
+            raise RuleLoadError(file, None, "not a rule file: rule files end in .yml or .yaml")
+        (classes if file.parent.name == CLASSES_DIR else rules).append(file)
+    return rules, classes
+
+
+def load_rule_paths(paths: Iterable[Path | str], techniques: TechniqueRegistry) -> RuleSet:
+    """Load every rule and class under ``paths``; raise on the first invalid file."""
+    ruleset = RuleSet()
+    rule_files: list[Path] = []
+    origin: dict[str, Path] = {}
+    for raw in paths:
+        rules, classes = discover(Path(raw))
+        rule_files.extend(rules)
+        for class_path in classes:
+            word_class = _load_class(YamlFile(class_path))
+            if word_class.name in ruleset.classes:
+                other = ruleset.classes[word_class.name].path
+                raise RuleLoadError(
+                    class_path, None, f"word class '{word_class.name}' is also defined in {other}"
+                )
+            ruleset.classes[word_class.name] = word_class
+    _check_class_includes(ruleset)
+    for rule_path in rule_files:
+        spec = _load_rule(YamlFile(rule_path), techniques, ruleset)
+        if spec.info.id in origin:
+            raise RuleLoadError(
+                rule_path,
+                None,
+                f"rule id '{spec.info.id}' is also defined in {origin[spec.info.id]}",
+            )
+        origin[spec.info.id] = rule_path
+        ruleset.rules.append(spec)
+    return ruleset
+
+
+def _check_class_includes(ruleset: RuleSet) -> None:
+    for word_class in ruleset.classes.values():
+        for include, line in word_class.includes:
+            if include not in ruleset.classes:
+                raise RuleLoadError(word_class.path, line, f"unknown word class '{{{include}}}'")
+    state: dict[str, int] = {}
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        for include, line in ruleset.classes[name].includes:
+            if state.get(include) == 1:
+                raise RuleLoadError(
+                    ruleset.classes[name].path,
+                    line,
+                    f"word class '{name}' includes itself through '{include}'",
+                )
+            if include not in state:
+                visit(include)
+        state[name] = 2
+
+    for name in ruleset.classes:
+        if name not in state:
+            visit(name)
+
+
+def _load_class(doc: YamlFile) -> WordClass:
+    entries = doc.mapping(doc.root, "word class")
+    doc.check_keys(entries, CLASS_KEYS, ("terms",), "word class", doc.root)
+    name = doc.path.stem
+    if not _ID.match(name):
+        raise doc.fail(
+            None, f"word class name '{name}' must be lowercase letters, digits, '_' or '-'"
+        )
+    description = (
+        doc.string(entries["description"][1], "description") if "description" in entries else ""
+    )
+    inflect = doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else False
+    terms: list[TermSpec] = []
+    includes: list[tuple[str, int]] = []
+    for item in doc.sequence(entries["terms"][1], "terms"):
+        if isinstance(item, yaml.ScalarNode):
+            ref = _CLASS_REF.match(item.value.strip()) if item.tag.endswith(":str") else None
+            if ref:
+                includes.append((ref.group(1), line_of(item)))
+                continue
+        terms.append(_term(doc, item))
+    return WordClass(name, doc.path, description, tuple(terms), tuple(includes), inflect)
+
+
+def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
+    if isinstance(node, yaml.MappingNode):
+        entries = doc.mapping(node, "term")
+        doc.check_keys(entries, TERM_KEYS, ("term",), "term", node)
+        return TermSpec(
+            text=_clean_term(doc, entries["term"][1]),
+            line=line_of(node),
+            severity=_severity(doc, entries["severity"][1]) if "severity" in entries else None,
+            confidence=doc.number(entries["confidence"][1], "confidence", 0, 1)
+            if "confidence" in entries
+            else None,
+            inflect=doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else None,
+        )
+    return TermSpec(text=_clean_term(doc, node), line=line_of(node))
+
+
+def _clean_term(doc: YamlFile, node: yaml.Node) -> str:
+    text = " ".join(doc.string(node, "term").split())
+    if "{" in text or "}" in text:
+        raise doc.fail(
+            node, f"term '{text}' contains braces: class references belong in sequence templates"
+        )
+    return text
+
+
+def _severity(doc: YamlFile, node: yaml.Node) -> Severity:
+    return Severity(doc.choice(node, "severity", [s.value for s in Severity]))
+
+
+def _examples(doc: YamlFile, node: yaml.Node) -> tuple[Example, ...]:
+    entries = doc.mapping(node, "examples")
+    doc.check_keys(entries, ("flag", "pass"), ("flag", "pass"), "examples", node)
+    examples: list[Example] = []
+    for item in doc.sequence(entries["flag"][1], "examples.flag"):
+        example = Example(doc.string(item, "flag example"), flag=True)
+        if not example.parse()[1]:
+            raise doc.fail(item, "flag example must mark the expected span with [[...]]")
+        examples.append(example)
+    for item in doc.sequence(entries["pass"][1], "examples.pass"):
+        example = Example(doc.string(item, "pass example"), flag=False)
+        if example.parse()[1]:
+            raise doc.fail(item, "pass example must not contain [[...]] markers")
+        examples.append(example)
+    return tuple(examples)
+
+
+def _compile_regex(doc: YamlFile, node: yaml.Node, what: str, flags: int) -> regex.Pattern[str]:
+    source = doc.string(node, what)
+    try:
+        return regex.compile(source, flags)
+    except regex.error as exc:
+        raise doc.fail(node, f"{what} is not a valid regular expression: {exc}") from None
+
+
+def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -> RuleSpec:
+    entries = doc.mapping(doc.root, "rule")
+    kind_node = entries.get("kind", (None, None))[1]
+    kind = doc.choice(kind_node, "kind", KINDS) if kind_node is not None else None
+    allowed: Sequence[str] = COMMON_KEYS + (
+        KIND_KEYS[kind] if kind else sum(KIND_KEYS.values(), ())
+    )
+    doc.check_keys(
+        entries, allowed, REQUIRED_KEYS + (KIND_REQUIRED[kind] if kind else ()), "rule", doc.root
+    )
+    assert kind is not None  # guaranteed by the required-key check above
+
+    rule_id = doc.path.stem
+    if not _ID.match(rule_id):
+        raise doc.fail(
+            None, f"rule id '{rule_id}' (the file name) must be lowercase words joined by '-'"
+        )
+    if "id" in entries:
+        declared = doc.string(entries["id"][1], "id")
+        if declared != rule_id:
+            raise doc.fail(
+                entries["id"][1], f"id '{declared}' must equal the file name '{rule_id}'"
+            )
+    technique_node = entries["technique"][1]
+    technique = doc.string(technique_node, "technique")
+    if technique not in techniques:
+        raise doc.fail(
+            technique_node, f"unknown technique '{technique}'; known: {', '.join(techniques.ids())}"
+        )
+    if doc.path.parent.name != technique:
+        raise doc.fail(
+            technique_node,
+            f"rule of technique '{technique}' must live in a folder named '{technique}'",
+        )
+
+    def opt(key: str, read, default):  # type: ignore[no-untyped-def]
+        return read(entries[key][1]) if key in entries else default
+
+    info = RuleInfo(
+        id=rule_id,
+        technique=technique,
+        message=doc.string(entries["message"][1], "message"),
+        why=" ".join(doc.string(entries["why"][1], "why").split()),
+        severity=opt("severity", lambda n: _severity(doc, n), Severity.WARNING),
+        confidence=opt("confidence", lambda n: doc.number(n, "confidence", 0, 1), 0.7),
+        status=opt("status", lambda n: doc.choice(n, "status", ("preview", "stable")), "preview"),
+        kind=kind,
+        references=tuple(opt("references", lambda n: doc.strings(n, "references"), [])),
+        examples=_examples(doc, entries["examples"][1]),
+        source=str(doc.path),
+    )
+    common = {
+        "info": info,
+        "path": doc.path,
+        "kind": kind,
+        "exceptions": tuple(
+            " ".join(e.split())
+            for e in opt("exceptions", lambda n: doc.strings(n, "exceptions"), [])
+        ),
+        "antipatterns": tuple(
+            _compile_regex(doc, item, "antipattern", regex.IGNORECASE)
+            for item in opt("antipatterns", lambda n: doc.sequence(n, "antipatterns"), [])
+        ),
+        "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
+    }
+    if kind == "lexicon":
+        terms = tuple(_term(doc, item) for item in doc.sequence(entries["terms"][1], "terms"))
+        return RuleSpec(
+            **common,
+            terms=terms,
+            inflect=opt("inflect", lambda n: doc.boolean(n, "inflect"), False),
+        )
+    if kind == "pattern":
+        ignorecase = opt("ignorecase", lambda n: doc.boolean(n, "ignorecase"), True)
+        pattern_node = entries["pattern"][1]
+        compiled = _compile_regex(
+            doc, pattern_node, "pattern", regex.IGNORECASE if ignorecase else 0
+        )
+        group = opt("group", lambda n: doc.string(n, "group"), None)
+        if group is not None and group not in compiled.groupindex:
+            raise doc.fail(entries["group"][1], f"pattern has no group named '{group}'")
+        if group is None and "hit" in compiled.groupindex:
+            group = "hit"
+        against = opt(
+            "against", lambda n: doc.choice(n, "against", ("normalized", "original")), "normalized"
+        )
+        return RuleSpec(
+            **common,
+            pattern=compiled.pattern,
+            pattern_line=line_of(pattern_node),
+            group=group,
+            on_original=against == "original",
+            ignorecase=ignorecase,
+            timeout=opt("timeout", lambda n: doc.number(n, "timeout", 0.001, 10), None),
+            literals=tuple(opt("literals", lambda n: doc.strings(n, "literals"), [])),
+        )
+    templates = []
+    for item in doc.sequence(entries["templates"][1], "templates"):
+        text = doc.string(item, "template")
+        for ref in regex.findall(r"(?<!\*)\{([^}]*)\}", text):
+            if ref not in ruleset.classes:
+                raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
+        templates.append((text, line_of(item)))
+    return RuleSpec(**common, templates=tuple(templates))

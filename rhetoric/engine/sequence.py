@@ -1,0 +1,205 @@
+"""Token templates such as ``{group} {copula} [[{dehumanizing_noun}]]``.
+
+A template is a whitespace-separated list of elements:
+
+- ``{class}``: any term of a word class (terms may be several words); ``{class}?``
+  makes it optional;
+- ``word`` or ``word|other``: literal tokens (normalized like the text);
+  ``word?`` is optional;
+- ``*``: any one token; ``*?``: at most one; ``*{m,n}``: between m and n (n <= 6);
+- ``[[`` ... ``]]``: the part of the match to report (default: all of it).
+
+Matches never cross a sentence break. The first element must be a required
+literal or class, which is how templates are indexed: a comment only tries the
+templates whose first element occurs in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+
+import regex
+
+from ..text import prepare
+
+_ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
+_CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(\?)?$")
+MAX_GAP = 6
+
+
+class TemplateError(ValueError):
+    """A template is malformed; the message says how."""
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    kind: str  # "literal" | "class" | "any" | "open" | "close"
+    words: frozenset[str] = frozenset()
+    name: str = ""
+    low: int = 1
+    high: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    source: str
+    elements: tuple[Element, ...]
+    payload: Hashable
+
+    @property
+    def first(self) -> Element:
+        return next(e for e in self.elements if e.kind not in ("open", "close"))
+
+
+def _normalize_word(word: str) -> str:
+    prepared = prepare(word)
+    if len(prepared.tokens) != 1:
+        raise TemplateError(f"literal '{word}' must be a single word")
+    return prepared.tokens[0].norm
+
+
+def parse_template(source: str, payload: Hashable) -> Template:
+    spaced = source.replace("[[", " [[ ").replace("]]", " ]] ")
+    elements: list[Element] = []
+    opened = closed = False
+    for item in spaced.split():
+        if item == "[[":
+            if opened:
+                raise TemplateError("only one [[...]] part may be marked")
+            opened = True
+            elements.append(Element("open"))
+        elif item == "]]":
+            if not opened or closed:
+                raise TemplateError("']]' without a matching '[['")
+            closed = True
+            elements.append(Element("close"))
+        elif any_match := _ANY.match(item):
+            low, high = (0, 1) if any_match.group(3) else (1, 1)
+            if any_match.group(1) is not None:
+                low, high = int(any_match.group(1)), int(any_match.group(2))
+            if not 0 <= low <= high <= MAX_GAP:
+                raise TemplateError(f"gap '{item}' must satisfy 0 <= m <= n <= {MAX_GAP}")
+            elements.append(Element("any", low=low, high=high))
+        elif class_match := _CLASS.match(item):
+            low = 0 if class_match.group(2) else 1
+            elements.append(Element("class", name=class_match.group(1), low=low))
+        elif "{" in item or "}" in item:
+            raise TemplateError(f"malformed class reference '{item}'")
+        else:
+            optional = item.endswith("?") and len(item) > 1
+            words = item[:-1] if optional else item
+            alternatives = frozenset(_normalize_word(w) for w in words.split("|") if w)
+            if not alternatives:
+                raise TemplateError(f"empty literal '{item}'")
+            elements.append(Element("literal", words=alternatives, low=0 if optional else 1))
+    if opened and not closed:
+        raise TemplateError("'[[' without a matching ']]'")
+    real = [e for e in elements if e.kind not in ("open", "close")]
+    if not real:
+        raise TemplateError("template is empty")
+    if real[0].kind == "any" or real[0].low == 0:
+        raise TemplateError("a template must start with a required word or {class}")
+    if len(real) < 2:
+        raise TemplateError("a template needs at least two elements (use a lexicon rule for one)")
+    return Template(source, tuple(elements), payload)
+
+
+class TemplateIndex:
+    """Templates indexed by their first element."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[Template]] = defaultdict(list)
+        self.by_class: dict[str, list[Template]] = defaultdict(list)
+        self.count = 0
+
+    def add(self, template: Template) -> None:
+        first = template.first
+        if first.kind == "literal":
+            for word in first.words:
+                self.by_word[word].append(template)
+        else:
+            self.by_class[first.name].append(template)
+        self.count += 1
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceMatch:
+    first: int
+    last: int
+    mark_first: int
+    mark_last: int
+    payload: Hashable
+
+
+class SequenceMatcher:
+    """Runs templates over one comment's tokens, given where class terms occur."""
+
+    def __init__(
+        self,
+        forms: list[tuple[str, ...]],
+        breaks: list[bool],
+        class_ends: dict[int, dict[str, set[int]]],
+    ) -> None:
+        self.forms = forms
+        self.breaks = breaks
+        self.class_ends = class_ends
+        self.count = len(forms)
+
+    def match(self, template: Template, start: int) -> SequenceMatch | None:
+        """The shortest match of ``template`` beginning at token ``start``."""
+        for last, marks in self._walk(template.elements, 0, start, None, None):
+            if last < start:
+                continue
+            mark_first, mark_last = marks
+            if mark_first is None or mark_last is None or mark_last < mark_first:
+                mark_first, mark_last = start, last
+            return SequenceMatch(start, last, mark_first, mark_last, template.payload)
+        return None
+
+    def _can_step(self, pos: int, begin: int) -> bool:
+        return pos < self.count and (pos == begin or not self.breaks[pos])
+
+    def _walk(
+        self,
+        elements: tuple[Element, ...],
+        k: int,
+        pos: int,
+        mark_first: int | None,
+        mark_last: int | None,
+        begin: int | None = None,
+    ) -> Iterator[tuple[int, tuple[int | None, int | None]]]:
+        begin = pos if begin is None else begin
+        if k == len(elements):
+            yield pos - 1, (mark_first, mark_last)
+            return
+        element = elements[k]
+        if element.kind == "open":
+            yield from self._walk(elements, k + 1, pos, pos, mark_last, begin)
+            return
+        if element.kind == "close":
+            yield from self._walk(elements, k + 1, pos, mark_first, pos - 1, begin)
+            return
+        if element.low == 0:
+            yield from self._walk(elements, k + 1, pos, mark_first, mark_last, begin)
+        if element.kind == "literal":
+            if self._can_step(pos, begin) and any(f in element.words for f in self.forms[pos]):
+                yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+        elif element.kind == "class":
+            if self._can_step(pos, begin):
+                for last in sorted(self.class_ends.get(pos, {}).get(element.name, ())):
+                    if all(not self.breaks[p] for p in range(pos + 1, last + 1)):
+                        yield from self._walk(
+                            elements, k + 1, last + 1, mark_first, mark_last, begin
+                        )
+        else:
+            steps = 0
+            cursor = pos
+            while steps < element.high:
+                if not self._can_step(cursor, begin):
+                    break
+                cursor += 1
+                steps += 1
+                if steps >= max(element.low, 1):
+                    yield from self._walk(elements, k + 1, cursor, mark_first, mark_last, begin)

@@ -1,0 +1,140 @@
+"""One token-level trie for every lexicon term, word-class term and exception.
+
+All phrase-like entries of all rules compile into a single trie keyed by
+normalized tokens, and one left-to-right pass over a comment's tokens finds
+every entry at once: the cost per comment grows with the text, not with the
+number of rules or terms. Obfuscated tokens take part through their prepared
+variants (leet, stretched letters), mask patterns (``f?ck``) and joined
+single letters (``f u c k``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from ..text import PreparedText, Token
+
+EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
+
+
+@dataclass(slots=True)
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    payloads: list[Hashable] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TrieMatch:
+    """An entry found in the text: tokens ``first..last`` (inclusive), original span."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    payload: Hashable
+    how: str
+    form: str
+
+
+class TokenTrie:
+    """Phrases (tuples of normalized tokens) mapped to payloads."""
+
+    def __init__(self) -> None:
+        self._root = _Node()
+        self._single_by_len: dict[int, dict[str, list[Hashable]]] = defaultdict(dict)
+        self.size = 0
+
+    def add(self, tokens: tuple[str, ...], payload: Hashable) -> None:
+        if not tokens:
+            return
+        node = self._root
+        for token in tokens:
+            node = node.children.setdefault(token, _Node())
+        node.payloads.append(payload)
+        self.size += 1
+        if len(tokens) == 1:
+            self._single_by_len[len(tokens[0])].setdefault(tokens[0], node.payloads)
+
+    def scan(self, prepared: PreparedText) -> list[TrieMatch]:
+        """Every entry occurring in the text, by whole tokens."""
+        tokens = prepared.tokens
+        children = self._root.children
+        found: list[TrieMatch] = []
+        count = len(tokens)
+        for i, token in enumerate(tokens):
+            first_forms = _forms(token)
+            for form_index, form in enumerate(first_forms):
+                node = children.get(form)
+                if node is None:
+                    continue
+                how = EXACT if form_index == 0 else VARIANT
+                self._extend(tokens, i, node, how, form, found, count)
+            if token.mask is not None:
+                for term, payloads in self._mask_lookup(token.mask):
+                    for payload in payloads:
+                        found.append(TrieMatch(i, i, token.start, token.end, payload, MASK, term))
+        for token in prepared.joined:
+            for form in _forms(token):
+                node = children.get(form)
+                if node is not None:
+                    for payload in node.payloads:
+                        found.append(
+                            TrieMatch(
+                                token.index,
+                                token.index,
+                                token.start,
+                                token.end,
+                                payload,
+                                JOINED,
+                                form,
+                            )
+                        )
+        return found
+
+    def _extend(
+        self,
+        tokens: tuple[Token, ...],
+        i: int,
+        node: _Node,
+        how: str,
+        form: str,
+        found: list[TrieMatch],
+        count: int,
+    ) -> None:
+        frontier = [(node, how, form)]
+        j = i
+        while frontier:
+            next_frontier = []
+            for current, current_how, current_form in frontier:
+                for payload in current.payloads:
+                    found.append(
+                        TrieMatch(
+                            i, j, tokens[i].start, tokens[j].end, payload, current_how, current_form
+                        )
+                    )
+                if not current.children or j + 1 >= count or not tokens[j + 1].glue:
+                    continue
+                for form_index, next_form in enumerate(_forms(tokens[j + 1])):
+                    child = current.children.get(next_form)
+                    if child is not None:
+                        next_how = current_how if form_index == 0 else VARIANT
+                        next_frontier.append((child, next_how, f"{current_form} {next_form}"))
+            frontier = next_frontier
+            j += 1
+
+    def _mask_lookup(self, mask: str) -> list[tuple[str, list[Hashable]]]:
+        candidates = self._single_by_len.get(len(mask))
+        if not candidates:
+            return []
+        known = [(k, c) for k, c in enumerate(mask) if c != "?"]
+        return [
+            (term, payloads)
+            for term, payloads in candidates.items()
+            if all(term[k] == c for k, c in known)
+        ]
+
+
+def _forms(token: Token) -> tuple[str, ...]:
+    return (token.norm, *token.variants) if token.variants else (token.norm,)

@@ -1,0 +1,101 @@
+"""The plugin contract: every hook rhetoric calls, grouped by phase.
+
+Each hook is an empty function whose docstring is the contract. Rhetoric always
+calls hooks with keyword arguments, so an implementation may accept any subset of
+the arguments listed (specs can grow without breaking plugins). Implement hooks
+with :data:`rhetoric.hookimpl`; a misspelled hook name fails loudly at load time.
+
+Isolation: the per-comment hooks (``rhetoric_filter_hit``, ``rhetoric_adjust_report``,
+``rhetoric_report_ready``) and every detector are called one plugin at a time; an
+exception costs only that plugin's contribution and is recorded in the report's
+``errors``, never the run. Set-up hooks (``rhetoric_register_*``) run once when an
+analyzer is built; an exception there is a configuration error naming the plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .config import AnalyzerConfig
+    from .detectors import Detector, Document
+    from .model import Comment, Hit, Report
+    from .techniques import Technique
+
+PROJECT = "rhetoric"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- set-up: called once per analyzer ---------------------------------------------
+
+
+@hookspec
+def rhetoric_register_techniques(register: Callable[[Technique], None]) -> None:
+    """Add techniques beyond the built-in vocabulary.
+
+    :param register: call ``register(Technique(...))`` for each technique. Ids must
+        be new or identical to an existing definition.
+    """
+
+
+@hookspec
+def rhetoric_register_rule_paths(register: Callable[[str | Path], None]) -> None:
+    """Contribute folders of YAML rules (``<technique>/<rule-id>.yml`` files and
+    ``_classes/<name>.yml`` word classes).
+
+    :param register: call ``register(path)`` for each folder. The built-in rule pack
+        is itself registered this way by the ``builtin-rules`` plugin.
+    """
+
+
+@hookspec
+def rhetoric_register_detectors(
+    register: Callable[[Detector], None], config: AnalyzerConfig
+) -> None:
+    """Contribute Python detectors.
+
+    :param register: call ``register(detector)`` for each object that has a ``name``,
+        a ``rules`` sequence of :class:`rhetoric.RuleInfo` (the rules it reports, with
+        messages, documentation and examples) and ``detect(doc) -> Iterable[Hit]``.
+    :param config: the analyzer's configuration; read your options with
+        ``config.plugin_options(NAME)``.
+    """
+
+
+# --- per comment --------------------------------------------------------------------
+
+
+@hookspec
+def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
+    """Keep, change or drop one hit before hits are merged and scored.
+
+    Implementations are chained: each one sees the hit as the previous one left it.
+
+    :param hit: the candidate hit (offsets into ``doc.text``).
+    :param doc: the comment and its prepared text.
+    :param config: the analyzer's configuration.
+    :return: ``None`` or ``True`` to keep the hit as it is, ``False`` to drop it, or a
+        replacement :class:`rhetoric.Hit` (for example with lower confidence).
+    """
+
+
+@hookspec
+def rhetoric_adjust_report(report: Report, doc: Document) -> Report | None:
+    """Change a finished report (add scores, re-decide the verdict...).
+
+    Chained like ``rhetoric_filter_hit``.
+
+    :return: a new :class:`rhetoric.Report` (use ``dataclasses.replace``) or ``None``
+        to leave it unchanged.
+    """
+
+
+@hookspec
+def rhetoric_report_ready(report: Report, comment: Comment) -> None:
+    """Receive each final report (to log, count, queue or notify). Return values
+    are ignored; this hook cannot change the report."""

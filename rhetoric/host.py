@@ -1,0 +1,193 @@
+"""The plugin host: loads plugins (entry points, explicit modules, loose files)
+and calls hooks one implementation at a time so a failing plugin costs only its
+own contribution.
+
+First-party plugins are found through the ``rhetoric`` entry-point group, exactly
+like third-party ones; ``disabled`` switches any of them off by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+
+ENTRY_POINT_GROUP = "rhetoric"
+
+
+class PluginLoadError(RuntimeError):
+    """A plugin could not be loaded or registered; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """What ``rhetoric plugins`` shows about one loaded plugin."""
+
+    name: str
+    module: str
+    origin: str
+    distribution: str | None
+    version: str | None
+    hooks: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "module": self.module,
+            "origin": self.origin,
+            "distribution": self.distribution,
+            "version": self.version,
+            "hooks": list(self.hooks),
+        }
+
+
+class PluginHost:
+    """A pluggy manager with rhetoric's hook specs and its loading rules."""
+
+    def __init__(
+        self,
+        *,
+        entry_point_plugins: bool = True,
+        disabled: Iterable[str] = (),
+        modules: Sequence[str] = (),
+        plugin_dirs: Sequence[Path | str] = (),
+        plugins: Sequence[object] = (),
+    ) -> None:
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self.manager.add_hookspecs(hookspecs)
+        self._disabled = frozenset(disabled)
+        self._distributions: dict[str, tuple[str | None, str | None]] = {}
+        if entry_point_plugins:
+            self._load_entry_points()
+        for module_name in modules:
+            self._register(self._import(module_name), module_name)
+        for directory in plugin_dirs:
+            for file in sorted(Path(directory).glob("*.py")):
+                self._register(self._import_file(file), file.stem)
+        for index, plugin in enumerate(plugins):
+            name = getattr(plugin, "__name__", None) or f"plugin-{index}"
+            self._register(plugin, name)
+        try:
+            self.manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = self.manager.get_name(exc.plugin) or repr(exc.plugin)
+            raise PluginLoadError(f"plugin '{name}' implements an unknown hook: {exc}") from None
+
+    def _load_entry_points(self) -> None:
+        seen: set[str] = set()
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            if entry.name in self._disabled or entry.name in seen:
+                continue
+            seen.add(entry.name)
+            try:
+                plugin = entry.load()
+            except Exception as exc:
+                raise PluginLoadError(
+                    f"plugin '{entry.name}' ({entry.value}) failed to load: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from None
+            dist = entry.dist
+            self._distributions[entry.name] = (
+                dist.metadata["Name"] if dist is not None else None,
+                dist.version if dist is not None else None,
+            )
+            self._register(plugin, entry.name)
+
+    def _import(self, module_name: str) -> ModuleType:
+        try:
+            return importlib.import_module(module_name)
+        except Exception as exc:
+            raise PluginLoadError(
+                f"plugin module '{module_name}' failed to import: {type(exc).__name__}: {exc}"
+            ) from None
+
+    def _import_file(self, file: Path) -> ModuleType:
+        module_name = f"rhetoric_local_plugin_{file.stem}"
+        spec = importlib.util.spec_from_file_location(module_name, file)
+        if spec is None or spec.loader is None:
+            raise PluginLoadError(f"plugin file '{file}' cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            sys.modules.pop(module_name, None)
+            raise PluginLoadError(
+                f"plugin file '{file}' failed to import: {type(exc).__name__}: {exc}"
+            ) from None
+        return module
+
+    def _register(self, plugin: object, name: str) -> None:
+        if name in self._disabled:
+            return
+        if self.manager.get_plugin(name) is not None:
+            raise PluginLoadError(f"two plugins are named '{name}'")
+        try:
+            self.manager.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            raise PluginLoadError(f"plugin '{name}' is invalid: {exc}") from None
+
+    # --- calling hooks ----------------------------------------------------------
+
+    def call_setup(self, hook_name: str, **kwargs: Any) -> None:
+        """Call a set-up hook on every plugin; a failure is fatal and names the plugin."""
+        for name, function, argnames in self._implementations(hook_name):
+            try:
+                function(**{a: kwargs[a] for a in argnames})
+            except Exception as exc:
+                raise PluginLoadError(
+                    f"plugin '{name}' failed in {hook_name}: {type(exc).__name__}: {exc}"
+                ) from exc
+
+    def call_each(
+        self, hook_name: str, **kwargs: Any
+    ) -> Iterator[tuple[str, Any, BaseException | None]]:
+        """Call every implementation in pluggy's order, isolating failures.
+
+        Yields ``(plugin_name, result, error)``; exactly one of result/error is set.
+        """
+        for name, function, argnames in self._implementations(hook_name):
+            try:
+                result = function(**{a: kwargs[a] for a in argnames})
+            except Exception as exc:
+                yield name, None, exc
+            else:
+                yield name, result, None
+
+    def has_implementations(self, hook_name: str) -> bool:
+        return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
+
+    def _implementations(self, hook_name: str) -> list[tuple[str, Any, tuple[str, ...]]]:
+        caller = getattr(self.manager.hook, hook_name)
+        return [
+            (impl.plugin_name, impl.function, tuple(impl.argnames))
+            for impl in reversed(caller.get_hookimpls())
+            if not (impl.hookwrapper or impl.wrapper)
+        ]
+
+    # --- introspection ----------------------------------------------------------
+
+    def plugins(self) -> list[PluginInfo]:
+        infos = []
+        for name, plugin in self.manager.list_name_plugin():
+            if plugin is None:
+                continue
+            module = getattr(plugin, "__name__", type(plugin).__module__)
+            origin = getattr(plugin, "__file__", None) or "<object>"
+            dist, version = self._distributions.get(name, (None, None))
+            hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
+            infos.append(PluginInfo(name, module, str(origin), dist, version, hooks))
+        return sorted(infos, key=lambda p: p.name)
+
+    def names(self) -> Mapping[str, object]:
+        return dict(self.manager.list_name_plugin())

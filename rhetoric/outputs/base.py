@@ -1,0 +1,34 @@
+"""The formatter interface and the per-record outcome it receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TextIO
+
+from ..inputs import InputRecord
+from ..model import Report
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One input record and what became of it: a report, or its error."""
+
+    record: InputRecord
+    report: Report | None
+
+    @property
+    def error(self) -> str | None:
+        return self.record.error
+
+
+class Formatter:
+    """Streams outcomes to ``out``; ``close`` writes whatever needs the whole run."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, outcome: Outcome) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Called once after the last outcome."""

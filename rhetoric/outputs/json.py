@@ -1,0 +1,52 @@
+"""Machine-readable output: ``jsonl`` (one record per input, in order) and ``json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..__about__ import __version__
+from ..wire import SCHEMA_VERSION, error_record, report_to_dict
+from .base import Formatter, Outcome
+
+
+def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
+    if outcome.report is not None:
+        return report_to_dict(outcome.report)
+    record = outcome.record
+    return error_record(
+        record.record_id, outcome.error or "unknown error", source=record.source, line=record.line
+    )
+
+
+class JsonlFormatter(Formatter):
+    def write(self, outcome: Outcome) -> None:
+        self.out.write(json.dumps(outcome_to_dict(outcome), ensure_ascii=False) + "\n")
+
+
+class JsonFormatter(Formatter):
+    """One JSON document: ``{"schema_version", "tool", "records", "summary"}``;
+    ``records`` holds reports and error records in input order."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.records: list[dict[str, Any]] = []
+
+    def write(self, outcome: Outcome) -> None:
+        self.records.append(outcome_to_dict(outcome))
+
+    def close(self) -> None:
+        reports = [r for r in self.records if "error" not in r]
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "rhetoric", "version": __version__},
+            "records": self.records,
+            "summary": {
+                "records": len(self.records),
+                "reports": len(reports),
+                "errors": len(self.records) - len(reports),
+                "hits": sum(len(r["hits"]) for r in reports),
+            },
+        }
+        json.dump(document, self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")

@@ -1,0 +1,63 @@
+"""Human output: ``path:line:col  technique  rule  message`` plus an excerpt."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .base import Formatter, Outcome
+
+EXCERPT_CONTEXT = 30
+
+
+def excerpt(text: str, start: int, end: int) -> str:
+    """The hit with a little context on its line, the hit marked with »«."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    left = max(line_start, start - EXCERPT_CONTEXT)
+    right = min(line_end, end + EXCERPT_CONTEXT)
+    prefix = "…" if left > line_start else ""
+    suffix = "…" if right < line_end else ""
+    hit = text[start:end].replace("\n", " ")
+    return f"{prefix}{text[left:start]}»{hit}«{text[end:right]}{suffix}"
+
+
+class TextFormatter(Formatter):
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        self.hits = 0
+        self.flagged = 0
+        self.records = 0
+        self.errors = 0
+
+    def write(self, outcome: Outcome) -> None:
+        self.records += 1
+        record = outcome.record
+        if outcome.report is None:
+            self.errors += 1
+            where = f"{record.source}:{record.line}" if record.line else record.source
+            self.out.write(f"{where}: error: {outcome.error}\n")
+            return
+        report = outcome.report
+        if report.hits:
+            self.flagged += 1
+        assert record.comment is not None
+        for hit in report.hits:
+            self.hits += 1
+            line, column = record.position(hit.start)
+            self.out.write(
+                f"{record.source}:{line}:{column}  {hit.technique}  {hit.rule}  "
+                f"[{hit.severity.value}] {hit.message}\n"
+                f"    {excerpt(record.comment.text, hit.start, hit.end)}\n"
+            )
+        for error in report.errors:
+            self.out.write(
+                f"{record.source}:{record.line}: warning: {error.source}: {error.message}\n"
+            )
+
+    def close(self) -> None:
+        noun = "finding" if self.hits == 1 else "findings"
+        summary = f"{self.hits} {noun} in {self.flagged} of {self.records} comments"
+        if self.errors:
+            summary += f"; {self.errors} input error{'s' if self.errors != 1 else ''}"
+        self.out.write(summary + "\n")

@@ -1,0 +1,85 @@
+"""Combine raw hits into what a report states: merged spans, scores, a verdict."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .config import Thresholds
+from .model import Hit, Verdict
+
+
+def _strength(hit: Hit) -> tuple[int, float, int]:
+    return (hit.severity.rank, hit.confidence, hit.end - hit.start)
+
+
+def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
+    """Merge overlapping hits of the same technique into one per cluster.
+
+    The strongest hit (severity, then confidence, then length) gives the rule,
+    message and confidence; the span is the union of the cluster; the other rules
+    are listed in ``evidence['merged']`` so nothing found is hidden.
+    """
+    by_technique: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        by_technique[hit.technique].append(hit)
+    merged: list[Hit] = []
+    for group in by_technique.values():
+        group.sort(key=lambda h: (h.start, h.end))
+        cluster: list[Hit] = []
+        cluster_end = -1
+        for hit in group:
+            if cluster and hit.start >= cluster_end:
+                merged.append(_merge_cluster(cluster, text))
+                cluster = []
+            cluster.append(hit)
+            cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
+        if cluster:
+            merged.append(_merge_cluster(cluster, text))
+    merged.sort(key=lambda h: h.sort_key)
+    return merged
+
+
+def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
+    if len(cluster) == 1:
+        return cluster[0]
+    best = max(cluster, key=_strength)
+    start = min(h.start for h in cluster)
+    end = max(h.end for h in cluster)
+    others = sorted({h.rule for h in cluster if h is not best and h.rule != best.rule})
+    evidence = dict(best.evidence)
+    if others:
+        evidence["merged"] = others
+    return Hit(
+        start=start,
+        end=end,
+        text=text[start:end],
+        technique=best.technique,
+        rule=best.rule,
+        severity=best.severity,
+        confidence=best.confidence,
+        message=best.message,
+        evidence=evidence,
+    )
+
+
+def technique_scores(hits: Iterable[Hit]) -> dict[str, float]:
+    """Noisy-OR of hit confidences per technique: independent pieces of evidence
+    raise the score, and it never exceeds 1."""
+    remaining: dict[str, float] = defaultdict(lambda: 1.0)
+    for hit in hits:
+        remaining[hit.technique] *= 1.0 - hit.confidence
+    return {technique: round(1.0 - rest, 4) for technique, rest in sorted(remaining.items())}
+
+
+def overall_score(scores: Mapping[str, float]) -> float:
+    """The strongest technique decides: a comment is as bad as its worst aspect."""
+    return max(scores.values(), default=0.0)
+
+
+def verdict(score: float, thresholds: Thresholds) -> Verdict:
+    if score >= thresholds.flagged and score > 0:
+        return Verdict.FLAGGED
+    if score >= thresholds.borderline and score > 0:
+        return Verdict.BORDERLINE
+    return Verdict.CLEAN

@@ -1,0 +1,269 @@
+"""Character normalization of a comment, with an exact map back to the original text.
+
+Rules match a folded view of the text (entities decoded, invisible characters dropped, NFKC,
+case folded, accents stripped, curly quotes made straight), but findings must point at the
+characters the user actually typed. The text is cut into *units* (one character with the
+combining marks that follow it, or one HTML entity); each unit folds on its own into zero or
+more characters, and every character it yields maps back to the whole unit. Because folding
+is local to a unit, folding a slice of the text gives the same result as slicing the folded
+text at unit boundaries, which is what makes token spans re-checkable.
+
+Plain ASCII text (the common case) takes a fast path with an identity offset map.
+"""
+
+import html
+import html.entities
+import unicodedata
+from array import array
+from bisect import bisect_left
+from functools import lru_cache
+from typing import Final
+
+import regex
+
+from .confusables import CONFUSABLES, FONT_LETTERS
+
+_ENTITY: Final = r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
+_ENTITY_RE: Final = regex.compile(_ENTITY)
+# An entity; or any character followed by combining marks; or a run of non-ASCII characters
+# none of which carries marks. Whatever lies between matches is plain ASCII.
+_UNIT_RE: Final = regex.compile(
+    rf"(?P<entity>{_ENTITY})|(?P<cluster>(?s:.)\p{{M}}+)|(?:[^\x00-\x7f](?!\p{{M}}))+"
+)
+_FORMAT_RE: Final = regex.compile(r"\p{Cf}+")
+# Marks that only decorate a letter (accents, zalgo, variation selectors). Script-specific
+# marks (Devanagari vowel signs, Arabic harakat, Hebrew points) change the word and are kept.
+_STRIP_MARKS_RE: Final = regex.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
+    "\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef]+"
+)
+# fmt: off
+_QUOTES: Final[dict[int, str]] = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'",
+        "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    }
+)
+# fmt: on
+_PRE_FOLD: Final[dict[int, str]] = {**FONT_LETTERS, **_QUOTES}
+_PARENTHESIZED: Final = range(0x2474, 0x24B6)  # NFKC gives "(1)".."(z)"
+# Chars a word token may contain (letters, digits, marks, leet/mask signs, apostrophe).
+WORD_CHARS: Final = r"\p{L}\p{N}\p{M}@$!|+*#%'"
+_WORD_CHAR_RE: Final = regex.compile(f"[{WORD_CHARS}]")
+_NON_WORD_CHAR_RE: Final = regex.compile(f"[^{WORD_CHARS}]")
+
+
+def _fold_ascii(text: str) -> str:
+    """ASCII folding: lower() equals casefold() on ASCII; the backtick is an apostrophe."""
+    text = text.lower()
+    return text.replace("`", "'") if "`" in text else text
+
+
+def _strip_marks(text: str) -> str:
+    """Drop decorating combining marks, keeping whatever precomposed letters remain."""
+    decomposed = unicodedata.normalize("NFD", text)
+    if _STRIP_MARKS_RE.search(decomposed) is None:
+        return text
+    return unicodedata.normalize("NFC", _STRIP_MARKS_RE.sub("", decomposed))
+
+
+def _fold(unit: str, form: str) -> tuple[str, str | None]:
+    """The folding pipeline for one unit, with ``form`` as the first normalization step."""
+    text = unicodedata.normalize(form, unit)
+    if text.isascii():
+        return _fold_ascii(text), None
+    if ord(unit[0]) in _PARENTHESIZED and text[:1] == "(" and text[-1:] == ")":
+        text = text[1:-1]
+    text = _FORMAT_RE.sub("", _strip_marks(text)).translate(_PRE_FOLD)
+    latin = CONFUSABLES.get(text)
+    text = text.casefold()
+    if not text.isascii():
+        # casefold() may undo NFKC or reintroduce marks ("İ" -> "i" + U+0307).
+        text = _strip_marks(unicodedata.normalize("NFKC", text)).translate(_PRE_FOLD)
+        if latin is None:
+            latin = CONFUSABLES.get(text)
+    else:
+        text = _fold_ascii(text)
+    return text, latin
+
+
+def _splits_words(text: str) -> bool:
+    """Whether ``text`` mixes word chars with separators (NFKC of "㏂" is "a.m.")."""
+    return (
+        len(text) > 1
+        and _WORD_CHAR_RE.search(text) is not None
+        and _NON_WORD_CHAR_RE.search(text) is not None
+    )
+
+
+@lru_cache(maxsize=8192)
+def fold_unit(unit: str) -> tuple[str, str | None]:
+    """Fold one unit; return its folded text and, when it folds to one lookalike letter, the
+    Latin letter it resembles (applied later, only if the whole token qualifies).
+
+    A unit must never fold into several words: those would be tokens sharing one source span.
+    Compatibility expansions that would ("a.m.", "1/4", Arabic ligature phrases) fall back
+    to canonical normalization, which keeps the symbol as typed.
+    """
+    text, latin = _fold(unit, "NFKC")
+    if _splits_words(text):
+        text, latin = _fold(unit, "NFC")
+        if _splits_words(text):
+            text = _NON_WORD_CHAR_RE.sub("", text)
+    return text, (latin if len(text) == 1 else None)
+
+
+@lru_cache(maxsize=4096)
+def decode_entity(entity: str) -> str | None:
+    """Decode one ``&...;`` reference, or None when it names no HTML5 entity (left as text)."""
+    if entity[1] == "#":
+        return html.unescape(entity)
+    return html.entities.html5.get(entity[1:])
+
+
+class _CharFolds(dict[int, str]):
+    """``str.translate`` table that folds single characters, filled lazily.
+
+    Runs of mark-free non-ASCII characters go through one ``translate`` call; chars that do
+    not fold to exactly one char are remembered so the caller can detect that a run needs the
+    slow per-character path (its offsets are not an identity then).
+    """
+
+    irregular: set[str]
+    latin: dict[str, str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular = set()
+        self.latin = {}
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded, latin = fold_unit(char)
+        if len(folded) != 1:
+            self.irregular.add(char)
+        if latin is not None:
+            self.latin[char] = latin
+        if len(self) >= 65536:  # bound memory on adversarial input; irregular/latin stay
+            self.clear()
+        self[code] = folded
+        return folded
+
+
+_CHAR_FOLDS: Final = _CharFolds()
+
+
+class OffsetMap:
+    """Maps spans of the normalized text to spans of the original (code points).
+
+    ``starts[i]``/``ends[i]`` give the original unit that produced normalized char ``i``;
+    both are None when the map is the identity (ASCII fast path).
+    """
+
+    __slots__ = ("_ends", "_norm_len", "_orig_len", "_starts")
+
+    def __init__(
+        self, orig_len: int, norm_len: int, starts: array | None, ends: array | None
+    ) -> None:
+        self._orig_len = orig_len
+        self._norm_len = norm_len
+        self._starts = starts
+        self._ends = ends
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Span in the normalized text -> smallest original span covering its sources."""
+        n = self._norm_len
+        start = min(max(start, 0), n)
+        end = min(max(end, start), n)
+        if self._starts is None or self._ends is None:
+            return start, end
+        if start < end:
+            return self._starts[start], self._ends[end - 1]
+        # Empty span: an empty span at the insertion point, except inside the expansion of
+        # one source char ("ﬁ" -> "fi"), where the best cover is that char.
+        pos = self._starts[start] if start < n else self._orig_len
+        return pos, max(pos, self._ends[start - 1]) if start else pos
+
+    def continues_unit(self, index: int) -> bool:
+        """Whether normalized char ``index`` comes from the same source as ``index - 1``."""
+        if self._starts is None or not 0 < index < self._norm_len:
+            return False
+        return self._starts[index] == self._starts[index - 1]
+
+    def normalized_index(self, original_offset: int) -> int:
+        """First normalized index whose source starts at or after ``original_offset``."""
+        if self._starts is None:
+            return min(max(original_offset, 0), self._norm_len)
+        return bisect_left(self._starts, original_offset)
+
+
+def normalize(text: str) -> tuple[str, OffsetMap, dict[int, str]]:
+    """Fold ``text``; return the normalized text, its offset map and the lookalike letters
+    found (normalized index -> Latin letter)."""
+    if text.isascii() and ("&" not in text or _ENTITY_RE.search(text) is None):
+        folded = _fold_ascii(text)
+        return folded, OffsetMap(len(text), len(folded), None, None), {}
+    pieces: list[str] = []
+    starts = array("i")
+    ends = array("i")
+    latin: dict[int, str] = {}
+    pos = 0
+    size = 0
+    folds = _CHAR_FOLDS
+    for match in _UNIT_RE.finditer(text):
+        a, b = match.span()
+        if a > pos:  # plain ASCII in between: identity offsets
+            pieces.append(_fold_ascii(text[pos:a]))
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+            size += a - pos
+        pos = b
+        unit = match.group()
+        kind = match.lastgroup
+        if kind == "entity":
+            decoded = decode_entity(unit)
+            if decoded is None:  # not an entity after all: literal ASCII text
+                pieces.append(_fold_ascii(unit))
+                starts.extend(range(a, b))
+                ends.extend(range(a + 1, b + 1))
+                size += b - a
+                continue
+            folded, letter = fold_unit(decoded) if decoded else ("", None)
+        elif kind == "cluster":
+            folded, letter = fold_unit(unit)
+        else:
+            run = unit.translate(folds)
+            if len(run) == b - a and folds.irregular.isdisjoint(unit):
+                pieces.append(run)
+                starts.extend(range(a, b))
+                ends.extend(range(a + 1, b + 1))
+                if not folds.latin.keys().isdisjoint(unit):
+                    for offset, char in enumerate(unit):
+                        found = folds.latin.get(char)
+                        if found is not None:
+                            latin[size + offset] = found
+                size += b - a
+                continue
+            for offset, char in enumerate(unit):  # slow path: some char expands or vanishes
+                folded, letter = fold_unit(char)
+                if folded:
+                    if letter is not None:
+                        latin[size] = letter
+                    pieces.append(folded)
+                    starts.extend([a + offset] * len(folded))
+                    ends.extend([a + offset + 1] * len(folded))
+                    size += len(folded)
+            continue
+        if folded:
+            if letter is not None:
+                latin[size] = letter
+            pieces.append(folded)
+            starts.extend([a] * len(folded))
+            ends.extend([b] * len(folded))
+            size += len(folded)
+    if pos < len(text):
+        pieces.append(_fold_ascii(text[pos:]))
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
+        size += len(text) - pos
+    return "".join(pieces), OffsetMap(len(text), size, starts, ends), latin

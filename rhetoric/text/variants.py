@@ -1,0 +1,111 @@
+"""Candidate spellings of one token: leet decoding, de-stretching and mask patterns.
+
+Matching is by whole token, so instead of fuzzy matching we enumerate the few spellings an
+obfuscated token most plausibly stands for and let the lexicon look each one up.
+"""
+
+from functools import lru_cache
+from itertools import islice, product
+from typing import Final
+
+import regex
+
+MAX_VARIANTS: Final = 8
+_MAX_DECODINGS: Final = 4
+_MAX_STRETCH_RUNS: Final = 3
+
+# Leet symbol -> letters it stands for, most likely first (the "primary" decoding).
+# fmt: off
+LEET: Final[dict[str, tuple[str, ...]]] = {
+    "0": ("o",), "1": ("i", "l"), "3": ("e",), "4": ("a",), "5": ("s",), "7": ("t",),
+    "8": ("b",), "9": ("g",), "@": ("a",), "$": ("s",), "!": ("i",), "|": ("l", "i"),
+    "+": ("t",),
+}
+# fmt: on
+_PRIMARY: Final = str.maketrans({sign: letters[0] for sign, letters in LEET.items()})
+_MASK_TO_QUESTION: Final = str.maketrans(dict.fromkeys("*#%", "?"))
+MASK_SIGNS: Final = frozenset("*#%")
+
+_LETTER_RE: Final = regex.compile(r"\p{L}")
+_LEET_RE: Final = regex.compile(r"[013-9@$!|+]")
+_STRETCH_RE: Final = regex.compile(r"(\p{L})\1{2,}")
+_NEEDS_WORK_RE: Final = regex.compile(r"[013-9@$!|+*#%]|(\p{L})\1{2,}")
+
+
+def _decodings(norm: str) -> list[str]:
+    """Leet readings of ``norm``, primary first; ambiguous signs multiply, up to a cap."""
+    if _LEET_RE.search(norm) is None:
+        return []
+    options = [LEET.get(char, (char,)) for char in norm]
+    if all(len(choice) == 1 for choice in options):
+        return [norm.translate(_PRIMARY)]
+    return ["".join(combo) for combo in islice(product(*options), _MAX_DECODINGS)]
+
+
+def _destretched(word: str) -> list[str]:
+    """Runs of 3+ identical letters collapsed to one and to two letters ("fuuuck" -> "fuck",
+    "fuuck"); with several runs, every mix of those (first the all-1 and all-2 forms)."""
+    runs = list(_STRETCH_RE.finditer(word))[:_MAX_STRETCH_RUNS]
+    if not runs:
+        return []
+    choices = [(1,) * len(runs), (2,) * len(runs)]
+    choices += [c for c in product((1, 2), repeat=len(runs)) if c not in choices]
+    forms = []
+    for lengths in choices:
+        parts = []
+        pos = 0
+        for run, keep in zip(runs, lengths, strict=True):
+            parts.append(word[pos : run.start()])
+            parts.append(run.group(1) * keep)
+            pos = run.end()
+        parts.append(word[pos:])
+        forms.append("".join(parts))
+    return forms
+
+
+def spellings(norm: str) -> tuple[str, ...]:
+    """Variants of a token with letters: leet decodings each followed by their de-stretched
+    forms (or the de-stretched forms of ``norm`` itself when nothing is leet), deduplicated,
+    never ``norm``, at most ``MAX_VARIANTS``."""
+    decoded = _decodings(norm)
+    forms: list[str] = []
+    for word in decoded or [norm]:
+        if decoded:
+            forms.append(word)
+        forms.extend(_destretched(word))
+    seen = {norm}
+    out = []
+    for form in forms:
+        if form not in seen:
+            seen.add(form)
+            out.append(form)
+            if len(out) == MAX_VARIANTS:
+                break
+    return tuple(out)
+
+
+def mask_of(norm: str) -> str | None:
+    """``f*ck`` -> ``f?ck``: the token with each mask sign as ``?`` (leet-decoded otherwise).
+
+    Only when a letter (leet-decoded) precedes the first mask sign and the mask hides one
+    character or at most half of the token (rounded up, so "a**" qualifies but "f***" does
+    not): more than that is too ambiguous to guess a word from.
+    """
+    masked = sum(1 for char in norm if char in MASK_SIGNS)
+    if not masked:
+        return None
+    decoded = norm.translate(_PRIMARY)
+    first = next(i for i, char in enumerate(norm) if char in MASK_SIGNS)
+    if _LETTER_RE.search(decoded, 0, first) is None:
+        return None
+    if masked != 1 and masked * 2 > len(norm) + 1:
+        return None
+    return decoded.translate(_MASK_TO_QUESTION)
+
+
+@lru_cache(maxsize=16384)
+def analyze(norm: str) -> tuple[tuple[str, ...], str | None]:
+    """``(variants, mask)`` for a token's normalized text; cached since words repeat."""
+    if _NEEDS_WORK_RE.search(norm) is None or _LETTER_RE.search(norm) is None:
+        return (), None
+    return spellings(norm), mask_of(norm)

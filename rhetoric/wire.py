@@ -1,0 +1,104 @@
+"""The versioned JSON wire form of reports, hits and error records.
+
+Other tools rely on these names; they change only with ``SCHEMA_VERSION``
+(major for breaking changes). The JSON Schema in ``schemas/report.schema.json``
+describes exactly what :func:`report_to_dict` and :func:`error_record` produce.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from .model import DetectorError, Hit, Report, Severity, Verdict
+
+SCHEMA_VERSION = "1.0"
+
+
+def hit_to_dict(hit: Hit) -> dict[str, Any]:
+    return {
+        "start": hit.start,
+        "end": hit.end,
+        "text": hit.text,
+        "technique": hit.technique,
+        "rule": hit.rule,
+        "severity": hit.severity.value,
+        "confidence": hit.confidence,
+        "message": hit.message,
+        "evidence": _jsonable(hit.evidence),
+    }
+
+
+def hit_from_dict(data: Mapping[str, Any]) -> Hit:
+    return Hit(
+        start=int(data["start"]),
+        end=int(data["end"]),
+        text=str(data["text"]),
+        technique=str(data["technique"]),
+        rule=str(data["rule"]),
+        severity=Severity.parse(data["severity"]),
+        confidence=float(data["confidence"]),
+        message=str(data["message"]),
+        evidence=dict(data.get("evidence", {})),
+    )
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": report.id,
+        "hits": [hit_to_dict(h) for h in report.hits],
+        "scores": dict(report.scores),
+        "score": report.score,
+        "verdict": report.verdict.value,
+        "readability": dict(report.readability),
+        "errors": [{"source": e.source, "message": e.message} for e in report.errors],
+    }
+
+
+def report_from_dict(data: Mapping[str, Any]) -> Report:
+    major = str(data.get("schema_version", "")).split(".")[0]
+    if major != SCHEMA_VERSION.split(".")[0]:
+        raise ValueError(
+            f"report schema_version {data.get('schema_version')!r} is not supported "
+            f"(this is {SCHEMA_VERSION})"
+        )
+    return Report(
+        id=str(data["id"]),
+        hits=tuple(hit_from_dict(h) for h in data["hits"]),
+        scores={str(k): float(v) for k, v in data["scores"].items()},
+        score=float(data["score"]),
+        verdict=Verdict(data["verdict"]),
+        readability=dict(data.get("readability", {})),
+        errors=tuple(DetectorError(e["source"], e["message"]) for e in data.get("errors", [])),
+    )
+
+
+def error_record(
+    record_id: str | None, message: str, *, source: str, line: int | None
+) -> dict[str, Any]:
+    """What batch output carries, in place of a report, for an input that failed."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": record_id,
+        "error": {"message": message, "source": source, "line": line},
+    }
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one output record (report or error)."""
+    text = resources.files("rhetoric").joinpath("schemas/report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

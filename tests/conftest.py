@@ -1,0 +1,51 @@
+"""Shared fixtures: analyzers built through the public API, and rule folders
+written on the fly, as a rule author would write them."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rhetoric import Analyzer, AnalyzerConfig
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    """The default analyzer (built-in rules and plugins), without readability."""
+    return Analyzer.from_config(AnalyzerConfig(readability=()))
+
+
+RuleWriter = Callable[[str, str], Path]
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def write_rule(rules_dir: Path) -> RuleWriter:
+    """write_rule("technique/rule-id.yml" or "_classes/name.yml", yaml_text) -> path."""
+
+    def write(relative: str, body: str) -> Path:
+        path = rules_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+def only_rules(rules_dir: Path, **config: object) -> Analyzer:
+    """An analyzer with just the rules in ``rules_dir`` (no built-in pack or plugins)."""
+    return Analyzer.from_config(
+        AnalyzerConfig(rule_paths=(rules_dir,), readability=(), preview=True, **config),  # type: ignore[arg-type]
+        entry_points=False,
+    )

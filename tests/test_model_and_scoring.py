@@ -1,0 +1,138 @@
+"""Value types, the wire form and its JSON Schema, merging and scoring."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import jsonschema
+import pytest
+
+from rhetoric import Comment, Hit, Report, Severity, Thresholds, Verdict
+from rhetoric.config import AnalyzerConfig, ConfigError
+from rhetoric.scoring import merge_overlapping, overall_score, technique_scores, verdict
+from rhetoric.techniques import BUILTIN_TECHNIQUES, Technique, TechniqueRegistry
+from rhetoric.wire import SCHEMA_VERSION, report_from_dict, report_schema, report_to_dict
+
+TEXT = "you stupid idiot and evil liar"
+
+
+def hit(
+    start: int,
+    end: int,
+    technique: str = "name-calling",
+    rule: str = "r",
+    severity: Severity = Severity.WARNING,
+    confidence: float = 0.5,
+) -> Hit:
+    return Hit(start, end, TEXT[start:end], technique, rule, severity, confidence, "m")
+
+
+def test_values_are_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit(0, 3).start = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Comment("a", "b").text = "c"  # type: ignore[misc]
+
+
+def test_merge_keeps_strongest_and_reports_union() -> None:
+    merged = merge_overlapping(
+        [
+            hit(4, 10, rule="adjective", confidence=0.4),
+            hit(4, 16, rule="template", confidence=0.7),
+            hit(11, 16, rule="lexicon", severity=Severity.ERROR, confidence=0.3),
+            hit(21, 25, technique="loaded-language", rule="evil"),
+            hit(26, 30, rule="liar"),
+        ],
+        TEXT,
+    )
+    assert [(h.start, h.end, h.rule, h.text) for h in merged] == [
+        (4, 16, "lexicon", "stupid idiot"),
+        (21, 25, "evil", "evil"),
+        (26, 30, "liar", "liar"),
+    ]
+    assert merged[0].evidence["merged"] == ["adjective", "template"]
+
+
+def test_adjacent_hits_are_not_merged() -> None:
+    assert len(merge_overlapping([hit(0, 3), hit(3, 10)], TEXT)) == 2
+
+
+def test_noisy_or_scores_and_verdict() -> None:
+    scores = technique_scores(
+        [
+            hit(0, 3, confidence=0.5),
+            hit(4, 10, confidence=0.5),
+            hit(21, 25, technique="loaded-language", confidence=0.2),
+        ]
+    )
+    assert scores == {"loaded-language": 0.2, "name-calling": 0.75}
+    assert overall_score(scores) == 0.75
+    assert overall_score({}) == 0.0
+    thresholds = Thresholds(borderline=0.4, flagged=0.7)
+    assert verdict(0.75, thresholds) is Verdict.FLAGGED
+    assert verdict(0.5, thresholds) is Verdict.BORDERLINE
+    assert verdict(0.0, thresholds) is Verdict.CLEAN
+    assert verdict(0.0, Thresholds(0.0, 0.0)) is Verdict.CLEAN
+
+
+def test_thresholds_and_config_are_validated() -> None:
+    with pytest.raises(ConfigError):
+        Thresholds(borderline=0.8, flagged=0.5)
+    with pytest.raises(ConfigError):
+        AnalyzerConfig(regex_timeout=0)
+
+
+def test_select_and_ignore() -> None:
+    config = AnalyzerConfig(select=("name-calling",), ignore=("insult-label",))
+    assert config.is_selected("name-calling", "insult-template")
+    assert not config.is_selected("name-calling", "insult-label")
+    assert not config.is_selected("profanity", "obscene-words")
+    assert AnalyzerConfig(ignore=("insult",)).is_selected("profanity", "obscene-words")
+    assert not AnalyzerConfig(ignore=("insult",)).is_selected("name-calling", "insult-label")
+
+
+def test_wire_round_trip_and_schema() -> None:
+    report = Report(
+        id="c1",
+        hits=(hit(4, 10),),
+        scores={"name-calling": 0.5},
+        score=0.5,
+        verdict=Verdict.BORDERLINE,
+        readability={"flesch_reading_ease": 80.5},
+    )
+    data = report_to_dict(report)
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert set(data["hits"][0]) >= {
+        "start",
+        "end",
+        "text",
+        "technique",
+        "rule",
+        "severity",
+        "confidence",
+        "message",
+    }
+    jsonschema.Draft202012Validator(report_schema()).validate(json.loads(json.dumps(data)))
+    assert report_from_dict(data) == report
+    with pytest.raises(ValueError, match="schema_version"):
+        report_from_dict({**data, "schema_version": "2.0"})
+
+
+def test_schema_rejects_broken_reports() -> None:
+    validator = jsonschema.Draft202012Validator(report_schema())
+    data = report_to_dict(Report("c", (hit(4, 10),), {"name-calling": 0.5}, 0.5, Verdict.CLEAN))
+    data["hits"][0]["severity"] = "fatal"
+    assert list(validator.iter_errors(data))
+
+
+def test_technique_vocabulary() -> None:
+    ids = [t.id for t in BUILTIN_TECHNIQUES]
+    assert ids == ["name-calling", "loaded-language", "conspiracy-framing", "slur", "profanity"]
+    for technique in BUILTIN_TECHNIQUES:
+        assert technique.definition and technique.mappings
+    registry = TechniqueRegistry()
+    with pytest.raises(ValueError, match="already defined differently"):
+        registry.add(Technique("slur", "Other", "different"))
+    with pytest.raises(ValueError, match="lowercase"):
+        Technique("Bad Id", "x", "y")

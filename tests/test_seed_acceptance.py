@@ -1,0 +1,34 @@
+"""The acceptance run of the core issue on the seed comments the project was
+created from. Reads ../shared (CI has it); skipped where it is absent."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from conftest import SHARED
+
+from rhetoric.cli import main
+
+SEED = SHARED / "seed" / "comments.txt"
+pytestmark = pytest.mark.skipif(
+    not SEED.exists(), reason="../shared/seed/comments.txt is not present"
+)
+
+
+def test_seed_comments() -> None:
+    out = io.StringIO()
+    code = main(["check", "--split", "lines", "--format", "jsonl", str(SEED)], out=out)
+    assert code == 1
+    reports = [json.loads(line) for line in out.getvalue().splitlines()]
+    found = {(h["text"], h["technique"]) for r in reports for h in r["hits"]}
+    assert ("Killiary", "name-calling") in found
+    assert ("f*ck", "profanity") in found
+    assert ("smoking crack", "name-calling") in found
+    assert ("hectoring bully", "name-calling") in found
+    conspiracy = [h for r in reports for h in r["hits"] if h["technique"] == "conspiracy-framing"]
+    assert any(h["text"] == "with but one goal" for h in conspiracy)
+    assert reports[0]["hits"] == [], "the neutral Pentagon news report must be clean"
+    for report in reports:
+        assert report["readability"], "readability metrics are computed by default"
