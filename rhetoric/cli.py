@@ -182,6 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--format", choices=["text", "json"], default="text")
     _add_analyzer_options(plugins)
 
+    evaluate = commands.add_parser("eval", help="measure quality against labeled JSONL data")
+    evaluate.add_argument("gold", metavar="GOLD.jsonl", help="records with id, text, spans, label")
+    evaluate.add_argument(
+        "--map",
+        dest="maps",
+        action="append",
+        default=[],
+        metavar="TECH[|TECH...]=LABEL[,LABEL...]",
+        help="score these techniques against these gold labels (doc:LABEL: document label)",
+    )
+    evaluate.add_argument("--per-rule", action="store_true", help="hits and precision per rule")
+    evaluate.add_argument("--format", choices=["text", "json"], default="text")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+    _add_analyzer_options(evaluate)
+
     techniques = commands.add_parser("techniques", help="list the technique vocabulary")
     techniques.add_argument("--format", choices=["text", "json"], default="text")
     _add_analyzer_options(techniques)
@@ -376,8 +391,40 @@ def _cmd_techniques(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    from .evaluation import GoldError, evaluate, format_text, parse_target, read_gold
+
+    path = Path(args.gold)
+    if not path.is_file():
+        raise UsageError(f"gold file '{path}' does not exist")
+    records, problems = read_gold(path)
+    if args.limit is not None:
+        records = records[: args.limit]
+    if not records:
+        raise UsageError(f"gold file '{path}' has no usable records")
+    known = {s.label for r in records for s in r.spans} | {r.label for r in records if r.label}
+    if not args.maps:
+        raise UsageError(
+            "give at least one --map TECHNIQUE=LABEL; labels in this file: "
+            + ", ".join(sorted(known))
+        )
+    try:
+        targets = [parse_target(mapping, known) for mapping in args.maps]
+    except GoldError as exc:
+        raise UsageError(str(exc)) from None
+    analyzer = _analyzer(args, _config(args, readability=()))
+    result = evaluate(analyzer, records, targets, problems)
+    if args.format == "json":
+        json.dump(result.to_dict(), out, indent=2)
+        out.write("\n")
+    else:
+        out.write(format_text(result, args.per_rule))
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": _cmd_check,
+    "eval": _cmd_eval,
     "rules": _cmd_rules,
     "explain": _cmd_explain,
     "plugins": _cmd_plugins,
