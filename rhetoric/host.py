@@ -72,7 +72,7 @@ class PluginHost:
         for module_name in modules:
             self._register(self._import(module_name), module_name)
         for directory in plugin_dirs:
-            for file in sorted(Path(directory).glob("*.py")):
+            for file in sorted(Path(directory).glob("[!_]*.py")):
                 self._register(self._import_file(file), file.stem)
         for index, plugin in enumerate(plugins):
             name = getattr(plugin, "__name__", None) or f"plugin-{index}"

@@ -221,6 +221,9 @@ def test_ligature_expansion_maps_to_one_source_char() -> None:
     assert prepared.to_original(0, 1) == (0, 1)
     assert prepared.to_original(1, 2) == (0, 1)
     assert prepared.to_original(2, 4) == (1, 3)
+    assert prepared.to_original(1, 1) == (0, 1)  # inside the expansion: the ligature
+    assert prepared.to_original(2, 2) == (1, 1)
+    assert prepared.to_original(4, 4) == (3, 3)
     assert only_token("stra\u00dfe").norm == "strasse"
 
 
@@ -269,6 +272,18 @@ def test_markdown_emphasis_is_not_a_mask(text: str) -> None:
 )
 def test_token_trimming(text: str, norm: str) -> None:
     assert only_token(text).norm == norm
+
+
+def test_trimming_never_splits_one_source_char() -> None:
+    text = "!\u093fa"  # "!" carrying a Devanagari vowel sign, then "a"
+    token = only_token(text)
+    assert token.norm == "!\u093fa"
+    assert (token.start, token.end) == (0, 3)
+
+
+def test_compatibility_expansions_do_not_split_words() -> None:
+    prepared = prepare("at 9\u33c2 and \u00bd")  # "a.m." and "1/2" symbols
+    assert [t.norm for t in prepared.tokens] == ["at", "9", "and", "\u00bd"]
 
 
 def test_exclamations_split_words() -> None:

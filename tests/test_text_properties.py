@@ -1,5 +1,6 @@
 """Properties of ``prepare`` on adversarial text: spans stay exact whatever the input."""
 
+import itertools
 import os
 
 from hypothesis import HealthCheck, example, given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from rhetoric.text import PreparedText, prepare
 
 # Pieces an obfuscating commenter (or a broken client) may produce, mixed at random.
+# fmt: off
 _ATOMS = [
     *"abcdefghijklmnopqrstuvwxyzFUCKSHIT",
     "fuck", "shit", "idiot", "ass", "Scunthorpe", "deep", "state", "don't",
@@ -27,14 +29,18 @@ _ATOMS = [
     "\U0001f600", "\U0001f4a9", "\U0001f1fa\U0001f1f8", "\u4f60\u597d", "\u2028",
     "\ud800", "\udfff",
 ]
+# fmt: on
 
 texts = st.lists(
     st.one_of(st.sampled_from(_ATOMS), st.characters(exclude_categories=())),
     max_size=40,
 ).map("".join)
 
+# RHETORIC_TEXT_EXAMPLES=20000 for a deeper search than the default CI budget.
 _SETTINGS = settings(
-    max_examples=int(os.environ.get("TEXT_EXAMPLES", "400")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("RHETORIC_TEXT_EXAMPLES", "400")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -63,7 +69,7 @@ def test_tokens_sorted_and_disjoint(text: str) -> None:
     tokens = prepare(text).tokens
     for position, token in enumerate(tokens):
         assert token.index == position
-    for left, right in zip(tokens, tokens[1:], strict=False):
+    for left, right in itertools.pairwise(tokens):
         assert left.end <= right.start
     if tokens:
         assert tokens[0].glue is False

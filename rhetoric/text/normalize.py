@@ -78,8 +78,8 @@ def _fold(unit: str, form: str) -> tuple[str, str | None]:
     latin = CONFUSABLES.get(text)
     text = text.casefold()
     if not text.isascii():
-        # casefold() may undo NFKC or reintroduce marks ("İ" -> "i" + U+0307).
-        text = _strip_marks(unicodedata.normalize("NFKC", text)).translate(_PRE_FOLD)
+        # casefold() may undo the normalization or bring marks back (U+0130 -> "i" + U+0307).
+        text = _strip_marks(unicodedata.normalize(form, text)).translate(_PRE_FOLD)
         if latin is None:
             latin = CONFUSABLES.get(text)
     else:
@@ -180,7 +180,7 @@ class OffsetMap:
         if start < end:
             return self._starts[start], self._ends[end - 1]
         # Empty span: an empty span at the insertion point, except inside the expansion of
-        # one source char ("ﬁ" -> "fi"), where the best cover is that char.
+        # one source char (the "fi" ligature), where the best cover is that char.
         pos = self._starts[start] if start < n else self._orig_len
         return pos, max(pos, self._ends[start - 1]) if start else pos
 
