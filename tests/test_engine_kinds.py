@@ -227,3 +227,64 @@ def test_bad_templates_name_file_and_line(
         only_rules(rules_dir)
     assert str(caught.value).startswith(f"{path}:8:")
     assert problem in str(caught.value)
+
+
+# --- co-occurrence -------------------------------------------------------------------
+
+
+COOCCURRENCE = """\
+groups:
+  agent: {terms: [the elites, globalists, '{people}'], weight: 0.3}
+  intent: {terms: [agenda, plan to, want to], weight: 0.4}
+  concealment: {terms: [hide, cover up, secretly], weight: 0.5}
+"""
+
+
+def test_cooccurrence_scores_cue_groups_within_a_sentence(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    write_classes(write_rule)
+    write_rule(
+        "conspiracy-framing/agent-intent.yml",
+        rule("cooccurrence", COOCCURRENCE, "conspiracy-framing"),
+    )
+    analyzer = only_rules(rules_dir)
+    text = "The elites secretly plan to replace us. Nice weather."
+    hits = analyzer.analyse(text).raw_hits
+    assert [(h.text, h.confidence) for h in hits] == [
+        ("The elites secretly plan to", round(1 - 0.7 * 0.6 * 0.5, 4))
+    ]
+    assert hits[0].evidence["cues"] == {
+        "agent": ["The elites"],
+        "intent": ["plan to"],
+        "concealment": ["secretly"],
+    }
+    # one group alone, or groups in different sentences, are not enough
+    assert spans(analyzer, "The elites met today. Is there an agenda? No.") == []
+    assert spans(analyzer, "They want to win.") == ["They want to"]  # a class include
+
+
+def test_cooccurrence_token_window_and_min_groups(write_rule: RuleWriter, rules_dir: Path) -> None:
+    write_classes(write_rule)
+    body = COOCCURRENCE + "min_groups: 3\nwindow: 6\n"
+    write_rule("conspiracy-framing/strict.yml", rule("cooccurrence", body, "conspiracy-framing"))
+    analyzer = only_rules(rules_dir)
+    assert spans(analyzer, "globalists want to hide it") == ["globalists want to hide"]
+    far = "globalists want to do many many many other things and hide it"
+    assert spans(analyzer, far) == []
+
+
+def test_cooccurrence_validation(write_rule: RuleWriter, rules_dir: Path) -> None:
+    from rhetoric import RuleLoadError
+
+    body = "groups:\n  agent: {terms: [x]}\n"
+    path = write_rule(
+        "conspiracy-framing/bad.yml", rule("cooccurrence", body, "conspiracy-framing")
+    )
+    with pytest.raises(RuleLoadError, match="at least two cue groups"):
+        only_rules(rules_dir)
+    path.write_text(
+        path.read_text().replace("{terms: [x]}", "{terms: [x], wieght: 1}\n  b: {terms: [y]}")
+    )
+    with pytest.raises(RuleLoadError, match="unknown key 'wieght'"):
+        only_rules(rules_dir)

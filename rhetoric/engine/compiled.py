@@ -8,6 +8,7 @@ same protocol plugins implement), so the runner treats YAML and Python alike.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +45,21 @@ class _Exception:
     rule: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    rule: int
+    group: int
+
+
+@dataclass(frozen=True, slots=True)
+class _CueMatch:
+    first: int
+    last: int
+    start: int
+    end: int
+    group: int
+
+
 def _term_tokens(text: str) -> tuple[str, ...]:
     return tuple(token.norm for token in prepare(text).tokens)
 
@@ -73,6 +89,15 @@ class CompiledRules:
                     inflect = spec.inflect if term.inflect is None else term.inflect
                     for form in inflections(term.text) if inflect else [term.text]:
                         self._trie.add(_term_tokens(form), _Term(index, term))
+            elif spec.kind == "cooccurrence":
+                for group_index, group in enumerate(spec.groups):
+                    terms = list(group.terms)
+                    for name, _ in group.includes:
+                        terms.extend(ruleset.class_terms(name))
+                    for term in terms:
+                        inflect = spec.inflect or bool(term.inflect)
+                        for form in inflections(term.text) if inflect else [term.text]:
+                            self._trie.add(_term_tokens(form), _Cue(index, group_index))
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
                     try:
@@ -100,10 +125,14 @@ class CompiledRules:
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
         class_ends: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
             payload = match.payload
-            if isinstance(payload, _Exception):
+            if isinstance(payload, _Cue):
+                cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
+                cues[payload.rule].append(cue)
+            elif isinstance(payload, _Exception):
                 exceptions[payload.rule].append((match.start, match.end))
             elif isinstance(payload, _ClassTerm):
                 class_ends[match.first][payload.name].add(match.last)
@@ -131,8 +160,16 @@ class CompiledRules:
                     },
                 )
                 candidates.append((payload.rule, hit))
+        breaks: list[bool] | None = None
         if self._templates.count and prepared.tokens:
-            candidates.extend(self._sequences(doc, prepared, class_ends))
+            breaks = _sentence_breaks(prepared)
+            candidates.extend(self._sequences(doc, prepared, class_ends, breaks))
+        if cues:
+            breaks = breaks or _sentence_breaks(prepared)
+            for index, found in cues.items():
+                candidates.extend(
+                    (index, h) for h in self._cooccurrences(doc, index, found, breaks)
+                )
         for rule, pattern in self._patterns:
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
@@ -142,14 +179,11 @@ class CompiledRules:
         doc: Document,
         prepared: PreparedText,
         class_ends: dict[int, dict[str, set[int]]],
+        breaks: list[bool],
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
         forms = [(t.norm, *t.variants) for t in tokens]
         text = prepared.original
-        breaks = [
-            i == 0 or bool(_BREAK.search(text, tokens[i - 1].end, t.start))
-            for i, t in enumerate(tokens)
-        ]
         matcher = SequenceMatcher(forms, breaks, class_ends)
         for i in range(len(tokens)):
             templates = [t for f in forms[i] for t in self._templates.by_word.get(f, ())]
@@ -172,6 +206,46 @@ class CompiledRules:
                     },
                 )
                 yield index, hit
+
+    def _cooccurrences(
+        self, doc: Document, index: int, cues: list[_CueMatch], breaks: list[bool]
+    ) -> Iterator[Hit]:
+        """Windows (sentences, or N tokens) where enough different cue groups occur."""
+        spec = self._specs[index]
+        cues.sort(key=lambda c: (c.first, c.last))
+        if spec.window is None:
+            sentence = list(itertools.accumulate(int(b) for b in breaks))
+            windows: list[list[_CueMatch]] = [
+                list(group) for _, group in itertools.groupby(cues, key=lambda c: sentence[c.first])
+            ]
+        else:
+            windows = [
+                [c for c in cues[i:] if c.last < anchor.first + spec.window]
+                for i, anchor in enumerate(cues)
+            ]
+        for window in windows:
+            present = {c.group for c in window}
+            if len(present) < spec.min_groups:
+                continue
+            remaining = 1.0
+            for group in present:
+                remaining *= 1.0 - spec.groups[group].weight
+            text = doc.text
+            yield doc.hit(
+                spec.info,
+                min(c.start for c in window),
+                max(c.end for c in window),
+                confidence=round(1.0 - remaining, 4),
+                evidence={
+                    "kind": "cooccurrence",
+                    "cues": {
+                        spec.groups[g].name: sorted(
+                            {text[c.start : c.end] for c in window if c.group == g}
+                        )
+                        for g in sorted(present)
+                    },
+                },
+            )
 
     def _run_pattern(
         self,
@@ -236,6 +310,16 @@ class CompiledRules:
                 if begin < hit.end and hit.start < finish:
                     return True
         return False
+
+
+def _sentence_breaks(prepared: PreparedText) -> list[bool]:
+    """For each token, whether a sentence break lies between it and the previous one."""
+    tokens = prepared.tokens
+    text = prepared.original
+    return [
+        i == 0 or bool(_BREAK.search(text, tokens[i - 1].end, t.start))
+        for i, t in enumerate(tokens)
+    ]
 
 
 def _inside_word(text: str, begin: int, finish: int) -> bool:

@@ -27,7 +27,7 @@ _DOC_NAMES = ("readme", "license", "licence", "notice", "changelog")
 _ID = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
 
-KINDS = ("lexicon", "pattern", "sequence")
+KINDS = ("lexicon", "pattern", "sequence", "cooccurrence")
 COMMON_KEYS = (
     "id", "technique", "kind", "severity", "confidence", "status", "message", "why",
     "references", "examples", "exceptions", "antipatterns", "obfuscation",
@@ -36,9 +36,16 @@ KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
     "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
     "sequence": ("templates",),
+    "cooccurrence": ("groups", "min_groups", "window", "inflect"),
 }
 REQUIRED_KEYS = ("technique", "kind", "message", "why", "examples")
-KIND_REQUIRED = {"lexicon": ("terms",), "pattern": ("pattern",), "sequence": ("templates",)}
+KIND_REQUIRED = {
+    "lexicon": ("terms",),
+    "pattern": ("pattern",),
+    "sequence": ("templates",),
+    "cooccurrence": ("groups",),
+}
+GROUP_KEYS = ("terms", "weight")
 TERM_KEYS = ("term", "severity", "confidence", "inflect")
 CLASS_KEYS = ("description", "terms", "inflect")
 
@@ -52,6 +59,16 @@ class TermSpec:
     severity: Severity | None = None
     confidence: float | None = None
     inflect: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CueGroup:
+    """One kind of cue of a co-occurrence rule (an agent, an intent...)."""
+
+    name: str
+    terms: tuple[TermSpec, ...]
+    includes: tuple[tuple[str, int], ...]
+    weight: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +88,9 @@ class RuleSpec:
     timeout: float | None = None
     literals: tuple[str, ...] = ()
     templates: tuple[tuple[str, int], ...] = ()
+    groups: tuple[CueGroup, ...] = ()
+    min_groups: int = 2
+    window: int | None = None
     exceptions: tuple[str, ...] = ()
     antipatterns: tuple[regex.Pattern[str], ...] = ()
     obfuscation: bool = True
@@ -366,6 +386,8 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             timeout=opt("timeout", lambda n: doc.number(n, "timeout", 0.001, 10), None),
             literals=tuple(opt("literals", lambda n: doc.strings(n, "literals"), [])),
         )
+    if kind == "cooccurrence":
+        return _cooccurrence(doc, entries, common, ruleset, info.confidence)
     templates = []
     for item in doc.sequence(entries["templates"][1], "templates"):
         text = doc.string(item, "template")
@@ -374,3 +396,55 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
                 raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
         templates.append((text, line_of(item)))
     return RuleSpec(**common, templates=tuple(templates))
+
+
+def _cooccurrence(
+    doc: YamlFile,
+    entries: dict[str, tuple[yaml.Node, yaml.Node]],
+    common: dict[str, object],
+    ruleset: RuleSet,
+    default_weight: float,
+) -> RuleSpec:
+    groups_node = entries["groups"][1]
+    groups: list[CueGroup] = []
+    for name, (_, node) in doc.mapping(groups_node, "groups").items():
+        group_entries = doc.mapping(node, f"group '{name}'")
+        doc.check_keys(group_entries, GROUP_KEYS, ("terms",), f"group '{name}'", node)
+        terms: list[TermSpec] = []
+        includes: list[tuple[str, int]] = []
+        for item in doc.sequence(group_entries["terms"][1], f"group '{name}' terms"):
+            ref = (
+                _CLASS_REF.match(item.value.strip()) if isinstance(item, yaml.ScalarNode) else None
+            )
+            if ref:
+                if ref.group(1) not in ruleset.classes:
+                    raise doc.fail(item, f"unknown word class '{{{ref.group(1)}}}'")
+                includes.append((ref.group(1), line_of(item)))
+            else:
+                terms.append(_term(doc, item))
+        weight = (
+            doc.number(group_entries["weight"][1], "weight", 0, 1)
+            if "weight" in group_entries
+            else default_weight
+        )
+        groups.append(CueGroup(name, tuple(terms), tuple(includes), weight))
+    if len(groups) < 2:
+        raise doc.fail(groups_node, "a co-occurrence rule needs at least two cue groups")
+    min_groups = 2
+    if "min_groups" in entries:
+        min_groups = int(doc.number(entries["min_groups"][1], "min_groups", 1, len(groups)))
+    window: int | None = None
+    if "window" in entries:
+        node = entries["window"][1]
+        if isinstance(node, yaml.ScalarNode) and node.value == "sentence":
+            window = None
+        else:
+            window = int(doc.number(node, "window (tokens, or 'sentence')", 2, 200))
+    inflect = doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else False
+    return RuleSpec(
+        **common,  # type: ignore[arg-type]
+        groups=tuple(groups),
+        min_groups=min_groups,
+        window=window,
+        inflect=inflect,
+    )
