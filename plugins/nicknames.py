@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import pairwise
 
 from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
 
@@ -100,6 +101,27 @@ ORDINARY = frozenset(
     )
 )
 MIN_LENGTH = 5
+# Given names that epithets are pinned to ("Sleepy Joe", "Lyin' Ted", "Little Marco").
+GIVEN_NAMES = frozenset(
+    (
+        "joe", "ted", "marco", "jeb", "chuck", "adam", "nancy", "mitt", "liz", "mitch",
+        "jerry", "hunter", "elizabeth", "bill", "george", "dick", "al", "chris", "ron",
+        "gavin", "andrew", "tony", "justin", "nicola", "theresa", "keir", "rishi",
+        "jeremy", "nigel", "emmanuel", "angela", "vladimir", "kim", "rocket",
+    )
+)  # fmt: skip
+# Everyday adjectives among them: not when the name runs on ("little Marco Polo").
+COMMON_EPITHETS = frozenset(
+    ("little", "dirty", "crazy", "dumb", "lying", "crying", "nervous", "tricky", "corrupt")
+)
+# Mocking epithets put before a public figure's name ("Crooked Hillary").
+EPITHETS = frozenset(
+    (
+        "crooked", "sleepy", "lyin", "lying", "crazy", "little", "shifty", "cryin", "crying",
+        "sloppy", "dopey", "phony", "creepy", "cheatin", "nervous", "sleazy", "slimy",
+        "tricky", "dirty", "corrupt", "shady", "crazed", "senile", "dumb",
+    )
+)  # fmt: skip
 
 RULE = RuleInfo(
     id="pejorative-nickname",
@@ -133,10 +155,63 @@ RULE = RuleInfo(
 )
 
 
+EPITHET_RULE = RuleInfo(
+    id="epithet-nickname",
+    technique="name-calling",
+    kind="python",
+    severity=Severity.WARNING,
+    confidence=0.8,
+    status="stable",
+    message="'{match}' pins a mocking epithet on a public figure instead of arguing.",
+    why=(
+        "An epithet fused to a name ('Crooked Hillary', 'Sleepy Joe', 'Lyin' Ted') is "
+        "name-calling by repetition: the adjective becomes part of the person's name, so "
+        "every mention repeats the accusation without ever arguing it."
+    ),
+    references=(
+        "https://propaganda.qcri.org/annotations/definitions.html",
+        "https://en.wikipedia.org/wiki/List_of_nicknames_used_by_Donald_Trump",
+    ),
+    examples=(
+        Example("[[Crooked Hillary]] should be locked up.", flag=True),
+        Example("Vote against [[Sleepy Joe]] in November.", flag=True),
+        Example("Then [[Lyin' Ted]] dropped out.", flag=True),
+        Example("The little Marco Polo restaurant is closed.", flag=False),
+        Example("He took a crooked path to see Hillary at the station.", flag=False),
+        Example("Joe was sleepy after the flight.", flag=False),
+    ),
+)
+
+
+def _starts_name(doc: Document, index: int) -> bool:
+    """Whether token ``index`` exists, is glued to the previous one and is capitalised."""
+    tokens = doc.prepared.tokens
+    if index >= len(tokens) or not tokens[index].glue:
+        return False
+    token = tokens[index]
+    return doc.text[token.start : token.start + 1].isupper()
+
+
 def _portmanteau(word: str, first: str, second: str) -> bool:
-    """word == prefix(first) + suffix(second), at least 3 letters from each."""
+    """word == prefix(first) + suffix(second), at least 3 letters from each and 4 from
+    one of them (3 + 3 splits make ordinary words: Mor[on] + [Clin]ton = Morton)."""
     return any(
-        first.startswith(word[:cut]) and second.endswith(word[cut:])
+        first.startswith(word[:cut])
+        and second.endswith(word[cut:])
+        and max(cut, len(word) - cut) >= 4
+        for cut in range(3, len(word) - 2)
+    )
+
+
+def _mock_portmanteau(word: str, name: str, mock: str) -> bool:
+    """A portmanteau whose mocking part keeps at least 4 letters (or all of them), so
+    a common ending such as '-ard' (Bern[ie] + [t]ard = Bernard) is not enough."""
+    need = min(4, len(mock))
+    return any(
+        name.startswith(word[:cut]) and mock.endswith(word[cut:]) and len(word) - cut >= need
+        for cut in range(3, len(word) - 2)
+    ) or any(
+        mock.startswith(word[:cut]) and name.endswith(word[cut:]) and cut >= need
         for cut in range(3, len(word) - 2)
     )
 
@@ -156,6 +231,8 @@ def _ratio(a: str, b: str) -> float:
 
 def _blend(word: str, name: str, mock: str) -> float | None:
     """Confidence that ``word`` blends ``name`` with ``mock``, or None."""
+    if word in (mock, mock + "s", mock + "es"):
+        return None  # the plain insult, not a nickname (left to the lexicon rules)
     if word in (name + mock, mock + name):
         return 0.8
     at = word.find(mock)
@@ -168,7 +245,9 @@ def _blend(word: str, name: str, mock: str) -> float | None:
         shared_tail = _common_prefix(word[::-1], name[::-1])
         if at == 0 and shared_tail >= 3 and len(word) - shared_tail <= len(mock):
             return 0.8
-    if _portmanteau(word, name, mock) or _portmanteau(word, mock, name):
+    if _mock_portmanteau(word, name, mock) and (
+        _portmanteau(word, name, mock) or _portmanteau(word, mock, name)
+    ):
         return 0.75
     if at >= 0:
         rest = word.replace(mock, "", 1)
@@ -198,9 +277,32 @@ class NicknameDetector:
     """Finds name/insult blends among capitalised words."""
 
     name = "nicknames"
-    rules = (RULE,)
+    rules = (RULE, EPITHET_RULE)
 
     def detect(self, doc: Document) -> Iterator[Hit]:
+        yield from self._blends(doc)
+        yield from self._epithets(doc)
+
+    def _epithets(self, doc: Document) -> Iterator[Hit]:
+        """A mocking adjective right before a capitalised public figure's name."""
+        text = doc.text
+        tokens = doc.prepared.tokens
+        for first, second in pairwise(tokens):
+            if first.norm not in EPITHETS or not second.glue:
+                continue
+            if not text[second.start : second.start + 1].isupper():
+                continue
+            name = second.norm.removesuffix("'s").removesuffix("\u2019s")
+            if name not in NAMES and name not in GIVEN_NAMES:
+                continue
+            gap = text[first.end : second.start]
+            if gap.strip(" '\u2019") or "\n" in gap:
+                continue
+            if first.norm in COMMON_EPITHETS and _starts_name(doc, second.index + 1):
+                continue  # "the little Marco Polo restaurant": part of a longer name
+            yield doc.hit(EPITHET_RULE, first.start, second.end, evidence={"name": name})
+
+    def _blends(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
         for token in doc.prepared.tokens:
             if not text[token.start : token.start + 1].isupper():

@@ -1,11 +1,14 @@
-"""Quoted speech is not the commenter's own voice: hits inside a quotation are
-dropped (or downgraded), while short scare quotes ("enemy") still count.
+"""Quoted and reported speech is not the commenter's own voice: hits inside a
+quotation are downgraded (or dropped), while short scare quotes ("enemy") still count
+unless a reporting verb introduces them (`he called them "vermin"`).
 
 A passage counts as a quotation when it is enclosed in double quotes (straight,
-curly or guillemets) and has at least ``min_words`` words, or when it is a
-Markdown block quote (``> ...``). Options (``config.plugin_options("quoting")``):
-``min_words`` (default 3) and ``action`` (``drop``, the default, or ``downgrade``:
-keep the hit as ``info`` with half the confidence).
+curly or guillemets) and has at least ``min_words`` words, when it is a Markdown
+block quote (``> ...``), or when it is a short quote right after a verb of naming
+(called, labelled, dubbed, branded...). Options (``config.plugin_options("quoting")``):
+``min_words`` (default 3) and ``action`` (``downgrade``, the default: keep the hit as
+``info`` with half the confidence, so it no longer fails a check but stays visible;
+or ``drop``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,15 @@ from rhetoric import AnalyzerConfig, Document, Hit, Severity, hookimpl
 _QUOTED = regex.compile(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
 _BLOCK_QUOTE = regex.compile(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
 _WORD = regex.compile(r"\w+")
+# A short quote after a verb of naming: called them "vermin", labelled him a "traitor".
+_REPORTED = regex.compile(
+    r"\b(?:call|calls|called|calling|label|labels|labell?ed|labell?ing|dub|dubs|dubbed|"
+    r"brand|brands|branded|term|terms|termed|describ\w+|refer\w*\s+to)\b"
+    r"(?:\s+[\w'\u2019]+){0,3}?\s+(?:as\s+)?(?:an?\s+|the\s+)?"
+    r'("[^"\n]{1,60}"|\u201c[^\u201c\u201d\n]{1,60}\u201d|'
+    r"'[^'\n]{1,40}'|\u2018[^\u2018\u2019\n]{1,40}\u2019)",
+    flags=regex.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=256)
@@ -27,6 +39,7 @@ def quoted_spans(text: str, min_words: int) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that are quotations (not scare quotes)."""
     spans = [m.span() for m in _QUOTED.finditer(text) if len(_WORD.findall(m.group())) >= min_words]
     spans.extend(m.span() for m in _BLOCK_QUOTE.finditer(text))
+    spans.extend(m.span(1) for m in _REPORTED.finditer(text))
     return tuple(sorted(spans))
 
 
@@ -39,19 +52,21 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
         and "„" not in text
         and "«" not in text
         and ">" not in text
+        and "'" not in text
+        and "\u2018" not in text
     ):
         return None
     options = config.plugin_options("quoting")
     min_words = int(options.get("min_words", 3))
     for start, end in quoted_spans(text, min_words):
         if start <= hit.start and hit.end <= end:
-            if options.get("action", "drop") == "downgrade":
-                evidence = {**hit.evidence, "quoted": True}
-                return dataclasses.replace(
-                    hit,
-                    severity=Severity.INFO,
-                    confidence=round(hit.confidence / 2, 4),
-                    evidence=evidence,
-                )
-            return False
+            if options.get("action", "downgrade") == "drop":
+                return False
+            evidence = {**hit.evidence, "quoted": True}
+            return dataclasses.replace(
+                hit,
+                severity=Severity.INFO,
+                confidence=round(hit.confidence / 2, 4),
+                evidence=evidence,
+            )
     return None

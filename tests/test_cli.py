@@ -169,7 +169,7 @@ def test_output_file(files: dict[str, Path], tmp_path: Path) -> None:
 
 
 def test_rules_commands(tmp_path: Path) -> None:
-    code, out = run(["rules", "list", "--format", "json"])
+    code, out = run(["rules", "list", "--all", "--format", "json"])
     assert code == 0
     ids = {r["id"] for r in json.loads(out)}
     assert {"insult-label", "pejorative-nickname", "obscene-words"} <= ids

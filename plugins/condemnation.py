@@ -1,0 +1,100 @@
+"""Negated and condemning use of a label is not name-calling: "he is not an idiot",
+"stop calling people vermin", "calling migrants animals is wrong". Such hits are
+downgraded (kept as ``info`` with a lower confidence) or dropped.
+
+Only hits of the techniques in ``techniques`` (default: name-calling) are judged.
+Options (``config.plugin_options("condemnation")``): ``action`` (``downgrade``, the
+default, or ``drop``), ``techniques`` (a list of technique ids).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+import regex
+
+from rhetoric import AnalyzerConfig, Document, Hit, Severity, hookimpl
+
+DEFAULT_TECHNIQUES = ("name-calling",)
+
+# Sentence boundaries: a label and its condemnation live in one sentence.
+_SENTENCE_END = regex.compile(r"[.!?;\n]+")
+
+# Right before the label: "not (a|an|so|really...)", "isn't", "never been a".
+_NEGATED = regex.compile(
+    r"(?:\bnot|n['\u2019]t|\bnever|\bnor)\s+(?:(?:a|an|the|so|that|very|really|being|been|"
+    r"just|some|any|all|calling\s+\w+|call\s+\w+)\s+){0,3}$",
+    flags=regex.IGNORECASE,
+)
+# Before the label: "stop calling (them)", "don't call (people)", "wrong to call".
+_STOP_CALLING = regex.compile(
+    r"\b(?:stop|quit|don['\u2019]?t|do\s+not|never|shouldn['\u2019]?t|should\s+not|"
+    r"can['\u2019]?t|cannot|no\s+need\s+to|refuse\s+to|wrong\s+to|unacceptable\s+to|"
+    r"not\s+okay\s+to|not\s+ok\s+to|apologi[sz]ed?\s+for|condemn\w*|denounc\w*|"
+    r"criticis\w*|criticiz\w*|slamm?\w*)\s+"
+    r"(?:\w+\s+){0,3}?(?:call|calling|called|label|labell?ing|labell?ed|dub|dubbing|brand|"
+    r"branding|refer\w*\s+to\s+\w+\s+as|the\s+word|the\s+term|the\s+use\s+of)\b[^.!?;\n]*$",
+    flags=regex.IGNORECASE,
+)
+# Before the label: "calling X", "to call X", "labeling X" (subject of a verdict).
+_CALLING = regex.compile(
+    r"\b(?:calling|to\s+call|labell?ing|to\s+label|branding|dubbing|using\s+the\s+word|"
+    r"the\s+word|the\s+term)\b[^.!?;\n]{0,60}$",
+    flags=regex.IGNORECASE,
+)
+# After the label: "... is wrong", "... was racist", "... has to stop".
+_VERDICT = regex.compile(
+    r"^[^.!?;\n]{0,40}?\b(?:is|was|are|were|remains|seems)\s+(?:just\s+|simply\s+|so\s+|"
+    r"completely\s+|totally\s+|deeply\s+|also\s+)?(?:wrong|unacceptable|not\s+okay|not\s+ok|"
+    r"not\s+acceptable|racist|bigoted|dehumani[sz]ing|offensive|disgusting|shameful|"
+    r"disgraceful|hateful|inexcusable|beyond\s+the\s+pale|dangerous|vile|a\s+slur|"
+    r"an\s+insult|name-calling|name\s+calling|uncalled\s+for)\b"
+    r"|^[^.!?;\n]{0,40}?\b(?:has|have|needs?)\s+to\s+stop\b",
+    flags=regex.IGNORECASE,
+)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    begin = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        begin = match.end()
+    after = _SENTENCE_END.search(text, end)
+    return begin, after.start() if after else len(text)
+
+
+def judge(text: str, start: int, end: int) -> str | None:
+    """``negated`` or ``condemned`` when the label at ``start:end`` is used that way."""
+    begin, finish = _sentence(text, start, end)
+    before, after = text[begin:start], text[end:finish]
+    if _NEGATED.search(before):
+        return "negated"
+    if _STOP_CALLING.search(before):
+        return "condemned"
+    if _CALLING.search(before) and _VERDICT.search(after):
+        return "condemned"
+    return None
+
+
+def _techniques(options: Mapping[str, Any]) -> tuple[str, ...]:
+    value = options.get("techniques", DEFAULT_TECHNIQUES)
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@hookimpl
+def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
+    options = config.plugin_options("condemnation")
+    if hit.technique not in _techniques(options):
+        return None
+    verdict = judge(doc.text, hit.start, hit.end)
+    if verdict is None:
+        return None
+    if options.get("action", "downgrade") == "drop":
+        return False
+    return dataclasses.replace(
+        hit,
+        severity=Severity.INFO,
+        confidence=round(hit.confidence / 2, 4),
+        evidence={**hit.evidence, verdict: True},
+    )

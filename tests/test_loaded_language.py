@@ -1,0 +1,62 @@
+"""The loaded-language pack from the source tree: family rules, spans and severity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rhetoric import Analyzer, AnalyzerConfig
+from rhetoric.model import Severity
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+ANALYZER = Analyzer.from_config(
+    AnalyzerConfig(
+        rule_paths=(RULES,),
+        disabled_plugins=frozenset({"builtin-rules"}),
+        select=("loaded-language",),
+        readability=(),
+    )
+)
+
+
+def _hits(text: str) -> list[tuple[str, str]]:
+    return [(h.text, h.rule) for h in ANALYZER.check(text).hits]
+
+
+def test_pack_has_several_families() -> None:
+    ids = {r.id for r in ANALYZER.rules if r.technique == "loaded-language"}
+    assert {"moral-condemnation", "alarm-catastrophe", "intensified-charge"} <= ids
+    assert len(ids) >= 6
+
+
+def test_loaded_language_is_informational() -> None:
+    for rule in ANALYZER.rules:
+        if rule.technique == "loaded-language":
+            assert rule.severity == Severity.INFO, rule.id
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("What a disgraceful ruling by the council.", "disgraceful"),
+        ("The new law is deeply disturbing.", "deeply disturbing"),
+        ("This so-called reform is a sham.", "sham"),
+        ("They did the dirty work for the donors.", "dirty work"),
+    ],
+)
+def test_flags_charged_words(text: str, span: str) -> None:
+    assert span in [t for t, _ in _hits(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council approved the budget on Tuesday.",
+        "The hurricane was a natural disaster for the coast.",
+        "Police investigated the massacre and the invasion reports.",
+        "She is extremely good at her job.",
+    ],
+)
+def test_quiet_on_neutral_reporting(text: str) -> None:
+    assert _hits(text) == []

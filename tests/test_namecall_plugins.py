@@ -1,0 +1,94 @@
+"""The name-calling pack's plugins from this checkout: nicknames (blends and
+epithets), quoting (quoted and reported labels) and condemnation (negated or
+condemned labels), plus the rule examples of those plugins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rhetoric import Analyzer, AnalyzerConfig, Hit, Severity
+from rhetoric.ruletest import run_examples
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _analyzer(**options: dict[str, object]) -> Analyzer:
+    config = AnalyzerConfig(readability=(), options=options)
+    return Analyzer.from_config(config, plugin_dirs=[ROOT / "plugins"], entry_points=False)
+
+
+ANALYZER = _analyzer()
+
+
+def _hits(text: str, analyzer: Analyzer = ANALYZER) -> list[Hit]:
+    return [h for h in analyzer.check(text).hits if h.technique == "name-calling"]
+
+
+def test_plugin_rule_examples() -> None:
+    rules = [r for r in ANALYZER.all_rules if r.id in {"pejorative-nickname", "epithet-nickname"}]
+    assert len(rules) == 2
+    failures = [r for rule in rules for r in run_examples(ANALYZER, rule) if not r.ok]
+    assert not failures, [f.detail for f in failures]
+
+
+@pytest.mark.parametrize("word", ["Morton", "Farmer", "Morgan", "France", "Hitler", "Bernard"])
+def test_ordinary_capitalised_words_are_not_nicknames(word: str) -> None:
+    assert not [h for h in _hits(f"{word} said so.") if h.rule == "pejorative-nickname"]
+
+
+@pytest.mark.parametrize("word", ["Killary", "Obummer", "Shillary", "Bidumb", "Obozo"])
+def test_blends_are_nicknames(word: str) -> None:
+    hits = [h for h in _hits(f"Of course {word} said so.") if h.rule == "pejorative-nickname"]
+    assert [h.text for h in hits] == [word]
+
+
+def test_epithet_needs_a_known_name_and_stays_out_of_longer_names() -> None:
+    assert [h.text for h in _hits("Crooked Hillary lied.")] == ["Crooked Hillary"]
+    assert not [h for h in _hits("A crooked road led to the mill.") if h.rule == "epithet-nickname"]
+    assert not [h for h in _hits("We ate at little Marco Polo.") if h.rule == "epithet-nickname"]
+
+
+def test_long_quotation_downgrades_by_default() -> None:
+    (hit,) = _hits('He wrote: "only an idiot would vote for this plan" and left.')
+    assert hit.severity is Severity.INFO
+    assert hit.evidence.get("quoted") is True
+
+
+def test_reported_scare_quote_is_downgraded_but_plain_scare_quote_is_not() -> None:
+    (reported,) = _hits('He called them "vermin".')
+    assert reported.severity is Severity.INFO
+    (own,) = _hits('Those "idiots" in parliament.')
+    assert own.severity is Severity.WARNING
+
+
+def test_quoting_can_drop() -> None:
+    analyzer = _analyzer(quoting={"action": "drop"})
+    assert not _hits('He wrote: "only an idiot would vote for this plan".', analyzer)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("He is not an idiot.", "negated"),
+        ("Stop calling people morons.", "condemned"),
+        ("Calling migrants vermin is wrong.", "condemned"),
+        ("Calling him a moron was uncalled for.", "condemned"),
+    ],
+)
+def test_negated_or_condemned_labels_are_downgraded(text: str, key: str) -> None:
+    hits = _hits(text)
+    assert hits, text
+    assert all(h.severity is Severity.INFO and h.evidence.get(key) for h in hits)
+
+
+def test_plain_insult_is_not_downgraded() -> None:
+    (hit,) = _hits("You are an idiot.")
+    assert hit.severity is Severity.WARNING
+    assert hit.confidence >= 0.8
+
+
+def test_condemnation_can_drop() -> None:
+    analyzer = _analyzer(condemnation={"action": "drop"})
+    assert not _hits("He is not an idiot.", analyzer)
