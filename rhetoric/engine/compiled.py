@@ -182,13 +182,18 @@ class CompiledRules:
         breaks: list[bool],
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
-        forms = [(t.norm, *t.variants) for t in tokens]
+        forms = [(t.norm, *t.variants) if t.variants else (t.norm,) for t in tokens]
+        words = {form for token_forms in forms for form in token_forms}
+        classes = {name for names in class_ends.values() for name in names}
+        active = self._templates.active(words, classes)
+        if not active.count:
+            return
         text = prepared.original
         matcher = SequenceMatcher(forms, breaks, class_ends)
         for i in range(len(tokens)):
-            templates = [t for f in forms[i] for t in self._templates.by_word.get(f, ())]
+            templates = [t for f in forms[i] for t in active.by_word.get(f, ())]
             for name in class_ends.get(i, {}):
-                templates.extend(self._templates.by_class.get(name, ()))
+                templates.extend(active.by_class.get(name, ()))
             for template in templates:
                 match = matcher.match(template, i)
                 if match is None:

@@ -52,6 +52,22 @@ class Template:
     def first(self) -> Element:
         return next(e for e in self.elements if e.kind not in ("open", "close"))
 
+    @property
+    def required_words(self) -> tuple[frozenset[str], ...]:
+        """For each mandatory literal, the words of which one must occur."""
+        return tuple(e.words for e in self.elements if e.kind == "literal" and e.low > 0)
+
+    @property
+    def required_classes(self) -> frozenset[str]:
+        return frozenset(e.name for e in self.elements if e.kind == "class" and e.low > 0)
+
+    def possible(self, words: set[str], classes: set[str]) -> bool:
+        """Whether every mandatory element occurs somewhere in the comment: most
+        templates fail this cheap test and are never tried token by token."""
+        return self.required_classes <= classes and all(
+            not required.isdisjoint(words) for required in self.required_words
+        )
+
 
 def _normalize_word(word: str) -> str:
     prepared = prepare(word)
@@ -112,9 +128,19 @@ class TemplateIndex:
     def __init__(self) -> None:
         self.by_word: dict[str, list[Template]] = defaultdict(list)
         self.by_class: dict[str, list[Template]] = defaultdict(list)
+        self.templates: list[Template] = []
         self.count = 0
 
+    def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
+        """The templates that can match a comment with these words and classes."""
+        index = TemplateIndex()
+        for template in self.templates:
+            if template.possible(words, classes):
+                index.add(template)
+        return index
+
     def add(self, template: Template) -> None:
+        self.templates.append(template)
         first = template.first
         if first.kind == "literal":
             for word in first.words:
