@@ -254,12 +254,11 @@ class Analyzer:
         return report
 
     def _readability(self, text: str) -> dict[str, float | int]:
-        metrics = self.config.readability
-        if metrics == ():
+        if not self.config.readability:
             return {}
-        from .readability import DEFAULT_METRICS, compute_readability
+        from .readability import compute_readability
 
-        return compute_readability(text, DEFAULT_METRICS if metrics is None else metrics)
+        return compute_readability(text, self.config.readability)
 
 
 def _error(source: str, exc: BaseException) -> DetectorError:

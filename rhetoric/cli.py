@@ -131,12 +131,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="warning",
         help="lowest severity that makes the exit code 1 (default warning)",
     )
-    check.add_argument("--no-readability", action="store_true", help="skip readability metrics")
+    check.add_argument(
+        "--readability",
+        action="store_true",
+        help="add textstat readability metrics to each report (off by default: costly)",
+    )
+    check.add_argument("--no-readability", action="store_true", help=argparse.SUPPRESS)
     check.add_argument(
         "--metrics",
         type=_csv_list,
         metavar="NAMES",
-        help="readability metrics to compute (comma-separated textstat names)",
+        help="readability metrics to compute (comma-separated textstat names; implies --readability)",
     )
     check.add_argument(
         "--borderline",
@@ -227,10 +232,13 @@ def _analyzer(args: argparse.Namespace, config: AnalyzerConfig) -> Analyzer:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not args.paths:
         raise UsageError("no input: give one or more PATHs, or '-' to read standard input")
-    if args.no_readability:
-        metrics: tuple[str, ...] | None = ()
-    else:
-        metrics = tuple(args.metrics) if args.metrics else None
+    metrics: tuple[str, ...] = ()
+    if args.metrics and not args.no_readability:
+        metrics = tuple(args.metrics)
+    elif args.readability and not args.no_readability:
+        from .readability import DEFAULT_METRICS
+
+        metrics = DEFAULT_METRICS
     if metrics:
         from .readability import AVAILABLE_METRICS
 
