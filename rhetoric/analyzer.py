@@ -272,6 +272,7 @@ def _compile_rules(
         config.select,
         config.ignore,
         config.regex_timeout,
+        config.fast_paths,
         tuple(techniques.ids()),
     )
     try:

@@ -48,6 +48,8 @@ class AnalyzerConfig:
       is a sensible set).
     - ``allowlist``: terms that are never reported (compared case-insensitively).
     - ``options``: per-plugin settings, ``{plugin_name: {key: value}}``.
+    - ``fast_paths``: skip work that cannot produce a hit (regex prefilters, template
+      pruning); switched off only to prove that the results are the same.
     """
 
     rule_paths: tuple[Path, ...] = ()
@@ -60,6 +62,7 @@ class AnalyzerConfig:
     allowlist: frozenset[str] = frozenset()
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     regex_timeout: float = 0.25
+    fast_paths: bool = True
 
     def __post_init__(self) -> None:
         if self.regex_timeout <= 0:
