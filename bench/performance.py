@@ -289,9 +289,9 @@ def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"(rhetoric {__version__}, {dt.date.today().isoformat()}, medians of {runs} runs, one run "
         "for all figures so ratios compare like with like). Machine: the project's 2-core "
         "workplace machine, shared and noisy. Corpus: texts from `../shared/data` "
-        f"({small[0]:,} Civil Comments of {small[1]:.0f} bytes on average for in-process figures; "
-        f"{large[0]:,} comments of {large[1]:.0f} bytes on average, all corpora, repeated as needed, "
-        "for the whole process).",
+        f"({small[0]:,} Civil Comments of {small[1]:.0f} bytes on average for in-process "
+        f"figures; {large[0]:,} comments of {large[1]:.0f} bytes on average, all corpora, "
+        "repeated as needed, for the whole process).",
         "",
         "| measure | value | target | met |",
         "|---|---:|---|---|",
@@ -299,8 +299,8 @@ def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"{rate:,.0f} comments/s ({whole['mb_s']:.1f} MB/s) | >= 30,000 comments/s | "
         f"{met(rate >= 30_000)} |",
         f"| whole process, all cores | {whole['all_cores_rate']:,.0f} comments/s | - | - |",
-        f"| matching only (in process, no I/O) | {fmt_rate(results['matching']['rate'])} comments/s "
-        f"({results['matching']['mb_s']:.1f} MB/s) | - | - |",
+        f"| matching only (in process, no I/O) | {fmt_rate(results['matching']['rate'])} "
+        f"comments/s ({results['matching']['mb_s']:.1f} MB/s) | - | - |",
         f"| tokenization floor (`re.findall(r'\\w+')`) | {fmt_rate(results['floor']['rate'])} "
         f"comments/s ({results['floor']['mb_s']:.1f} MB/s) | - | - |",
         f"| vs proselint | {ratio('proselint')} | >= 50x | "
