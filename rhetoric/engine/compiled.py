@@ -28,7 +28,7 @@ from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_templ
 from .trie import EXACT, MASK, TokenTrie
 
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
-_BREAK = regex.compile(r"[.!?;]|\n\s*\n")
+_BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,13 +341,22 @@ def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
 
 
 def _sentence_breaks(prepared: PreparedText) -> list[bool]:
-    """For each token, whether a sentence break lies between it and the previous one."""
+    """For each token, whether a sentence break lies between it and the previous one
+    (one regex pass over the text, then a merge with the token positions)."""
     tokens = prepared.tokens
-    text = prepared.original
-    return [
-        i == 0 or bool(_BREAK.search(text, tokens[i - 1].end, t.start))
-        for i, t in enumerate(tokens)
-    ]
+    breaks = [True] * len(tokens)
+    positions = [m.start() for m in _BREAK.finditer(prepared.original)]
+    if not positions:
+        breaks[1:] = [False] * (len(tokens) - 1)
+        return breaks
+    k = 0
+    count = len(positions)
+    for i in range(1, len(tokens)):
+        previous_end = tokens[i - 1].end
+        while k < count and positions[k] < previous_end:
+            k += 1
+        breaks[i] = k < count and positions[k] < tokens[i].start
+    return breaks
 
 
 def _inside_word(text: str, begin: int, finish: int) -> bool:

@@ -47,19 +47,14 @@ class Template:
     source: str
     elements: tuple[Element, ...]
     payload: Hashable
+    # For each mandatory literal, the words of which one must occur; and the
+    # classes that must occur (filled in by parse_template).
+    required_words: tuple[frozenset[str], ...] = ()
+    required_classes: frozenset[str] = frozenset()
 
     @property
     def first(self) -> Element:
         return next(e for e in self.elements if e.kind not in ("open", "close"))
-
-    @property
-    def required_words(self) -> tuple[frozenset[str], ...]:
-        """For each mandatory literal, the words of which one must occur."""
-        return tuple(e.words for e in self.elements if e.kind == "literal" and e.low > 0)
-
-    @property
-    def required_classes(self) -> frozenset[str]:
-        return frozenset(e.name for e in self.elements if e.kind == "class" and e.low > 0)
 
     def possible(self, words: set[str], classes: set[str]) -> bool:
         """Whether every mandatory element occurs somewhere in the comment: most
@@ -119,7 +114,13 @@ def parse_template(source: str, payload: Hashable) -> Template:
         raise TemplateError("a template must start with a required word or {class}")
     if len(real) < 2:
         raise TemplateError("a template needs at least two elements (use a lexicon rule for one)")
-    return Template(source, tuple(elements), payload)
+    return Template(
+        source,
+        tuple(elements),
+        payload,
+        tuple(e.words for e in elements if e.kind == "literal" and e.low > 0),
+        frozenset(e.name for e in elements if e.kind == "class" and e.low > 0),
+    )
 
 
 class TemplateIndex:
