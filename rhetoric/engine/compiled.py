@@ -233,13 +233,20 @@ class CompiledRules:
                 list(group) for _, group in itertools.groupby(cues, key=lambda c: sentence[c.first])
             ]
         else:
+            sentence = list(itertools.accumulate(int(b) for b in breaks))
+            same = spec.within_sentence
             windows = [
-                [c for c in cues[i:] if c.last < anchor.first + spec.window]
+                [
+                    c
+                    for c in cues[i:]
+                    if c.last < anchor.first + spec.window
+                    and (not same or sentence[c.last] == sentence[anchor.first])
+                ]
                 for i, anchor in enumerate(cues)
             ]
         for window in windows:
             present = {c.group for c in window}
-            if len(present) < spec.min_groups:
+            if len(present) < spec.min_groups or not present.issuperset(spec.require):
                 continue
             remaining = 1.0
             for group in present:
