@@ -16,7 +16,9 @@ from pathlib import Path
 
 from .config import AnalyzerConfig
 from .detectors import Detector, Document, RuleInfo
+from .engine import cache
 from .engine.compiled import CompiledRules
+from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
 from .host import PluginHost, PluginLoadError
 from .model import Comment, DetectorError, Hit, Report
@@ -106,9 +108,9 @@ class Analyzer:
         host.call_setup("rhetoric_register_rule_paths", register=register_rule_path)
         for path in config.rule_paths:
             register_rule_path(path)
-        ruleset = load_rule_paths(rule_paths, techniques)
+        ruleset, compiled = _compile_rules(rule_paths, techniques, config)
 
-        detectors: list[Detector] = [CompiledRules(ruleset, config)]
+        detectors: list[Detector] = [compiled]
 
         def register_detector(detector: Detector) -> None:
             if not isinstance(detector, Detector):
@@ -254,12 +256,36 @@ class Analyzer:
         return report
 
     def _readability(self, text: str) -> dict[str, float | int]:
-        metrics = self.config.readability
-        if metrics == ():
+        if not self.config.readability:
             return {}
-        from .readability import DEFAULT_METRICS, compute_readability
+        from .readability import compute_readability
 
-        return compute_readability(text, DEFAULT_METRICS if metrics is None else metrics)
+        return compute_readability(text, self.config.readability)
+
+
+def _compile_rules(
+    rule_paths: list[Path], techniques: TechniqueRegistry, config: AnalyzerConfig
+) -> tuple[RuleSet, CompiledRules]:
+    """Load and compile the YAML rules, through the compiled-rules cache."""
+    options = (
+        config.preview,
+        config.select,
+        config.ignore,
+        config.regex_timeout,
+        config.fast_paths,
+        tuple(techniques.ids()),
+    )
+    try:
+        key = cache.cache_key(rule_paths, options)
+    except (RuleLoadError, OSError):
+        key = None  # let the normal path report the problem
+    if key is not None and (cached := cache.load(key)) is not None:
+        return cached  # type: ignore[no-any-return]
+    ruleset = load_rule_paths(rule_paths, techniques)
+    compiled = CompiledRules(ruleset, config)
+    if key is not None:
+        cache.store(key, (ruleset, compiled))
+    return ruleset, compiled
 
 
 def _error(source: str, exc: BaseException) -> DetectorError:

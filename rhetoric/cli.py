@@ -8,6 +8,7 @@ error records are in the output and the other records were still analysed).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -23,6 +24,7 @@ from .host import PluginLoadError
 from .inputs import ReadOptions, read_records
 from .model import Severity
 from .outputs import FORMATTERS, Outcome
+from .parallel import check_in_order, default_jobs
 from .ruletest import run_all_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -123,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--text-field", default="text", help="record field holding the text")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
     check.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for large inputs (default 0: all cores); output keeps input order",
+    )
+    check.add_argument(
         "--output", "-o", metavar="FILE", help="write output to FILE (default stdout)"
     )
     check.add_argument(
@@ -131,12 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="warning",
         help="lowest severity that makes the exit code 1 (default warning)",
     )
-    check.add_argument("--no-readability", action="store_true", help="skip readability metrics")
+    check.add_argument(
+        "--readability",
+        action="store_true",
+        help="add textstat readability metrics to each report (off by default: costly)",
+    )
+    check.add_argument("--no-readability", action="store_true", help=argparse.SUPPRESS)
     check.add_argument(
         "--metrics",
         type=_csv_list,
         metavar="NAMES",
-        help="readability metrics to compute (comma-separated textstat names)",
+        help="textstat metrics to compute, comma-separated (implies --readability)",
     )
     check.add_argument(
         "--borderline",
@@ -227,10 +242,13 @@ def _analyzer(args: argparse.Namespace, config: AnalyzerConfig) -> Analyzer:
 def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     if not args.paths:
         raise UsageError("no input: give one or more PATHs, or '-' to read standard input")
-    if args.no_readability:
-        metrics: tuple[str, ...] | None = ()
-    else:
-        metrics = tuple(args.metrics) if args.metrics else None
+    metrics: tuple[str, ...] = ()
+    if args.metrics and not args.no_readability:
+        metrics = tuple(args.metrics)
+    elif args.readability and not args.no_readability:
+        from .readability import DEFAULT_METRICS
+
+        metrics = DEFAULT_METRICS
     if metrics:
         from .readability import AVAILABLE_METRICS
 
@@ -254,16 +272,17 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     try:
         formatter = FORMATTERS[args.format](target)
         failing = input_errors = False
-        for path in args.paths:
-            for record in read_records(path, options):
-                report = analyzer.check(record.comment) if record.comment is not None else None
-                if report is None:
-                    input_errors = True
-                elif fail_on is not None and any(
-                    h.severity.rank >= fail_on.rank for h in report.hits
-                ):
-                    failing = True
-                formatter.write(Outcome(record, report))
+        records = (record for path in args.paths for record in read_records(path, options))
+        build = functools.partial(
+            Analyzer.from_config, config, plugin_modules=args.plugin, plugin_dirs=args.plugins_dir
+        )
+        jobs = args.jobs or default_jobs()
+        for record, report in check_in_order(analyzer, records, lambda r: r.comment, jobs, build):
+            if report is None:
+                input_errors = True
+            elif fail_on is not None and any(h.severity.rank >= fail_on.rank for h in report.hits):
+                failing = True
+            formatter.write(Outcome(record, report))
         formatter.close()
     finally:
         if target is not out:

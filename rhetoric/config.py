@@ -43,10 +43,13 @@ class AnalyzerConfig:
     - ``select`` / ``ignore``: technique ids or rule ids (prefixes allowed) to keep
       or drop; empty ``select`` keeps everything.
     - ``preview``: also run rules whose status is ``preview``.
-    - ``readability``: textstat metric names to compute; ``None`` for the default
-      set, ``()`` for none.
+    - ``readability``: textstat metric names to compute (none by default: textstat
+      costs far more per comment than detection; ``rhetoric.readability.DEFAULT_METRICS``
+      is a sensible set).
     - ``allowlist``: terms that are never reported (compared case-insensitively).
     - ``options``: per-plugin settings, ``{plugin_name: {key: value}}``.
+    - ``fast_paths``: skip work that cannot produce a hit (regex prefilters, template
+      pruning); switched off only to prove that the results are the same.
     """
 
     rule_paths: tuple[Path, ...] = ()
@@ -55,10 +58,11 @@ class AnalyzerConfig:
     ignore: tuple[str, ...] = ()
     preview: bool = False
     thresholds: Thresholds = field(default_factory=Thresholds)
-    readability: tuple[str, ...] | None = None
+    readability: tuple[str, ...] = ()
     allowlist: frozenset[str] = frozenset()
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     regex_timeout: float = 0.25
+    fast_paths: bool = True
 
     def __post_init__(self) -> None:
         if self.regex_timeout <= 0:

@@ -3,6 +3,8 @@ written on the fly, as a rule author would write them."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +14,9 @@ import pytest
 from rhetoric import Analyzer, AnalyzerConfig
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Compiled rules are cached per user; the tests keep theirs out of the user's cache.
+os.environ.setdefault("RHETORIC_CACHE_DIR", tempfile.mkdtemp(prefix="rhetoric-test-cache-"))
 
 
 @pytest.fixture(scope="session")

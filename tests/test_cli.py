@@ -102,7 +102,7 @@ def test_split_lines_ids_and_positions(files: dict[str, Path]) -> None:
 
 
 def test_jsonl_one_record_per_input_in_order_and_valid(files: dict[str, Path]) -> None:
-    code, out = run(["check", "--format", "jsonl", str(files["dump.jsonl"])])
+    code, out = run(["check", "--readability", "--format", "jsonl", str(files["dump.jsonl"])])
     assert code == 2
     records = [json.loads(line) for line in out.splitlines()]
     for record in records:

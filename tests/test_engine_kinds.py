@@ -288,3 +288,15 @@ def test_cooccurrence_validation(write_rule: RuleWriter, rules_dir: Path) -> Non
     )
     with pytest.raises(RuleLoadError, match="unknown key 'wieght'"):
         only_rules(rules_dir)
+
+
+def test_cooccurrence_required_groups_and_sentence_bound_windows(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    write_classes(write_rule)
+    body = COOCCURRENCE + "window: 8\nwithin_sentence: true\nrequire: [intent]\n"
+    write_rule("conspiracy-framing/bound.yml", rule("cooccurrence", body, "conspiracy-framing"))
+    analyzer = only_rules(rules_dir)
+    assert spans(analyzer, "The elites secretly met.") == []  # no intent cue
+    assert spans(analyzer, "The elites. They plan to win") == ["They plan to"]
+    assert spans(analyzer, "Globalists met. Plan to hide it") == ["Plan to hide"]

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 def test_seed_comments() -> None:
     out = io.StringIO()
-    code = main(["check", "--split", "lines", "--format", "jsonl", str(SEED)], out=out)
+    argv = ["check", "--split", "lines", "--format", "jsonl", "--readability", str(SEED)]
+    code = main(argv, out=out)
     assert code == 1
     reports = [json.loads(line) for line in out.getvalue().splitlines()]
     found = {(h["text"], h["technique"]) for r in reports for h in r["hits"]}
@@ -31,4 +32,4 @@ def test_seed_comments() -> None:
     assert any(h["text"] == "with but one goal" for h in conspiracy)
     assert reports[0]["hits"] == [], "the neutral Pentagon news report must be clean"
     for report in reports:
-        assert report["readability"], "readability metrics are computed by default"
+        assert report["readability"]["lexicon_count"] > 0, "readability metrics on request"

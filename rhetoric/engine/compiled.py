@@ -9,6 +9,7 @@ same protocol plugins implement), so the runner treats YAML and Python alike.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,12 +22,13 @@ from ..model import DetectorError, Hit
 from ..text import PreparedText, prepare
 from .errors import RuleLoadError
 from .inflect import inflections
+from .literals import required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_template
 from .trie import EXACT, MASK, TokenTrie
 
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
-_BREAK = regex.compile(r"[.!?;]|\n\s*\n")
+_BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class CompiledRules:
 
     def __init__(self, ruleset: RuleSet, config: AnalyzerConfig) -> None:
         self._timeout = config.regex_timeout
+        self._fast = config.fast_paths
         self._specs: list[RuleSpec] = [
             spec
             for spec in ruleset.rules
@@ -79,7 +82,7 @@ class CompiledRules:
         ]
         self._trie = TokenTrie()
         self._templates = TemplateIndex()
-        self._patterns: list[tuple[int, regex.Pattern[str]]] = []
+        self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
         used_classes: set[str] = set()
         for index, spec in enumerate(self._specs):
             for exception in spec.exceptions:
@@ -110,7 +113,8 @@ class CompiledRules:
                     used_classes.update(e.name for e in template.elements if e.kind == "class")
             else:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
-                self._patterns.append((index, regex.compile(spec.pattern, flags)))
+                literals = _prefilter(spec, flags) if config.fast_paths else None
+                self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
         for name in sorted(used_classes):
             for term in ruleset.class_terms(name):
                 for form in inflections(term.text) if term.inflect else [term.text]:
@@ -170,7 +174,12 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, breaks)
                 )
-        for rule, pattern in self._patterns:
+        for rule, pattern, literals in self._patterns:
+            if literals is not None:
+                spec = self._specs[rule]
+                subject = prepared.original if spec.on_original else prepared.normalized
+                if not any(literal in subject for literal in literals):
+                    continue
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
 
@@ -182,13 +191,18 @@ class CompiledRules:
         breaks: list[bool],
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
-        forms = [(t.norm, *t.variants) for t in tokens]
+        forms = [(t.norm, *t.variants) if t.variants else (t.norm,) for t in tokens]
+        words = {form for token_forms in forms for form in token_forms}
+        classes = {name for names in class_ends.values() for name in names}
+        active = self._templates.active(words, classes) if self._fast else self._templates
+        if not active.count:
+            return
         text = prepared.original
         matcher = SequenceMatcher(forms, breaks, class_ends)
         for i in range(len(tokens)):
-            templates = [t for f in forms[i] for t in self._templates.by_word.get(f, ())]
+            templates = [t for f in forms[i] for t in active.by_word.get(f, ())]
             for name in class_ends.get(i, {}):
-                templates.extend(self._templates.by_class.get(name, ()))
+                templates.extend(active.by_class.get(name, ()))
             for template in templates:
                 match = matcher.match(template, i)
                 if match is None:
@@ -219,13 +233,20 @@ class CompiledRules:
                 list(group) for _, group in itertools.groupby(cues, key=lambda c: sentence[c.first])
             ]
         else:
+            sentence = list(itertools.accumulate(int(b) for b in breaks))
+            same = spec.within_sentence
             windows = [
-                [c for c in cues[i:] if c.last < anchor.first + spec.window]
+                [
+                    c
+                    for c in cues[i:]
+                    if c.last < anchor.first + spec.window
+                    and (not same or sentence[c.last] == sentence[anchor.first])
+                ]
                 for i, anchor in enumerate(cues)
             ]
         for window in windows:
             present = {c.group for c in window}
-            if len(present) < spec.min_groups:
+            if len(present) < spec.min_groups or not present.issuperset(spec.require):
                 continue
             remaining = 1.0
             for group in present:
@@ -257,8 +278,6 @@ class CompiledRules:
         spec = self._specs[index]
         prepared = doc.prepared
         subject = prepared.original if spec.on_original else prepared.normalized
-        if spec.literals and not any(lit in prepared.normalized for lit in spec.literals):
-            return
         timeout = spec.timeout or self._timeout
         original = prepared.original
         try:
@@ -312,14 +331,39 @@ class CompiledRules:
         return False
 
 
+def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
+    """The literals of which one must occur in the subject text for the pattern to
+    have a chance: declared by the rule, or read from the regex."""
+    if spec.literals:
+        literals = spec.literals
+    else:
+        found = required_literals(spec.pattern, flags & regex.IGNORECASE and re.IGNORECASE)
+        if found is None:
+            return None
+        literals = found
+    if spec.on_original:
+        # Case-insensitive matching on the original text cannot use a plain test.
+        return None if spec.ignorecase else tuple(literals)
+    return tuple(literal.casefold() for literal in literals)
+
+
 def _sentence_breaks(prepared: PreparedText) -> list[bool]:
-    """For each token, whether a sentence break lies between it and the previous one."""
+    """For each token, whether a sentence break lies between it and the previous one
+    (one regex pass over the text, then a merge with the token positions)."""
     tokens = prepared.tokens
-    text = prepared.original
-    return [
-        i == 0 or bool(_BREAK.search(text, tokens[i - 1].end, t.start))
-        for i, t in enumerate(tokens)
-    ]
+    breaks = [True] * len(tokens)
+    positions = [m.start() for m in _BREAK.finditer(prepared.original)]
+    if not positions:
+        breaks[1:] = [False] * (len(tokens) - 1)
+        return breaks
+    k = 0
+    count = len(positions)
+    for i in range(1, len(tokens)):
+        previous_end = tokens[i - 1].end
+        while k < count and positions[k] < previous_end:
+            k += 1
+        breaks[i] = k < count and positions[k] < tokens[i].start
+    return breaks
 
 
 def _inside_word(text: str, begin: int, finish: int) -> bool:

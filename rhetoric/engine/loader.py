@@ -36,7 +36,7 @@ KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
     "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
     "sequence": ("templates",),
-    "cooccurrence": ("groups", "min_groups", "window", "inflect"),
+    "cooccurrence": ("groups", "min_groups", "window", "within_sentence", "require", "inflect"),
 }
 REQUIRED_KEYS = ("technique", "kind", "message", "why", "examples")
 KIND_REQUIRED = {
@@ -91,6 +91,8 @@ class RuleSpec:
     groups: tuple[CueGroup, ...] = ()
     min_groups: int = 2
     window: int | None = None
+    within_sentence: bool = False
+    require: tuple[int, ...] = ()
     exceptions: tuple[str, ...] = ()
     antipatterns: tuple[regex.Pattern[str], ...] = ()
     obfuscation: bool = True
@@ -441,10 +443,25 @@ def _cooccurrence(
         else:
             window = int(doc.number(node, "window (tokens, or 'sentence')", 2, 200))
     inflect = doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else False
+    within_sentence = False
+    if "within_sentence" in entries:
+        within_sentence = doc.boolean(entries["within_sentence"][1], "within_sentence")
+    names = [group.name for group in groups]
+    require: list[int] = []
+    if "require" in entries:
+        node = entries["require"][1]
+        for name in doc.strings(node, "require"):
+            if name not in names:
+                raise doc.fail(
+                    node, f"require names unknown group '{name}' (groups: {', '.join(names)})"
+                )
+            require.append(names.index(name))
     return RuleSpec(
         **common,  # type: ignore[arg-type]
         groups=tuple(groups),
         min_groups=min_groups,
         window=window,
+        within_sentence=within_sentence,
+        require=tuple(require),
         inflect=inflect,
     )

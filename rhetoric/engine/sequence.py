@@ -47,10 +47,21 @@ class Template:
     source: str
     elements: tuple[Element, ...]
     payload: Hashable
+    # For each mandatory literal, the words of which one must occur; and the
+    # classes that must occur (filled in by parse_template).
+    required_words: tuple[frozenset[str], ...] = ()
+    required_classes: frozenset[str] = frozenset()
 
     @property
     def first(self) -> Element:
         return next(e for e in self.elements if e.kind not in ("open", "close"))
+
+    def possible(self, words: set[str], classes: set[str]) -> bool:
+        """Whether every mandatory element occurs somewhere in the comment: most
+        templates fail this cheap test and are never tried token by token."""
+        return self.required_classes <= classes and all(
+            not required.isdisjoint(words) for required in self.required_words
+        )
 
 
 def _normalize_word(word: str) -> str:
@@ -103,7 +114,13 @@ def parse_template(source: str, payload: Hashable) -> Template:
         raise TemplateError("a template must start with a required word or {class}")
     if len(real) < 2:
         raise TemplateError("a template needs at least two elements (use a lexicon rule for one)")
-    return Template(source, tuple(elements), payload)
+    return Template(
+        source,
+        tuple(elements),
+        payload,
+        tuple(e.words for e in elements if e.kind == "literal" and e.low > 0),
+        frozenset(e.name for e in elements if e.kind == "class" and e.low > 0),
+    )
 
 
 class TemplateIndex:
@@ -112,9 +129,19 @@ class TemplateIndex:
     def __init__(self) -> None:
         self.by_word: dict[str, list[Template]] = defaultdict(list)
         self.by_class: dict[str, list[Template]] = defaultdict(list)
+        self.templates: list[Template] = []
         self.count = 0
 
+    def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
+        """The templates that can match a comment with these words and classes."""
+        index = TemplateIndex()
+        for template in self.templates:
+            if template.possible(words, classes):
+                index.add(template)
+        return index
+
     def add(self, template: Template) -> None:
+        self.templates.append(template)
         first = template.first
         if first.kind == "literal":
             for word in first.words:

@@ -64,13 +64,14 @@ class TokenTrie:
         found: list[TrieMatch] = []
         count = len(tokens)
         for i, token in enumerate(tokens):
-            first_forms = _forms(token)
-            for form_index, form in enumerate(first_forms):
-                node = children.get(form)
-                if node is None:
-                    continue
-                how = EXACT if form_index == 0 else VARIANT
-                self._extend(tokens, i, node, how, form, found, count)
+            node = children.get(token.norm)
+            if node is not None:
+                self._extend(tokens, i, node, EXACT, token.norm, found, count)
+            if token.variants:
+                for form in token.variants:
+                    node = children.get(form)
+                    if node is not None:
+                        self._extend(tokens, i, node, VARIANT, form, found, count)
             if token.mask is not None:
                 for term, payloads in self._mask_lookup(token.mask):
                     for payload in payloads:
@@ -78,19 +79,14 @@ class TokenTrie:
         for token in prepared.joined:
             for form in _forms(token):
                 node = children.get(form)
-                if node is not None:
-                    for payload in node.payloads:
-                        found.append(
-                            TrieMatch(
-                                token.index,
-                                token.index,
-                                token.start,
-                                token.end,
-                                payload,
-                                JOINED,
-                                form,
-                            )
+                if node is None:
+                    continue
+                for payload in node.payloads:
+                    found.append(
+                        TrieMatch(
+                            token.index, token.index, token.start, token.end, payload, JOINED, form
                         )
+                    )
         return found
 
     def _extend(

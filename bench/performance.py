@@ -1,0 +1,338 @@
+"""Measure speed and memory, and write docs/performance.md.
+
+    python bench/performance.py [--data ../shared/data] [--runs 5] [--out docs/performance.md]
+                                [--peers-python PYTHON] [--peers-node DIR] [--smoke]
+
+Builds a 10,000-comment and a 100,000-comment corpus from the texts in
+../shared/data (never copied into the project: they live in a temporary folder),
+then measures in one run, so that ratios compare like with like on this noisy
+shared machine:
+
+- the default pipeline as a whole process (``rhetoric check --input jsonl --format
+  jsonl --jobs 1`` over 100,000 comments, JSON in and out included) and on all cores;
+- matching only (``Analyzer.check`` in process, no I/O) and the tokenization floor
+  (``re.findall(r"\\w+")``);
+- peers on the same comments: proselint, better-profanity, alt-profanity-check
+  (``--peers-python``: a Python where they are installed, not a project dependency)
+  and alex (``--peers-node``: a folder where ``npm install alex`` was run);
+- time with a 1,000-term vs a 10,000-term lexicon; time vs comment length
+  (10 KB vs 1 MB); peak RSS; cold start on one small file vs proselint.
+
+Medians of ``--runs`` runs. ``--smoke`` runs a tiny version for CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rhetoric import Analyzer, AnalyzerConfig, Comment, __version__  # noqa: E402
+
+SOURCES = [
+    "toxic_spans_semeval2021/train.jsonl",
+    "toxic_spans_semeval2021/dev.jsonl",
+    "hatexplain/dev.jsonl",
+    "pan2024_oppositional_en/dev.jsonl",
+    "prct_youtube/dev.jsonl",
+    "semeval2020_t11_ptc/train_sents.jsonl",
+    "semeval2020_t11_ptc/dev_sents.jsonl",
+    "semeval2021_t6_memes/train.jsonl",
+]
+CIVIL = SOURCES[:2]  # Civil Comments: the comment-sized texts the targets refer to
+
+
+def load_texts(data: Path) -> tuple[list[str], list[str]]:
+    """(Civil Comments texts, all texts), each deduplicated."""
+    civil: list[str] = []
+    every: list[str] = []
+    seen: set[str] = set()
+    for source in SOURCES:
+        path = data / source
+        if not path.exists():
+            continue
+        for line in path.open(encoding="utf-8"):
+            text = json.loads(line)["text"]
+            if text and text not in seen:
+                seen.add(text)
+                every.append(text)
+                if source in CIVIL:
+                    civil.append(text)
+    return civil, every
+
+
+def build_corpus(texts: list[str], count: int, rng: random.Random) -> list[str]:
+    """``count`` comments: the texts shuffled, repeated as needed."""
+    pool = texts[:]
+    rng.shuffle(pool)
+    return [pool[i % len(pool)] for i in range(count)]
+
+
+def write_jsonl(path: Path, texts: list[str]) -> int:
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(texts):
+            handle.write(json.dumps({"id": f"c{i}", "text": text}, ensure_ascii=False) + "\n")
+    return sum(len(t.encode("utf-8")) for t in texts)
+
+
+def median_time(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run_process(argv: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KB) of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} exited with {code}")
+    return elapsed, usage.ru_maxrss
+
+
+def lexicon_rule(folder: Path, terms: list[str]) -> Path:
+    rules = folder / "loaded-language"
+    rules.mkdir(parents=True, exist_ok=True)
+    quoted = "\n".join(f"  - {json.dumps(term)}" for term in terms)
+    (rules / "big-lexicon.yml").write_text(
+        "technique: loaded-language\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "why: A generated lexicon for the scaling benchmark.\n"
+        f"terms:\n{quoted}\nexamples:\n  flag: ['[[{terms[0]}]]']\n  pass: ['zzzz']\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def vocabulary(texts: list[str], size: int, rng: random.Random) -> list[str]:
+    words = sorted({w.lower() for t in texts for w in re.findall(r"[A-Za-z]{4,}", t)})
+    rng.shuffle(words)
+    singles = words[: size * 4 // 5]
+    phrases = [
+        f"{a} {b}" for a, b in zip(words[size : size * 2], words[size * 2 : size * 3], strict=False)
+    ]
+    return (singles + phrases)[:size]
+
+
+def fmt_rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--peers-python", default=None, help="python with the Python peers installed"
+    )
+    parser.add_argument(
+        "--peers-node", type=Path, default=None, help="folder with node_modules/alex"
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no document written")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"skipped: corpus folder {args.data} is not present", file=sys.stderr)
+        return 0
+    rng = random.Random(2026)
+    civil, every = load_texts(args.data)
+    small, large = (200, 1_000) if args.smoke else (10_000, 100_000)
+    runs = 1 if args.smoke else args.runs
+    work = Path(tempfile.mkdtemp(prefix="rhetoric-bench-"))
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(work / "cache")}
+    results: dict[str, object] = {}
+    try:
+        corpus_small = build_corpus(civil, small, rng)
+        corpus_large = build_corpus(every, large, rng)
+        small_path, large_path = work / "small.jsonl", work / "large.jsonl"
+        small_bytes = write_jsonl(small_path, corpus_small)
+        large_bytes = write_jsonl(large_path, corpus_large)
+        results["corpus"] = {
+            "small": [small, small_bytes / small],
+            "large": [large, large_bytes / large],
+        }
+        log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+        rhetoric = [sys.executable, "-m", "rhetoric"]
+
+        # whole process, one core and all cores
+        whole = [*rhetoric, "check", str(large_path), "--input", "jsonl", "--format", "jsonl"]
+        os.environ["RHETORIC_CACHE_DIR"] = env["RHETORIC_CACHE_DIR"]
+        times, peaks = [], []
+        for _ in range(runs):
+            seconds, peak = run_process([*whole, "--jobs", "1", "-o", os.devnull])
+            times.append(seconds)
+            peaks.append(peak)
+        one_core = statistics.median(times)
+        all_cores = statistics.median(
+            run_process([*whole, "-o", os.devnull])[0] for _ in range(runs)
+        )
+        results["whole_process"] = {"seconds": one_core, "rate": large / one_core,
+                                    "mb_s": large_bytes / one_core / 1e6,
+                                    "all_cores_rate": large / all_cores,
+                                    "peak_rss_mb": max(peaks) / 1024}  # fmt: skip
+        log(f"whole process: {large / one_core:,.0f} comments/s (one core)")
+
+        # in process: matching only, and the floor
+        analyzer = Analyzer.from_config(AnalyzerConfig())
+        comments = [Comment(str(i), t) for i, t in enumerate(corpus_small)]
+        matching = median_time(lambda: [analyzer.check(c) for c in comments], runs)
+        word = re.compile(r"\w+")
+        floor = median_time(lambda: [word.findall(t) for t in corpus_small], runs)
+        results["matching"] = {"rate": small / matching, "mb_s": small_bytes / matching / 1e6}
+        results["floor"] = {"rate": small / floor, "mb_s": small_bytes / floor / 1e6}
+        log(f"matching only: {small / matching:,.0f} comments/s; floor {small / floor:,.0f}")
+
+        # lexicon size: 1,000 vs 10,000 terms (one generated rule, nothing else)
+        scaling = {}
+        for size in (1_000, 10_000):
+            folder = lexicon_rule(work / f"lexicon-{size}", vocabulary(every, size, rng))
+            config = AnalyzerConfig(
+                rule_paths=(folder,), disabled_plugins=frozenset({"builtin-rules"})
+            )
+            engine = Analyzer.from_config(config)
+            scaling[size] = median_time(lambda e=engine: [e.check(c) for c in comments], runs)
+        results["lexicon_scaling"] = {"1000": scaling[1_000], "10000": scaling[10_000],
+                                      "ratio": scaling[10_000] / scaling[1_000]}  # fmt: skip
+        log(f"lexicon 1k -> 10k: x{scaling[10_000] / scaling[1_000]:.2f}")
+
+        # comment length: 10 KB vs 1 MB
+        joined = " ".join(every)
+        lengths = {}
+        for size in (10_000, 1_000_000):
+            text = (joined * (1 + size // max(1, len(joined))))[:size]
+            lengths[size] = median_time(lambda t=text: analyzer.check(t), max(1, runs // 2))
+        results["length_scaling"] = {"10KB": lengths[10_000], "1MB": lengths[1_000_000],
+                                     "ratio": lengths[1_000_000] / lengths[10_000]}  # fmt: skip
+        log(f"10 KB -> 1 MB: x{lengths[1_000_000] / lengths[10_000]:.1f}")
+
+        # cold start on one small file (warm compiled-rules cache)
+        one = work / "one.txt"
+        one.write_text("\n".join(corpus_small[:5]) + "\n", encoding="utf-8")
+        run_process([*rhetoric, "check", str(one)])  # warms the cache
+        cold = statistics.median(
+            run_process([*rhetoric, "check", str(one)])[0] for _ in range(runs)
+        )
+        results["cold_start"] = {"rhetoric": cold}
+        log(f"cold start: {cold:.3f} s")
+
+        # peers
+        peers: dict[str, float] = {}
+        limit = 200 if args.smoke else 1_000
+        if args.peers_python:
+            script = ROOT / "bench" / "peers" / "python_peers.py"
+            done = subprocess.run([args.peers_python, str(script), str(small_path), str(limit)],
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+            peers.update(json.loads(done.stdout.strip().splitlines()[-1]))
+            proselint = Path(args.peers_python).parent / "proselint"
+            if proselint.exists():
+                results["cold_start"]["proselint"] = statistics.median(  # type: ignore[index]
+                    run_process([str(proselint), str(one)])[0] for _ in range(runs)
+                )
+        if args.peers_node and (args.peers_node / "node_modules" / "alex").exists():
+            node = shutil.which("node")
+            script = args.peers_node / "alex_peer.mjs"
+            shutil.copy(ROOT / "bench" / "peers" / "alex_peer.mjs", script)
+            if node:
+                command = [node, str(script), str(small_path), str(limit)]
+                done = subprocess.run(
+                    command, capture_output=True, text=True, check=True, cwd=args.peers_node
+                )
+                peers.update(json.loads(done.stdout.strip().splitlines()[-1]))
+        results["peers"] = peers
+        log(f"peers: {peers}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, indent=2))
+    if not args.smoke:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(render(results, runs), encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
+    whole = results["whole_process"]
+    peers = results["peers"]
+    rate = whole["rate"]
+
+    def ratio(name: str) -> str:
+        return f"{rate / peers[name]:,.0f}x" if name in peers else "not measured"
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    lex, length, cold = results["lexicon_scaling"], results["length_scaling"], results["cold_start"]
+    small, large = results["corpus"]["small"], results["corpus"]["large"]
+    lines = [
+        "# Performance",
+        "",
+        f"Produced by `python bench/performance.py --peers-python PY --peers-node DIR` "
+        f"(rhetoric {__version__}, {dt.date.today().isoformat()}, medians of {runs} runs, one run "
+        "for all figures so ratios compare like with like). Machine: the project's 2-core "
+        "workplace machine, shared and noisy. Corpus: texts from `../shared/data` "
+        f"({small[0]:,} Civil Comments of {small[1]:.0f} bytes on average for in-process "
+        f"figures; {large[0]:,} comments of {large[1]:.0f} bytes on average, all corpora, "
+        "repeated as needed, for the whole process).",
+        "",
+        "| measure | value | target | met |",
+        "|---|---:|---|---|",
+        f"| whole process, one core (`check --input jsonl --format jsonl --jobs 1`) | "
+        f"{rate:,.0f} comments/s ({whole['mb_s']:.1f} MB/s) | >= 30,000 comments/s | "
+        f"{met(rate >= 30_000)} |",
+        f"| whole process, all cores | {whole['all_cores_rate']:,.0f} comments/s | - | - |",
+        f"| matching only (in process, no I/O) | {fmt_rate(results['matching']['rate'])} "
+        f"comments/s ({results['matching']['mb_s']:.1f} MB/s) | - | - |",
+        f"| tokenization floor (`re.findall(r'\\w+')`) | {fmt_rate(results['floor']['rate'])} "
+        f"comments/s ({results['floor']['mb_s']:.1f} MB/s) | - | - |",
+        f"| vs proselint | {ratio('proselint')} | >= 50x | "
+        f"{met('proselint' in peers and rate / peers['proselint'] >= 50)} |",
+        f"| vs better-profanity | {ratio('better-profanity')} | >= 1,000x | "
+        f"{met('better-profanity' in peers and rate / peers['better-profanity'] >= 1000)} |",
+        f"| vs alt-profanity-check, one batch call | {ratio('alt-profanity-check (one batch)')} | "
+        f">= 1x | {met(peers.get('alt-profanity-check (one batch)', float('inf')) <= rate)} |",
+        f"| lexicon 1,000 -> 10,000 terms | x{lex['ratio']:.2f} ({lex['1000']:.2f} s -> "
+        f"{lex['10000']:.2f} s) | <= 1.3x | {met(lex['ratio'] <= 1.3)} |",
+        f"| comment 10 KB -> 1 MB | x{length['ratio']:.0f} ({length['10KB'] * 1000:.1f} ms -> "
+        f"{length['1MB'] * 1000:.0f} ms) | about 100x (linear) | {met(length['ratio'] <= 150)} |",
+        f"| peak RSS, whole process | {whole['peak_rss_mb']:.0f} MB | <= 150 MB | "
+        f"{met(whole['peak_rss_mb'] <= 150)} |",
+        f"| cold start, one small file, warm cache | {cold['rhetoric']:.3f} s | <= 0.3 s | "
+        f"{met(cold['rhetoric'] <= 0.3)} |",
+        f"| cold start, proselint on the same file | {cold['proselint']:.3f} s |"
+        if "proselint" in cold
+        else "| cold start, proselint | not measured |",
+        "",
+        "## Peers (comments/s on the same Civil Comments)",
+        "",
+        "| peer | comments/s | rhetoric whole process is |",
+        "|---|---:|---:|",
+        *[
+            f"| {name} | {value:,.0f} | {rate / value:,.1f}x |"
+            for name, value in sorted(peers.items())
+        ],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

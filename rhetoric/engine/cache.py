@@ -1,0 +1,78 @@
+"""A cache of compiled rules, keyed by everything that could change them.
+
+Parsing YAML and compiling a few thousand terms costs tens of milliseconds: too
+much for a pre-commit hook that checks one small file. The compiled form is
+pickled into the user's cache folder under a key made of the rule files' paths
+and contents, the engine's own source and the options that shape compilation,
+so any change to any of them simply misses the cache. The cache only ever holds
+what this program wrote; a file that fails to load is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..__about__ import __version__
+from .loader import discover
+
+ENV_DIR = "RHETORIC_CACHE_DIR"
+ENV_OFF = "RHETORIC_NO_CACHE"
+_CODE_DIRS = ("engine", "text")
+
+
+def cache_dir() -> Path | None:
+    """Where compiled rules are kept, or None when caching is switched off."""
+    if os.environ.get(ENV_OFF):
+        return None
+    if configured := os.environ.get(ENV_DIR):
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rhetoric"
+
+
+def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(f"{__version__}\0{options!r}\0".encode())
+    package = Path(__file__).resolve().parents[1]
+    for folder in _CODE_DIRS:
+        for source in sorted((package / folder).glob("*.py")):
+            digest.update(source.read_bytes())
+    for path in paths:
+        rules, classes = discover(path)
+        for file in sorted(rules + classes):
+            digest.update(str(file.resolve()).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load(key: str) -> Any | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with (folder / f"{key}.pickle").open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def store(key: str, value: Any) -> None:
+    """Write atomically; a cache that cannot be written is not an error."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, folder / f"{key}.pickle")
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,77 @@
+"""The compiled-rules cache: a hit returns the same analyzer behaviour, and any
+change to a rule file misses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RuleWriter, only_rules
+
+RULE = """\
+technique: profanity
+kind: lexicon
+status: stable
+message: "'{match}'"
+why: A rule for the cache tests; it documents nothing else.
+references: [https://example.org]
+terms: [heck]
+examples:
+  flag: ["[[heck]]"]
+  pass: ["hello"]
+"""
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    return folder
+
+
+def texts(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.text for h in analyzer.check(text).hits]
+
+
+def test_cache_is_written_reused_and_invalidated(
+    cache: Path, write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    path = write_rule("profanity/mild.yml", RULE)
+    assert texts(only_rules(rules_dir), "oh heck, darn") == ["heck"]
+    entries = list(cache.glob("*.pickle"))
+    assert len(entries) == 1
+    assert texts(only_rules(rules_dir), "oh heck, darn") == ["heck"]  # from the cache
+    assert list(cache.glob("*.pickle")) == entries
+    path.write_text(RULE.replace("[heck]", "[heck, darn]"))
+    assert texts(only_rules(rules_dir), "oh heck, darn") == ["heck", "darn"]
+    assert len(list(cache.glob("*.pickle"))) == 2
+
+
+def test_corrupt_cache_entries_are_rebuilt(
+    cache: Path, write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    write_rule("profanity/mild.yml", RULE)
+    only_rules(rules_dir)
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert texts(only_rules(rules_dir), "heck") == ["heck"]
+
+
+def test_cache_can_be_switched_off(
+    cache: Path, write_rule: RuleWriter, rules_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    write_rule("profanity/mild.yml", RULE)
+    assert texts(only_rules(rules_dir), "heck") == ["heck"]
+    assert not cache.exists()
+
+
+def test_invalid_rules_are_still_reported(
+    cache: Path, write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    from rhetoric import RuleLoadError
+
+    write_rule("profanity/mild.yml", RULE.replace("terms:", "termz:"))
+    with pytest.raises(RuleLoadError, match="unknown key 'termz'"):
+        only_rules(rules_dir)
