@@ -72,6 +72,14 @@ def test_lexicon_obfuscation_can_be_switched_off(write_rule: RuleWriter, rules_d
     assert spans(analyzer, "f*ck and FUCK") == ["FUCK"]
 
 
+def test_lexicon_masks_can_be_switched_off(write_rule: RuleWriter, rules_dir: Path) -> None:
+    write_rule(
+        "profanity/strict.yml", rule("lexicon", "terms: [fuck]\nmasks: false\n", "profanity")
+    )
+    analyzer = only_rules(rules_dir)
+    assert spans(analyzer, "f*ck, fuuuck and FUCK") == ["fuuuck", "FUCK"]
+
+
 def test_lexicon_inflection_phrases_and_term_overrides(
     write_rule: RuleWriter, rules_dir: Path
 ) -> None:

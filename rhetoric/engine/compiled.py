@@ -144,6 +144,8 @@ class CompiledRules:
                 spec = self._specs[payload.rule]
                 if match.how != EXACT and not spec.obfuscation:
                     continue
+                if match.how == MASK and not spec.masks:
+                    continue
                 term = payload.term
                 confidence = (
                     term.confidence if term.confidence is not None else spec.info.confidence

@@ -30,7 +30,7 @@ _CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
 KINDS = ("lexicon", "pattern", "sequence", "cooccurrence")
 COMMON_KEYS = (
     "id", "technique", "kind", "severity", "confidence", "status", "message", "why",
-    "references", "examples", "exceptions", "antipatterns", "obfuscation",
+    "references", "examples", "exceptions", "antipatterns", "obfuscation", "masks",
 )  # fmt: skip
 KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
@@ -96,6 +96,7 @@ class RuleSpec:
     exceptions: tuple[str, ...] = ()
     antipatterns: tuple[regex.Pattern[str], ...] = ()
     obfuscation: bool = True
+    masks: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +357,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             for item in opt("antipatterns", lambda n: doc.sequence(n, "antipatterns"), [])
         ),
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
+        "masks": opt("masks", lambda n: doc.boolean(n, "masks"), True),
     }
     if kind == "lexicon":
         terms = tuple(_term(doc, item) for item in doc.sequence(entries["terms"][1], "terms"))
