@@ -137,6 +137,7 @@ class CheckSession:
         self.baselined = 0
         self.recorded: list[tuple[str, str, str, str]] = []
         self._analyzers: dict[str, Analyzer] = {}
+        self._configs: dict[Path, FileConfig] = {}
         self._explicit = Path(args.config) if args.config else None
         self.baseline = Baseline.load(Path(args.baseline)) if args.baseline else None
         self._options = ReadOptions(args.input, args.split, args.id_field, args.text_field)
@@ -153,7 +154,7 @@ class CheckSession:
         """
         args = self.args
         target = Path.cwd() if source == STDIN else Path(source)
-        config = FileConfig() if args.isolated else config_for(target, self._explicit)
+        config = self._config_for(target)
         disabled = {*config.disable_plugins, *args.disable_plugin}
         disabled.update(i.strip() for i in os.environ.get(DISABLE_ENV, "").split(",") if i.strip())
         if args.no_builtin_rules:
@@ -187,6 +188,14 @@ class CheckSession:
             ),
             excluded=relative is not None and any(matches(g, relative) for g in config.exclude),
         )  # fmt: skip
+
+    def _config_for(self, target: Path) -> FileConfig:
+        if self.args.isolated:
+            return FileConfig()
+        folder = target if target.is_dir() else target.parent
+        if folder not in self._configs:
+            self._configs[folder] = config_for(folder, self._explicit)
+        return self._configs[folder]
 
     def analyzer_for(self, settings: FileSettings) -> Analyzer:
         key = settings.analyzer_key

@@ -19,7 +19,6 @@ import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,16 +97,12 @@ _PLUGIN_KEYS = ("enable", "disable", "dirs")
 
 def find_config(start: Path) -> Path | None:
     """The nearest configuration file at or above the folder ``start``."""
-    return _find_in(start.resolve())
-
-
-@lru_cache(maxsize=1024)
-def _find_in(folder: Path) -> Path | None:
-    for name in CONFIG_NAMES:
-        candidate = folder / name
-        if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-            return candidate
-    return None if folder.parent == folder else _find_in(folder.parent)
+    for folder in (start.resolve(), *start.resolve().parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -119,14 +114,17 @@ def _has_tool_table(path: Path) -> bool:
 
 
 def config_for(target: Path, explicit: Path | None = None) -> FileConfig:
-    """The configuration for a checked file (or folder, for standard input)."""
+    """The configuration for a checked file (or folder, for standard input).
+
+    Nothing is cached here: files change between runs of a long-lived host;
+    a run caches per folder (:class:`rhetoric.checkrun.CheckSession`).
+    """
     if explicit is not None:
         return load_config(explicit.resolve())
     found = find_config(target if target.is_dir() else target.parent)
     return load_config(found) if found is not None else FileConfig()
 
 
-@lru_cache(maxsize=64)
 def load_config(path: Path) -> FileConfig:
     """Read and validate one configuration file.
 
