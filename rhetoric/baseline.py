@@ -57,7 +57,7 @@ class Baseline:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
         findings = data.get("findings") if isinstance(data, dict) else None
-        if data.get("version") != FORMAT_VERSION or not isinstance(findings, list):
+        if not isinstance(findings, list) or data.get("version") != FORMAT_VERSION:
             raise ConfigError(f"{path}: not a rhetoric baseline (version {FORMAT_VERSION})")
         baseline = cls(path.parent)
         for item in findings:

@@ -116,7 +116,8 @@ def test_plugin_options_and_disable(repo: Path) -> None:
     ("name", "body", "message"),
     [
         (".rhetoric.toml", 'selct = ["x"]\n', "unknown key 'selct' (did you mean 'select'?)"),
-        (".rhetoric.yaml", "fail-on: sometimes\n", "'fail-on' must be one of info, warning, error, never"),
+        (".rhetoric.yaml", "fail-on: sometimes\n",
+         "'fail-on' must be one of info, warning, error, never"),
         (".rhetoric.toml", "select = 'name-calling'\n", "'select' must be a list of strings"),
         ("pyproject.toml", "[tool.rhetoric.plugins]\nenabled = []\n",
          "unknown key 'plugins.enabled' (did you mean 'enable'?)"),
