@@ -142,3 +142,18 @@ def test_explicit_config_and_stdin_uses_cwd(repo: Path, monkeypatch: pytest.Monk
     (repo / ".rhetoric.toml").write_text('ignore = ["name-calling"]\n')
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"what a moron\n")))
     assert run(["check", "-"]) == (0, "0 findings in 0 of 1 comments\n")
+
+
+def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+    """The documented example loads: every key in it exists and has the right type."""
+    from rhetoric.fileconfig import load_config
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Configuration", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "pyproject.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert config.disable_plugins == ("nicknames",)
+    assert config.per_file_ignores[0] == ("docs/quotes/*.md", ("name-calling",))
+    assert config.rules == (tmp_path / "style/rules",)
