@@ -8,7 +8,6 @@ error records are in the output and the other records were still analysed).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import sys
@@ -18,13 +17,11 @@ from typing import TextIO
 
 from .__about__ import __version__
 from .analyzer import Analyzer
+from .checkrun import CheckSession, add_check_options
 from .config import AnalyzerConfig, ConfigError
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
-from .inputs import ReadOptions, read_records
-from .model import Severity
-from .outputs import FORMATTERS, Outcome
-from .parallel import check_in_order, default_jobs
+from .outputs import FORMATTERS
 from .ruletest import run_all_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -138,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-on",
         choices=["info", "warning", "error", "never"],
-        default="warning",
-        help="lowest severity that makes the exit code 1 (default warning)",
+        default=None,
+        help="lowest severity that makes the exit code 1 (default warning, or the config's)",
     )
     check.add_argument(
         "--readability",
@@ -168,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="overall score from which the verdict is 'flagged' (default 0.7)",
     )
     _add_analyzer_options(check)
+    add_check_options(check)
 
     rules = commands.add_parser("rules", help="list or test rules")
     rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
@@ -260,36 +258,28 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             )
     from .config import Thresholds
 
-    fail_on = None if args.fail_on == "never" else Severity(args.fail_on)
-    config = _config(
+    session = CheckSession(
         args,
         readability=metrics,
         thresholds=Thresholds(borderline=args.borderline, flagged=args.flagged),
     )
-    analyzer = _analyzer(args, config)
-    options = ReadOptions(args.input, args.split, args.id_field, args.text_field)
     target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
     try:
         formatter = FORMATTERS[args.format](target)
-        failing = input_errors = False
-        records = (record for path in args.paths for record in read_records(path, options))
-        build = functools.partial(
-            Analyzer.from_config, config, plugin_modules=args.plugin, plugin_dirs=args.plugins_dir
-        )
-        jobs = args.jobs or default_jobs()
-        for record, report in check_in_order(analyzer, records, lambda r: r.comment, jobs, build):
-            if report is None:
-                input_errors = True
-            elif fail_on is not None and any(h.severity.rank >= fail_on.rank for h in report.hits):
-                failing = True
-            formatter.write(Outcome(record, report))
+        formatter.rules = session.rules
+        for path in args.paths:
+            for outcome in session.outcomes(path):
+                formatter.write(outcome)
         formatter.close()
     finally:
         if target is not out:
             target.close()
-    if input_errors:
+    session.finish()
+    if session.input_errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if failing else EXIT_OK
+    if args.write_baseline:
+        return EXIT_OK
+    return EXIT_FINDINGS if session.failing else EXIT_OK
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..detectors import RuleInfo
 from ..inputs import InputRecord
 from ..model import Report
 
@@ -22,10 +23,15 @@ class Outcome:
 
 
 class Formatter:
-    """Streams outcomes to ``out``; ``close`` writes whatever needs the whole run."""
+    """Streams outcomes to ``out``; ``close`` writes whatever needs the whole run.
+
+    ``rules`` maps rule ids to their metadata (filled in by the run as analyzers
+    are built), for formats that describe the rules they report (SARIF).
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self.rules: dict[str, RuleInfo] = {}
 
     def write(self, outcome: Outcome) -> None:
         raise NotImplementedError
