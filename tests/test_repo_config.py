@@ -43,7 +43,8 @@ def test_no_config_defaults(repo: Path) -> None:
     assert code == 1
     assert out.splitlines()[::2] == [
         finding("docs/post.md", 1, 3, "alarm-catastrophe", "loaded-language", "info",
-                "'horrific' raises alarm: catastrophe words make a claim feel urgent and frightening."),
+                "'horrific' raises alarm: catastrophe words make a claim feel urgent "
+                "and frightening."),
         finding("docs/post.md", 2, 9, "insult-label", "name-calling", "warning",
                 INSULT.format("idiot")),
         "2 findings in 1 of 1 comments",
