@@ -256,7 +256,7 @@ def _blend(word: str, name: str, mock: str) -> float | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def classify(word: str) -> tuple[str, str, float] | None:
     """(name, mocking word, confidence) when ``word`` looks like a nickname."""
     if len(word) < MIN_LENGTH or not word.isalpha() or word in ORDINARY or word in NAMES:

@@ -67,6 +67,9 @@ class PluginHost:
         self.manager.add_hookspecs(hookspecs)
         self._disabled = frozenset(disabled)
         self._distributions: dict[str, tuple[str | None, str | None]] = {}
+        # Hook implementations by hook name, filled on first call: plugins are all
+        # registered by the end of __init__ and never change afterwards.
+        self._cache: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
         if entry_point_plugins:
             self._load_entry_points()
         for module_name in modules:
@@ -156,7 +159,10 @@ class PluginHost:
 
         Yields ``(plugin_name, result, error)``; exactly one of result/error is set.
         """
-        for name, function, argnames in self._implementations(hook_name):
+        implementations = self._cache.get(hook_name)
+        if implementations is None:
+            implementations = self._cache[hook_name] = self._implementations(hook_name)
+        for name, function, argnames in implementations:
             try:
                 result = function(**{a: kwargs[a] for a in argnames})
             except Exception as exc:

@@ -43,7 +43,9 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
 def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
     if len(cluster) == 1:
         return cluster[0]
-    best = max(cluster, key=_strength)
+    # Ties go to the rule id that sorts first, so the result never depends on the
+    # order in which detectors happened to report.
+    best = max(sorted(cluster, key=lambda h: h.rule), key=_strength)
     start = min(h.start for h in cluster)
     end = max(h.end for h in cluster)
     others = sorted({h.rule for h in cluster if h is not best and h.rule != best.rule})

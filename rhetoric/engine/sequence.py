@@ -133,10 +133,18 @@ class TemplateIndex:
         self.count = 0
 
     def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
-        """The templates that can match a comment with these words and classes."""
+        """The templates that can match a comment with these words and classes:
+        those whose first element occurs, and then all of whose mandatory elements do."""
         index = TemplateIndex()
-        for template in self.templates:
-            if template.possible(words, classes):
+        candidates: list[Template] = []
+        for word in words:
+            candidates.extend(self.by_word.get(word, ()))
+        for name in classes:
+            candidates.extend(self.by_class.get(name, ()))
+        seen: set[int] = set()
+        for template in candidates:
+            if id(template) not in seen and template.possible(words, classes):
+                seen.add(id(template))
                 index.add(template)
         return index
 

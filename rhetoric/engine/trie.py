@@ -99,24 +99,33 @@ class TokenTrie:
         found: list[TrieMatch],
         count: int,
     ) -> None:
+        start = tokens[i].start
+        for payload in node.payloads:
+            found.append(TrieMatch(i, i, start, tokens[i].end, payload, how, form))
+        if not node.children:
+            return  # the common case: a one-word entry
         frontier = [(node, how, form)]
         j = i
-        while frontier:
+        while frontier and j + 1 < count and tokens[j + 1].glue:
+            following = tokens[j + 1]
+            forms = _forms(following)
             next_frontier = []
             for current, current_how, current_form in frontier:
-                for payload in current.payloads:
-                    found.append(
-                        TrieMatch(
-                            i, j, tokens[i].start, tokens[j].end, payload, current_how, current_form
-                        )
-                    )
-                if not current.children or j + 1 >= count or not tokens[j + 1].glue:
+                children = current.children
+                if not children:
                     continue
-                for form_index, next_form in enumerate(_forms(tokens[j + 1])):
-                    child = current.children.get(next_form)
-                    if child is not None:
-                        next_how = current_how if form_index == 0 else VARIANT
-                        next_frontier.append((child, next_how, f"{current_form} {next_form}"))
+                for form_index, next_form in enumerate(forms):
+                    child = children.get(next_form)
+                    if child is None:
+                        continue
+                    next_how = current_how if form_index == 0 else VARIANT
+                    joined = f"{current_form} {next_form}"
+                    for payload in child.payloads:
+                        found.append(
+                            TrieMatch(i, j + 1, start, following.end, payload, next_how, joined)
+                        )
+                    if child.children:
+                        next_frontier.append((child, next_how, joined))
             frontier = next_frontier
             j += 1
 
