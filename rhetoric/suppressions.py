@@ -156,4 +156,3 @@ def _line_starts(text: str) -> list[int]:
 
 def _line_of(starts: list[int], offset: int) -> int:
     return bisect_right(starts, offset) - 1
-

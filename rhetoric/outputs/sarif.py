@@ -111,9 +111,7 @@ class SarifFormatter(Formatter):
             )
         for error in outcome.report.errors:
             message = f"{error.source}: {error.message}"
-            self.notifications.append(
-                _notification("warning", message, record.source, record.line)
-            )
+            self.notifications.append(_notification("warning", message, record.source, record.line))
 
     def close(self) -> None:
         rules = dict(self.rules)
