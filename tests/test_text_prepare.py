@@ -119,6 +119,14 @@ def test_joined_needs_three_letters_and_one_separator_kind() -> None:
     assert prepare("1 2 3").joined == ()
 
 
+def test_joined_candidates_are_bounded() -> None:
+    text = " ".join("abcdefghijklmnopqrstuvwxyz" * 40)
+    prepared = prepare(text)
+    assert len(prepared.tokens) == 1040
+    assert 0 < len(prepared.joined) <= 1024
+    assert prepared.joined[0].norm == "abc"
+
+
 def test_joined_letters_get_leet_and_stretch_variants() -> None:
     assert "shit" in find(prepare("s h 1 t"), "sh1t").variants
     assert "fuck" in find(prepare("f u u u c k"), "fuuuck").variants
@@ -184,11 +192,22 @@ def test_genuine_russian_and_greek_words_unchanged() -> None:
     assert [t.norm for t in prepare(mixed).tokens] == [russian, "shit"]
 
 
-def test_single_script_lookalike_word_kept_with_latin_variant() -> None:
-    word = "\u0441\u043e\u0440"  # Russian "sor", all three letters look Latin
+def test_everyday_cyrillic_word_made_of_lookalikes_is_left_alone() -> None:
+    word = "\u0441\u043e\u0440"  # Russian "sor": every letter looks Latin ("cop")
     token = only_token(word)
     assert token.norm == word
-    assert token.variants[0] == "cop"
+    assert token.variants == ()
+
+
+def test_single_script_word_with_rare_lookalikes_gets_latin_variant() -> None:
+    word = "\u0430\u0455\u0455"  # Cyrillic a + Macedonian dze twice: "ass"
+    token = only_token(word)
+    assert token.norm == word
+    assert token.variants[0] == "ass"
+
+
+def test_cyrillic_mixed_with_greek_is_mapped_in_place() -> None:
+    assert only_token("\u0441\u03bf\u0440").norm == "cop"  # Cyrillic es, Greek omicron, er
 
 
 @pytest.mark.parametrize(
@@ -279,6 +298,12 @@ def test_trimming_never_splits_one_source_char() -> None:
     token = only_token(text)
     assert token.norm == "!\u093fa"
     assert (token.start, token.end) == (0, 3)
+
+
+def test_mark_on_punctuation_keeps_the_punctuation() -> None:
+    prepared = prepare("idiot.\u093fmoron")  # a Devanagari vowel sign on "."
+    assert [t.norm for t in prepared.tokens] == ["idiot", "moron"]
+    assert prepared.tokens[1].glue is False
 
 
 def test_compatibility_expansions_do_not_split_words() -> None:

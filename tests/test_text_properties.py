@@ -103,6 +103,7 @@ def test_to_original_is_bounded_and_monotonic(text: str, data: st.DataObject) ->
 @_SETTINGS
 @given(texts)
 @example("**stupid** &#102;uck \u0441\u043e\u0440 !!x!y *a** 'b'")
+@example("!!\u093fa")
 def test_token_span_reprepares_to_same_norm(text: str) -> None:
     prepared = prepare(text)
     for token in prepared.tokens:
@@ -128,6 +129,7 @@ def test_whole_span_covers_every_kept_char(text: str) -> None:
 
 @_SETTINGS
 @given(texts)
+@example("!!\u093fa")
 def test_token_norm_is_the_normalized_slice(text: str) -> None:
     prepared = prepare(text)
     for token in prepared.tokens:

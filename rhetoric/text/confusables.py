@@ -7,7 +7,9 @@ Two tables with two different safety levels:
   writes words with them, so normalization maps them unconditionally.
 * ``CONFUSABLES``: letters of other scripts (Cyrillic, Greek, Armenian, Cherokee) that look
   like Latin letters. They are real letters of living languages, so they are mapped only
-  inside a token whose letters are all Latin or lookalikes (decided by ``latin_reading``).
+  inside a token whose letters are all Latin or lookalikes and that shows a sign of disguise
+  (a real Latin letter, a leet sign, mixed scripts, or a lookalike outside the everyday
+  Russian and Greek alphabets); see ``may_be_disguised`` and ``latin_reading``.
 
 Where the facts come from: the single-letter Latin prototypes of Unicode Technical Standard
 #39's confusables.txt (e.g. U+0430 -> a, U+0455 -> s, U+03BF -> o, U+0585 -> o,
@@ -131,6 +133,21 @@ _SCRIPT_RANGES: Final[tuple[tuple[int, int, str], ...]] = (
     (0xAB70, 0xABBF, "cherokee"),
 )
 
+_LOOKALIKES: Final = frozenset(CONFUSABLES) | {char.casefold() for char in CONFUSABLES}
+# A letter that is neither Latin nor a lookalike: the token is a genuine foreign word.
+_FOREIGN_LETTER: Final = regex.compile(rf"[^\P{{L}}\p{{Latin}}{''.join(sorted(_LOOKALIKES))}]")
+# Lookalikes that also belong to the Russian or the Greek alphabet: everyday letters there,
+# so a word made only of them is taken as a genuine word and left alone.
+_EVERYDAY: Final = frozenset(
+    "\u0430\u0432\u0435\u0433\u043a\u043c\u043d\u043e\u043f\u0440\u0441\u0442\u0443\u0445\u044c"
+    "\u03b1\u03b2\u03b3\u03b5\u03b7\u03b9\u03ba\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7\u03c9"
+)
+# Signs that a token is Latin in disguise: a real Latin letter, a leet sign, a rare
+# lookalike (Macedonian dze, Ukrainian i, Armenian, Cherokee...), or Cyrillic mixed with Greek.
+_DISGUISE_HINT: Final = regex.compile(
+    rf"[\p{{Latin}}0-9@$!|+{''.join(sorted(_LOOKALIKES - _EVERYDAY))}]"
+    r"|\p{Cyrillic}.*\p{Greek}|\p{Greek}.*\p{Cyrillic}"
+)
 _NON_LATIN_LETTER = regex.compile(r"(?!\p{Latin})\p{L}")
 _LATIN_LETTER = regex.compile(r"\p{Latin}")
 _LEET_SIGN = regex.compile(r"[0-9@$!|+]")
@@ -145,15 +162,30 @@ def _script(char: str) -> str:
     return "other"
 
 
+def may_be_disguised(token: str) -> bool:
+    """Cheap filter for tokens worth reading as Latin: non-ASCII, every letter Latin or a
+    lookalike, and some hint of disguise (see ``_DISGUISE_HINT``)."""
+    return (
+        not token.isascii()
+        and _FOREIGN_LETTER.search(token) is None
+        and _DISGUISE_HINT.search(token) is not None
+    )
+
+
+def is_lookalike(char: str) -> bool:
+    """Whether a (case-folded) char is one of the lookalikes."""
+    return char in _LOOKALIKES
+
+
 def latin_reading(token: str, subs: dict[int, str]) -> tuple[str, bool] | None:
     """Read a token with its lookalikes (``subs``: offset in token -> Latin letter) as Latin.
 
     Returns None when the token has a letter that is neither Latin nor a lookalike: it is a
     genuine word of another script. Otherwise returns ``(latin_text, in_place)``. ``in_place``
     is True when the token shows it is Latin in disguise (it has a real Latin letter, mixes
-    lookalikes of several scripts, or holds leet signs); it is False for a word written
-    entirely in one other script that happens to use lookalikes only (Russian for "litter" is
-    es-o-er), which callers should keep as it is and offer the Latin reading as a variant.
+    lookalikes of several scripts, or holds leet signs). It is False for a token written in
+    one other script only (Cyrillic a + dze + dze): it might be a genuine word, so callers
+    keep it as it is and offer the Latin reading as a variant.
     """
     chars = list(token)
     scripts = set()

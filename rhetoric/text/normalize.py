@@ -8,11 +8,13 @@ more characters, and every character it yields maps back to the whole unit. Beca
 is local to a unit, folding a slice of the text gives the same result as slicing the folded
 text at unit boundaries, which is what makes token spans re-checkable.
 
-Plain ASCII text (the common case) takes a fast path with an identity offset map.
+Plain ASCII text (the common case) takes a fast path with an identity offset map, and so
+does any text whose every char folds to exactly one char (one ``str.translate`` call).
 """
 
 import html
 import html.entities
+import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -25,11 +27,13 @@ from .confusables import CONFUSABLES, FONT_LETTERS
 
 _ENTITY: Final = r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ENTITY_RE: Final = regex.compile(_ENTITY)
-# An entity; or any character followed by combining marks; or a run of non-ASCII characters
-# none of which carries marks. Whatever lies between matches is plain ASCII.
-_UNIT_RE: Final = regex.compile(
-    rf"(?P<entity>{_ENTITY})|(?P<cluster>(?s:.)\p{{M}}+)|(?:[^\x00-\x7f](?!\p{{M}}))+"
-)
+# Runs of non-ASCII text (stdlib `re` scans a plain class fastest); with an entity in the
+# text, entities too. Whatever lies between matches is plain ASCII.
+_NON_ASCII_RE: Final = re.compile(r"[^\x00-\x7f]+")
+_UNIT_RE: Final = re.compile(rf"(?P<entity>{_ENTITY})|[^\x00-\x7f]+")
+# One char with the combining marks that follow it: the unit of folding.
+_CLUSTER_RE: Final = regex.compile(r"(?s:.)\p{M}*")
+_MARK_RE: Final = regex.compile(r"\p{M}")
 _FORMAT_RE: Final = regex.compile(r"\p{Cf}+")
 # Marks that only decorate a letter (accents, zalgo, variation selectors). Script-specific
 # marks (Devanagari vowel signs, Arabic harakat, Hebrew points) change the word and are kept.
@@ -108,8 +112,9 @@ def fold_unit(unit: str) -> tuple[str, str | None]:
     text, latin = _fold(unit, "NFKC")
     if _splits_words(text):
         text, latin = _fold(unit, "NFC")
-        if _splits_words(text):
-            text = _NON_WORD_CHAR_RE.sub("", text)
+        if _splits_words(text):  # e.g. a mark on punctuation: keep what the base char is
+            drop = _WORD_CHAR_RE if _NON_WORD_CHAR_RE.match(text) else _NON_WORD_CHAR_RE
+            text = drop.sub("", text)
     return text, (latin if len(text) == 1 else None)
 
 
@@ -122,29 +127,25 @@ def decode_entity(entity: str) -> str | None:
 
 
 class _CharFolds(dict[int, str]):
-    """``str.translate`` table that folds single characters, filled lazily.
+    """``str.translate`` table folding single characters, filled lazily.
 
-    Runs of mark-free non-ASCII characters go through one ``translate`` call; chars that do
-    not fold to exactly one char are remembered so the caller can detect that a run needs the
-    slow per-character path (its offsets are not an identity then).
+    A run of non-ASCII text goes through one ``translate`` call. Chars that do not fold to
+    exactly one char, and combining marks (which fold together with their base), are
+    remembered as irregular: a run holding one takes the per-cluster path instead.
     """
 
     irregular: set[str]
-    latin: dict[str, str]
 
     def __init__(self) -> None:
         super().__init__()
         self.irregular = set()
-        self.latin = {}
 
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        folded, latin = fold_unit(char)
-        if len(folded) != 1:
+        folded = fold_unit(char)[0]
+        if len(folded) != 1 or _MARK_RE.match(char):
             self.irregular.add(char)
-        if latin is not None:
-            self.latin[char] = latin
-        if len(self) >= 65536:  # bound memory on adversarial input; irregular/latin stay
+        if len(self) >= 65536:  # bound memory on adversarial input; `irregular` stays exact
             self.clear()
         self[code] = folded
         return folded
@@ -153,11 +154,21 @@ class _CharFolds(dict[int, str]):
 _CHAR_FOLDS: Final = _CharFolds()
 
 
+def lookalike(unit: str) -> str | None:
+    """Latin letter that the source ``unit`` (char with marks, or entity) disguises, if any."""
+    if len(unit) > 2 and unit[0] == "&" and unit[-1] == ";":
+        decoded = decode_entity(unit)
+        if decoded is not None:
+            unit = decoded
+    return fold_unit(unit)[1] if unit else None
+
+
 class OffsetMap:
     """Maps spans of the normalized text to spans of the original (code points).
 
     ``starts[i]``/``ends[i]`` give the original unit that produced normalized char ``i``;
-    both are None when the map is the identity (ASCII fast path).
+    both are None when the map is the identity (no char expanded or vanished), which is
+    the common case and costs nothing to build.
     """
 
     __slots__ = ("_ends", "_norm_len", "_orig_len", "_starts")
@@ -169,6 +180,11 @@ class OffsetMap:
         self._norm_len = norm_len
         self._starts = starts
         self._ends = ends
+
+    @property
+    def is_identity(self) -> bool:
+        """True when normalized index i comes from original index i."""
+        return self._starts is None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Span in the normalized text -> smallest original span covering its sources."""
@@ -184,6 +200,12 @@ class OffsetMap:
         pos = self._starts[start] if start < n else self._orig_len
         return pos, max(pos, self._ends[start - 1]) if start else pos
 
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """``to_original`` for a valid non-empty span, without the clamping (hot path)."""
+        if self._starts is None or self._ends is None:
+            return start, end
+        return self._starts[start], self._ends[end - 1]
+
     def continues_unit(self, index: int) -> bool:
         """Whether normalized char ``index`` comes from the same source as ``index - 1``."""
         if self._starts is None or not 0 < index < self._norm_len:
@@ -197,30 +219,35 @@ class OffsetMap:
         return bisect_left(self._starts, original_offset)
 
 
-def normalize(text: str) -> tuple[str, OffsetMap, dict[int, str]]:
-    """Fold ``text``; return the normalized text, its offset map and the lookalike letters
-    found (normalized index -> Latin letter)."""
+def normalize(text: str) -> tuple[str, OffsetMap]:
+    """Fold ``text``; return the normalized text and its offset map."""
     if text.isascii() and ("&" not in text or _ENTITY_RE.search(text) is None):
         folded = _fold_ascii(text)
-        return folded, OffsetMap(len(text), len(folded), None, None), {}
+        return folded, OffsetMap(len(text), len(folded), None, None)
+    folds = _CHAR_FOLDS
+    has_entity = "&" in text and _ENTITY_RE.search(text) is not None
+    if not has_entity:
+        folded = text.translate(folds)
+        if len(folded) == len(text) and folds.irregular.isdisjoint(text):
+            return folded, OffsetMap(len(text), len(folded), None, None)
     pieces: list[str] = []
     starts = array("i")
     ends = array("i")
-    latin: dict[int, str] = {}
     pos = 0
     size = 0
-    folds = _CHAR_FOLDS
-    for match in _UNIT_RE.finditer(text):
+    for match in (_UNIT_RE if has_entity else _NON_ASCII_RE).finditer(text):
         a, b = match.span()
+        unit = match.group()
+        if a > pos and _MARK_RE.match(unit):  # the ASCII char before carries the first mark
+            a -= 1
+            unit = text[a:b]
         if a > pos:  # plain ASCII in between: identity offsets
             pieces.append(_fold_ascii(text[pos:a]))
             starts.extend(range(pos, a))
             ends.extend(range(pos + 1, a + 1))
             size += a - pos
         pos = b
-        unit = match.group()
-        kind = match.lastgroup
-        if kind == "entity":
+        if has_entity and match.lastgroup == "entity":
             decoded = decode_entity(unit)
             if decoded is None:  # not an entity after all: literal ASCII text
                 pieces.append(_fold_ascii(unit))
@@ -228,42 +255,28 @@ def normalize(text: str) -> tuple[str, OffsetMap, dict[int, str]]:
                 ends.extend(range(a + 1, b + 1))
                 size += b - a
                 continue
-            folded, letter = fold_unit(decoded) if decoded else ("", None)
-        elif kind == "cluster":
-            folded, letter = fold_unit(unit)
+            clusters = [(a, b, fold_unit(decoded)[0] if decoded else "")]
         else:
             run = unit.translate(folds)
             if len(run) == b - a and folds.irregular.isdisjoint(unit):
-                pieces.append(run)
+                pieces.append(run)  # every char folded to one char: identity offsets
                 starts.extend(range(a, b))
                 ends.extend(range(a + 1, b + 1))
-                if not folds.latin.keys().isdisjoint(unit):
-                    for offset, char in enumerate(unit):
-                        found = folds.latin.get(char)
-                        if found is not None:
-                            latin[size + offset] = found
                 size += b - a
                 continue
-            for offset, char in enumerate(unit):  # slow path: some char expands or vanishes
-                folded, letter = fold_unit(char)
-                if folded:
-                    if letter is not None:
-                        latin[size] = letter
-                    pieces.append(folded)
-                    starts.extend([a + offset] * len(folded))
-                    ends.extend([a + offset + 1] * len(folded))
-                    size += len(folded)
-            continue
-        if folded:
-            if letter is not None:
-                latin[size] = letter
-            pieces.append(folded)
-            starts.extend([a] * len(folded))
-            ends.extend([b] * len(folded))
-            size += len(folded)
+            clusters = [
+                (a + c.start(), a + c.end(), fold_unit(c.group())[0])
+                for c in _CLUSTER_RE.finditer(unit)
+            ]
+        for start, end, folded in clusters:
+            if folded:
+                pieces.append(folded)
+                starts.extend([start] * len(folded))
+                ends.extend([end] * len(folded))
+                size += len(folded)
     if pos < len(text):
         pieces.append(_fold_ascii(text[pos:]))
         starts.extend(range(pos, len(text)))
         ends.extend(range(pos + 1, len(text) + 1))
         size += len(text) - pos
-    return "".join(pieces), OffsetMap(len(text), size, starts, ends), latin
+    return "".join(pieces), OffsetMap(len(text), size, starts, ends)

@@ -1,10 +1,9 @@
 """``prepare()``: one pass from a raw comment to everything the rule engine matches on."""
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .confusables import latin_reading
-from .normalize import OffsetMap, normalize
+from .confusables import is_lookalike, latin_reading, may_be_disguised
+from .normalize import OffsetMap, lookalike, normalize
 from .tokens import Token, build_tokens, join_letters, word_spans
 
 
@@ -32,22 +31,28 @@ class PreparedText:
 
 
 def _unmask_lookalikes(
-    normalized: str, spans: list[tuple[int, int]], lookalikes: dict[int, str]
+    original: str, normalized: str, spans: list[tuple[int, int]], offsets: OffsetMap
 ) -> tuple[str, dict[int, str]]:
     """Rewrite disguised Latin tokens in place; return the text and, per token index, the
-    Latin reading of single-script words that are only offered as a variant."""
-    positions = sorted(lookalikes)
+    Latin reading of single-script words that are only offered as a variant.
+
+    Which Latin letter a lookalike stands for can depend on its case before folding (Greek
+    capital eta is "h", small eta "n"), so it is read from the source char.
+    """
     patches: list[tuple[int, int, str]] = []
     readings: dict[int, str] = {}
     for index, (start, end) in enumerate(spans):
-        k = bisect_left(positions, start)
-        if k == len(positions) or positions[k] >= end:
+        token = normalized[start:end]
+        if token.isascii() or not may_be_disguised(token):
             continue
         subs = {}
-        while k < len(positions) and positions[k] < end:
-            subs[positions[k] - start] = lookalikes[positions[k]]
-            k += 1
-        found = latin_reading(normalized[start:end], subs)
+        for offset, char in enumerate(token):
+            if is_lookalike(char):
+                source_start, source_end = offsets.source_span(start + offset, start + offset + 1)
+                latin = lookalike(original[source_start:source_end])
+                if latin is not None:
+                    subs[offset] = latin
+        found = latin_reading(token, subs) if subs else None
         if found is None:
             continue
         if found[1]:
@@ -68,11 +73,11 @@ def _unmask_lookalikes(
 
 def prepare(text: str) -> PreparedText:
     """Normalize, tokenize and expand ``text`` for matching; never raises on any ``str``."""
-    normalized, offsets, lookalikes = normalize(text)
+    normalized, offsets = normalize(text)
     spans = word_spans(normalized, offsets)
     readings: dict[int, str] = {}
-    if lookalikes:
-        normalized, readings = _unmask_lookalikes(normalized, spans, lookalikes)
+    if not normalized.isascii():
+        normalized, readings = _unmask_lookalikes(text, normalized, spans, offsets)
     tokens = build_tokens(normalized, spans, offsets, readings)
     joined = join_letters(normalized, spans, tokens)
     return PreparedText(text, normalized, tokens, joined, offsets)

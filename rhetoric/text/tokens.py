@@ -7,6 +7,7 @@ Leet and mask signs belong to a token when they sit in or next to its letters ("
 "**stupid**").
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -14,7 +15,7 @@ from typing import Final
 import regex
 
 from .normalize import WORD_CHARS, OffsetMap
-from .variants import analyze
+from .variants import MAX_VARIANTS, analyze
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +36,12 @@ class Token:
     glue: bool
 
 
-# Word chars plus leet/mask signs and apostrophes; a lone "!" only, since "!!" is punctuation.
-_RUN_RE: Final = regex.compile(f"(?:[{WORD_CHARS.replace('!', '')}]|(?<!!)!(?!!))+")
+# Runs of word chars (letters, digits, marks, leet/mask signs, apostrophes); "!!" inside a
+# run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
+# which is faster on short matches.
+_RUN_RE: Final = regex.compile(f"[{WORD_CHARS}]+")
+_ASCII_RUN_RE: Final = re.compile(r"[a-z0-9@$!|+*#%']+")
+_BANGS_RE: Final = re.compile(r"!!+")
 _ALNUM_RE: Final = regex.compile(r"[\p{L}\p{N}]")
 _LETTER_RE: Final = regex.compile(r"\p{L}")
 _SIGNS: Final = "@$!|+*#%'"
@@ -51,6 +56,9 @@ _LETTER_GAP_RE: Final = regex.compile(r"[ \t.\-_*,]{1,2}")
 _STARRED_RE: Final = regex.compile(r"\p{L}(?:\*\p{L}){2,}")
 MAX_JOINED_RUN: Final = 24
 MIN_JOINED_RUN: Final = 3
+# A 24-letter run alone yields 253 candidates; a bound per text keeps a spaced-out wall of
+# letters from costing more than ordinary text of the same length.
+MAX_JOINED: Final = 1024
 
 
 def _trim(run: str) -> tuple[int, int] | None:
@@ -91,27 +99,47 @@ def _trim(run: str) -> tuple[int, int] | None:
     return i, j
 
 
+def _runs(normalized: str) -> list[tuple[int, int]]:
+    """Bounds of the runs of word chars, split at "!!"."""
+    pattern = _ASCII_RUN_RE if normalized.isascii() else _RUN_RE
+    if "!!" not in normalized:
+        return [match.span() for match in pattern.finditer(normalized)]
+    runs = []
+    for match in pattern.finditer(normalized):
+        start, end = match.span()
+        for bang in _BANGS_RE.finditer(normalized, start, end):
+            if bang.start() > start:
+                runs.append((start, bang.start()))
+            start = bang.end()
+        if start < end:
+            runs.append((start, end))
+    return runs
+
+
 def word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
     """Spans (in ``normalized``) of the word tokens, in order.
 
-    Trimming never cuts through the output of one source char (a mark on "!" folds to two
-    chars): the span grows back to whole units, so ``norm`` is exactly what its span makes.
+    A span never cuts through the output of one source char (trimming or a "!!" split can
+    land inside a mark on "!", which folds to two chars): it grows to whole units, so
+    ``norm`` is exactly what its original span makes.
     """
-    spans = []
-    for match in _RUN_RE.finditer(normalized):
-        run = match.group()
-        run_start, run_end = match.span()
-        if run.isalnum():
-            spans.append((run_start, run_end))
-            continue
-        bounds = _trim(run)
-        if bounds is None:
-            continue
-        start, end = run_start + bounds[0], run_start + bounds[1]
-        while start > run_start and offsets.continues_unit(start):
-            start -= 1
-        while end < run_end and offsets.continues_unit(end):
-            end += 1
+    spans: list[tuple[int, int]] = []
+    whole_units = not offsets.is_identity
+    size = len(normalized)
+    for run_start, run_end in _runs(normalized):
+        if normalized[run_start].isalnum() and normalized[run_end - 1].isalnum():
+            start, end = run_start, run_end  # only signs at the ends are ever trimmed
+        else:
+            bounds = _trim(normalized[run_start:run_end])
+            if bounds is None:
+                continue
+            start, end = run_start + bounds[0], run_start + bounds[1]
+        if whole_units:
+            floor = spans[-1][1] if spans else 0
+            while start > floor and offsets.continues_unit(start):
+                start -= 1
+            while end < size and offsets.continues_unit(end):
+                end += 1
         spans.append((start, end))
     return spans
 
@@ -134,17 +162,23 @@ def build_tokens(
     """Token objects for ``spans``; ``readings`` adds a Latin reading as a first variant."""
     tokens = []
     previous_end = -1
+    identity = offsets.is_identity
+    source_span = offsets.source_span
     for index, (start, end) in enumerate(spans):
         norm = normalized[start:end]
         variants, mask = analyze(norm)
-        reading = readings.get(index)
-        if reading is not None:
+        if readings and index in readings:
+            reading = readings[index]
             extra = (reading, *analyze(reading)[0])
-            variants = tuple(dict.fromkeys(v for v in (*extra, *variants) if v != norm))
+            merged = dict.fromkeys(v for v in (*extra, *variants) if v != norm)
+            variants = tuple(merged)[:MAX_VARIANTS]
         glue = previous_end >= 0 and is_glue(normalized[previous_end:start])
         previous_end = end
-        orig_start, orig_end = offsets.to_original(start, end)
-        tokens.append(Token(index, orig_start, orig_end, norm, variants, mask, glue))
+        if identity:
+            tokens.append(Token(index, start, end, norm, variants, mask, glue))
+        else:
+            orig_start, orig_end = source_span(start, end)
+            tokens.append(Token(index, orig_start, orig_end, norm, variants, mask, glue))
     return tuple(tokens)
 
 
@@ -157,17 +191,18 @@ def _joined(letters: Sequence[Token]) -> Token:
     )
 
 
-def _sub_runs(letters: Sequence[Token]) -> list[Token]:
-    """Every contiguous sub-run of at least three letters, in chunks of at most 24."""
-    out = []
+def _add_sub_runs(letters: Sequence[Token], out: list[Token]) -> None:
+    """Add every contiguous sub-run of at least three letters, in chunks of at most 24
+    letters, while ``out`` holds fewer than ``MAX_JOINED`` candidates."""
     for chunk_start in range(0, len(letters), MAX_JOINED_RUN):
         chunk = letters[chunk_start : chunk_start + MAX_JOINED_RUN]
         for i in range(len(chunk)):
             for j in range(i + MIN_JOINED_RUN, len(chunk) + 1):
+                if len(out) >= MAX_JOINED:
+                    return
                 part = chunk[i:j]
                 if any(token.norm.isalpha() for token in part):
                     out.append(_joined(part))
-    return out
 
 
 def join_letters(
@@ -175,34 +210,44 @@ def join_letters(
 ) -> tuple[Token, ...]:
     """Candidates for words spelled out letter by letter: "f u c k", "f.u.c.k", "f*u*c*k"."""
     out: list[Token] = []
-    run: list[Token] = []
-    gap_kind: str | None = None
-
-    def flush() -> None:
-        if len(run) >= MIN_JOINED_RUN:
-            out.extend(_sub_runs(run))
-
-    for k, token in enumerate(tokens):
-        start, end = spans[k]
-        single = end - start == 1 and token.norm.isalnum()
-        if single and run:
-            gap = normalized[spans[k - 1][1] : start]
-            if _LETTER_GAP_RE.fullmatch(gap) is not None:
-                if gap_kind in (None, gap):
+    singles = [k for k, (start, end) in enumerate(spans) if end - start == 1]
+    if len(singles) >= MIN_JOINED_RUN:
+        run: list[Token] = []
+        gap_kind = ""
+        previous = -2
+        for k in singles:
+            token = tokens[k]
+            if not token.norm.isalnum():
+                continue
+            gap = normalized[spans[k - 1][1] : spans[k][0]] if k == previous + 1 else ""
+            previous = k
+            if run and _LETTER_GAP_RE.fullmatch(gap) is not None:
+                if gap_kind in ("", gap):
                     gap_kind = gap
                     run.append(token)
                     continue
-                flush()  # another separator: the previous letter may start a new run
+                _add_sub_runs(run, out)  # another separator: the last letter starts anew
                 run = [run[-1], token]
                 gap_kind = gap
                 continue
-        flush()
-        run = [token] if single else []
-        gap_kind = None
-        if not single and _STARRED_RE.fullmatch(token.norm) is not None:
-            norm = token.norm.replace("*", "")
-            out.append(
-                Token(token.index, token.start, token.end, norm, analyze(norm)[0], None, token.glue)
-            )
-    flush()
+            _add_sub_runs(run, out)
+            run = [token]
+            gap_kind = ""
+        _add_sub_runs(run, out)
+    if "*" in normalized:
+        for token in tokens:
+            if "*" in token.norm and _STARRED_RE.fullmatch(token.norm) is not None:
+                norm = token.norm.replace("*", "")
+                out.append(
+                    Token(
+                        token.index,
+                        token.start,
+                        token.end,
+                        norm,
+                        analyze(norm)[0],
+                        None,
+                        token.glue,
+                    )
+                )
+        out.sort(key=lambda token: (token.start, token.end))
     return tuple(out)
