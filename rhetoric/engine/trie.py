@@ -66,7 +66,12 @@ class TokenTrie:
         for i, token in enumerate(tokens):
             node = children.get(token.norm)
             if node is not None:
-                self._extend(tokens, i, node, EXACT, token.norm, found, count)
+                if node.children:
+                    self._extend(tokens, i, node, EXACT, token.norm, found, count)
+                else:  # a one-word entry, the common case: no frontier to walk
+                    start, end, norm = token.start, token.end, token.norm
+                    for payload in node.payloads:
+                        found.append(TrieMatch(i, i, start, end, payload, EXACT, norm))
             if token.variants:
                 for form in token.variants:
                     node = children.get(form)
