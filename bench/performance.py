@@ -245,7 +245,7 @@ def main() -> int:
             proselint = Path(args.peers_python).parent / "proselint"
             if proselint.exists():
                 results["cold_start"]["proselint"] = statistics.median(  # type: ignore[index]
-                    run_process([str(proselint), str(one)])[0] for _ in range(runs)
+                    run_process([str(proselint), "check", str(one)])[0] for _ in range(runs)
                 )
         if args.peers_node and (args.peers_node / "node_modules" / "alex").exists():
             node = shutil.which("node")

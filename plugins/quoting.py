@@ -13,6 +13,7 @@ or ``drop``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from functools import lru_cache
 
@@ -43,30 +44,40 @@ def quoted_spans(text: str, min_words: int) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(spans))
 
 
+_QUOTE_MARKS = ('"', "“", "„", "«", ">", "'", "\u2018")
+
+
+@lru_cache(maxsize=256)
+def _containment(text: str, min_words: int) -> tuple[list[int], list[int]]:
+    """Quotation starts, and for each the furthest end reached so far: a hit lies
+    inside some quotation when, among those starting at or before it, the furthest
+    end reaches its end (one bisection per hit, however long the comment)."""
+    starts: list[int] = []
+    reach: list[int] = []
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return starts, reach
+    furthest = -1
+    for start, end in quoted_spans(text, min_words):
+        furthest = max(furthest, end)
+        starts.append(start)
+        reach.append(furthest)
+    return starts, reach
+
+
 @hookimpl
 def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
     text = doc.text
-    if (
-        '"' not in text
-        and "“" not in text
-        and "„" not in text
-        and "«" not in text
-        and ">" not in text
-        and "'" not in text
-        and "\u2018" not in text
-    ):
-        return None
     options = config.plugin_options("quoting")
     min_words = int(options.get("min_words", 3))
-    for start, end in quoted_spans(text, min_words):
-        if start <= hit.start and hit.end <= end:
-            if options.get("action", "downgrade") == "drop":
-                return False
-            evidence = {**hit.evidence, "quoted": True}
-            return dataclasses.replace(
-                hit,
-                severity=Severity.INFO,
-                confidence=round(hit.confidence / 2, 4),
-                evidence=evidence,
-            )
-    return None
+    starts, reach = _containment(text, min_words)
+    k = bisect.bisect_right(starts, hit.start) - 1
+    if k < 0 or reach[k] < hit.end:
+        return None
+    if options.get("action", "downgrade") == "drop":
+        return False
+    return dataclasses.replace(
+        hit,
+        severity=Severity.INFO,
+        confidence=round(hit.confidence / 2, 4),
+        evidence={**hit.evidence, "quoted": True},
+    )

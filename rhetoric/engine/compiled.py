@@ -8,6 +8,7 @@ same protocol plugins implement), so the runner treats YAML and Python alike.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
@@ -172,9 +173,10 @@ class CompiledRules:
             candidates.extend(self._sequences(doc, prepared, class_ends, breaks))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
+            sentence = list(itertools.accumulate(int(b) for b in breaks))
             for index, found in cues.items():
                 candidates.extend(
-                    (index, h) for h in self._cooccurrences(doc, index, found, breaks)
+                    (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
         for rule, pattern, literals in self._patterns:
             if literals is not None:
@@ -224,28 +226,29 @@ class CompiledRules:
                 yield index, hit
 
     def _cooccurrences(
-        self, doc: Document, index: int, cues: list[_CueMatch], breaks: list[bool]
+        self, doc: Document, index: int, cues: list[_CueMatch], sentence: list[int]
     ) -> Iterator[Hit]:
         """Windows (sentences, or N tokens) where enough different cue groups occur."""
         spec = self._specs[index]
         cues.sort(key=lambda c: (c.first, c.last))
         if spec.window is None:
-            sentence = list(itertools.accumulate(int(b) for b in breaks))
             windows: list[list[_CueMatch]] = [
                 list(group) for _, group in itertools.groupby(cues, key=lambda c: sentence[c.first])
             ]
         else:
-            sentence = list(itertools.accumulate(int(b) for b in breaks))
-            same = spec.within_sentence
-            windows = [
-                [
-                    c
-                    for c in cues[i:]
-                    if c.last < anchor.first + spec.window
-                    and (not same or sentence[c.last] == sentence[anchor.first])
-                ]
-                for i, anchor in enumerate(cues)
-            ]
+            windows = []
+            for i, anchor in enumerate(cues):
+                bound = anchor.first + spec.window
+                window = []
+                for j in range(i, len(cues)):
+                    cue = cues[j]
+                    if cue.first >= bound:
+                        break  # sorted by first token: no later cue fits either
+                    if cue.last < bound and (
+                        not spec.within_sentence or sentence[cue.last] == sentence[anchor.first]
+                    ):
+                        window.append(cue)
+                windows.append(window)
         for window in windows:
             present = {c.group for c in window}
             if len(present) < spec.min_groups or not present.issuperset(spec.require):
@@ -311,26 +314,48 @@ class CompiledRules:
         candidates: list[tuple[int, Hit]],
         exceptions: dict[int, list[tuple[int, int]]],
     ) -> Iterator[Hit | DetectorError]:
+        # Each rule's antipatterns run once per comment, not once per hit, so the
+        # cost stays linear in the text however many hits a long comment has.
+        cancelled: dict[int, list[tuple[list[int], list[int]]] | None] = {}
         for index, hit in candidates:
             if any(s <= hit.start and hit.end <= e for s, e in exceptions.get(index, ())):
                 continue
             spec = self._specs[index]
             if spec.antipatterns:
-                try:
-                    if self._antipattern_covers(doc.prepared, spec, hit):
-                        continue
-                except TimeoutError:
-                    yield DetectorError(f"rule:{spec.info.id}", "antipattern timed out")
+                if index not in cancelled:
+                    try:
+                        cancelled[index] = self._antipattern_spans(doc.prepared, spec)
+                    except TimeoutError:
+                        cancelled[index] = None
+                        yield DetectorError(f"rule:{spec.info.id}", "antipattern timed out")
+                spans = cancelled[index]
+                if spans is None or _overlaps_any(spans, hit.start, hit.end):
                     continue
             yield hit
 
-    def _antipattern_covers(self, prepared: PreparedText, spec: RuleSpec, hit: Hit) -> bool:
+    def _antipattern_spans(
+        self, prepared: PreparedText, spec: RuleSpec
+    ) -> list[tuple[list[int], list[int]]]:
+        """Per antipattern, the starts and ends (in the original) of its matches."""
+        found_spans = []
         for antipattern in spec.antipatterns:
+            starts: list[int] = []
+            ends: list[int] = []
             for found in antipattern.finditer(prepared.normalized, timeout=self._timeout):
                 begin, finish = prepared.to_original(*found.span())
-                if begin < hit.end and hit.start < finish:
-                    return True
-        return False
+                starts.append(begin)
+                ends.append(finish)
+            found_spans.append((starts, ends))
+        return found_spans
+
+
+def _overlaps_any(spans: list[tuple[list[int], list[int]]], start: int, end: int) -> bool:
+    """Whether ``start:end`` overlaps a match of any antipattern (each list sorted)."""
+    for starts, ends in spans:
+        k = bisect.bisect_right(ends, start)
+        if k < len(starts) and starts[k] < end:
+            return True
+    return False
 
 
 def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
