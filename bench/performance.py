@@ -123,14 +123,22 @@ def lexicon_rule(folder: Path, terms: list[str]) -> Path:
     return folder
 
 
-def vocabulary(texts: list[str], size: int, rng: random.Random) -> list[str]:
-    words = sorted({w.lower() for t in texts for w in re.findall(r"[A-Za-z]{4,}", t)})
+def vocabulary(
+    texts: list[str], size: int, rng: random.Random, skip: set[str] | None = None
+) -> list[str]:
+    """``size`` terms (four in five single words, the rest two-word phrases) made of
+    real words of ``texts``, rare words first, leaving out the words in ``skip``."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in re.findall(r"[A-Za-z]{4,}", text):
+            lowered = word.lower()
+            if skip is None or lowered not in skip:
+                counts[lowered] = counts.get(lowered, 0) + 1
+    words = sorted(counts, key=lambda w: (counts[w], w))[: size * 3]
     rng.shuffle(words)
     singles = words[: size * 4 // 5]
-    phrases = [
-        f"{a} {b}" for a, b in zip(words[size : size * 2], words[size * 2 : size * 3], strict=False)
-    ]
-    return (singles + phrases)[:size]
+    pairs = zip(words[size : size * 2], words[size * 2 : size * 3], strict=False)
+    return (singles + [f"{a} {b}" for a, b in pairs])[:size]
 
 
 def fmt_rate(value: float | None) -> str:
@@ -201,18 +209,28 @@ def main() -> int:
         results["floor"] = {"rate": small / floor, "mb_s": small_bytes / floor / 1e6}
         log(f"matching only: {small / matching:,.0f} comments/s; floor {small / floor:,.0f}")
 
-        # lexicon size: 1,000 vs 10,000 terms (one generated rule, nothing else)
-        scaling = {}
-        for size in (1_000, 10_000):
-            folder = lexicon_rule(work / f"lexicon-{size}", vocabulary(every, size, rng))
-            config = AnalyzerConfig(
-                rule_paths=(folder,), disabled_plugins=frozenset({"builtin-rules"})
-            )
-            engine = Analyzer.from_config(config)
-            scaling[size] = median_time(lambda e=engine: [e.check(c) for c in comments], runs)
-        results["lexicon_scaling"] = {"1000": scaling[1_000], "10000": scaling[10_000],
-                                      "ratio": scaling[10_000] / scaling[1_000]}  # fmt: skip
-        log(f"lexicon 1k -> 10k: x{scaling[10_000] / scaling[1_000]:.2f}")
+        # lexicon size: 1,000 vs 10,000 terms (one generated rule, nothing else), twice:
+        # with words absent from the comments (the matcher's own cost) and with real
+        # words of the comments (matching plus the cost of the extra hits they cause)
+        present = {w.lower() for t in corpus_small for w in re.findall(r"[A-Za-z]+", t)}
+        sample = set(corpus_small)
+        pools = {"absent": [t for t in every if t not in sample], "present": corpus_small}
+        for label, pool in pools.items():
+            scaling, hits = {}, {}
+            for size in (1_000, 10_000):
+                terms = vocabulary(pool, size, rng, skip=present if label == "absent" else None)
+                folder = lexicon_rule(work / f"lexicon-{label}-{size}", terms)
+                config = AnalyzerConfig(
+                    rule_paths=(folder,), disabled_plugins=frozenset({"builtin-rules"})
+                )
+                engine = Analyzer.from_config(config)
+                scaling[size] = median_time(lambda e=engine: [e.check(c) for c in comments], runs)
+                hits[size] = sum(len(engine.check(c).hits) for c in comments)
+            results[f"lexicon_scaling_{label}"] = {
+                "1000": scaling[1_000], "10000": scaling[10_000],
+                "ratio": scaling[10_000] / scaling[1_000], "hits": [hits[1_000], hits[10_000]],
+            }  # fmt: skip
+            log(f"lexicon ({label}) 1k -> 10k: x{scaling[10_000] / scaling[1_000]:.2f}")
 
         # comment length: 10 KB vs 1 MB
         joined = " ".join(every)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from .model import Comment
 
@@ -65,6 +65,10 @@ def detect_format(source: str, requested: InputFormat) -> InputFormat:
 def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
     """All records of one input (a path, or ``-`` for standard input)."""
     name = "<stdin>" if source == STDIN else source
+    kind = detect_format(source, options.input_format)
+    if kind == "jsonl":
+        yield from _stream_jsonl(source, name, options)
+        return
     try:
         raw = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
     except FileNotFoundError:
@@ -83,10 +87,7 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
             name, None, error=f"not UTF-8 text (byte {exc.start}: {exc.reason})", record_id=name
         )
         return
-    kind = detect_format(source, options.input_format)
-    if kind == "jsonl":
-        yield from _jsonl(name, data, options)
-    elif kind == "csv":
+    if kind == "csv":
         yield from _csv(name, data, options)
     else:
         yield from _text(name, data, options.split)
@@ -144,19 +145,51 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
     return InputRecord(name, number, Comment(id=record_id, text=text, metadata=metadata))
 
 
-def _jsonl(name: str, data: str, options: ReadOptions) -> Iterator[InputRecord]:
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputRecord(
-                name, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})",
-                record_id=f"{name}:{number}",
-            )  # fmt: skip
-            continue
-        yield _record(name, number, obj, options)
+def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[InputRecord]:
+    """JSONL read a line at a time, so memory stays flat however large the dump.
+
+    Lines are split on newlines only; a line that is not UTF-8 is one error record
+    (naming the byte), and reading goes on with the next line.
+    """
+    try:
+        handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        yield InputRecord(name, None, error="no such file", record_id=name)
+        return
+    except IsADirectoryError:
+        yield InputRecord(name, None, error="is a directory, not a file", record_id=name)
+        return
+    except OSError as exc:
+        yield InputRecord(name, None, error=f"cannot read: {exc.strerror}", record_id=name)
+        return
+    try:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield InputRecord(
+                    name, number, error=f"not UTF-8 text (byte {exc.start}: {exc.reason})",
+                    record_id=f"{name}:{number}",
+                )  # fmt: skip
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputRecord(
+                    name, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    record_id=f"{name}:{number}",
+                )  # fmt: skip
+                continue
+            yield _record(name, number, obj, options)
+    except OSError as exc:
+        yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
 
 
 def _csv(name: str, data: str, options: ReadOptions) -> Iterator[InputRecord]:

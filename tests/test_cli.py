@@ -217,3 +217,19 @@ def test_version_and_help() -> None:
     code, _ = run(["--version"])
     assert code == 0
     assert __version__
+
+
+def test_jsonl_bad_bytes_cost_one_record_and_crlf_is_fine(tmp_path: Path) -> None:
+    dump = tmp_path / "mixed.jsonl"
+    dump.write_bytes(
+        b'\xef\xbb\xbf{"id": "a", "text": "what a moron"}\r\n'
+        b'{"id": "b", "text": "caf\xe9"}\n'
+        b'{"id": "c", "text": "fine"}\n'
+    )
+    code, out = run(["check", "--format", "jsonl", str(dump)])
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    assert [r["id"] for r in records] == ["a", f"{dump}:2", "c"]
+    assert "not UTF-8 text (byte" in records[1]["error"]["message"]
+    assert records[1]["error"]["line"] == 2
+    assert [h["text"] for h in records[0]["hits"]] == ["moron"]
