@@ -9,13 +9,12 @@ default, or ``drop``), ``techniques`` (a list of technique ids).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, Severity, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, hookimpl
 
 DEFAULT_TECHNIQUES = ("name-calling",)
 
@@ -96,9 +95,4 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
         return None
     if options.get("action", "downgrade") == "drop":
         return False
-    return dataclasses.replace(
-        hit,
-        severity=Severity.INFO,
-        confidence=round(hit.confidence / 2, 4),
-        evidence={**hit.evidence, verdict: True},
-    )
+    return hit.downgraded(**{verdict: True})

@@ -14,12 +14,11 @@ or ``drop``).
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from functools import lru_cache
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, Severity, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, hookimpl
 
 _QUOTED = regex.compile(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
 _BLOCK_QUOTE = regex.compile(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
@@ -75,9 +74,4 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
         return None
     if options.get("action", "downgrade") == "drop":
         return False
-    return dataclasses.replace(
-        hit,
-        severity=Severity.INFO,
-        confidence=round(hit.confidence / 2, 4),
-        evidence={**hit.evidence, "quoted": True},
-    )
+    return hit.downgraded(quoted=True)

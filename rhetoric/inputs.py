@@ -71,14 +71,8 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
         return
     try:
         raw = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
-    except FileNotFoundError:
-        yield InputRecord(name, None, error="no such file", record_id=name)
-        return
-    except IsADirectoryError:
-        yield InputRecord(name, None, error="is a directory, not a file", record_id=name)
-        return
     except OSError as exc:
-        yield InputRecord(name, None, error=f"cannot read: {exc.strerror}", record_id=name)
+        yield _unreadable(name, exc)
         return
     try:
         data = raw.decode("utf-8-sig")
@@ -91,6 +85,17 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
         yield from _csv(name, data, options)
     else:
         yield from _text(name, data, options.split)
+
+
+def _unreadable(name: str, exc: OSError) -> InputRecord:
+    """The one error record for an input that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        problem = "no such file"
+    elif isinstance(exc, IsADirectoryError):
+        problem = "is a directory, not a file"
+    else:
+        problem = f"cannot read: {exc.strerror}"
+    return InputRecord(name, None, error=problem, record_id=name)
 
 
 def _text(name: str, data: str, split: SplitMode) -> Iterator[InputRecord]:
@@ -153,14 +158,8 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
     """
     try:
         handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
-    except FileNotFoundError:
-        yield InputRecord(name, None, error="no such file", record_id=name)
-        return
-    except IsADirectoryError:
-        yield InputRecord(name, None, error="is a directory, not a file", record_id=name)
-        return
     except OSError as exc:
-        yield InputRecord(name, None, error=f"cannot read: {exc.strerror}", record_id=name)
+        yield _unreadable(name, exc)
         return
     try:
         for number, raw in enumerate(handle, start=1):

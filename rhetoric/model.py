@@ -8,7 +8,7 @@ the runner's back; plugins that adjust a report return a new one
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -78,6 +78,17 @@ class Hit:
     confidence: float
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def downgraded(self, **evidence: Any) -> Hit:
+        """This hit kept as ``info`` with half its confidence, ``evidence`` added:
+        what filters do with hits that are quoted, negated or condemned rather than
+        the commenter's own voice."""
+        return replace(
+            self,
+            severity=Severity.INFO,
+            confidence=round(self.confidence / 2, 4),
+            evidence={**self.evidence, **evidence},
+        )
 
     @property
     def sort_key(self) -> tuple[int, int, str, str]:

@@ -136,3 +136,11 @@ def test_technique_vocabulary() -> None:
         registry.add(Technique("slur", "Other", "different"))
     with pytest.raises(ValueError, match="lowercase"):
         Technique("Bad Id", "x", "y")
+
+
+def test_downgraded_hit_keeps_span_and_adds_evidence() -> None:
+    original = hit(4, 10, severity=Severity.ERROR, confidence=0.9)
+    lowered = original.downgraded(quoted=True)
+    assert (lowered.start, lowered.end, lowered.rule) == (4, 10, "r")
+    assert lowered.severity is Severity.INFO and lowered.confidence == 0.45
+    assert lowered.evidence == {"quoted": True} and original.evidence == {}
