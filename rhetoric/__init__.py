@@ -16,21 +16,31 @@ from .engine.errors import RuleLoadError
 from .hookspecs import hookimpl
 from .host import PluginLoadError
 from .model import Comment, DetectorError, Hit, Report, Severity, Verdict
+from .moderation import Moderator
+from .policy import DEFAULT_POLICY, Action, Condition, Decision, Policy, PolicyError, PolicyRule
 from .techniques import Technique
 from .text import PreparedText, Token, prepare
 
 __all__ = [
+    "DEFAULT_POLICY",
+    "Action",
     "Analysis",
     "Analyzer",
     "AnalyzerConfig",
     "Comment",
+    "Condition",
     "ConfigError",
+    "Decision",
     "Detector",
     "DetectorError",
     "Document",
     "Example",
     "Hit",
+    "Moderator",
     "PluginLoadError",
+    "Policy",
+    "PolicyError",
+    "PolicyRule",
     "PreparedText",
     "Report",
     "RuleInfo",

@@ -14,9 +14,9 @@ analyzer is built; an exception there is a configuration error naming the plugin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .config import AnalyzerConfig
     from .detectors import Detector, Document
     from .model import Comment, Hit, Report
+    from .policy import Decision
     from .techniques import Technique
 
 PROJECT = "rhetoric"
@@ -99,3 +100,41 @@ def rhetoric_adjust_report(report: Report, doc: Document) -> Report | None:
 def rhetoric_report_ready(report: Report, comment: Comment) -> None:
     """Receive each final report (to log, count, queue or notify). Return values
     are ignored; this hook cannot change the report."""
+
+
+# --- moderation (hosts that act on comments: see rhetoric.Moderator) ----------------
+
+
+@hookspec
+def rhetoric_moderation_context(
+    comment: Comment, context: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """Add what the host or a plugin knows about a comment before it is judged
+    (author role, thread, site, account age...).
+
+    Chained: each implementation sees the context as the previous ones left it.
+
+    :param comment: the comment about to be analysed.
+    :param context: what the host passed to ``Moderator.moderate`` plus earlier additions.
+    :return: a mapping merged into the context, or ``None``.
+    """
+
+
+@hookspec
+def rhetoric_decide(
+    decision: Decision, comment: Comment, config: AnalyzerConfig
+) -> Decision | None:
+    """Override the policy's decision (relax it for trusted authors, tighten it on a
+    sensitive thread...).
+
+    Chained: each implementation sees the decision as the previous ones left it.
+    ``decision.context`` carries the context; ``decision.report`` the findings.
+
+    :return: a replacement :class:`rhetoric.Decision` (``dataclasses.replace``) or ``None``.
+    """
+
+
+@hookspec
+def rhetoric_decision_ready(decision: Decision, comment: Comment) -> None:
+    """Receive each final decision (to log, notify a moderator or queue the comment).
+    Return values are ignored."""

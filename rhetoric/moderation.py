@@ -1,0 +1,69 @@
+"""Moderation for hosts: analyse a comment, apply the policy, let plugins adjust.
+
+    moderator = Moderator(Analyzer.from_config(), Policy.load("policy.yml"))
+    decision = moderator.moderate(Comment("c1", text), {"author_role": "member"})
+    if decision.action is Action.REJECT: ...
+
+The pipeline: context hooks -> analysis -> policy -> decide hooks -> ready hooks.
+Every plugin call is isolated: a failing plugin is listed in ``decision.errors``
+and the decision stands without its contribution.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from .analyzer import Analyzer
+from .model import Comment
+from .policy import DEFAULT_POLICY, Decision, Policy
+
+
+class Moderator:
+    """An analyzer plus a policy; holds no per-comment state, so it is thread-safe."""
+
+    def __init__(self, analyzer: Analyzer, policy: Policy = DEFAULT_POLICY) -> None:
+        self.analyzer = analyzer
+        self.policy = policy
+
+    def moderate(
+        self, comment: str | Comment, context: Mapping[str, Any] | None = None
+    ) -> Decision:
+        if isinstance(comment, str):
+            comment = Comment(id="-", text=comment)
+        host = self.analyzer.host
+        errors: list[str] = []
+        merged: dict[str, Any] = dict(context or {})
+        for name, result, error in host.call_each(
+            "rhetoric_moderation_context", comment=comment, context=dict(merged)
+        ):
+            if error is not None:
+                errors.append(f"plugin:{name}: {type(error).__name__}: {error}")
+            elif isinstance(result, Mapping):
+                merged.update(result)
+        report = self.analyzer.check(comment)
+        decision = self.policy.decide(report, merged)
+        for name, result, error in host.call_each(
+            "rhetoric_decide", decision=decision, comment=comment, config=self.analyzer.config
+        ):
+            if error is not None:
+                errors.append(f"plugin:{name}: {type(error).__name__}: {error}")
+            elif isinstance(result, Decision):
+                decision = result
+        if errors:
+            decision = dataclasses.replace(decision, errors=(*decision.errors, *errors))
+        for name, _, error in host.call_each(
+            "rhetoric_decision_ready", decision=decision, comment=comment
+        ):
+            if error is not None:
+                message = f"plugin:{name}: {type(error).__name__}: {error}"
+                decision = dataclasses.replace(decision, errors=(*decision.errors, message))
+        return decision
+
+    def moderate_many(
+        self, comments: Iterable[tuple[str | Comment, Mapping[str, Any] | None]]
+    ) -> Iterator[Decision]:
+        """Decisions for ``(comment, context)`` pairs, in order."""
+        for comment, context in comments:
+            yield self.moderate(comment, context)
