@@ -3,13 +3,19 @@
 Building loads plugins, collects techniques, rule folders and detectors through
 the hooks, and compiles the YAML rules. Checking runs the pipeline
 prepare -> detect -> filter -> merge -> score -> report -> adjust -> notify.
-An analyzer holds no mutable state after it is built, so one instance may serve
-many threads at once.
+An analyzer's only mutable state after it is built is the plugin time budget's
+strike counts (behind a lock), so one instance may serve many threads at once.
+
+Every plugin call is contained: an exception, an invalid hit or an over-budget
+call costs only that plugin's contribution and is recorded in the report's
+errors. The YAML rule engine is not on the plugin budget: each of its regexes is
+time-bounded on its own (``regex_timeout``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +26,7 @@ from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
-from .host import PluginHost, PluginLoadError
+from .host import CallBudget, PluginHost, PluginLoadError
 from .model import Comment, DetectorError, Hit, Report
 from .scoring import merge_overlapping, overall_score, technique_scores, verdict
 from .techniques import Technique, TechniqueRegistry
@@ -58,6 +64,7 @@ class Analyzer:
         self._has_filters = host.has_implementations("rhetoric_filter_hit")
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
+        self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
 
     # --- building ---------------------------------------------------------------
 
@@ -154,6 +161,13 @@ class Analyzer:
             infos.update({rule.id: rule for rule in detector.rules})
         return sorted(infos.values(), key=lambda r: (r.technique, r.id))
 
+    @property
+    def plugin_budget(self) -> CallBudget:
+        """The per-call time budget of this analyzer's plugins; hosts that call
+        hooks of their own pass it to ``host.call_each(..., budget=...)`` so a
+        slow plugin is contained and counted there too."""
+        return self._budget
+
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((r for r in self.all_rules if r.id == rule_id), None)
 
@@ -189,13 +203,17 @@ class Analyzer:
             score=score,
             verdict=verdict(score, self.config.thresholds),
             readability=self._readability(comment.text),
-            errors=tuple(errors),
+            errors=_unique(errors),
         )
         if self._has_adjusters:
             report = self._adjust(report, doc)
         if self._has_listeners:
             for name, _, error in self.host.call_each(
-                "rhetoric_report_ready", report=report, comment=comment
+                "rhetoric_report_ready",
+                budget=self._budget,
+                text_length=len(comment.text),
+                report=report,
+                comment=comment,
             ):
                 if error is not None:
                     report = dataclasses.replace(
@@ -206,28 +224,51 @@ class Analyzer:
     def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
         hits: list[Hit] = []
         for detector in self.detectors:
-            known = self._rules_by_detector[detector.name]
-            found: list[Hit] = []
-            try:
-                for item in detector.detect(doc):
-                    if isinstance(item, DetectorError):
-                        errors.append(item)
-                    elif problem := _invalid(item, doc, known):
-                        errors.append(DetectorError(f"detector:{detector.name}", problem))
-                    elif item.rule in self._enabled:
-                        found.append(item)
-            except Exception as exc:
-                errors.append(_error(f"detector:{detector.name}", exc))
+            source = f"detector:{detector.name}"
+            if isinstance(detector, CompiledRules):  # its regexes are bounded one by one
+                hits.extend(self._run_detector(detector, source, doc, errors))
+                continue
+            if refusal := self._budget.refusal(source):
+                errors.append(_error(source, refusal))
+                continue
+            started = time.perf_counter()
+            found = self._run_detector(detector, source, doc, errors)
+            elapsed = time.perf_counter() - started
+            if overrun := self._budget.charge(source, elapsed, len(doc.text)):
+                errors.append(_error(source, overrun))
                 continue
             hits.extend(found)
         return hits
+
+    def _run_detector(
+        self, detector: Detector, source: str, doc: Document, errors: list[DetectorError]
+    ) -> list[Hit]:
+        """One detector's sound hits on ``doc``; nothing when it raises."""
+        known = self._rules_by_detector[detector.name]
+        found: list[Hit] = []
+        try:
+            for item in detector.detect(doc):
+                if isinstance(item, DetectorError):
+                    errors.append(item)
+                elif problem := _invalid(item, doc, known):
+                    errors.append(DetectorError(source, problem))
+                elif item.rule in self._enabled:
+                    found.append(item)
+        except Exception as exc:
+            errors.append(_error(source, exc))
+            return []
+        return found
 
     def _filter(self, hits: list[Hit], doc: Document, errors: list[DetectorError]) -> list[Hit]:
         kept: list[Hit] = []
         for hit in hits:
             current: Hit | None = hit
+            arguments = {"hit": hit, "doc": doc, "config": self.config}
             for name, result, error in self.host.call_each(
-                "rhetoric_filter_hit", hit=current, doc=doc, config=self.config
+                "rhetoric_filter_hit",
+                budget=self._budget,
+                text_length=len(doc.text),
+                arguments=arguments,
             ):
                 if error is not None:
                     errors.append(_error(f"plugin:{name}", error))
@@ -238,21 +279,40 @@ class Analyzer:
                     if problem := _invalid(result, doc, None):
                         errors.append(DetectorError(f"plugin:{name}", problem))
                     else:
-                        current = result
+                        current = arguments["hit"] = result
+                elif result is not None and result is not True:
+                    problem = f"returned {type(result).__name__}, not a Hit, a bool or None"
+                    errors.append(DetectorError(f"plugin:{name}", problem))
             if current is not None:
                 kept.append(current)
         return kept
 
     def _adjust(self, report: Report, doc: Document) -> Report:
+        arguments: dict[str, object] = {"report": report, "doc": doc}
         for name, result, error in self.host.call_each(
-            "rhetoric_adjust_report", report=report, doc=doc
+            "rhetoric_adjust_report",
+            budget=self._budget,
+            text_length=len(doc.text),
+            arguments=arguments,
         ):
             if error is not None:
-                report = dataclasses.replace(
-                    report, errors=(*report.errors, _error(f"plugin:{name}", error))
+                report = arguments["report"] = dataclasses.replace(
+                    report, errors=_unique([*report.errors, _error(f"plugin:{name}", error)])
                 )
             elif isinstance(result, Report):
-                report = result
+                problem = next(filter(None, (_invalid(h, doc, None) for h in result.hits)), None)
+                if problem is None:
+                    report = arguments["report"] = result
+                else:
+                    report = arguments["report"] = dataclasses.replace(
+                        report,
+                        errors=(*report.errors, DetectorError(f"plugin:{name}", problem)),
+                    )
+            elif result is not None:
+                problem = f"returned {type(result).__name__}, not a Report or None"
+                report = arguments["report"] = dataclasses.replace(
+                    report, errors=(*report.errors, DetectorError(f"plugin:{name}", problem))
+                )
         return report
 
     def _readability(self, text: str) -> dict[str, float | int]:
@@ -292,6 +352,12 @@ def _error(source: str, exc: BaseException) -> DetectorError:
     return DetectorError(source, f"{type(exc).__name__}: {exc}")
 
 
+def _unique(errors: Iterable[DetectorError]) -> tuple[DetectorError, ...]:
+    """Errors in first-seen order without repeats: a filter that fails the same way
+    on every hit of a long comment is one problem, not hundreds."""
+    return tuple(dict.fromkeys(errors))
+
+
 def _invalid(hit: object, doc: Document, known: dict[str, RuleInfo] | None) -> str | None:
     """Why a detector's output cannot be trusted, or None when it is a sound hit."""
     if not isinstance(hit, Hit):
@@ -309,7 +375,7 @@ def _invalid(hit: object, doc: Document, known: dict[str, RuleInfo] | None) -> s
 
 def _check_detectors(detectors: Sequence[Detector], techniques: TechniqueRegistry) -> None:
     names: set[str] = set()
-    owners: dict[str, str] = {}
+    owners: dict[str, str] = {}  # rule id -> "detector 'x' (source)"
     for detector in detectors:
         if detector.name in names:
             raise PluginLoadError(f"two detectors are named '{detector.name}'")
@@ -320,9 +386,9 @@ def _check_detectors(detectors: Sequence[Detector], techniques: TechniqueRegistr
                     f"detector '{detector.name}': rule '{rule.id}' has unknown "
                     f"technique '{rule.technique}'"
                 )
+            owner = f"'{detector.name}'" + (f" ({rule.source})" if rule.source else "")
             if rule.id in owners:
                 raise PluginLoadError(
-                    f"rule id '{rule.id}' is defined by both '{owners[rule.id]}' "
-                    f"and '{detector.name}'"
+                    f"rule id '{rule.id}' is defined by both {owners[rule.id]} and {owner}"
                 )
-            owners[rule.id] = detector.name
+            owners[rule.id] = owner

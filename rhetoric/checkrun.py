@@ -11,7 +11,10 @@ repository* needs, around it and without changing it:
 - per-file ignores, ``--since`` changed lines and the baseline.
 
 It yields one :class:`~rhetoric.outputs.Outcome` per input record, exactly as
-the formatters expect, and remembers whether the run failed.
+the formatters expect, and remembers whether the run failed. Two batch concerns
+sit here too, before analysis: a repeated id is flagged on the later record
+(which is still analysed and reported), and with ``--resume`` the records an
+earlier run already wrote are skipped (:mod:`rhetoric.resume`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +35,15 @@ from .baseline import write as write_baseline
 from .config import AnalyzerConfig, Thresholds
 from .detectors import RuleInfo
 from .fileconfig import MARKUP, FileConfig, config_for
-from .fingerprints import fingerprint
 from .gitdiff import changed_lines
-from .inputs import STDIN, InputRecord, ReadOptions, detect_format, read_records
+from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
 from .markup import blank, markup_for, mask
-from .model import Comment, Hit, Report, Severity
+from .model import Comment, DetectorError, Hit, Report, Severity
 from .outputs import Outcome
-from .parallel import check_in_order, default_jobs
+from .outputs.locations import encodable_fingerprint
+from .parallel import Failed, check_in_order, default_jobs
 from .pathglob import matches
+from .resume import Ledger
 from .scoring import overall_score, technique_scores, verdict
 from .suppressions import Suppressions, parse
 
@@ -138,8 +142,12 @@ class CheckSession:
         *,
         readability: tuple[str, ...] | None,
         thresholds: Thresholds,
+        ledger: Ledger | None = None,
     ) -> None:
         self.args = args
+        self.ledger = ledger
+        self.resumed = 0
+        self._seen: dict[str | None, tuple[str, int | None]] = {}
         self.readability = readability
         self.thresholds = thresholds
         self.rules: dict[str, RuleInfo] = {UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
@@ -235,9 +243,8 @@ class CheckSession:
         analyzer = self.analyzer_for(settings)
         is_text = detect_format(source, self._options.input_format) == "text"
         changed = self._changed(source)
-        staged = (
-            self._stage(record, settings, is_text) for record in read_records(source, self._options)
-        )
+        records = self._admitted(read_records(source, self._options), settings)
+        staged = (self._stage(record, settings, is_text) for record in records)
         build = functools.partial(
             Analyzer.from_config,
             settings.analyzer_config,
@@ -246,16 +253,51 @@ class CheckSession:
         )
         jobs = getattr(self.args, "jobs", 0) or default_jobs()
         for stage, report in check_in_order(analyzer, staged, lambda s: s.analysed, jobs, build):
-            if report is None:
+            if report is None or isinstance(report, Failed):
                 self.input_errors = True
-                yield Outcome(stage.record, None)
+                record = stage.record
+                if isinstance(report, Failed):
+                    record = dataclasses.replace(
+                        record, error=report.message, record_id=record.output_id
+                    )
+                yield Outcome(record, None)
                 continue
             report = self._finish(stage, report, analyzer, settings, changed)
+            if stage.record.notices:
+                self.input_errors = True
+                notices = (DetectorError(NOTICE_SOURCE, n) for n in stage.record.notices)
+                report = dataclasses.replace(report, errors=(*report.errors, *notices))
             if settings.fail_on is not None and any(
                 h.severity.rank >= settings.fail_on.rank for h in report.hits
             ):
                 self.failing = True
             yield Outcome(stage.record, report)
+
+    def _admitted(
+        self, records: Iterable[InputRecord], settings: FileSettings
+    ) -> Iterator[InputRecord]:
+        """The records to analyse: repeated ids flagged, already written ones skipped.
+
+        Runs before analysis (in ``--jobs`` runs, on the pool's feeder thread), and
+        sees skipped records too, so a resumed run flags the same duplicates as an
+        uninterrupted one.
+        """
+        for record in records:
+            record_id = record.output_id
+            first = self._seen.setdefault(record_id, (record.source, record.line))
+            if first != (record.source, record.line) and record.comment is not None:
+                where = f"{first[0]}:{first[1]}" if first[1] else first[0]
+                notice = f"duplicate id '{record_id}' (first used at {where})"
+                record = dataclasses.replace(record, notices=(*record.notices, notice))
+            prior = self.ledger.take(record_id) if self.ledger is not None else None
+            if prior is None:
+                yield record
+                continue
+            self.resumed += 1
+            if prior.input_error:
+                self.input_errors = True
+            if settings.fail_on is not None and prior.worst >= settings.fail_on.rank:
+                self.failing = True
 
     def _changed(self, source: str) -> set[int] | None:
         if not self.args.since or source == STDIN or not Path(source).is_file():
@@ -296,7 +338,7 @@ class CheckSession:
         if changed is not None:
             hits = [h for h in hits if record.position(h.start)[0] in changed]
         if self.args.write_baseline or self.baseline is not None:
-            digests = [fingerprint(h, original) for h in hits]
+            digests = [encodable_fingerprint(h, original) for h in hits]
             if self.args.write_baseline:
                 self.recorded.extend(
                     (record.source, h.rule, d, h.text) for h, d in zip(hits, digests, strict=True)

@@ -2,7 +2,8 @@
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage,
 configuration or input error (also when some records of a batch were bad: their
-error records are in the output and the other records were still analysed).
+error records are in the output and the other records were still analysed);
+130 after SIGINT and 143 after SIGTERM (the output then holds whole records only).
 """
 
 from __future__ import annotations
@@ -21,11 +22,28 @@ from .checkrun import CheckSession, add_check_options
 from .config import AnalyzerConfig, ConfigError
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
+from .interrupts import StopSignals
 from .outputs import FORMATTERS
+from .resume import Ledger, ResumeError
 from .ruletest import run_all_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
+
+
+CHECK_EPILOG = """\
+hostile input:
+  binary files (NUL in the first 8000 bytes, UTF-16/32) are one error record, skipped;
+  invalid UTF-8 in text and CSV files becomes U+FFFD and the report of each record it
+  touched lists an 'input' error (line, byte); a JSONL line that is not UTF-8, not
+  JSON or without a string text is one error record; a repeated id is reported again,
+  flagged with an 'input' error. Any of these makes the exit code 2.
+  \\r\\n, a lone \\r and \\n each end a line for line:column.
+interrupted batches:
+  SIGINT/SIGTERM stop between records (exit 130/143): jsonl, text and github output
+  hold whole records only (jsonl is flushed per record); json, sarif and junit are
+  written at the end. --resume appends what an interrupted jsonl --output FILE lacks.
+"""
 
 
 class UsageError(Exception):
@@ -104,7 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rhetoric {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="check files or comment dumps")
+    check = commands.add_parser(
+        "check",
+        help="check files or comment dumps",
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files to check; '-' reads stdin")
     check.add_argument(
         "--input",
@@ -130,7 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes for large inputs (default 0: all cores); output keeps input order",
     )
     check.add_argument(
-        "--output", "-o", metavar="FILE", help="write output to FILE (default stdout)"
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write output to FILE (default stdout); jsonl, text and github write each "
+        "record as it is finished, json, sarif and junit only at the end",
+    )
+    check.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --format jsonl --output FILE: keep the records already in FILE (a torn "
+        "last line is dropped), skip their ids in the input and append the rest",
     )
     check.add_argument(
         "--fail-on",
@@ -258,28 +291,58 @@ def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             )
     from .config import Thresholds
 
+    ledger = _ledger(args)
     session = CheckSession(
         args,
         readability=metrics,
         thresholds=Thresholds(borderline=args.borderline, flagged=args.flagged),
+        ledger=ledger,
     )
-    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    # Lone surrogates (valid in JSON input strings) cannot be encoded as UTF-8: they are
+    # written as \uXXXX escapes, which is also what JSON makes of them.
+    target = (
+        open(args.output, "a" if ledger else "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+        if args.output
+        else out
+    )
     try:
-        formatter = FORMATTERS[args.format](target)
-        formatter.rules = session.rules
-        for path in args.paths:
-            for outcome in session.outcomes(path):
-                formatter.write(outcome)
-        formatter.close()
+        with StopSignals() as signals:
+            formatter = FORMATTERS[args.format](target)
+            formatter.rules = session.rules
+            for path in args.paths:
+                for outcome in session.outcomes(path):
+                    with signals.whole():
+                        formatter.write(outcome)
+            with signals.whole():
+                formatter.close()
     finally:
         if target is not out:
             target.close()
+    if ledger is not None:
+        torn = "; a torn last line was dropped" if ledger.torn else ""
+        sys.stderr.write(
+            f"rhetoric: resumed: {session.resumed} records already in {args.output}{torn}\n"
+        )
     session.finish()
     if session.input_errors:
         return EXIT_ERROR
     if args.write_baseline:
         return EXIT_OK
     return EXIT_FINDINGS if session.failing else EXIT_OK
+
+
+def _ledger(args: argparse.Namespace) -> Ledger | None:
+    """What ``--resume`` finds in ``--output`` (None without ``--resume``)."""
+    if not args.resume:
+        return None
+    if not args.output or args.format != "jsonl":
+        raise UsageError("--resume needs --format jsonl and --output FILE")
+    if args.write_baseline:
+        raise UsageError("--resume cannot be combined with --write-baseline")
+    try:
+        return Ledger.load(Path(args.output))
+    except ResumeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -461,9 +524,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("rhetoric: interrupted\n")
-        return 130
+    except KeyboardInterrupt as exc:
+        code = getattr(exc, "exit_code", 130)
+        hint = " (rerun with --resume to finish)" if getattr(args, "output", None) else ""
+        sys.stderr.write(f"rhetoric: interrupted{hint}\n")
+        return int(code)
     except OSError as exc:
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR

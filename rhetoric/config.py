@@ -50,6 +50,13 @@ class AnalyzerConfig:
     - ``options``: per-plugin settings, ``{plugin_name: {key: value}}``.
     - ``fast_paths``: skip work that cannot produce a hit (regex prefilters, template
       pruning); switched off only to prove that the results are the same.
+    - ``plugin_timeout``: seconds one plugin call (a detector on a comment, a hook
+      on a hit or report) may take, plus as much again per million characters of
+      comment; a slower call's output is dropped and recorded in the report's
+      errors. ``None`` switches the budget off. Python cannot stop a running
+      call, so this bounds the damage, not the wait: see docs/security.md.
+    - ``plugin_strikes``: after this many calls over budget a plugin is not called
+      again for the rest of the analyzer's life (each report then says so).
     """
 
     rule_paths: tuple[Path, ...] = ()
@@ -63,10 +70,16 @@ class AnalyzerConfig:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     regex_timeout: float = 0.25
     fast_paths: bool = True
+    plugin_timeout: float | None = 1.0
+    plugin_strikes: int = 3
 
     def __post_init__(self) -> None:
         if self.regex_timeout <= 0:
             raise ConfigError("regex_timeout must be a positive number of seconds")
+        if self.plugin_timeout is not None and not self.plugin_timeout > 0:
+            raise ConfigError("plugin_timeout must be a positive number of seconds or None")
+        if self.plugin_strikes < 1:
+            raise ConfigError("plugin_strikes must be at least 1")
 
     def plugin_options(self, name: str) -> Mapping[str, Any]:
         """The options given to plugin ``name`` (empty when none)."""

@@ -31,4 +31,5 @@ def fingerprint(hit: Hit, text: str) -> str:
     """A stable hex digest of rule + hit text + the hit's line content."""
     line = line_of(text, hit.start)
     material = "\x1f".join((hit.rule, _fold(hit.text), _fold(line)))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: comment text may hold lone surrogates (from JSON escapes)
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -4,6 +4,10 @@ own contribution.
 
 First-party plugins are found through the ``rhetoric`` entry-point group, exactly
 like third-party ones; ``disabled`` switches any of them off by name.
+
+A plugin that is too slow is contained by :class:`CallBudget`: Python cannot
+stop a call running in a thread, so each call is timed, an over-budget call's
+output is dropped, and a plugin that keeps overrunning is no longer called.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -27,6 +33,57 @@ ENTRY_POINT_GROUP = "rhetoric"
 
 class PluginLoadError(RuntimeError):
     """A plugin could not be loaded or registered; the message names it."""
+
+
+class PluginTooSlow(RuntimeError):
+    """A plugin call took longer than its budget, or the plugin was switched off
+    for doing so; recorded in the report like any other plugin failure."""
+
+
+class CallBudget:
+    """Per-call time budget with strikes, shared by every thread using one analyzer.
+
+    ``seconds`` is allowed per call plus as much again per million characters of
+    comment (a plugin may be linear in the text). The strike counts are the only
+    state that changes after an analyzer is built, hence the lock.
+    """
+
+    def __init__(self, seconds: float | None, strikes: int) -> None:
+        self.seconds = seconds
+        self.strikes = strikes
+        self._counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def allowed(self, text_length: int) -> float | None:
+        if self.seconds is None:
+            return None
+        return self.seconds * (1 + text_length / 1_000_000)
+
+    def refusal(self, source: str) -> PluginTooSlow | None:
+        """Why ``source`` must not be called any more, or None while it may be."""
+        if self._counts.get(source, 0) < self.strikes:
+            return None
+        return PluginTooSlow(
+            f"not called: switched off after {self.strikes} calls over its "
+            f"{self.seconds}s budget; its results are missing"
+        )
+
+    def charge(self, source: str, elapsed: float, text_length: int) -> PluginTooSlow | None:
+        """Record a finished call; an error when it overran (its output is void)."""
+        limit = self.allowed(text_length)
+        if limit is None or elapsed <= limit:
+            return None
+        with self._lock:
+            count = self._counts[source] = self._counts.get(source, 0) + 1
+        outcome = (
+            "it is switched off from now on"
+            if count >= self.strikes
+            else f"overrun {count} of {self.strikes} before it is switched off"
+        )
+        return PluginTooSlow(
+            f"call took {elapsed:.3f}s, over its {limit:.3f}s budget; its result is "
+            f"dropped ({outcome})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,22 +210,43 @@ class PluginHost:
                 ) from exc
 
     def call_each(
-        self, hook_name: str, **kwargs: Any
+        self,
+        hook_name: str,
+        *,
+        budget: CallBudget | None = None,
+        text_length: int = 0,
+        arguments: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> Iterator[tuple[str, Any, BaseException | None]]:
         """Call every implementation in pluggy's order, isolating failures.
 
-        Yields ``(plugin_name, result, error)``; exactly one of result/error is set.
+        Yields ``(plugin_name, result, error)``; at most one of result/error is set.
+        For chained hooks pass ``arguments`` (instead of keywords) and update it
+        between yields: each implementation is called with its current values.
+        With a ``budget``, a call that overran yields :class:`PluginTooSlow` instead
+        of its result, and a plugin switched off by the budget is not called.
         """
         implementations = self._cache.get(hook_name)
         if implementations is None:
             implementations = self._cache[hook_name] = self._implementations(hook_name)
+        values = kwargs if arguments is None else arguments
         for name, function, argnames in implementations:
+            source = f"plugin:{name}"
+            if budget is not None and (refusal := budget.refusal(source)):
+                yield name, None, refusal
+                continue
+            started = time.perf_counter()
             try:
-                result = function(**{a: kwargs[a] for a in argnames})
+                result = function(**{a: values[a] for a in argnames})
             except Exception as exc:
-                yield name, None, exc
+                result, error = None, exc
             else:
-                yield name, result, None
+                error = None
+            if budget is not None:
+                elapsed = time.perf_counter() - started
+                if overrun := budget.charge(source, elapsed, text_length):
+                    result, error = None, overrun
+            yield name, result, error
 
     def has_implementations(self, hook_name: str) -> bool:
         return bool(getattr(self.manager.hook, hook_name).get_hookimpls())

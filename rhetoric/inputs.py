@@ -3,44 +3,64 @@
 Every input record becomes exactly one :class:`InputRecord`: either a comment to
 analyse or an error naming the input and what is wrong. Nothing is dropped
 silently, and one bad record never stops the rest.
+
+Bytes are turned into text by :mod:`rhetoric.decoding`: binary files are one
+error record, invalid UTF-8 in text and CSV files is replaced (U+FFFD) and the
+records it touched carry a notice. A JSONL line must be UTF-8 (JSON requires
+it): a line that is not is one error record.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from .decoding import SNIFF, UTF8_BOM, Decoded, binary_problem, decode
+from .lines import line_and_column, split_lines
 from .model import Comment
 
 InputFormat = Literal["auto", "text", "jsonl", "csv"]
 SplitMode = Literal["document", "lines", "paragraphs"]
 STDIN = "-"
+NOTICE_SOURCE = "input"  # the ``source`` of a notice in a report's ``errors``
 
 
 @dataclass(frozen=True, slots=True)
 class InputRecord:
-    """One comment read from ``source`` starting at ``line`` (1-based), or an error."""
+    """One comment read from ``source`` starting at ``line`` (1-based), or an error.
+
+    ``notices`` are problems of the input that did not stop the comment from being
+    analysed (replaced bytes, a repeated id); the run reports them in the
+    report's ``errors`` and counts them as input errors.
+    """
 
     source: str
     line: int | None
     comment: Comment | None = None
     error: str | None = None
     record_id: str | None = None
+    notices: tuple[str, ...] = ()
+
+    @property
+    def output_id(self) -> str | None:
+        """The id the output record of this input carries."""
+        return self.comment.id if self.comment is not None else self.record_id
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and column in the source of a code-point offset of the text."""
+        """1-based line and column in the source of a code-point offset of the text.
+
+        ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end a line (:mod:`rhetoric.lines`).
+        """
         assert self.comment is not None
-        text = self.comment.text
-        before = text[:offset]
-        newlines = before.count("\n")
-        column = offset - (before.rfind("\n") + 1) + 1
-        return (self.line or 1) + newlines, column
+        line, column = line_and_column(self.comment.text, offset)
+        return (self.line or 1) + line, column
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +94,15 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
     except OSError as exc:
         yield _unreadable(name, exc)
         return
-    try:
-        data = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield InputRecord(
-            name, None, error=f"not UTF-8 text (byte {exc.start}: {exc.reason})", record_id=name
-        )
+    problem = binary_problem(raw[:SNIFF])
+    if problem is not None:
+        yield InputRecord(name, None, error=problem, record_id=name)
         return
+    decoded = decode(raw)
     if kind == "csv":
-        yield from _csv(name, data, options)
+        yield from _csv(name, decoded, options)
     else:
-        yield from _text(name, data, options.split)
+        yield from _text(name, decoded, options.split)
 
 
 def _unreadable(name: str, exc: OSError) -> InputRecord:
@@ -98,15 +116,19 @@ def _unreadable(name: str, exc: OSError) -> InputRecord:
     return InputRecord(name, None, error=problem, record_id=name)
 
 
-def _text(name: str, data: str, split: SplitMode) -> Iterator[InputRecord]:
+def _text(name: str, decoded: Decoded, split: SplitMode) -> Iterator[InputRecord]:
+    data = decoded.text
     if split == "document":
-        yield InputRecord(name, 1, Comment(id=name, text=data))
+        notice = decoded.notice(1, sys.maxsize)
+        yield InputRecord(name, 1, Comment(id=name, text=data), notices=_some(notice))
         return
-    lines = data.splitlines()
+    lines = split_lines(data)
     if split == "lines":
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                yield InputRecord(name, number, Comment(id=f"{name}:{number}", text=line))
+                notice = decoded.notice(number, number)
+                comment = Comment(id=f"{name}:{number}", text=line)
+                yield InputRecord(name, number, comment, notices=_some(notice))
         return
     block: list[str] = []
     first = 0
@@ -116,8 +138,14 @@ def _text(name: str, data: str, split: SplitMode) -> Iterator[InputRecord]:
                 first = number
             block.append(line)
         elif block:
-            yield InputRecord(name, first, Comment(id=f"{name}:{first}", text="\n".join(block)))
+            notice = decoded.notice(first, number - 1)
+            comment = Comment(id=f"{name}:{first}", text="\n".join(block))
+            yield InputRecord(name, first, comment, notices=_some(notice))
             block = []
+
+
+def _some(notice: str | None) -> tuple[str, ...]:
+    return () if notice is None else (notice,)
 
 
 def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputRecord:
@@ -154,7 +182,8 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
     """JSONL read a line at a time, so memory stays flat however large the dump.
 
     Lines are split on newlines only; a line that is not UTF-8 is one error record
-    (naming the byte), and reading goes on with the next line.
+    (naming the byte), and reading goes on with the next line. A binary file (NUL
+    bytes in what the first read returns) is one error record, not thousands.
     """
     try:
         handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
@@ -162,9 +191,14 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
         yield _unreadable(name, exc)
         return
     try:
-        for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+        head = _first_bytes(handle)
+        problem = binary_problem(head)
+        if problem is not None:
+            yield InputRecord(name, None, error=problem, record_id=name)
+            return
+        for number, raw in enumerate(_lines(head, handle), start=1):
+            if number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM) :]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -183,6 +217,12 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
                     record_id=f"{name}:{number}",
                 )  # fmt: skip
                 continue
+            except RecursionError:
+                yield InputRecord(
+                    name, number, error="invalid JSON: nested too deeply",
+                    record_id=f"{name}:{number}",
+                )  # fmt: skip
+                continue
             yield _record(name, number, obj, options)
     except OSError as exc:
         yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
@@ -191,10 +231,66 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
             handle.close()
 
 
-def _csv(name: str, data: str, options: ReadOptions) -> Iterator[InputRecord]:
-    reader = csv.DictReader(io.StringIO(data, newline=""))
+def _first_bytes(handle: BinaryIO) -> bytes:
+    """What one read returns (up to SNIFF bytes): enough to tell binary from text
+    without waiting for a slow pipe to fill."""
+    read1 = getattr(handle, "read1", None)
+    return bytes(read1(SNIFF) if read1 is not None else handle.read(SNIFF))
+
+
+def _lines(head: bytes, handle: BinaryIO) -> Iterator[bytes]:
+    """The lines of ``head`` followed by the rest of ``handle``."""
+    rest: Iterable[bytes] = handle
+    lines = _split_lf(head)
+    if lines and not lines[-1].endswith(b"\n"):
+        partial = lines.pop()
+        rest = itertools.chain([partial + handle.readline()], handle)
+    yield from lines
+    for line in rest:
+        if line:
+            yield line
+
+
+def _split_lf(data: bytes) -> list[bytes]:
+    """Lines split on ``\\n`` only (JSONL's separator), each with its break."""
+    parts = data.split(b"\n")
+    lines = [part + b"\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+class _CountingLines:
+    """The lines of a text, counting how many a CSV reader has taken: the
+    reader's own ``line_num`` stands still when a record fails to parse."""
+
+    def __init__(self, data: str) -> None:
+        self._lines = io.StringIO(data, newline="")
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken += 1
+        return line
+
+
+def _csv(name: str, decoded: Decoded, options: ReadOptions) -> Iterator[InputRecord]:
+    """CSV with quoted fields that may hold newlines and doubled quotes.
+
+    Quoting is strict, so a stray quote or a quote left open at the end of the
+    file is an error record with the line its record starts on; reading then goes
+    on with the next line. Fields may be as long as the file (the module's default
+    limit of 128 KiB would turn one long comment into an error).
+    """
+    data = decoded.text
+    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
+    lines = _CountingLines(data)
+    reader = csv.reader(lines, strict=True)
     try:
-        fields = reader.fieldnames or []
+        fields = next(reader, [])
     except csv.Error as exc:
         yield InputRecord(name, 1, error=f"invalid CSV header: {exc}", record_id=name)
         return
@@ -205,7 +301,7 @@ def _csv(name: str, data: str, options: ReadOptions) -> Iterator[InputRecord]:
             record_id=name,
         )  # fmt: skip
         return
-    start_line = 2
+    start_line = lines.taken + 1
     while True:
         try:
             row = next(reader)
@@ -215,20 +311,40 @@ def _csv(name: str, data: str, options: ReadOptions) -> Iterator[InputRecord]:
             yield InputRecord(
                 name, start_line, error=f"invalid CSV: {exc}", record_id=f"{name}:{start_line}"
             )
-            return
-        if None in row:
-            yield InputRecord(
-                name, start_line, error="row has more fields than the header",
-                record_id=f"{name}:{start_line}",
-            )  # fmt: skip
-        elif row.get(options.text_field) is None:
-            yield InputRecord(
-                name, start_line, error=f"row has no value for '{options.text_field}'",
-                record_id=f"{name}:{start_line}",
-            )  # fmt: skip
         else:
-            yield _record(name, start_line, row, options)
-        start_line = reader.line_num + 1
+            yield from _csv_row(name, start_line, lines.taken, fields, row, decoded, options)
+        start_line = lines.taken + 1
+
+
+def _csv_row(
+    name: str,
+    start_line: int,
+    end_line: int,
+    fields: list[str],
+    row: list[str],
+    decoded: Decoded,
+    options: ReadOptions,
+) -> Iterator[InputRecord]:
+    if not row:
+        return  # a blank line, as csv.DictReader skips it
+    fallback = f"{name}:{start_line}"
+    if len(row) > len(fields):
+        yield InputRecord(
+            name, start_line, error="row has more fields than the header", record_id=fallback
+        )
+        return
+    values = dict(zip(fields, row, strict=False))
+    if options.text_field not in values:
+        yield InputRecord(
+            name, start_line, error=f"row has no value for '{options.text_field}'",
+            record_id=fallback,
+        )  # fmt: skip
+        return
+    record = _record(name, start_line, values, options)
+    notice = decoded.notice(start_line, end_line)
+    if notice is not None and record.comment is not None:
+        record = InputRecord(record.source, record.line, record.comment, notices=(notice,))
+    yield record
 
 
 def _json_type(value: object) -> str:

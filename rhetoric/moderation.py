@@ -33,28 +33,32 @@ class Moderator:
         if isinstance(comment, str):
             comment = Comment(id="-", text=comment)
         host = self.analyzer.host
+        budget = self.analyzer.plugin_budget  # slow moderation plugins are contained too
         errors: list[str] = []
         merged: dict[str, Any] = dict(context or {})
+        arguments: dict[str, Any] = {"comment": comment, "context": dict(merged)}
         for name, result, error in host.call_each(
-            "rhetoric_moderation_context", comment=comment, context=dict(merged)
+            "rhetoric_moderation_context", budget=budget, arguments=arguments
         ):
             if error is not None:
                 errors.append(f"plugin:{name}: {type(error).__name__}: {error}")
             elif isinstance(result, Mapping):
                 merged.update(result)
+                arguments["context"] = dict(merged)
         report = self.analyzer.check(comment)
         decision = self.policy.decide(report, merged)
+        arguments = {"decision": decision, "comment": comment, "config": self.analyzer.config}
         for name, result, error in host.call_each(
-            "rhetoric_decide", decision=decision, comment=comment, config=self.analyzer.config
+            "rhetoric_decide", budget=budget, arguments=arguments
         ):
             if error is not None:
                 errors.append(f"plugin:{name}: {type(error).__name__}: {error}")
             elif isinstance(result, Decision):
-                decision = result
+                decision = arguments["decision"] = result
         if errors:
             decision = dataclasses.replace(decision, errors=(*decision.errors, *errors))
         for name, _, error in host.call_each(
-            "rhetoric_decision_ready", decision=decision, comment=comment
+            "rhetoric_decision_ready", budget=budget, decision=decision, comment=comment
         ):
             if error is not None:
                 message = f"plugin:{name}: {type(error).__name__}: {error}"

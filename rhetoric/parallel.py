@@ -4,6 +4,11 @@ Workers are forked from the process that already built the analyzer, so they
 start in milliseconds and share its compiled rules copy-on-write; where fork is
 unavailable, each worker builds its own analyzer from the same recipe. Small
 batches (the pre-commit case) never start a pool: it would cost more than it saves.
+
+A comment on which the analyzer raises (a bug, or memory exhausted by a hostile
+text) yields :class:`Failed` instead of a report, so one record never stops the
+batch. Workers ignore SIGINT and die quietly on SIGTERM: the parent alone decides
+how a run stops (:mod:`rhetoric.interrupts`) and terminates the pool.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
 from .analyzer import Analyzer
@@ -25,6 +32,22 @@ MIN_PARALLEL = 2_000  # records; below this one process is faster than a pool
 _analyzer: Analyzer | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The analyzer raised on a comment; ``message`` says what, for an error record."""
+
+    message: str
+
+
+def check_safely(analyzer: Analyzer, comment: Comment) -> Report | Failed:
+    """``analyzer.check(comment)``, with an exception turned into :class:`Failed`."""
+    try:
+        return analyzer.check(comment)
+    except Exception as exc:  # any failure costs this one record only
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return Failed(f"analysis failed ({detail}): not analysed")
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -34,13 +57,15 @@ def default_jobs() -> int:
 
 def _init_worker(build: Callable[[], Analyzer] | None) -> None:
     global _analyzer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if build is not None:
         _analyzer = build()
 
 
-def _check_chunk(comments: list[Comment]) -> list[Report]:
+def _check_chunk(comments: list[Comment]) -> list[Report | Failed]:
     assert _analyzer is not None, "worker started without an analyzer"
-    return [_analyzer.check(comment) for comment in comments]
+    return [check_safely(_analyzer, comment) for comment in comments]
 
 
 def check_in_order(
@@ -49,19 +74,22 @@ def check_in_order(
     comment_of: Callable[[T], Comment | None],
     jobs: int,
     build: Callable[[], Analyzer] | None = None,
-) -> Iterator[tuple[T, Report | None]]:
+) -> Iterator[tuple[T, Report | Failed | None]]:
     """Yield ``(item, report)`` for every item, in input order; items without a
-    comment (input errors) get ``None`` and are not sent to a worker.
+    comment (input errors) get ``None`` and are not sent to a worker, and a
+    comment the analyzer raised on gets :class:`Failed`.
 
     :param build: picklable recipe for an analyzer, used only where workers cannot
         be forked.
     """
     iterator = iter(items)
-    head = list(itertools.islice(iterator, MIN_PARALLEL))
+    # One process reads no record ahead, so a stream (stdin) gets each report at once;
+    # more read MIN_PARALLEL ahead to learn whether a pool pays.
+    head = list(itertools.islice(iterator, MIN_PARALLEL)) if jobs > 1 else []
     if jobs <= 1 or len(head) < MIN_PARALLEL:
         for item in itertools.chain(head, iterator):
             comment = comment_of(item)
-            yield item, analyzer.check(comment) if comment is not None else None
+            yield item, check_safely(analyzer, comment) if comment is not None else None
         return
     yield from _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs, build)
 
@@ -72,7 +100,7 @@ def _pooled(
     comment_of: Callable[[T], Comment | None],
     jobs: int,
     build: Callable[[], Analyzer] | None,
-) -> Iterator[tuple[T, Report | None]]:
+) -> Iterator[tuple[T, Report | Failed | None]]:
     global _analyzer
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:

@@ -70,8 +70,11 @@ def test_baseline_paths_are_relative_to_the_baseline_file(workdir: Path) -> None
         (None, "baseline file does not exist"),
         ("{}", "not a rhetoric baseline (version 1)"),
         ("[1]", "not a rhetoric baseline (version 1)"),
-        ("{", "cannot read baseline: Expecting property name enclosed in double quotes: "
-              "line 1 column 2 (char 1)"),
+        (
+            "{",
+            "cannot read baseline: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
     ],
 )
 def test_bad_baseline_is_an_error(

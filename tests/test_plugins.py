@@ -318,3 +318,27 @@ def test_register_techniques_extends_the_vocabulary(tmp_path: Path) -> None:
         "flag-waving"
     ]
     assert "flag-waving" in analyzer.techniques
+
+
+def test_filters_are_chained_each_sees_the_previous_replacement() -> None:
+    import dataclasses
+
+    seen: list[float] = []
+
+    class First:
+        @hookimpl(tryfirst=True)
+        def rhetoric_filter_hit(self, hit):  # type: ignore[no-untyped-def]
+            return dataclasses.replace(hit, confidence=0.25)
+
+    class Second:
+        @hookimpl(trylast=True)
+        def rhetoric_filter_hit(self, hit):  # type: ignore[no-untyped-def]
+            seen.append(hit.confidence)
+            return None
+
+    analyzer = Analyzer.from_config(
+        NO_READABILITY, plugins=[ShoutPlugin(), Second(), First()], entry_points=False
+    )
+    report = analyzer.check("this is OUTRAGEOUS")
+    assert seen == [0.25]
+    assert [h.confidence for h in report.hits] == [0.25]

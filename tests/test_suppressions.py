@@ -56,14 +56,15 @@ def test_plain_text_same_line_form(tmp_path: Path) -> None:
     )
     code, lines = check(tmp_path, "doc.txt", text)
     assert (code, lines[0], lines[-1]) == (
-        1, f"doc.txt:3:8  {INSULT.format('moron')}", "1 finding in 1 of 1 comments"
+        1,
+        f"doc.txt:3:8  {INSULT.format('moron')}",
+        "1 finding in 1 of 1 comments",
     )
 
 
 def test_unused_suppressions_are_reported_when_asked(tmp_path: Path) -> None:
     text = (
-        "Fine.\n<!-- rhetoric-ignore-next-line -->\nAll good.\n"
-        "Only an idiot.  # rhetoric: ignore\n"
+        "Fine.\n<!-- rhetoric-ignore-next-line -->\nAll good.\nOnly an idiot.  # rhetoric: ignore\n"
     )
     assert check(tmp_path, "doc.md", text) == (0, ["0 findings in 0 of 1 comments"])
     code, lines = check(tmp_path, "doc.md", text, "--report-unused-suppressions")

@@ -6,6 +6,11 @@ pickled into the user's cache folder under a key made of the rule files' paths
 and contents, the engine's own source and the options that shape compilation,
 so any change to any of them simply misses the cache. The cache only ever holds
 what this program wrote; a file that fails to load is ignored and rebuilt.
+
+Unpickling runs code chosen by whoever wrote the file, so the cache is trusted
+exactly as far as the user's own files are: a cache file is read only when the
+current user owns it and nobody else may write to it (the check NLTK makes for
+its downloads), and the folder is created private (0700).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -55,9 +61,25 @@ def load(key: str) -> Any | None:
         return None
     try:
         with (folder / f"{key}.pickle").open("rb") as handle:
+            if not _trusted(os.fstat(handle.fileno())):
+                return None
             return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
+
+
+def _trusted(status: os.stat_result) -> bool:
+    """Whether a cache file is the current user's and writable by nobody else.
+
+    Checked on the open handle, so the file cannot be swapped after the check.
+    Where there are no user ids (Windows) the folder's place in the user's
+    profile is the protection.
+    """
+    getuid = getattr(os, "geteuid", None)
+    if getuid is None:
+        return True
+    others_can_write = status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return status.st_uid == getuid() and not others_can_write
 
 
 def store(key: str, value: Any) -> None:
@@ -66,7 +88,7 @@ def store(key: str, value: Any) -> None:
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return

@@ -19,7 +19,7 @@ from ..detectors import Example, RuleInfo
 from ..model import Severity
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
-from .yamlnodes import YamlFile, line_of
+from .yamlnodes import MAX_FILE_BYTES, YamlFile, line_of, too_large
 
 RULE_SUFFIXES = (".yml", ".yaml")
 CLASSES_DIR = "_classes"
@@ -143,6 +143,7 @@ def discover(path: Path) -> tuple[list[Path], list[Path]]:
     if path.is_file():
         if path.suffix not in RULE_SUFFIXES:
             raise RuleLoadError(path, None, "not a rule file: rule files end in .yml or .yaml")
+        _check_size(path)
         return ([], [path]) if path.parent.name == CLASSES_DIR else ([path], [])
     if not path.is_dir():
         raise RuleLoadError(path, None, "rule path does not exist")
@@ -156,8 +157,16 @@ def discover(path: Path) -> tuple[list[Path], list[Path]]:
             continue
         if file.suffix not in RULE_SUFFIXES:
             raise RuleLoadError(file, None, "not a rule file: rule files end in .yml or .yaml")
+        _check_size(file)
         (classes if file.parent.name == CLASSES_DIR else rules).append(file)
     return rules, classes
+
+
+def _check_size(file: Path) -> None:
+    """Refuse an oversized file here, before the compiled-rules cache hashes it."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise too_large(file, size)
 
 
 def load_rule_paths(paths: Iterable[Path | str], techniques: TechniqueRegistry) -> RuleSet:

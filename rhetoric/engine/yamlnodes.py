@@ -3,6 +3,13 @@
 ``yaml.safe_load`` forgets where values came from; rule authors need to know
 which line is wrong. We compose the node tree with PyYAML's safe loader (no
 arbitrary object construction, ever) and read values from nodes directly.
+
+Rule files come from rule packs, which are semi-trusted: a broken or hostile
+file must fail loudly, never hang or exhaust memory. So a file over
+:data:`MAX_FILE_BYTES` is refused before it is parsed, and YAML aliases are
+refused outright: nothing in a rule needs them, and they are how a few lines
+expand into billions of nodes ("billion laughs") for any consumer that walks
+the tree as a tree. Nesting depth is bounded by libyaml (1,000 levels).
 """
 
 from __future__ import annotations
@@ -23,6 +30,66 @@ _NULL = "tag:yaml.org,2002:null"
 # libyaml's safe loader when PyYAML was built with it (about ten times faster);
 # either way no Python object is ever constructed from a tag.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The largest rule file accepted: a 100,000-term lexicon is about 2 MB.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def too_large(path: Path, size: int) -> RuleLoadError:
+    """The error for a rule file over :data:`MAX_FILE_BYTES` (checked before reading)."""
+    return RuleLoadError(
+        path,
+        None,
+        f"file is {size / 1_048_576:.1f} MB; rule files may be at most "
+        f"{MAX_FILE_BYTES // 1_048_576} MB (split it into several rules)",
+    )
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, reading at most one byte more than the size limit, so
+    neither a huge file nor one that grows while we read can exhaust memory."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RuleLoadError(path, None, f"cannot read: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(path, max(len(data), _size(path)))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleLoadError(path, None, f"not valid UTF-8 ({exc.reason})") from None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _refuse_aliases(path: Path, root: yaml.Node) -> None:
+    """Raise if any node is reached twice, which only an alias (``*name``) can do.
+
+    The walk visits each distinct node once, so it is linear in the file's size
+    even for an alias bomb.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise RuleLoadError(
+                path,
+                line_of(node),
+                "YAML anchors and aliases (&name, *name) are not allowed in rule files: "
+                "write the value out in full",
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def line_of(node: yaml.Node) -> int:
@@ -35,13 +102,7 @@ class YamlFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise RuleLoadError(path, None, f"not valid UTF-8 ({exc.reason})") from None
-        except OSError as exc:
-            raise RuleLoadError(path, None, f"cannot read: {exc.strerror}") from None
-        loader = _SAFE_LOADER(text)
+        loader = _SAFE_LOADER(_read_text(path))
         try:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
@@ -50,10 +111,13 @@ class YamlFile:
             raise RuleLoadError(path, line, f"invalid YAML: {exc.problem or exc}") from None
         except yaml.YAMLError as exc:
             raise RuleLoadError(path, None, f"invalid YAML: {exc}") from None
+        except RecursionError:  # only the pure-Python loader recurses per level
+            raise RuleLoadError(path, None, "invalid YAML: nested too deeply") from None
         finally:
             loader.dispose()
         if root is None:
             raise RuleLoadError(path, None, "file is empty")
+        _refuse_aliases(path, root)
         self.root: yaml.Node = root
 
     def fail(self, node: yaml.Node | None, message: str) -> RuleLoadError:

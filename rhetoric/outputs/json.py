@@ -1,13 +1,21 @@
-"""Machine-readable output: ``jsonl`` (one record per input, in order) and ``json``."""
+"""Machine-readable output: ``jsonl`` (one record per input, in order) and ``json``.
+
+``jsonl`` flushes every record as it is written, so a consumer (or ``--resume``)
+sees each finished record at once. A record holding a lone surrogate (which JSON
+input may carry) is written with ASCII escapes: a raw surrogate is not UTF-8.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TextIO
 
 from ..__about__ import __version__
 from ..wire import SCHEMA_VERSION, error_record, report_to_dict
 from .base import Formatter, Outcome
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
@@ -19,9 +27,18 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     )
 
 
+def json_line(record: dict[str, Any]) -> str:
+    """One JSON line, UTF-8-encodable whatever the record holds."""
+    line = json.dumps(record, ensure_ascii=False)
+    if _SURROGATE.search(line):
+        line = json.dumps(record)
+    return line + "\n"
+
+
 class JsonlFormatter(Formatter):
     def write(self, outcome: Outcome) -> None:
-        self.out.write(json.dumps(outcome_to_dict(outcome), ensure_ascii=False) + "\n")
+        self.out.write(json_line(outcome_to_dict(outcome)))
+        self.out.flush()
 
 
 class JsonFormatter(Formatter):

@@ -23,10 +23,9 @@ from urllib.parse import quote
 from ..__about__ import __version__
 from ..detectors import RuleInfo
 from ..fingerprints import VERSION as FINGERPRINT_VERSION
-from ..fingerprints import fingerprint
 from ..model import Severity
 from .base import Formatter, Outcome
-from .locations import display_path, locate
+from .locations import display_path, encodable_fingerprint, locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -105,7 +104,7 @@ class SarifFormatter(Formatter):
                             }
                         }
                     ],
-                    "partialFingerprints": {FINGERPRINT_VERSION: fingerprint(hit, text)},
+                    "partialFingerprints": {FINGERPRINT_VERSION: encodable_fingerprint(hit, text)},
                     "properties": properties,
                 }
             )

@@ -10,15 +10,19 @@ EXCERPT_CONTEXT = 30
 
 
 def excerpt(text: str, start: int, end: int) -> str:
-    """The hit with a little context on its line, the hit marked with »«."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    """The hit with a little context on its line, the hit marked with »«.
+
+    ``\\r`` ends a line as ``\\n`` does (:mod:`rhetoric.lines`): printed, it would
+    send the terminal's cursor back over the excerpt.
+    """
+    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    ends = [i for i in (text.find("\n", end), text.find("\r", end)) if i >= 0]
+    line_end = min(ends, default=len(text))
     left = max(line_start, start - EXCERPT_CONTEXT)
     right = min(line_end, end + EXCERPT_CONTEXT)
     prefix = "…" if left > line_start else ""
     suffix = "…" if right < line_end else ""
-    hit = text[start:end].replace("\n", " ")
+    hit = text[start:end].replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     return f"{prefix}{text[left:start]}»{hit}«{text[end:right]}{suffix}"
 
 

@@ -11,6 +11,9 @@ from typing import Final
 import regex
 
 MAX_VARIANTS: Final = 8
+# No listed term is anywhere near this long; longer "words" (a pasted hash, a megabyte of
+# one letter) get no variants, which keeps the backreference search below cheap.
+MAX_WORD: Final = 200
 _MAX_DECODINGS: Final = 4
 _MAX_STRETCH_RUNS: Final = 3
 
@@ -106,6 +109,8 @@ def mask_of(norm: str) -> str | None:
 @lru_cache(maxsize=16384)
 def analyze(norm: str) -> tuple[tuple[str, ...], str | None]:
     """``(variants, mask)`` for a token's normalized text; cached since words repeat."""
-    if _NEEDS_WORK_RE.search(norm) is None or _LETTER_RE.search(norm) is None:
+    if len(norm) > MAX_WORD or _NEEDS_WORK_RE.search(norm) is None:
+        return (), None
+    if _LETTER_RE.search(norm) is None:
         return (), None
     return spellings(norm), mask_of(norm)
