@@ -23,6 +23,10 @@ def changed_lines(path: Path, revision: str) -> set[int] | None:
 
     :raises ConfigError: not a git work tree, or an unknown revision.
     """
+    if revision.startswith("-"):
+        raise ConfigError(
+            f"--since: {revision!r} is not a revision (it would be read as an option)"
+        )
     folder = path.resolve().parent
     tracked = _git(folder, "ls-files", "--error-unmatch", "--", path.name, check=False)
     if tracked.returncode != 0:

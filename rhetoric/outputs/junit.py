@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from .base import Formatter, Outcome
 from .locations import display_path, locate
+from .safety import xml_safe
 
 
 class JunitFormatter(Formatter):
@@ -19,10 +20,12 @@ class JunitFormatter(Formatter):
     def write(self, outcome: Outcome) -> None:
         record = outcome.record
         name = record.record_id or (record.comment.id if record.comment else record.source)
-        case = ET.Element("testcase", classname=display_path(record.source), name=name)
+        case = ET.Element(
+            "testcase", classname=xml_safe(display_path(record.source)), name=xml_safe(name)
+        )
         if outcome.report is None:
             self.errors += 1
-            ET.SubElement(case, "error", message=outcome.error or "unreadable input")
+            ET.SubElement(case, "error", message=xml_safe(outcome.error or "unreadable input"))
         elif outcome.report.hits:
             self.failures += 1
             lines = []
@@ -35,7 +38,7 @@ class JunitFormatter(Formatter):
             failure = ET.SubElement(
                 case, "failure", type="rhetoric", message=f"{len(lines)} finding(s)"
             )
-            failure.text = "\n".join(lines)
+            failure.text = xml_safe("\n".join(lines))
         self.cases.append(case)
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from .base import Formatter, Outcome
+from .safety import printable
 
 EXCERPT_CONTEXT = 30
 
@@ -40,7 +41,7 @@ class TextFormatter(Formatter):
         if outcome.report is None:
             self.errors += 1
             where = f"{record.source}:{record.line}" if record.line else record.source
-            self.out.write(f"{where}: error: {outcome.error}\n")
+            self._emit(f"{where}: error: {outcome.error}\n")
             return
         report = outcome.report
         if report.hits:
@@ -49,15 +50,18 @@ class TextFormatter(Formatter):
         for hit in report.hits:
             self.hits += 1
             line, column = record.position(hit.start)
-            self.out.write(
+            self._emit(
                 f"{record.source}:{line}:{column}  {hit.technique}  {hit.rule}  "
                 f"[{hit.severity.value}] {hit.message}\n"
                 f"    {excerpt(record.comment.text, hit.start, hit.end)}\n"
             )
         for error in report.errors:
-            self.out.write(
-                f"{record.source}:{record.line}: warning: {error.source}: {error.message}\n"
-            )
+            self._emit(f"{record.source}:{record.line}: warning: {error.source}: {error.message}\n")
+
+    def _emit(self, text: str) -> None:
+        """Write, with the comment's control characters made visible (no terminal
+        escape sequence from a comment ever reaches the terminal)."""
+        self.out.write(printable(text))
 
     def close(self) -> None:
         noun = "finding" if self.hits == 1 else "findings"
