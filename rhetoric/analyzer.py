@@ -15,6 +15,7 @@ time-bounded on its own (``regex_timeout``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -126,7 +127,7 @@ class Analyzer:
 
         host.call_setup("rhetoric_register_detectors", register=register_detector, config=config)
         _check_detectors(detectors, techniques)
-        return cls(
+        analyzer = cls(
             config=config,
             host=host,
             techniques=techniques,
@@ -134,10 +135,21 @@ class Analyzer:
             detectors=detectors,
             rule_paths=rule_paths,
         )
+        analyzer._recipe = functools.partial(
+            cls.from_config,
+            config,
+            plugins=plugins,
+            plugin_modules=plugin_modules,
+            plugin_dirs=plugin_dirs,
+            entry_points=entry_points,
+        )
+        return analyzer
 
     def reload(self) -> Analyzer:
-        """A fresh analyzer from the same configuration (rule files re-read)."""
-        return type(self).from_config(self.config)
+        """A fresh analyzer built the same way (same configuration and plugins), with
+        the rule files re-read: hosts call it when rules change and swap it in."""
+        recipe = getattr(self, "_recipe", None)
+        return recipe() if recipe is not None else type(self).from_config(self.config)
 
     # --- introspection ----------------------------------------------------------
 

@@ -44,3 +44,44 @@ def test_one_analyzer_serves_many_threads() -> None:
         )
     assert got == expected
     assert any(report.hits for report in got)
+
+
+def test_reload_rereads_rules_and_keeps_plugins(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rhetoric import Example, RuleInfo, hookimpl
+
+    folder = tmp_path / "rules" / "profanity"
+    folder.mkdir(parents=True)
+    rule = folder / "mild.yml"
+    body = (
+        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "why: A rule for the reload test; it documents nothing else.\n"
+        "terms: [heck]\nexamples:\n  flag: ['[[heck]]']\n  pass: ['hello']\n"
+    )
+    rule.write_text(body)
+    shout = RuleInfo(
+        id="shout", technique="loaded-language", message="m", status="stable",
+        why="Capitals raise the temperature of a comment.",
+        examples=(Example("[[LOUD]]", flag=True), Example("quiet", flag=False)),
+    )  # fmt: skip
+
+    class Detector:
+        name = "shout"
+        rules = (shout,)
+
+        def detect(self, doc):  # type: ignore[no-untyped-def]
+            for token in doc.prepared.tokens:
+                if doc.text[token.start : token.end] == "LOUD":
+                    yield doc.hit(shout, token.start, token.end)
+
+    class Plugin:
+        @hookimpl
+        def rhetoric_register_detectors(self, register):  # type: ignore[no-untyped-def]
+            register(Detector())
+
+    config = AnalyzerConfig(rule_paths=(tmp_path / "rules",))
+    analyzer = Analyzer.from_config(config, plugins=[Plugin()], entry_points=False)
+    assert [h.text for h in analyzer.check("heck darn LOUD").hits] == ["heck", "LOUD"]
+    rule.write_text(body.replace("[heck]", "[heck, darn]"))
+    fresh = analyzer.reload()
+    assert [h.text for h in fresh.check("heck darn LOUD").hits] == ["heck", "darn", "LOUD"]
+    assert [h.text for h in analyzer.check("heck darn LOUD").hits] == ["heck", "LOUD"]
