@@ -3,6 +3,7 @@ written on the fly, as a rule author would write them."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import textwrap
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rhetoric import Analyzer, AnalyzerConfig
+from rhetoric.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -54,3 +56,10 @@ def only_rules(rules_dir: Path, **config: object) -> Analyzer:
         AnalyzerConfig(rule_paths=(rules_dir,), readability=(), preview=True, **config),  # type: ignore[arg-type]
         entry_points=False,
     )
+
+
+def run(argv: list[str]) -> tuple[int, str]:
+    """``rhetoric ARGV`` in process: (exit code, standard output)."""
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue()

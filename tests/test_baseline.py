@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -11,14 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from rhetoric.cli import main
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
+from conftest import run
 
 
 @pytest.fixture

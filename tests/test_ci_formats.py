@@ -3,7 +3,6 @@ workflow annotations against the documented command syntax, JUnit XML."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -13,8 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run
 
-from rhetoric.cli import main
 from rhetoric.outputs.github import command, escape_data, escape_property
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -28,12 +27,6 @@ ANNOTATION = re.compile(
     r"(?P<props>file=[^,:\r\n]+(?:,(?:line|col|endLine|endColumn)=\d+)*(?:,title=[^,:\r\n]*)?)"
     r"::(?P<message>[^\r\n]*)$"
 )
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
 
 
 @pytest.fixture

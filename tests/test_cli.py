@@ -9,17 +9,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import run
 
-from rhetoric.cli import main
 from rhetoric.wire import report_schema
 
 VALIDATOR = jsonschema.Draft202012Validator(report_schema())
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ and front matter are never flagged, and positions are those of the original file
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
+from conftest import run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rhetoric.cli import main
 from rhetoric.markup import markup_for, mask
 
 # Every insult below sits somewhere that is not prose, except the ones on the
@@ -60,12 +59,6 @@ HTML = """\
 </body>
 </html>
 """
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
 
 
 def test_markdown_flags_only_prose_with_original_positions(tmp_path: Path) -> None:

@@ -9,16 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from rhetoric.cli import main
+from conftest import run
 
 INSULT = "'{}' is an insult: it labels a person instead of answering them."
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
 
 
 @pytest.fixture

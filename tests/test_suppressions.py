@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-
-from rhetoric.cli import main
+from conftest import run
 
 INSULT = "name-calling  insult-label  [warning] '{}' is an insult: it labels a person instead of answering them."  # noqa: E501
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(argv, out=out)
-    return code, out.getvalue()
 
 
 def check(tmp_path: Path, name: str, text: str, *flags: str) -> tuple[int, list[str]]:

@@ -3,16 +3,10 @@ option through --since."""
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from rhetoric.cli import main
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(argv, out=out), out.getvalue()
+from conftest import run
 
 
 def test_terminal_escapes_in_a_comment_are_shown_not_sent(tmp_path: Path) -> None:
