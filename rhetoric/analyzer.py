@@ -29,7 +29,7 @@ from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
 from .host import CallBudget, PluginHost, PluginLoadError
 from .model import Comment, DetectorError, Hit, Report
-from .scoring import merge_overlapping, overall_score, technique_scores, verdict
+from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
 
@@ -206,14 +206,13 @@ class Analyzer:
         if self._has_filters:
             hits = self._filter(hits, doc, errors)
         merged = merge_overlapping(hits, comment.text)
-        scores = technique_scores(merged)
-        score = overall_score(scores)
+        scores, score, judged = judge(merged, self.config.thresholds)
         report = Report(
             id=comment.id,
             hits=tuple(merged),
             scores=scores,
             score=score,
-            verdict=verdict(score, self.config.thresholds),
+            verdict=judged,
             readability=self._readability(comment.text),
             errors=_unique(errors),
         )

@@ -23,7 +23,6 @@ import argparse
 import dataclasses
 import functools
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pathlib import Path
 from .analyzer import Analyzer
 from .baseline import Baseline
 from .baseline import write as write_baseline
-from .config import AnalyzerConfig, Thresholds
+from .config import AnalyzerConfig, Thresholds, disabled_plugins
 from .detectors import RuleInfo
 from .fileconfig import MARKUP, FileConfig, config_for
 from .gitdiff import changed_lines
@@ -44,10 +43,9 @@ from .outputs.locations import encodable_fingerprint
 from .parallel import Failed, check_in_order, default_jobs
 from .pathglob import matches
 from .resume import Ledger
-from .scoring import overall_score, technique_scores, verdict
+from .scoring import judge
 from .suppressions import Suppressions, parse
 
-DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
 DEFAULT_FAIL_ON = "warning"
 
 UNUSED_SUPPRESSION = RuleInfo(
@@ -174,13 +172,12 @@ class CheckSession:
         args = self.args
         target = Path.cwd() if source == STDIN else Path(source)
         config = self._config_for(target)
-        disabled = {*config.disable_plugins, *args.disable_plugin}
-        disabled.update(i.strip() for i in os.environ.get(DISABLE_ENV, "").split(",") if i.strip())
-        if args.no_builtin_rules:
-            disabled.add("builtin-rules")
+        disabled = disabled_plugins(
+            (*config.disable_plugins, *args.disable_plugin), builtin_rules=not args.no_builtin_rules
+        )
         analyzer_config = AnalyzerConfig(
             rule_paths=(*config.rules, *(Path(p) for p in args.rules)),
-            disabled_plugins=frozenset(disabled),
+            disabled_plugins=disabled,
             select=tuple(args.select) or (config.select or ()),
             ignore=tuple(args.ignore) or (config.ignore or ()),
             preview=bool(args.preview or config.preview),
@@ -351,14 +348,9 @@ class CheckSession:
                 self.baselined += len(hits) - len(kept)
                 hits = kept
         if len(hits) != len(report.hits):
-            scores = technique_scores(hits)
-            score = overall_score(scores)
+            scores, score, judged = judge(hits, analyzer.config.thresholds)
             report = dataclasses.replace(
-                report,
-                hits=tuple(hits),
-                scores=scores,
-                score=score,
-                verdict=verdict(score, analyzer.config.thresholds),
+                report, hits=tuple(hits), scores=scores, score=score, verdict=judged
             )
         if settings.report_unused and (unused := suppressions.unused()):
             extra = [_unused_hit(original, d.start, d.end, d.source) for d in unused]

@@ -19,7 +19,7 @@ from typing import TextIO
 from .__about__ import __version__
 from .analyzer import Analyzer
 from .checkrun import CheckSession, add_check_options
-from .config import AnalyzerConfig, ConfigError
+from .config import DISABLE_ENV, AnalyzerConfig, ConfigError, disabled_plugins
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
 from .interrupts import StopSignals
@@ -28,7 +28,6 @@ from .resume import Ledger, ResumeError
 from .ruletest import run_all_examples
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
 
 
 CHECK_EPILOG = """\
@@ -250,13 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
-    disabled = set(args.disable_plugin)
-    disabled.update(_csv_list(os.environ.get(DISABLE_ENV, "")))
-    if args.no_builtin_rules:
-        disabled.add("builtin-rules")
+    disabled = disabled_plugins(args.disable_plugin, builtin_rules=not args.no_builtin_rules)
     values: dict[str, object] = {
         "rule_paths": tuple(Path(p) for p in args.rules),
-        "disabled_plugins": frozenset(disabled),
+        "disabled_plugins": disabled,
         "select": tuple(args.select),
         "ignore": tuple(args.ignore),
         "preview": args.preview,

@@ -7,10 +7,23 @@ maps onto the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
+
+
+def disabled_plugins(names: Iterable[str], *, builtin_rules: bool = True) -> frozenset[str]:
+    """Plugins to leave out: ``names``, those listed in ``$RHETORIC_DISABLE_PLUGINS``
+    (comma-separated), and ``builtin-rules`` when the built-in pack is not wanted."""
+    disabled = {name for name in names if name}
+    disabled.update(i.strip() for i in os.environ.get(DISABLE_ENV, "").split(",") if i.strip())
+    if not builtin_rules:
+        disabled.add("builtin-rules")
+    return frozenset(disabled)
 
 
 class ConfigError(ValueError):

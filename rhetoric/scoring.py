@@ -79,6 +79,14 @@ def overall_score(scores: Mapping[str, float]) -> float:
     return max(scores.values(), default=0.0)
 
 
+def judge(hits: Iterable[Hit], thresholds: Thresholds) -> tuple[dict[str, float], float, Verdict]:
+    """Per-technique scores, overall score and verdict of a set of (merged) hits: the
+    one place a report's judgement is made, also when a caller drops hits later."""
+    scores = technique_scores(hits)
+    score = overall_score(scores)
+    return scores, score, verdict(score, thresholds)
+
+
 def verdict(score: float, thresholds: Thresholds) -> Verdict:
     if score >= thresholds.flagged and score > 0:
         return Verdict.FLAGGED

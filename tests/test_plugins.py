@@ -342,3 +342,11 @@ def test_filters_are_chained_each_sees_the_previous_replacement() -> None:
     report = analyzer.check("this is OUTRAGEOUS")
     assert seen == [0.25]
     assert [h.confidence for h in report.hits] == [0.25]
+
+
+def test_plugins_can_be_disabled_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run
+
+    monkeypatch.setenv("RHETORIC_DISABLE_PLUGINS", " nicknames ,")
+    code, out = run(["rules", "list", "--format", "json"])
+    assert code == 0 and "pejorative-nickname" not in out
