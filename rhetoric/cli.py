@@ -26,6 +26,7 @@ from .interrupts import StopSignals
 from .outputs import FORMATTERS
 from .resume import Ledger, ResumeError
 from .ruletest import run_all_examples
+from .wire import rule_to_dict
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -346,7 +347,7 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
         analyzer = _analyzer(args, _config(args, readability=()))
         rules = analyzer.all_rules if args.all else analyzer.rules
         if args.format == "json":
-            json.dump([_rule_dict(r) for r in rules], out, indent=2)
+            json.dump([rule_to_dict(r) for r in rules], out, indent=2)
             out.write("\n")
         else:
             for rule in rules:
@@ -391,21 +392,6 @@ def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
 def _under(path: Path, root: Path) -> bool:
     resolved = path.resolve()
     return resolved == root or root in resolved.parents
-
-
-def _rule_dict(rule) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "id": rule.id,
-        "technique": rule.technique,
-        "kind": rule.kind,
-        "severity": rule.severity.value,
-        "confidence": rule.confidence,
-        "status": rule.status,
-        "message": rule.message,
-        "why": rule.why,
-        "references": list(rule.references),
-        "source": rule.source,
-    }
 
 
 def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:

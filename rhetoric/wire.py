@@ -12,9 +12,28 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from .detectors import RuleInfo
 from .model import DetectorError, Hit, Report, Severity, Verdict
 
 SCHEMA_VERSION = "1.0"
+
+
+def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
+    """A rule's metadata; ``with_source=False`` leaves out the file path (for services)."""
+    data: dict[str, Any] = {
+        "id": rule.id,
+        "technique": rule.technique,
+        "kind": rule.kind,
+        "severity": rule.severity.value,
+        "confidence": rule.confidence,
+        "status": rule.status,
+        "message": rule.message,
+        "why": rule.why,
+        "references": list(rule.references),
+    }
+    if with_source:
+        data["source"] = rule.source
+    return data
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
