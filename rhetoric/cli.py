@@ -243,6 +243,43 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N records")
     _add_analyzer_options(evaluate)
 
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP service (needs rhetoric[server])",
+        description="Serve /v1/check, /v1/coral, /v1/rules, /healthz, /openapi.json and a "
+        "live page at /. Secrets come from the environment (RHETORIC_TOKEN, "
+        "RHETORIC_CORAL_SECRET) or from files, never from the command line.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    serve.add_argument("--policy", metavar="FILE", help="moderation policy (.yml/.yaml/.toml)")
+    serve.add_argument("--token-file", metavar="FILE", help="bearer token for /v1/ endpoints")
+    serve.add_argument(
+        "--coral-secret-file", metavar="FILE", help="Coral signing secret(s), one per line"
+    )
+    serve.add_argument(
+        "--coral-review-status",
+        choices=["PREMOD", "SYSTEM_WITHHELD"],
+        default="SYSTEM_WITHHELD",
+        help="Coral status for comments to review (default SYSTEM_WITHHELD)",
+    )
+    serve.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES")
+    serve.add_argument("--max-batch", type=int, default=100, metavar="N")
+    serve.add_argument("--max-text", type=int, default=100_000, metavar="CHARS")
+    serve.add_argument(
+        "--body-timeout", type=float, default=10.0, metavar="S", help="seconds to send a body"
+    )
+    serve.add_argument(
+        "--header-timeout", type=float, default=10.0, metavar="S", help="seconds to send headers"
+    )
+    serve.add_argument(
+        "--max-connections", type=int, default=1000, metavar="N", help="then 503 (default 1000)"
+    )
+    serve.add_argument("--no-access-log", action="store_true", help="do not log each request")
+    serve.add_argument("--no-live-page", action="store_true", help="do not serve the page at /")
+    _add_analyzer_options(serve)
+
     techniques = commands.add_parser("techniques", help="list the technique vocabulary")
     techniques.add_argument("--format", choices=["text", "json"], default="text")
     _add_analyzer_options(techniques)
@@ -476,8 +513,78 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _secret_file(path: str | None, what: str) -> list[str]:
+    if path is None:
+        return []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {what} file {path}: {exc}") from None
+    values = [line.strip() for line in lines if line.strip()]
+    if not values:
+        raise UsageError(f"{what} file {path} is empty")
+    return values
+
+
+def build_service(args: argparse.Namespace) -> tuple[object, object]:
+    """The service app and server options for ``rhetoric serve`` arguments."""
+    from .policy import DEFAULT_POLICY, Policy, PolicyError
+    from .service import ServiceSettings, create_app
+    from .service.server import ServerOptions
+
+    token, coral_secrets = ServiceSettings.secrets_from_environment()
+    tokens = _secret_file(args.token_file, "token")
+    if tokens:
+        token = tokens[0]
+    coral_secrets = tuple(_secret_file(args.coral_secret_file, "Coral secret")) or coral_secrets
+    try:
+        policy = Policy.load(args.policy) if args.policy else DEFAULT_POLICY
+        settings = ServiceSettings(
+            max_body_bytes=args.max_body,
+            max_batch=args.max_batch,
+            max_text_chars=args.max_text,
+            body_timeout=args.body_timeout,
+            token=token,
+            coral_secrets=coral_secrets,
+            coral_review_status=args.coral_review_status,
+            live_page=not args.no_live_page,
+        )
+        options = ServerOptions(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=not args.no_access_log,
+            limit_concurrency=args.max_connections,
+            header_timeout=args.header_timeout,
+        )
+    except (PolicyError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    app = create_app(_analyzer(args, _config(args)), policy=policy, settings=settings)
+    return app, options
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .service.server import run
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    app, options = build_service(args)
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    loopback = args.host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and app.settings.token is None:  # type: ignore[attr-defined]
+        sys.stderr.write(
+            f"rhetoric: warning: serving on {args.host} without a token: anyone who can "
+            "reach it can use it (set RHETORIC_TOKEN or --token-file)\n"
+        )
+    argv = sys.argv[1:] if args.workers > 1 else None
+    run(app, options, argv)  # type: ignore[arg-type]
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": _cmd_check,
+    "serve": _cmd_serve,
     "eval": _cmd_eval,
     "rules": _cmd_rules,
     "explain": _cmd_explain,

@@ -1,0 +1,222 @@
+"""The ASGI application: routes, authentication, limits and back-pressure.
+
+Analysis is CPU work. A small request is analysed right on the event loop (a
+thread hop would cost more than the check); a large one goes to a worker thread
+so that health checks and small requests keep being answered, and when too many
+large ones are pending the service says 429 instead of queueing without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..__about__ import __version__
+from ..analyzer import Analyzer
+from ..moderation import Moderator
+from ..policy import DEFAULT_POLICY, Decision, Policy
+from ..wire import rule_to_dict
+from . import coral
+from .http import (
+    ClientGone,
+    HttpError,
+    Receive,
+    Scope,
+    Send,
+    header,
+    parse_json,
+    read_body,
+    require_json,
+    send_bytes,
+    send_error,
+    send_json,
+)
+from .openapi import openapi_document
+from .payloads import CheckItem, decision_to_dict, parse_check
+from .settings import ServiceSettings
+
+log = logging.getLogger("rhetoric.service")
+
+Handler = Callable[[Scope, Receive, Send], Any]
+
+
+class Service:
+    """An ASGI 3 application around one :class:`~rhetoric.Moderator`."""
+
+    def __init__(self, moderator: Moderator, settings: ServiceSettings | None = None) -> None:
+        self.moderator = moderator
+        self.settings = settings or ServiceSettings()
+        self._pending = 0
+        self._token = self.settings.token.encode("utf-8") if self.settings.token else None
+        self._routes: dict[str, dict[str, Handler]] = {
+            "/healthz": {"GET": self._health},
+            "/openapi.json": {"GET": self._openapi},
+            "/v1/rules": {"GET": self._rules},
+            "/v1/check": {"POST": self._check},
+            "/v1/coral": {"POST": self._coral},
+        }
+        if self.settings.live_page:
+            self._routes["/"] = {"GET": self._page}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return  # websockets are not offered; the server closes the connection
+        try:
+            await self._dispatch(scope, receive, send)
+        except ClientGone:
+            return
+        except HttpError as error:
+            await send_error(send, error)
+        except Exception:  # a bug of ours: answer 500, keep serving, log the traceback
+            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
+            await send_error(send, HttpError(500, "internal_error", "internal error (logged)"))
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        methods = self._routes.get(scope["path"])
+        if methods is None:
+            raise HttpError(404, "not_found", f"no such endpoint: {scope['path']}")
+        method = scope["method"]
+        handler = methods.get("GET" if method == "HEAD" else method)
+        if handler is None:
+            allowed = ", ".join(sorted(methods))
+            raise HttpError(
+                405,
+                "method_not_allowed",
+                f"{method} not allowed; use {allowed}",
+                [("allow", allowed)],
+            )
+        await handler(scope, receive, send)
+
+    # --- endpoints --------------------------------------------------------------
+
+    async def _health(self, scope: Scope, receive: Receive, send: Send) -> None:
+        analyzer = self.moderator.analyzer
+        await send_json(
+            send, 200, {"status": "ok", "version": __version__, "rules": len(analyzer.rules)}
+        )
+
+    async def _openapi(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send_json(send, 200, openapi_document(self.settings))
+
+    async def _rules(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._authorize(scope)
+        rules = [rule_to_dict(r, with_source=False) for r in self.moderator.analyzer.rules]
+        await send_json(send, 200, {"rules": rules})
+
+    async def _check(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._authorize(scope)
+        require_json(scope)
+        body = await read_body(
+            scope, receive, self.settings.max_body_bytes, self.settings.body_timeout
+        )
+        items, batch = parse_check(parse_json(body), self.settings)
+        decisions = await self._decide(items)
+        if batch:
+            await send_json(send, 200, {"results": [decision_to_dict(d) for d in decisions]})
+        else:
+            await send_json(send, 200, decision_to_dict(decisions[0]))
+
+    async def _coral(self, scope: Scope, receive: Receive, send: Send) -> None:
+        require_json(scope)
+        body = await read_body(
+            scope, receive, self.settings.max_body_bytes, self.settings.body_timeout
+        )
+        # The signature covers the raw bytes: check it before parsing anything.
+        signature = header(scope, coral.SIGNATURE_HEADER)
+        coral.verify_signature(body, signature, self.settings.coral_secrets)
+        request = coral.parse_request(parse_json(body))
+        if len(request.comment.text) > self.settings.max_text_chars:
+            raise HttpError(
+                422,
+                "text_too_long",
+                f"$.comment.body: {len(request.comment.text)} characters; "
+                f"at most {self.settings.max_text_chars}",
+            )
+        (decision,) = await self._decide([CheckItem(request.comment, request.context)])
+        answer = coral.response_for(decision, self.settings.coral_review_status)
+        if answer is None:
+            await send_bytes(send, 204, b"", None)
+        else:
+            await send_json(send, 200, answer)
+
+    async def _page(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from ..outputs.html import LIVE_SCRIPT, live_page
+
+        digest = base64.b64encode(hashlib.sha256(LIVE_SCRIPT.encode("utf-8")).digest()).decode()
+        policy = (
+            f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+            "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"
+        )
+        await send_bytes(
+            send,
+            200,
+            live_page().encode("utf-8"),
+            "text/html; charset=utf-8",
+            [("content-security-policy", policy), ("referrer-policy", "no-referrer")],
+        )
+
+    # --- shared -----------------------------------------------------------------
+
+    def _authorize(self, scope: Scope) -> None:
+        if self._token is None:
+            return
+        given = header(scope, "authorization") or ""
+        scheme, _, credentials = given.partition(" ")
+        offered = credentials.strip().encode("utf-8", "replace")
+        # compare_digest runs in time independent of where the strings differ.
+        if scheme.lower() != "bearer" or not hmac.compare_digest(offered, self._token):
+            raise HttpError(
+                401,
+                "unauthorized",
+                "missing or wrong bearer token",
+                [("www-authenticate", 'Bearer realm="rhetoric"')],
+            )
+
+    async def _decide(self, items: Sequence[CheckItem]) -> list[Decision]:
+        size = sum(len(item.comment.text) for item in items)
+        if size <= self.settings.inline_chars:
+            return self._moderate(items)
+        if self._pending >= self.settings.max_pending:
+            raise HttpError(
+                429, "busy", "too much work pending; retry shortly", [("retry-after", "1")]
+            )
+        self._pending += 1
+        try:
+            return await asyncio.to_thread(self._moderate, items)
+        finally:
+            self._pending -= 1
+
+    def _moderate(self, items: Sequence[CheckItem]) -> list[Decision]:
+        return [self.moderator.moderate(item.comment, item.context) for item in items]
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def create_app(
+    analyzer: Analyzer | None = None,
+    *,
+    policy: Policy = DEFAULT_POLICY,
+    settings: ServiceSettings | None = None,
+    moderator: Moderator | None = None,
+) -> Service:
+    """The ASGI app for an analyzer (built with defaults when not given) and a policy."""
+    if moderator is None:
+        moderator = Moderator(analyzer or Analyzer.from_config(), policy)
+    return Service(moderator, settings)
