@@ -2,6 +2,7 @@
 
 from .base import Formatter, Outcome
 from .github import GithubFormatter
+from .html import HtmlFormatter
 from .json import JsonFormatter, JsonlFormatter
 from .junit import JunitFormatter
 from .sarif import SarifFormatter
@@ -12,6 +13,7 @@ FORMATTERS: dict[str, type[Formatter]] = {
     "json": JsonFormatter,
     "jsonl": JsonlFormatter,
     "sarif": SarifFormatter,
+    "html": HtmlFormatter,
     "github": GithubFormatter,
     "junit": JunitFormatter,
 }
