@@ -324,7 +324,8 @@ class HtmlFormatter(Formatter):
                 f' aria-labelledby="{prefix}-id"><header>'
                 f'<h2 id="{prefix}-id">{_text(record.record_id or where)}</h2>'
                 '<span class="badge verdict-error">error</span>'
-                f'<span class="meta">{_text(where)}</span></header>'
+                + (f'<span class="meta">{_text(where)}</span>' if record.record_id else "")
+                + "</header>"
                 f'<p class="error-message">Error: {_text(outcome.error or "unknown error")}</p>'
                 "</article>"
             )
