@@ -23,14 +23,20 @@ from conftest import run
 
 CHROMIUM = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 CHROMIUM = CHROMIUM or shutil.which("chromium")
+# CI sets RHETORIC_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip.
+REQUIRED = os.environ.get("RHETORIC_REQUIRE_BROWSER", "") not in ("", "0")
 if CHROMIUM is None:
-    pytest.skip(
-        "no Chromium: install the Debian package 'chromium' (CI does) to run browser tests",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install '.[test]')"
-)
+    reason = "no Chromium: install the Debian package 'chromium' (CI does) to run browser tests"
+    if REQUIRED:
+        pytest.fail(reason + " (RHETORIC_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+try:
+    from playwright import sync_api
+except ImportError:
+    reason = "playwright is not installed (pip install '.[test]')"
+    if REQUIRED:
+        pytest.fail(reason + " (RHETORIC_REQUIRE_BROWSER is set)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
 
 from rhetoric import Analyzer, AnalyzerConfig, Moderator  # noqa: E402
 from rhetoric.outputs.html import LIVE_CSP, PALETTE, highlight, live_page  # noqa: E402
