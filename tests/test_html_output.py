@@ -210,6 +210,10 @@ def test_emoji_and_crlf_keep_spans_exact(hostile: Path) -> None:
         ("sh1t", "profanity"),
     ]
     assert "tech-profanity" in marks[1].classes
+    # line:column as the other outputs count them: \r\n is one line break
+    findings = [li.text for li in emoji.find_all("ol", "findings")[0].find_all("li")]
+    assert "line 4:8 (offsets 7–12)" in findings[0]
+    assert "line 5:6 (offsets 25–29)" in findings[1]
 
 
 def test_empty_text_is_shown_as_empty(hostile: Path) -> None:

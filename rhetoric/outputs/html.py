@@ -36,6 +36,7 @@ from typing import TextIO
 
 from ..__about__ import __version__
 from ..detectors import RuleInfo
+from ..inputs import InputRecord
 from ..model import Hit, Severity
 from ..techniques import BUILTIN_TECHNIQUES, Technique
 from .base import Formatter, Outcome
@@ -282,12 +283,16 @@ def legend(
     )
 
 
-def _findings(hits: Sequence[Hit], prefix: str, rules: dict[str, RuleInfo]) -> str:
+def _findings(
+    hits: Sequence[Hit], prefix: str, rules: dict[str, RuleInfo], record: InputRecord
+) -> str:
+    """Every hit in full (overlapped ones included), with line:column for long files."""
     if not hits:
         return ""
     items = []
     for index, hit in enumerate(hits):
         rule = rules.get(hit.rule)
+        line, column = record.position(hit.start)
         why = f'<p class="why">Why: {_text(rule.why)}</p>' if rule is not None and rule.why else ""
         items.append(
             f'<li id="{prefix}-h{index}" data-rule="{_attr(hit.rule)}"'
@@ -295,7 +300,8 @@ def _findings(hits: Sequence[Hit], prefix: str, rules: dict[str, RuleInfo]) -> s
             f'<span class="sample c-{color_class(hit.technique)}">{_text(hit.text)}</span> '
             f"<code>{_text(hit.technique)}</code> · <code>{_text(hit.rule)}</code> · "
             f'<span class="sev-{_attr(hit.severity.value)}">{_text(hit.severity.value)}</span>'
-            f' · <span class="meta">{hit.confidence:.2f} at {hit.start}\u2013{hit.end}</span>'
+            f' · <span class="meta">{hit.confidence:.2f} · line {line}:{column}'
+            f" (offsets {hit.start}\u2013{hit.end})</span>"
             f'<p class="msg">{_text(hit.message)}</p>{why}</li>'
         )
     return f'<ol class="findings">{"".join(items)}</ol>'
@@ -352,7 +358,7 @@ class HtmlFormatter(Formatter):
             f"finding{'' if findings == 1 else 's'} · {_text(where)}</span></header>"
             f'<p class="text{"" if text else " empty"}">'
             f"{highlight(text, report.hits, prefix, self.rules)}</p>"
-            f"{_findings(report.hits, prefix, self.rules)}"
+            f"{_findings(report.hits, prefix, self.rules, record)}"
             + (f'<ul class="problems">{problems}</ul>' if problems else "")
             + "</article>"
         )
