@@ -189,6 +189,18 @@ def test_limits_on_batch_length_text_length_and_body_size(server: LiveServer) ->
     big = json.dumps({"text": "a" * (1 << 20)})
     answer = server.request("POST", "/v1/check", big, {"content-type": "application/json"})
     assert (answer.status, answer.json()["error"]["code"]) == (413, "body_too_large")
+    assert "connection" not in answer.headers  # a slightly large body is drained: keep-alive
+
+
+def test_a_huge_declared_body_is_refused_before_it_is_sent(server: LiveServer) -> None:
+    with socket.create_connection((server.host, server.port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000000000\r\n\r\n"
+        )
+        reply = _read_reply(sock)
+    assert reply.startswith(b"HTTP/1.1 413")
+    assert b"connection: close" in reply.lower()
 
 
 def test_wrong_content_type_method_and_path(server: LiveServer) -> None:

@@ -17,6 +17,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 JSON_TYPE = "application/json"
+DRAIN_FACTOR = 16
 
 
 class HttpError(Exception):
@@ -54,12 +55,23 @@ async def read_body(scope: Scope, receive: Receive, limit: int, timeout: float) 
     A declared Content-Length over the limit is refused before reading anything;
     a body that is still arriving after ``timeout`` seconds is a slow client (408).
     """
+    # An error here leaves a body unread. The server drains what is left before the
+    # next request on the connection; past DRAIN_FACTOR times the limit (or when the
+    # size is unknown) closing is cheaper, at the risk that a client still sending
+    # sees a reset instead of the answer.
+    close = [("connection", "close")]
     declared = header(scope, "content-length")
     if declared is not None:
         if not declared.strip().isdigit():
-            raise HttpError(400, "bad_request", f"invalid Content-Length: {declared!r}")
+            raise HttpError(400, "bad_request", f"invalid Content-Length: {declared!r}", close)
         if int(declared) > limit:
-            raise HttpError(413, "body_too_large", f"body of {declared} bytes; limit {limit}")
+            too_much = int(declared) > DRAIN_FACTOR * limit
+            raise HttpError(
+                413,
+                "body_too_large",
+                f"body of {declared} bytes; limit {limit}",
+                close if too_much else (),
+            )
     chunks: list[bytes] = []
     size = 0
 
@@ -72,7 +84,9 @@ async def read_body(scope: Scope, receive: Receive, limit: int, timeout: float) 
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise HttpError(413, "body_too_large", f"body over the limit of {limit} bytes")
+                raise HttpError(
+                    413, "body_too_large", f"body over the limit of {limit} bytes", close
+                )
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return
@@ -81,7 +95,7 @@ async def read_body(scope: Scope, receive: Receive, limit: int, timeout: float) 
         await asyncio.wait_for(collect(), timeout)
     except TimeoutError:
         raise HttpError(
-            408, "body_timeout", f"the body did not arrive within {timeout:g} s"
+            408, "body_timeout", f"the body did not arrive within {timeout:g} s", close
         ) from None
     return b"".join(chunks)
 
