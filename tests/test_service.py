@@ -423,3 +423,23 @@ def test_an_internal_error_is_a_500_and_the_server_goes_on(analyzer: Analyzer) -
         assert (answer.status, answer.json()["error"]["code"]) == (500, "internal_error")
         assert "bug" not in answer.body.decode()  # no internals leak to clients
         assert live.request("GET", "/healthz").status == 200
+
+
+def test_live_page_is_served_with_a_policy_that_allows_only_its_script(
+    server: LiveServer, analyzer: Analyzer
+) -> None:
+    import base64
+
+    from rhetoric.outputs.html import LIVE_SCRIPT
+
+    answer = server.request("GET", "/")
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    digest = base64.b64encode(hashlib.sha256(LIVE_SCRIPT.encode()).digest()).decode()
+    policy = answer.headers["content-security-policy"]
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert "frame-ancestors 'none'" in policy
+    assert LIVE_SCRIPT in answer.body.decode()
+    with serve(create_app(analyzer, settings=ServiceSettings(live_page=False))) as live:
+        assert live.request("GET", "/").status == 404
