@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 SNIFF = 8000
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -49,10 +51,73 @@ class Decoded:
         high = bisect.bisect_right(self.bad_lines, last)
         if low == high:
             return None
-        count = high - low
-        where = f"line {self.bad_lines[low]}, byte {self.bad_bytes[low]}"
-        lines = "1 line" if count == 1 else f"{count} lines"
-        return f"invalid UTF-8 on {lines} (first: {where}): replaced with U+FFFD"
+        return bad_bytes_notice(high - low, self.bad_lines[low], self.bad_bytes[low])
+
+
+def bad_bytes_notice(count: int, line: int, byte: int) -> str:
+    """The notice for ``count`` lines with invalid UTF-8, the first at ``line``/``byte``."""
+    lines = "1 line" if count == 1 else f"{count} lines"
+    return f"invalid UTF-8 on {lines} (first: line {line}, byte {byte}): replaced with U+FFFD"
+
+
+class LineDecoder:
+    """Lines of a byte stream as text, one at a time, under the same policy as
+    :func:`decode`: ``\r\n``, ``\r`` and ``\n`` end a line (kept at its end), a
+    leading UTF-8 BOM is dropped, and a line with invalid UTF-8 is decoded with
+    U+FFFD and remembered (line number and file offset of the first bad byte).
+
+    Memory holds one read chunk and one line, however large the file.
+    """
+
+    CHUNK = 1 << 16
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = head
+        self._rest = rest
+        self.bad: dict[int, int] = {}  # line -> byte offset; the caller prunes it
+
+    def __iter__(self) -> Iterator[str]:
+        offset = 0
+        for number, raw in enumerate(self._raw_lines(), start=1):
+            if number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM) :]
+                offset = len(UTF8_BOM)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad[number] = offset + exc.start
+                line = raw.decode("utf-8", "replace")
+            offset += len(raw)
+            yield line
+
+    def _raw_lines(self) -> Iterator[bytes]:
+        parts: list[bytes] = []  # the beginning of a line that has not ended yet
+        chunk = self._head
+        while chunk:
+            if parts and parts[-1].endswith(b"\r") and not chunk.startswith(b"\n"):
+                yield b"".join(parts)  # that \r was a whole line break after all
+                parts = []
+            start = 0
+            for match in _BREAKS.finditer(chunk):
+                if match.group() == b"\r" and match.end() == len(chunk):
+                    break  # a \r ending a read may be half of \r\n: wait for the next
+                parts.append(chunk[start : match.end()])
+                yield b"".join(parts)
+                parts = []
+                start = match.end()
+            if start < len(chunk):
+                parts.append(chunk[start:])
+            chunk = self._rest.read(self.CHUNK)
+        if parts:
+            yield b"".join(parts)
+
+    def notice(self, first: int, last: int) -> str | None:
+        """The notice for a record made of lines ``first..last``; older lines are forgotten."""
+        bad = sorted(line for line in self.bad if first <= line <= last)
+        result = bad_bytes_notice(len(bad), bad[0], self.bad[bad[0]]) if bad else None
+        for line in [line for line in self.bad if line <= last]:
+            del self.bad[line]
+        return result
 
 
 def decode(raw: bytes) -> Decoded:

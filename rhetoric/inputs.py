@@ -13,7 +13,6 @@ it): a line that is not is one error record.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import sys
@@ -22,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from .decoding import SNIFF, UTF8_BOM, Decoded, binary_problem, decode
+from .decoding import SNIFF, UTF8_BOM, Decoded, LineDecoder, binary_problem, decode
 from .lines import line_and_column, split_lines
 from .model import Comment
 
 InputFormat = Literal["auto", "text", "jsonl", "csv"]
 SplitMode = Literal["document", "lines", "paragraphs"]
 STDIN = "-"
+_CSV_FIELD_LIMIT = 2**31 - 1  # the largest the csv module accepts on every platform
 NOTICE_SOURCE = "input"  # the ``source`` of a notice in a report's ``errors``
 
 
@@ -89,6 +89,9 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
     if kind == "jsonl":
         yield from _stream_jsonl(source, name, options)
         return
+    if kind == "csv":
+        yield from _stream_csv(source, name, options)
+        return
     try:
         raw = sys.stdin.buffer.read() if source == STDIN else Path(source).read_bytes()
     except OSError as exc:
@@ -98,11 +101,7 @@ def read_records(source: str, options: ReadOptions) -> Iterator[InputRecord]:
     if problem is not None:
         yield InputRecord(name, None, error=problem, record_id=name)
         return
-    decoded = decode(raw)
-    if kind == "csv":
-        yield from _csv(name, decoded, options)
-    else:
-        yield from _text(name, decoded, options.split)
+    yield from _text(name, decode(raw), options.split)
 
 
 def _unreadable(name: str, exc: OSError) -> InputRecord:
@@ -261,11 +260,11 @@ def _split_lf(data: bytes) -> list[bytes]:
 
 
 class _CountingLines:
-    """The lines of a text, counting how many a CSV reader has taken: the
-    reader's own ``line_num`` stands still when a record fails to parse."""
+    """Lines for a CSV reader, counting how many it has taken: the reader's own
+    ``line_num`` stands still when a record fails to parse."""
 
-    def __init__(self, data: str) -> None:
-        self._lines = io.StringIO(data, newline="")
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
         self.taken = 0
 
     def __iter__(self) -> Iterator[str]:
@@ -277,17 +276,38 @@ class _CountingLines:
         return line
 
 
-def _csv(name: str, decoded: Decoded, options: ReadOptions) -> Iterator[InputRecord]:
-    """CSV with quoted fields that may hold newlines and doubled quotes.
+def _stream_csv(source: str, name: str, options: ReadOptions) -> Iterator[InputRecord]:
+    """CSV read a record at a time, with quoted fields that may hold newlines and
+    doubled quotes; memory holds one record however large the file.
 
     Quoting is strict, so a stray quote or a quote left open at the end of the
     file is an error record with the line its record starts on; reading then goes
-    on with the next line. Fields may be as long as the file (the module's default
-    limit of 128 KiB would turn one long comment into an error).
+    on with the next line. A field may be as long as a record can be (the module's
+    default limit of 128 KiB would turn one long comment into an error).
     """
-    data = decoded.text
-    csv.field_size_limit(max(csv.field_size_limit(), len(data) + 1))
-    lines = _CountingLines(data)
+    try:
+        handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        yield _unreadable(name, exc)
+        return
+    try:
+        head = _first_bytes(handle)
+        problem = binary_problem(head)
+        if problem is not None:
+            yield InputRecord(name, None, error=problem, record_id=name)
+            return
+        decoder = LineDecoder(head, handle)
+        yield from _csv_records(name, decoder, options)
+    except OSError as exc:
+        yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _csv_records(name: str, decoder: LineDecoder, options: ReadOptions) -> Iterator[InputRecord]:
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    lines = _CountingLines(decoder)
     reader = csv.reader(lines, strict=True)
     try:
         fields = next(reader, [])
@@ -308,11 +328,12 @@ def _csv(name: str, decoded: Decoded, options: ReadOptions) -> Iterator[InputRec
         except StopIteration:
             return
         except csv.Error as exc:
+            decoder.notice(start_line, lines.taken)  # forget its bad lines
             yield InputRecord(
                 name, start_line, error=f"invalid CSV: {exc}", record_id=f"{name}:{start_line}"
             )
         else:
-            yield from _csv_row(name, start_line, lines.taken, fields, row, decoded, options)
+            yield from _csv_row(name, start_line, lines.taken, fields, row, decoder, options)
         start_line = lines.taken + 1
 
 
@@ -322,7 +343,7 @@ def _csv_row(
     end_line: int,
     fields: list[str],
     row: list[str],
-    decoded: Decoded,
+    decoder: LineDecoder,
     options: ReadOptions,
 ) -> Iterator[InputRecord]:
     if not row:
@@ -340,8 +361,8 @@ def _csv_row(
             record_id=fallback,
         )  # fmt: skip
         return
+    notice = decoder.notice(start_line, end_line)
     record = _record(name, start_line, values, options)
-    notice = decoded.notice(start_line, end_line)
     if notice is not None and record.comment is not None:
         record = InputRecord(record.source, record.line, record.comment, notices=(notice,))
     yield record

@@ -205,3 +205,57 @@ def test_csv_positions_and_invalid_utf8(tmp_path: Path) -> None:
           "message": "invalid UTF-8 on 1 line (first: line 3, byte 21): replaced with U+FFFD"}],
         [],
     ]  # fmt: skip
+
+
+def test_csv_is_streamed_a_record_at_a_time() -> None:
+    """The first report comes out while the rest of the CSV has not been written."""
+    import subprocess
+    import sys
+    import threading
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rhetoric", "check", "--isolated", "--input", "csv",
+         "--format", "jsonl", "--jobs", "1", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write('id,text\n1,"you\nmoron"\n')
+    process.stdin.flush()
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(process.stdout.readline()))
+    reader.start()
+    reader.join(60)
+    try:
+        assert first and json.loads(first[0])["id"] == "1"  # before stdin was closed
+        assert json.loads(first[0])["hits"][0]["text"] == "moron"
+    finally:
+        process.stdin.write("2,fine\n")
+        process.stdin.close()
+        rest = process.stdout.read()
+        process.wait(60)
+    assert [json.loads(line)["id"] for line in rest.splitlines()] == ["2"]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+def test_streamed_lines_decode_exactly_as_a_whole_file(chunk: int) -> None:
+    """Line breaks and bad bytes split across reads give the same text, bad lines
+    and byte offsets as decoding the file at once."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rhetoric.decoding import LineDecoder, decode
+
+    pieces = st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"\xe9", b"\xc3\xa9", b"\xef\xbb\xbf"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=40).map(b"".join))
+    def same(raw: bytes) -> None:
+        decoder = LineDecoder(raw[:chunk], io.BytesIO(raw[chunk:]))
+        decoder.CHUNK = chunk
+        lines = list(decoder)
+        whole = decode(raw)
+        assert "".join(lines) == whole.text
+        assert sorted(decoder.bad) == whole.bad_lines
+        assert [decoder.bad[line] for line in sorted(decoder.bad)] == whole.bad_bytes
+
+    same()
