@@ -559,7 +559,10 @@ def build_service(args: argparse.Namespace) -> tuple[object, object]:
         )
     except (PolicyError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    app = create_app(_analyzer(args, _config(args)), policy=policy, settings=settings)
+    loader = (lambda: Policy.load(args.policy)) if args.policy else None
+    app = create_app(
+        _analyzer(args, _config(args)), policy=policy, settings=settings, policy_loader=loader
+    )
     return app, options
 
 

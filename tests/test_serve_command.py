@@ -133,3 +133,31 @@ def _listening_addresses(port: int) -> set[str]:
             else:
                 found.add("ipv6:" + address)
     return found
+
+
+def test_sighup_rereads_rules_and_policy(tmp_path: Path) -> None:
+    folder = tmp_path / "rules" / "profanity"
+    folder.mkdir(parents=True)
+    rule = folder / "mild.yml"
+    body = (
+        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "why: A rule for the reload test; it documents nothing else.\n"
+        "terms: [{terms}]\nexamples:\n  flag: ['[[glorp]]']\n  pass: ['hello']\n"
+    )
+    rule.write_text(body.format(terms="glorp"))
+    policy = tmp_path / "policy.yml"
+    policy.write_text("rules: [{action: review, when: {techniques: [profanity]}}]\n")
+    with serving("--rules", str(tmp_path / "rules"), "--policy", str(policy)) as (live, process):
+        first = live.post_json("/v1/check", {"text": "zorblax"}).json()
+        assert first["decision"]["action"] == "allow"
+        rule.write_text(body.format(terms="glorp, zorblax"))
+        policy.write_text("rules: [{action: reject, when: {techniques: [profanity]}}]\n")
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while True:
+            answer = live.post_json("/v1/check", {"text": "zorblax"}).json()
+            assert "decision" in answer, answer  # never an error while reloading
+            if answer["decision"]["action"] == "reject":
+                break
+            assert time.monotonic() < deadline, "SIGHUP did not reload rules and policy"
+            time.sleep(0.2)

@@ -9,8 +9,11 @@ large ones are pending the service says 429 instead of queueing without bound.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import hmac
 import logging
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,9 +49,16 @@ Handler = Callable[[Scope, Receive, Send], Any]
 class Service:
     """An ASGI 3 application around one :class:`~rhetoric.Moderator`."""
 
-    def __init__(self, moderator: Moderator, settings: ServiceSettings | None = None) -> None:
+    def __init__(
+        self,
+        moderator: Moderator,
+        settings: ServiceSettings | None = None,
+        *,
+        policy_loader: Callable[[], Policy] | None = None,
+    ) -> None:
         self.moderator = moderator
         self.settings = settings or ServiceSettings()
+        self._policy_loader = policy_loader
         self._pending = 0
         self._token = self.settings.token.encode("utf-8") if self.settings.token else None
         self._routes: dict[str, dict[str, Handler]] = {
@@ -63,7 +73,7 @@ class Service:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await self._lifespan(receive, send)
             return
         if scope["type"] != "http":
             return  # websockets are not offered; the server closes the connection
@@ -191,17 +201,53 @@ class Service:
             self._pending -= 1
 
     def _moderate(self, items: Sequence[CheckItem]) -> list[Decision]:
-        return [self.moderator.moderate(item.comment, item.context) for item in items]
+        moderator = self.moderator  # one moderator for the whole request, even mid-reload
+        return [moderator.moderate(item.comment, item.context) for item in items]
 
+    # --- reloading --------------------------------------------------------------
 
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
+    def reload(self) -> None:
+        """Re-read the rule files (and the policy file, if there is one) and swap them in.
+
+        Requests already running finish with the old rules; a broken rule or policy
+        file leaves the service as it was and is raised to the caller.
+        """
+        fresh = copy.copy(self.moderator)
+        fresh.analyzer = self.moderator.analyzer.reload()
+        if self._policy_loader is not None:
+            fresh.policy = self._policy_loader()
+        self.moderator = fresh
+
+    async def _reload_logged(self) -> None:
+        try:
+            await asyncio.to_thread(self.reload)
+        except Exception as exc:
+            log.error("reload failed, still serving the previous rules: %s", exc)
+        else:
+            log.info("reloaded: %d rules", len(self.moderator.analyzer.rules))
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._listen_for_sighup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    def _listen_for_sighup(self) -> None:
+        """SIGHUP reloads, as daemons do; only possible in the main thread on POSIX."""
+        loop = asyncio.get_running_loop()
+        tasks: set[asyncio.Task[None]] = set()
+
+        def on_hangup() -> None:
+            task = loop.create_task(self._reload_logged())
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError, AttributeError):
+            loop.add_signal_handler(signal.SIGHUP, on_hangup)
 
 
 def create_app(
@@ -210,8 +256,12 @@ def create_app(
     policy: Policy = DEFAULT_POLICY,
     settings: ServiceSettings | None = None,
     moderator: Moderator | None = None,
+    policy_loader: Callable[[], Policy] | None = None,
 ) -> Service:
-    """The ASGI app for an analyzer (built with defaults when not given) and a policy."""
+    """The ASGI app for an analyzer (built with defaults when not given) and a policy.
+
+    ``policy_loader`` re-reads the policy on :meth:`Service.reload` (SIGHUP).
+    """
     if moderator is None:
         moderator = Moderator(analyzer or Analyzer.from_config(), policy)
-    return Service(moderator, settings)
+    return Service(moderator, settings, policy_loader=policy_loader)
