@@ -64,7 +64,10 @@ def openapi_document(settings: ServiceSettings) -> dict[str, Any]:
                             "name": "X-Coral-Signature",
                             "in": "header",
                             "required": True,
-                            "schema": {"type": "string", "pattern": "sha256="},
+                            "schema": {
+                                "type": "string",
+                                "pattern": _SIGNATURES,
+                            },
                         }
                     ],
                     "requestBody": {
@@ -258,6 +261,10 @@ def _service_components(settings: ServiceSettings) -> dict[str, Any]:
             },
         },
     }
+
+
+_HMAC = "sha256=[0-9a-fA-F]{64}"
+_SIGNATURES = f"^{_HMAC}( *, *{_HMAC})*$"
 
 
 def _ref(name: str) -> dict[str, str]:
