@@ -282,9 +282,18 @@ def main() -> int:
     print(json.dumps(results, indent=2))
     if not args.smoke:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(render(results, runs), encoding="utf-8")
+        args.out.write_text(render(results, runs) + kept_sections(args.out), encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """The sections other benchmarks wrote into ``path`` (between ``<!-- NAME:start -->``
+    and ``<!-- NAME:end -->``, e.g. bench/service_load.py's), carried over unchanged."""
+    if not path.exists():
+        return ""
+    pattern = re.compile(r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->", flags=re.S)
+    return "".join(f"\n{m.group(0)}\n" for m in pattern.finditer(path.read_text("utf-8")))
 
 
 def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
