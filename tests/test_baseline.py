@@ -99,3 +99,17 @@ def test_since_reports_only_changed_lines(workdir: Path) -> None:
     assert [line.split("  ")[0] for line in out.splitlines()[:-1:2]] == ["a.md:2:8", "new.md:1:3"]
     code, out = run(["check", "--isolated", "--since", "no-such-rev", "a.md"])
     assert code == 2
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_since_counts_lines_as_reports_do_in_a_file_with_lone_cr(workdir: Path) -> None:
+    # git sees one line ("a\rb\rc\n" has one \n); reports see three.
+    git(workdir, "init", "-q")
+    (workdir / "old.txt").write_bytes(b"Fine.\rStill fine.\nUntouched idiot.\n")
+    git(workdir, "add", "old.txt")
+    git(workdir, "commit", "-q", "-m", "one")
+    (workdir / "old.txt").write_bytes(b"Fine.\rNow a moron.\nUntouched idiot.\n")
+    code, out = run(["check", "--isolated", "--since", "HEAD", "old.txt"])
+    assert code == 1
+    # The changed git line 1 is report lines 1-2; the idiot on report line 3 is old.
+    assert [line.split("  ")[0] for line in out.splitlines()[:-1:2]] == ["old.txt:2:7"]
