@@ -10,6 +10,7 @@ letters come from a public figure's name, either as an exact portmanteau
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -273,13 +274,37 @@ def classify(word: str) -> tuple[str, str, float] | None:
     return best
 
 
+# Every capitalised letters-only word of an ASCII text; in such a text a token that
+# could be a blend is exactly one of these words (letters never border a token).
+_CAPITALISED = re.compile(f"[A-Z][A-Za-z]{{{MIN_LENGTH - 1},}}")
+_EPITHET = re.compile(
+    f"(?<![A-Za-z])(?:{'|'.join(sorted(EPITHETS))})(?![A-Za-z])", flags=re.IGNORECASE
+)
+
+
+def cannot_match(text: str) -> bool:
+    """Whether an ASCII text without entities holds neither a capitalised word that
+    classifies as a blend nor an epithet: then ``detect`` finds nothing, and the
+    comment's tokens are never needed (other texts always go the full way)."""
+    if not text.isascii() or "&" in text:
+        return False
+    if _EPITHET.search(text) is not None:
+        return False
+    return all(classify(word.lower()) is None for word in _CAPITALISED.findall(text))
+
+
 class NicknameDetector:
     """Finds name/insult blends among capitalised words."""
 
     name = "nicknames"
     rules = (RULE, EPITHET_RULE)
 
+    def __init__(self, *, fast: bool = True) -> None:
+        self.fast = fast
+
     def detect(self, doc: Document) -> Iterator[Hit]:
+        if self.fast and cannot_match(doc.text):
+            return
         yield from self._blends(doc)
         yield from self._epithets(doc)
 
@@ -324,4 +349,4 @@ class NicknameDetector:
 def rhetoric_register_detectors(
     register: Callable[[NicknameDetector], None], config: AnalyzerConfig
 ) -> None:
-    register(NicknameDetector())
+    register(NicknameDetector(fast=config.fast_paths))

@@ -21,6 +21,8 @@ from ..config import AnalyzerConfig
 from ..detectors import Document, RuleInfo
 from ..model import DetectorError, Hit
 from ..text import PreparedText, prepare
+from ..text.plain import ascii_fold, is_plain, plain_words
+from .anchors import phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .inflect import inflections
 from .literals import required_literals
@@ -92,6 +94,8 @@ class CompiledRules:
         self._trie = TokenTrie()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
+        # Words of which one must occur for any rule to fire (see engine/anchors.py).
+        anchors: set[str] = set()
         used_classes: set[str] = set()
         for index, spec in enumerate(self._specs):
             for exception in spec.exceptions:
@@ -100,16 +104,29 @@ class CompiledRules:
                 for term in spec.terms:
                     inflect = spec.inflect if term.inflect is None else term.inflect
                     for form in inflections(term.text) if inflect else [term.text]:
-                        self._trie.add(_term_tokens(form), _Term(index, term))
+                        tokens = _term_tokens(form)
+                        self._trie.add(tokens, _Term(index, term))
+                        if tokens:
+                            anchors.add(phrase_anchor(tokens))
             elif spec.kind == "cooccurrence":
+                group_anchors: list[frozenset[str]] = []
                 for group_index, group in enumerate(spec.groups):
                     terms = list(group.terms)
                     for name, _ in group.includes:
                         terms.extend(ruleset.class_terms(name))
+                    found: set[str] = set()
                     for term in terms:
                         inflect = spec.inflect or bool(term.inflect)
                         for form in inflections(term.text) if inflect else [term.text]:
-                            self._trie.add(_term_tokens(form), _Cue(index, group_index))
+                            tokens = _term_tokens(form)
+                            self._trie.add(tokens, _Cue(index, group_index))
+                            if tokens:
+                                found.add(phrase_anchor(tokens))
+                    group_anchors.append(frozenset(found))
+                if spec.require:
+                    anchors.update(rarest(group_anchors[g] for g in spec.require))
+                else:
+                    anchors.update(union_of_rarest(group_anchors, spec.min_groups))
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
                     try:
@@ -124,16 +141,46 @@ class CompiledRules:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+        class_anchors: dict[str, frozenset[str]] = {}
         for name in sorted(used_classes):
+            found = set()
             for term in ruleset.class_terms(name):
                 for form in inflections(term.text) if term.inflect else [term.text]:
-                    self._trie.add(_term_tokens(form), _ClassTerm(name))
+                    tokens = _term_tokens(form)
+                    self._trie.add(tokens, _ClassTerm(name))
+                    if tokens:
+                        found.add(phrase_anchor(tokens))
+            class_anchors[name] = frozenset(found)
+        for template in self._templates.templates:
+            options = [*template.required_words]
+            options.extend(class_anchors[name] for name in template.required_classes)
+            anchors.update(rarest(options))
+        self._anchors = frozenset(anchors)
+        # Without a pattern rule that has no prefilter, a plain comment without any
+        # anchor is skipped whole (``_cannot_fire``).
+        self._skip_plain = config.fast_paths and all(
+            literals is not None for _, _, literals in self._patterns
+        )
 
     @property
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
 
+    def _cannot_fire(self, text: str) -> bool:
+        """Whether ``text`` is plain, holds no anchor and passes no pattern's prefilter:
+        then no rule can match it, and it is never prepared."""
+        folded = ascii_fold(text)
+        if folded is None or not self._anchors.isdisjoint(plain_words(folded)):
+            return False
+        for rule, _, literals in self._patterns:
+            subject = text if self._specs[rule].on_original else folded
+            if literals is None or any(literal in subject for literal in literals):
+                return False
+        return is_plain(folded)
+
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
+        if self._skip_plain and self._cannot_fire(doc.text):
+            return
         prepared = doc.prepared
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)

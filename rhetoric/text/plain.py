@@ -1,0 +1,52 @@
+"""Plain comments: a cheap test that lets the engine skip ``prepare()``.
+
+A comment is *plain* when it is ASCII without HTML entities (so its normalized view
+is just its lowercase, with identity offsets) and no token of it can have a variant,
+a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
+no letter is stretched three times, and no three single characters stand in a row.
+Those tests are regexes over the whole text, and each is a superset of what
+``prepare()`` would find (``tests/test_fast_paths.py`` checks that), so a plain
+comment's tokens are exactly its plain words and nothing else can match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# A letter and a leet or mask sign in one run of word chars (either order), or a
+# letter repeated three times. Along a run from a letter to a sign (or back) the
+# nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
+# (sh!t, !diot) or before another sign, since one ending a word is trimmed. Also a
+# sign inside a number ("0+0"): such tokens are not among the plain words.
+_SIGN_RE: Final = re.compile(r"[0-9@$!|+*#%]")
+_ODD_RE: Final = re.compile(r"[a-z]['!]*[0-9@$|+*#%]|[0-9@$!|+*#%]'*[a-z]|[0-9][@$!|+*#%']+[0-9]")
+_STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
+# Three single characters separated by what may part spelled-out letters (f u c k).
+_GAP: Final = r"[ \t.\-_*,]{1,2}"
+_SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
+# In a plain comment every token is one of these words (never starting or ending
+# with an apostrophe; a sign at an edge of a plain token is always trimmed).
+_WORD_RE: Final = re.compile(r"[a-z0-9](?:[a-z0-9']*[a-z0-9])?")
+
+
+def ascii_fold(text: str) -> str | None:
+    """The normalized view of an ASCII ``text`` without entities (its lowercase), or
+    None for any other text."""
+    if not text.isascii() or "&" in text:
+        return None
+    folded = text.lower()
+    return folded.replace("`", "'") if "`" in folded else folded
+
+
+def plain_words(folded: str) -> list[str]:
+    """Every token of a plain comment, given its folded text (and perhaps more words).
+    Cheaper than ``is_plain``, so callers test their words first."""
+    return _WORD_RE.findall(folded)
+
+
+def is_plain(folded: str) -> bool:
+    """Whether an ASCII comment, given its folded text, is plain (see the module doc)."""
+    if _SIGN_RE.search(folded) is not None and _ODD_RE.search(folded) is not None:
+        return False
+    return _STRETCH_RE.search(folded) is None and _SPELLED_RE.search(folded) is None
