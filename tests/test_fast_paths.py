@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from rhetoric import Analyzer, AnalyzerConfig, Comment
 from rhetoric.text import prepare
 from rhetoric.text.plain import ascii_fold, is_plain, plain_words
+from rhetoric.text.prepared import prepare_general
 
 FAST = Analyzer.from_config(AnalyzerConfig(preview=True))
 SLOW = Analyzer.from_config(AnalyzerConfig(preview=True, fast_paths=False))
@@ -59,24 +60,37 @@ def test_generated_text_with_obfuscation() -> None:
 
 
 # Text from the characters that decide plainness: letters, digits, signs, gaps.
-PLAINISH = st.text(alphabet="abcdefiklostu 013457@$!|+*#%'`.,-_\t\n&AIOS", max_size=60)
+# Non-ASCII ones that fold to one ASCII char (quotes, fancy and fullwidth letters, an
+# accent) or not (a Cyrillic lookalike, a ligature, a zero-width space).
+PLAINISH = st.text(
+    alphabet="abcdefiklostu 013457@$!|+*#%'`.,-_\t\n&AIOS"
+    "\u2019\u201c\u00e9\U0001d41f\uff41\u0456\ufb01\u200b",
+    max_size=60,
+)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PLAINISH)
 def test_plain_text_has_only_plain_tokens(text: str) -> None:
     """What the engine relies on to skip a comment: a plain comment's tokens have no
-    variant, mask or spelled-out reading, and each is one of its plain words."""
+    variant, mask or spelled-out reading, and they are exactly its plain words; the
+    one-regex path of ``prepare`` gives what the general path gives."""
+    prepared = prepare_general(text)
+    assert prepare(text) == prepared
     folded = ascii_fold(text)
     if folded is None or not is_plain(folded):
         return
-    prepared = prepare(text)
     assert prepared.normalized == folded
     assert not prepared.joined
-    words = set(plain_words(folded))
+    assert [token.norm for token in prepared.tokens] == plain_words(folded)
     for token in prepared.tokens:
         assert not token.variants and token.mask is None, token
-        assert token.norm in words, token
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed/comments.txt is not present")
+def test_plain_prepare_on_seed_comments() -> None:
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        assert prepare(line) == prepare_general(line), line
 
 
 def test_plain_skip_happens() -> None:

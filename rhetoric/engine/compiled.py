@@ -14,6 +14,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
 
 import regex
 
@@ -30,6 +32,7 @@ from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_template
 from .trie import EXACT, MASK, TokenTrie
 
+_NORM = attrgetter("norm")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
@@ -224,8 +227,10 @@ class CompiledRules:
                 candidates.append((payload.rule, hit))
         breaks: list[bool] | None = None
         if self._templates.count and prepared.tokens:
-            breaks = _sentence_breaks(prepared)
-            candidates.extend(self._sequences(doc, prepared, class_ends, breaks))
+            active = self._active_templates(prepared, class_ends)
+            if active.count:
+                breaks = _sentence_breaks(prepared)
+                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
             sentence = list(itertools.accumulate(int(b) for b in breaks))
@@ -242,26 +247,42 @@ class CompiledRules:
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
 
+    def _active_templates(
+        self, prepared: PreparedText, class_ends: dict[int, dict[str, set[int]]]
+    ) -> TemplateIndex:
+        """The templates worth trying on this comment (all of them without fast paths)."""
+        if not self._fast:
+            return self._templates
+        words = set(map(_NORM, prepared.tokens))
+        for token in prepared.tokens:
+            if token.variants:
+                words.update(token.variants)
+        classes = {name for names in class_ends.values() for name in names}
+        return self._templates.active(words, classes)
+
     def _sequences(
         self,
         doc: Document,
         prepared: PreparedText,
         class_ends: dict[int, dict[str, set[int]]],
         breaks: list[bool],
+        active: TemplateIndex,
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
         forms = [(t.norm, *t.variants) if t.variants else (t.norm,) for t in tokens]
-        words = {form for token_forms in forms for form in token_forms}
-        classes = {name for names in class_ends.values() for name in names}
-        active = self._templates.active(words, classes) if self._fast else self._templates
-        if not active.count:
-            return
         text = prepared.original
         matcher = SequenceMatcher(forms, breaks, class_ends)
-        for i in range(len(tokens)):
-            templates = [t for f in forms[i] for t in active.by_word.get(f, ())]
+        by_word, by_class = active.by_word, active.by_class
+        # Only where a template's first element can occur (C-level lookups for norms).
+        starts = set(compress(range(len(tokens)), map(by_word.__contains__, map(_NORM, tokens))))
+        starts.update(
+            i for i, t in enumerate(tokens) if t.variants and any(v in by_word for v in t.variants)
+        )
+        starts.update(i for i, names in class_ends.items() if any(n in by_class for n in names))
+        for i in sorted(starts):
+            templates = [t for f in forms[i] for t in by_word.get(f, ())]
             for name in class_ends.get(i, {}):
-                templates.extend(active.by_class.get(name, ()))
+                templates.extend(by_class.get(name, ()))
             for template in templates:
                 match = matcher.match(template, i)
                 if match is None:

@@ -134,18 +134,18 @@ class TemplateIndex:
 
     def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
-        those whose first element occurs, and then all of whose mandatory elements do."""
+        those whose first element occurs, and then all of whose mandatory elements do.
+        They keep their order in this index, so trying them gives what trying all does."""
+        chosen: set[int] = set()
+        for word in self.by_word.keys() & words:
+            chosen.update(id(t) for t in self.by_word[word] if t.possible(words, classes))
+        for name in self.by_class.keys() & classes:
+            chosen.update(id(t) for t in self.by_class[name] if t.possible(words, classes))
         index = TemplateIndex()
-        candidates: list[Template] = []
-        for word in words:
-            candidates.extend(self.by_word.get(word, ()))
-        for name in classes:
-            candidates.extend(self.by_class.get(name, ()))
-        seen: set[int] = set()
-        for template in candidates:
-            if id(template) not in seen and template.possible(words, classes):
-                seen.add(id(template))
-                index.add(template)
+        if chosen:
+            for template in self.templates:
+                if id(template) in chosen:
+                    index.add(template)
         return index
 
     def add(self, template: Template) -> None:

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter
 
 from ..text import PreparedText, Token
 
 EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
+_NORM = attrgetter("norm")
 
 
 @dataclass(slots=True)
@@ -63,8 +66,16 @@ class TokenTrie:
         children = self._root.children
         found: list[TrieMatch] = []
         count = len(tokens)
-        for i, token in enumerate(tokens):
-            node = children.get(token.norm)
+        # Only tokens whose norm starts an entry, or that have other spellings, can
+        # start a match: find them with C-level lookups instead of a loop over all.
+        nodes = list(map(children.get, map(_NORM, tokens)))
+        positions = list(compress(range(count), nodes))
+        unusual = [i for i, token in enumerate(tokens) if token.variants or token.mask is not None]
+        if unusual:
+            positions = sorted({*positions, *unusual})
+        for i in positions:
+            token = tokens[i]
+            node = nodes[i]
             if node is not None:
                 if node.children:
                     self._extend(tokens, i, node, EXACT, token.norm, found, count)

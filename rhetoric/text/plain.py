@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .tokens import Token, is_glue
+
 # A letter and a leet or mask sign in one run of word chars (either order), or a
 # letter repeated three times. Along a run from a letter to a sign (or back) the
 # nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
@@ -25,9 +27,10 @@ _STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
 # Three single characters separated by what may part spelled-out letters (f u c k).
 _GAP: Final = r"[ \t.\-_*,]{1,2}"
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
-# In a plain comment every token is one of these words (never starting or ending
+# In a plain comment the tokens are exactly these words (never starting or ending
 # with an apostrophe; a sign at an edge of a plain token is always trimmed).
 _WORD_RE: Final = re.compile(r"[a-z0-9](?:[a-z0-9']*[a-z0-9])?")
+_new: Final = tuple.__new__
 
 
 def ascii_fold(text: str) -> str | None:
@@ -40,13 +43,32 @@ def ascii_fold(text: str) -> str | None:
 
 
 def plain_words(folded: str) -> list[str]:
-    """Every token of a plain comment, given its folded text (and perhaps more words).
-    Cheaper than ``is_plain``, so callers test their words first."""
+    """The token norms of a plain comment, given its folded text (for any ASCII
+    text, a superset of the norms that can match exactly). Cheaper than
+    ``is_plain``, so callers test their words first."""
     return _WORD_RE.findall(folded)
 
 
+def plain_tokens(folded: str) -> tuple[Token, ...]:
+    """The tokens of a plain comment from one regex pass: what ``prepare()`` would cut,
+    without variants, masks or trimming to do (``tests/test_fast_paths.py``)."""
+    tokens: list[Token] = []
+    previous_end = -1
+    spans = [match.span() for match in _WORD_RE.finditer(folded)]
+    for index, (start, end) in enumerate(spans):
+        if previous_end < 0:
+            glue = False
+        else:
+            gap = folded[previous_end:start]
+            glue = gap == " " or is_glue(gap)
+        # tuple.__new__ skips the named tuple's Python-level __new__ (hot loop)
+        tokens.append(_new(Token, (index, start, end, folded[start:end], (), None, glue)))
+        previous_end = end
+    return tuple(tokens)
+
+
 def is_plain(folded: str) -> bool:
-    """Whether an ASCII comment, given its folded text, is plain (see the module doc)."""
+    """Whether a comment, given its ASCII normalized text (identity offsets), is plain."""
     if _SIGN_RE.search(folded) is not None and _ODD_RE.search(folded) is not None:
         return False
     return _STRETCH_RE.search(folded) is None and _SPELLED_RE.search(folded) is None
