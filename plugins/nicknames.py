@@ -266,8 +266,17 @@ def classify(word: str) -> tuple[str, str, float] | None:
     # part, or contains it whole.
     mocks = [m for m in MOCKING if m in word or m[:3] == word[:3] or m[-3:] == word[-3:]]
     best: tuple[str, str, float] | None = None
+    head, tail = word[:3], word[-3:]
     for mock in mocks:
+        whole = mock in word
         for name in NAMES:
+            # Without the mocking word whole, only a portmanteau can match, and one
+            # begins with 3+ letters of one part and ends with 3+ letters of the other.
+            if not whole and not (
+                (name.startswith(head) and mock.endswith(tail))
+                or (mock.startswith(head) and name.endswith(tail))
+            ):
+                continue
             confidence = _blend(word, name, mock)
             if confidence is not None and (best is None or confidence > best[2]):
                 best = (name, mock, confidence)

@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric.model import Report, Verdict
+from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
 from rhetoric.text.plain import ascii_fold, is_plain, plain_words
 from rhetoric.text.prepared import prepare_general
@@ -100,3 +102,13 @@ def test_plain_skip_happens() -> None:
     assert compiled._cannot_fire("We met at the station on Sunday.")
     for text in ("You idiot.", "sh!t happens", "f u c k", "stuuupid", "\u0456diot", "f*ck"):
         assert not compiled._cannot_fire(text), text
+
+
+@pytest.mark.parametrize("ident", ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb"])
+def test_clean_report_line_is_the_encoded_report(ident: str) -> None:
+    report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
+    assert _clean_line(report) == json_line(report_to_dict(report))
+    assert _clean_line(FAST.check(Comment(ident, "hello there"))) == json_line(
+        report_to_dict(FAST.check(Comment(ident, "hello there")))
+    )
+    assert _clean_line(FAST.check(Comment(ident, "you idiot"))) is None

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
+from typing import NamedTuple
 
 import regex
 
@@ -59,8 +60,7 @@ class _Cue:
     group: int
 
 
-@dataclass(frozen=True, slots=True)
-class _CueMatch:
+class _CueMatch(NamedTuple):
     first: int
     last: int
     start: int
