@@ -12,7 +12,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
@@ -192,13 +192,13 @@ class CompiledRules:
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
             payload = match.payload
-            if isinstance(payload, _Cue):
+            if isinstance(payload, _ClassTerm):  # the most frequent kind first
+                class_ends[match.first][payload.name].add(match.last)
+            elif isinstance(payload, _Cue):
                 cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
                 cues[payload.rule].append(cue)
             elif isinstance(payload, _Exception):
                 exceptions[payload.rule].append((match.start, match.end))
-            elif isinstance(payload, _ClassTerm):
-                class_ends[match.first][payload.name].add(match.last)
             elif isinstance(payload, _Term):
                 spec = self._specs[payload.rule]
                 if match.how != EXACT and not spec.obfuscation:
@@ -253,10 +253,10 @@ class CompiledRules:
         """The templates worth trying on this comment (all of them without fast paths)."""
         if not self._fast:
             return self._templates
-        words = set(map(_NORM, prepared.tokens))
-        for token in prepared.tokens:
-            if token.variants:
-                words.update(token.variants)
+        words: Iterable[str] = map(_NORM, prepared.tokens)
+        variants = [v for token in prepared.tokens if token.variants for v in token.variants]
+        if variants:
+            words = itertools.chain(words, variants)
         classes = {name for names in class_ends.values() for name in names}
         return self._templates.active(words, classes)
 

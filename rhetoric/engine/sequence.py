@@ -17,7 +17,7 @@ templates whose first element occurs in it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -126,16 +126,33 @@ def parse_template(source: str, payload: Hashable) -> Template:
 class TemplateIndex:
     """Templates indexed by their first element."""
 
+    _MEMO_SIZE = 4096
+
     def __init__(self) -> None:
         self.by_word: dict[str, list[Template]] = defaultdict(list)
         self.by_class: dict[str, list[Template]] = defaultdict(list)
         self.templates: list[Template] = []
         self.count = 0
+        # Every literal word that decides which templates are active: comments share
+        # a few combinations of them, so the active index is remembered per combination.
+        self.words: frozenset[str] = frozenset()
+        self._memo: dict[tuple[frozenset[str], frozenset[str]], TemplateIndex] = {}
 
-    def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
+    def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
         those whose first element occurs, and then all of whose mandatory elements do.
-        They keep their order in this index, so trying them gives what trying all does."""
+        They keep their order in this index, so trying them gives what trying all does.
+        The result is shared: callers only read it."""
+        key = (self.words.intersection(words), frozenset(classes))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._select(*key)
+            if len(self._memo) >= self._MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
         chosen: set[int] = set()
         for word in self.by_word.keys() & words:
             chosen.update(id(t) for t in self.by_word[word] if t.possible(words, classes))
@@ -154,8 +171,10 @@ class TemplateIndex:
         if first.kind == "literal":
             for word in first.words:
                 self.by_word[word].append(template)
+            self.words = self.words.union(first.words)
         else:
             self.by_class[first.name].append(template)
+        self.words = self.words.union(*template.required_words)
         self.count += 1
 
 
