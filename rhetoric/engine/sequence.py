@@ -137,6 +137,7 @@ class TemplateIndex:
         # a few combinations of them, so the active index is remembered per combination.
         self.words: frozenset[str] = frozenset()
         self._memo: dict[tuple[frozenset[str], frozenset[str]], TemplateIndex] = {}
+        self._by_choice: dict[frozenset[int], TemplateIndex] = {}
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
@@ -158,23 +159,38 @@ class TemplateIndex:
             chosen.update(id(t) for t in self.by_word[word] if t.possible(words, classes))
         for name in self.by_class.keys() & classes:
             chosen.update(id(t) for t in self.by_class[name] if t.possible(words, classes))
-        index = TemplateIndex()
-        if chosen:
+        # Many word combinations activate the same few template sets: share those.
+        key = frozenset(chosen)
+        index = self._by_choice.get(key)
+        if index is None:
+            index = TemplateIndex()
             for template in self.templates:
                 if id(template) in chosen:
-                    index.add(template)
+                    index._index(template)
+            self._by_choice[key] = index
         return index
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (compiled-rules cache) without the memos: they are keyed by object ids."""
+        state = dict(self.__dict__)
+        state["_memo"] = {}
+        state["_by_choice"] = {}
+        return state
+
     def add(self, template: Template) -> None:
+        self._index(template)
+        self.words = self.words.union(*template.required_words)
+        self._memo.clear()
+        self._by_choice.clear()
+
+    def _index(self, template: Template) -> None:
         self.templates.append(template)
         first = template.first
         if first.kind == "literal":
             for word in first.words:
                 self.by_word[word].append(template)
-            self.words = self.words.union(first.words)
         else:
             self.by_class[first.name].append(template)
-        self.words = self.words.union(*template.required_words)
         self.count += 1
 
 

@@ -21,6 +21,8 @@ from ..text import PreparedText, Token
 
 EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
 _NORM = attrgetter("norm")
+_VARIANTS = attrgetter("variants")
+_MASK = attrgetter("mask")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,10 @@ class TokenTrie:
         # start a match: find them with C-level lookups instead of a loop over all.
         nodes = list(map(children.get, map(_NORM, tokens)))
         positions = list(compress(range(count), nodes))
-        unusual = [i for i, token in enumerate(tokens) if token.variants or token.mask is not None]
+        unusual = [  # a mask is never empty: truthiness tells which tokens have one
+            *compress(range(count), map(_VARIANTS, tokens)),
+            *compress(range(count), map(_MASK, tokens)),
+        ]
         if unusual:
             positions = sorted({*positions, *unusual})
         for i in positions:
