@@ -27,6 +27,7 @@ from ..text import prepare
 _ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
 _CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(\?)?$")
 MAX_GAP = 6
+_MAX_CHOICES = 4096
 
 
 class TemplateError(ValueError):
@@ -126,17 +127,15 @@ def parse_template(source: str, payload: Hashable) -> Template:
 class TemplateIndex:
     """Templates indexed by their first element."""
 
-    _MEMO_SIZE = 4096
-
     def __init__(self) -> None:
         self.by_word: dict[str, list[Template]] = defaultdict(list)
         self.by_class: dict[str, list[Template]] = defaultdict(list)
         self.templates: list[Template] = []
         self.count = 0
-        # Every literal word that decides which templates are active: comments share
-        # a few combinations of them, so the active index is remembered per combination.
+        # Every literal word a template requires: only these decide which are active.
         self.words: frozenset[str] = frozenset()
-        self._memo: dict[tuple[frozenset[str], frozenset[str]], TemplateIndex] = {}
+        # The active index per set of chosen templates: comments make many word
+        # combinations but activate few distinct sets, which are built once.
         self._by_choice: dict[frozenset[int], TemplateIndex] = {}
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
@@ -144,14 +143,7 @@ class TemplateIndex:
         those whose first element occurs, and then all of whose mandatory elements do.
         They keep their order in this index, so trying them gives what trying all does.
         The result is shared: callers only read it."""
-        key = (self.words.intersection(words), frozenset(classes))
-        found = self._memo.get(key)
-        if found is None:
-            found = self._select(*key)
-            if len(self._memo) >= self._MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = found
-        return found
+        return self._select(self.words.intersection(words), frozenset(classes))
 
     def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
         chosen: set[int] = set()
@@ -167,20 +159,20 @@ class TemplateIndex:
             for template in self.templates:
                 if id(template) in chosen:
                     index._index(template)
+            if len(self._by_choice) >= _MAX_CHOICES:  # bound memory on adversarial input
+                self._by_choice.clear()
             self._by_choice[key] = index
         return index
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickled (compiled-rules cache) without the memos: they are keyed by object ids."""
+        """Pickled (compiled-rules cache) without the memo: it is keyed by object ids."""
         state = dict(self.__dict__)
-        state["_memo"] = {}
         state["_by_choice"] = {}
         return state
 
     def add(self, template: Template) -> None:
         self._index(template)
         self.words = self.words.union(*template.required_words)
-        self._memo.clear()
         self._by_choice.clear()
 
     def _index(self, template: Template) -> None:
