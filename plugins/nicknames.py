@@ -10,6 +10,7 @@ letters come from a public figure's name, either as an exact portmanteau
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -265,12 +266,38 @@ def classify(word: str) -> tuple[str, str, float] | None:
     # part, or contains it whole.
     mocks = [m for m in MOCKING if m in word or m[:3] == word[:3] or m[-3:] == word[-3:]]
     best: tuple[str, str, float] | None = None
+    head, tail = word[:3], word[-3:]
     for mock in mocks:
+        whole = mock in word
         for name in NAMES:
+            # Without the mocking word whole, only a portmanteau can match, and one
+            # begins with 3+ letters of one part and ends with 3+ letters of the other.
+            if not whole and not (
+                (name.startswith(head) and mock.endswith(tail))
+                or (mock.startswith(head) and name.endswith(tail))
+            ):
+                continue
             confidence = _blend(word, name, mock)
             if confidence is not None and (best is None or confidence > best[2]):
                 best = (name, mock, confidence)
     return best
+
+
+# Every capitalised letters-only word of an ASCII text; in such a text a token that
+# could be a blend is exactly one of these words (letters never border a token).
+_CAPITALISED = re.compile(f"[A-Z][A-Za-z]{{{MIN_LENGTH - 1},}}")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def cannot_match(text: str) -> bool:
+    """Whether an ASCII text without entities holds neither a capitalised word that
+    classifies as a blend nor an epithet: then ``detect`` finds nothing, and the
+    comment's tokens are never needed (other texts always go the full way)."""
+    if not text.isascii() or "&" in text:
+        return False
+    if not EPITHETS.isdisjoint(_LETTERS.findall(text.lower())):
+        return False
+    return all(classify(word.lower()) is None for word in _CAPITALISED.findall(text))
 
 
 class NicknameDetector:
@@ -279,7 +306,12 @@ class NicknameDetector:
     name = "nicknames"
     rules = (RULE, EPITHET_RULE)
 
+    def __init__(self, *, fast: bool = True) -> None:
+        self.fast = fast
+
     def detect(self, doc: Document) -> Iterator[Hit]:
+        if self.fast and cannot_match(doc.text):
+            return
         yield from self._blends(doc)
         yield from self._epithets(doc)
 
@@ -324,4 +356,4 @@ class NicknameDetector:
 def rhetoric_register_detectors(
     register: Callable[[NicknameDetector], None], config: AnalyzerConfig
 ) -> None:
-    register(NicknameDetector())
+    register(NicknameDetector(fast=config.fast_paths))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import gc
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -248,6 +249,10 @@ class CheckSession:
             )
             self._analyzers[key] = analyzer
             self.rules.update((rule.id, rule) for rule in analyzer.all_rules)
+            # The analyzer (tens of thousands of compiled-rule objects) lives for the
+            # whole run: keep the cyclic collector from walking it again and again
+            # while comments are checked (about 7% of the time per comment).
+            gc.freeze()
         return self._analyzers[key]
 
     # --- checking -------------------------------------------------------------

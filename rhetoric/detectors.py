@@ -10,7 +10,7 @@ defaults from the rule, so a detector only decides *where* and *how sure*.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 import regex
@@ -74,16 +74,54 @@ class RuleInfo:
             raise ValueError(f"rule {self.id!r}: status must be 'preview' or 'stable'")
 
 
-@dataclass(frozen=True, slots=True)
 class Document:
-    """A comment as detectors see it: the original text and its prepared view."""
+    """A comment as detectors see it: the original text and its prepared view.
+
+    ``prepared`` is computed on first use (and kept): the rule engine decides from
+    the raw text whether a comment needs it at all, and most plain comments do not.
+    Immutable like the frozen value types it carries.
+    """
+
+    __slots__ = ("_prepared", "comment")
 
     comment: Comment
-    prepared: PreparedText
+    _prepared: PreparedText | None
+
+    def __init__(self, comment: Comment, prepared: PreparedText | None = None) -> None:
+        object.__setattr__(self, "comment", comment)
+        object.__setattr__(self, "_prepared", prepared)
 
     @classmethod
     def of(cls, comment: Comment) -> Document:
-        return cls(comment, prepare(comment.text))
+        return cls(comment)
+
+    @property
+    def prepared(self) -> PreparedText:
+        prepared = self._prepared
+        if prepared is None:
+            prepared = prepare(self.comment.text)
+            object.__setattr__(self, "_prepared", prepared)
+        return prepared
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self.comment == other.comment and self.prepared == other.prepared
+
+    def __hash__(self) -> int:
+        return hash((self.comment, self.prepared))
+
+    def __reduce__(self) -> tuple[type[Document], tuple[Comment, PreparedText | None]]:
+        return (Document, (self.comment, self._prepared))
+
+    def __repr__(self) -> str:
+        return f"Document(comment={self.comment!r}, prepared={self.prepared!r})"
 
     @property
     def text(self) -> str:

@@ -61,7 +61,7 @@ class CallBudget:
 
     def refusal(self, source: str) -> PluginTooSlow | None:
         """Why ``source`` must not be called any more, or None while it may be."""
-        if self._counts.get(source, 0) < self.strikes:
+        if not self._counts or self._counts.get(source, 0) < self.strikes:
             return None
         return PluginTooSlow(
             f"not called: switched off after {self.strikes} calls over its "
@@ -230,6 +230,8 @@ class PluginHost:
         if implementations is None:
             implementations = self._cache[hook_name] = self._implementations(hook_name)
         values = kwargs if arguments is None else arguments
+        # The limit depends only on the text: computed once, not once per plugin call.
+        limit = budget.allowed(text_length) if budget is not None else None
         for name, function, argnames in implementations:
             source = f"plugin:{name}"
             if budget is not None and (refusal := budget.refusal(source)):
@@ -242,9 +244,9 @@ class PluginHost:
                 result, error = None, exc
             else:
                 error = None
-            if budget is not None:
+            if limit is not None and budget is not None:
                 elapsed = time.perf_counter() - started
-                if overrun := budget.charge(source, elapsed, text_length):
+                if elapsed > limit and (overrun := budget.charge(source, elapsed, text_length)):
                     result, error = None, overrun
             yield name, result, error
 

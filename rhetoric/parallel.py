@@ -13,6 +13,7 @@ how a run stops (:mod:`rhetoric.interrupts`) and terminates the pool.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -61,6 +62,7 @@ def _init_worker(build: Callable[[], Analyzer] | None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if build is not None:
         _analyzer = build()
+    gc.freeze()  # the worker's analyzer lives as long as it does: not worth collecting
 
 
 def _check_chunk(comments: list[Comment]) -> list[Report | Failed]:

@@ -113,7 +113,14 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most evidence values; skips the costly ABC checks below
+        return value
+    if type(value) is dict:
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -1,6 +1,6 @@
-"""The fast paths (regex prefilters, template pruning, cached compilation) never
-change a result: reports are identical with them switched off, on the seed
-comments and on generated text."""
+"""The fast paths (regex prefilters, template pruning, skipping plain comments
+without anchor words, cached compilation) never change a result: reports are
+identical with them switched off, on the seed comments and on generated text."""
 
 from __future__ import annotations
 
@@ -8,8 +8,15 @@ import random
 
 import pytest
 from conftest import SHARED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric.model import Report, Verdict
+from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
+from rhetoric.text import prepare
+from rhetoric.text.plain import ascii_fold, is_plain, plain_words
+from rhetoric.text.prepared import prepare_general
 
 FAST = Analyzer.from_config(AnalyzerConfig(preview=True))
 SLOW = Analyzer.from_config(AnalyzerConfig(preview=True, fast_paths=False))
@@ -21,6 +28,11 @@ VOCABULARY = (
     "obviously must be horrific evil radical globalists wake up sheeple it's no",
     "coincidence with but one goal Killiary liberals nothing but parasites",
     ". , ! ? ; \" ' and or not to the of",
+    "f u c k i.d.i.o.t s-h-i-t sh!t @ss idiooot st00pid m*ron f**k !diot 'idiot' idiot's",
+    "Obummer Shillary Crooked Hillary Sleepy Joe lyin' Ted **moron** x!y wow!! 5g &amp;",
+    "\u0456diot \uff49\uff44\uff49\uff4f\uff54 id\u200biot",
+    "\U0001d41f\U0001d42e\U0001d41c\U0001d424 \U0001d5f6\U0001d5f1\U0001d5f6\U0001d5fc\U0001d601",
+    "really very so utterly deeply stupid disgusting white those who are animals",
 )
 WORDS = [word for line in VOCABULARY for word in line.split(" ")]
 
@@ -43,3 +55,60 @@ def test_generated_text() -> None:
 @pytest.mark.skipif(not SEED.exists(), reason="../shared/seed/comments.txt is not present")
 def test_seed_comments() -> None:
     assert_same([line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()])
+
+
+def test_generated_text_with_obfuscation() -> None:
+    assert_same(generated(1500, seed=11))
+
+
+# Text from the characters that decide plainness: letters, digits, signs, gaps.
+# Non-ASCII ones that fold to one ASCII char (quotes, fancy and fullwidth letters, an
+# accent) or not (a Cyrillic lookalike, a ligature, a zero-width space).
+PLAINISH = st.text(
+    alphabet="abcdefiklostu 013457@$!|+*#%'`.,-_\t\n&AIOS"
+    "\u2019\u201c\u00e9\U0001d41f\uff41\u0456\ufb01\u200b",
+    max_size=60,
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PLAINISH)
+def test_plain_text_has_only_plain_tokens(text: str) -> None:
+    """What the engine relies on to skip a comment: a plain comment's tokens have no
+    variant, mask or spelled-out reading, and they are exactly its plain words; the
+    one-regex path of ``prepare`` gives what the general path gives."""
+    prepared = prepare_general(text)
+    assert prepare(text) == prepared
+    folded = ascii_fold(text)
+    if folded is None or not is_plain(folded):
+        return
+    assert prepared.normalized == folded
+    assert not prepared.joined
+    assert [token.norm for token in prepared.tokens] == plain_words(folded)
+    for token in prepared.tokens:
+        assert not token.variants and token.mask is None, token
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="../shared/seed/comments.txt is not present")
+def test_plain_prepare_on_seed_comments() -> None:
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        assert prepare(line) == prepare_general(line), line
+
+
+def test_plain_skip_happens() -> None:
+    """The skip is real (a plain comment without anchors is never prepared) and
+    obfuscated or anchored comments are not plain-skipped."""
+    compiled = FAST.detectors[0]
+    assert compiled._cannot_fire("We met at the station on Sunday.")
+    for text in ("You idiot.", "sh!t happens", "f u c k", "stuuupid", "\u0456diot", "f*ck"):
+        assert not compiled._cannot_fire(text), text
+
+
+@pytest.mark.parametrize("ident", ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb"])
+def test_clean_report_line_is_the_encoded_report(ident: str) -> None:
+    report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
+    assert _clean_line(report) == json_line(report_to_dict(report))
+    assert _clean_line(FAST.check(Comment(ident, "hello there"))) == json_line(
+        report_to_dict(FAST.check(Comment(ident, "hello there")))
+    )
+    assert _clean_line(FAST.check(Comment(ident, "you idiot"))) is None

@@ -12,8 +12,11 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
+from typing import NamedTuple
 
 import regex
 
@@ -21,6 +24,8 @@ from ..config import AnalyzerConfig
 from ..detectors import Document, RuleInfo
 from ..model import DetectorError, Hit
 from ..text import PreparedText, prepare
+from ..text.plain import ascii_fold, is_plain, plain_words
+from .anchors import phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .inflect import inflections
 from .literals import required_literals
@@ -28,6 +33,7 @@ from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_template
 from .trie import EXACT, MASK, TokenTrie
 
+_NORM = attrgetter("norm")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
@@ -54,8 +60,7 @@ class _Cue:
     group: int
 
 
-@dataclass(frozen=True, slots=True)
-class _CueMatch:
+class _CueMatch(NamedTuple):
     first: int
     last: int
     start: int
@@ -92,6 +97,8 @@ class CompiledRules:
         self._trie = TokenTrie()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
+        # Words of which one must occur for any rule to fire (see engine/anchors.py).
+        anchors: set[str] = set()
         used_classes: set[str] = set()
         for index, spec in enumerate(self._specs):
             for exception in spec.exceptions:
@@ -100,16 +107,29 @@ class CompiledRules:
                 for term in spec.terms:
                     inflect = spec.inflect if term.inflect is None else term.inflect
                     for form in inflections(term.text) if inflect else [term.text]:
-                        self._trie.add(_term_tokens(form), _Term(index, term))
+                        tokens = _term_tokens(form)
+                        self._trie.add(tokens, _Term(index, term))
+                        if tokens:
+                            anchors.add(phrase_anchor(tokens))
             elif spec.kind == "cooccurrence":
+                group_anchors: list[frozenset[str]] = []
                 for group_index, group in enumerate(spec.groups):
                     terms = list(group.terms)
                     for name, _ in group.includes:
                         terms.extend(ruleset.class_terms(name))
+                    found: set[str] = set()
                     for term in terms:
                         inflect = spec.inflect or bool(term.inflect)
                         for form in inflections(term.text) if inflect else [term.text]:
-                            self._trie.add(_term_tokens(form), _Cue(index, group_index))
+                            tokens = _term_tokens(form)
+                            self._trie.add(tokens, _Cue(index, group_index))
+                            if tokens:
+                                found.add(phrase_anchor(tokens))
+                    group_anchors.append(frozenset(found))
+                if spec.require:
+                    anchors.update(rarest(group_anchors[g] for g in spec.require))
+                else:
+                    anchors.update(union_of_rarest(group_anchors, spec.min_groups))
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
                     try:
@@ -124,16 +144,46 @@ class CompiledRules:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+        class_anchors: dict[str, frozenset[str]] = {}
         for name in sorted(used_classes):
+            found = set()
             for term in ruleset.class_terms(name):
                 for form in inflections(term.text) if term.inflect else [term.text]:
-                    self._trie.add(_term_tokens(form), _ClassTerm(name))
+                    tokens = _term_tokens(form)
+                    self._trie.add(tokens, _ClassTerm(name))
+                    if tokens:
+                        found.add(phrase_anchor(tokens))
+            class_anchors[name] = frozenset(found)
+        for template in self._templates.templates:
+            options = [*template.required_words]
+            options.extend(class_anchors[name] for name in template.required_classes)
+            anchors.update(rarest(options))
+        self._anchors = frozenset(anchors)
+        # Without a pattern rule that has no prefilter, a plain comment without any
+        # anchor is skipped whole (``_cannot_fire``).
+        self._skip_plain = config.fast_paths and all(
+            literals is not None for _, _, literals in self._patterns
+        )
 
     @property
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
 
+    def _cannot_fire(self, text: str) -> bool:
+        """Whether ``text`` is plain, holds no anchor and passes no pattern's prefilter:
+        then no rule can match it, and it is never prepared."""
+        folded = ascii_fold(text)
+        if folded is None or not self._anchors.isdisjoint(plain_words(folded)):
+            return False
+        for rule, _, literals in self._patterns:
+            subject = text if self._specs[rule].on_original else folded
+            if literals is None or any(literal in subject for literal in literals):
+                return False
+        return is_plain(folded)
+
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
+        if self._skip_plain and self._cannot_fire(doc.text):
+            return
         prepared = doc.prepared
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -142,13 +192,13 @@ class CompiledRules:
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
             payload = match.payload
-            if isinstance(payload, _Cue):
+            if isinstance(payload, _ClassTerm):  # the most frequent kind first
+                class_ends[match.first][payload.name].add(match.last)
+            elif isinstance(payload, _Cue):
                 cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
                 cues[payload.rule].append(cue)
             elif isinstance(payload, _Exception):
                 exceptions[payload.rule].append((match.start, match.end))
-            elif isinstance(payload, _ClassTerm):
-                class_ends[match.first][payload.name].add(match.last)
             elif isinstance(payload, _Term):
                 spec = self._specs[payload.rule]
                 if match.how != EXACT and not spec.obfuscation:
@@ -177,8 +227,10 @@ class CompiledRules:
                 candidates.append((payload.rule, hit))
         breaks: list[bool] | None = None
         if self._templates.count and prepared.tokens:
-            breaks = _sentence_breaks(prepared)
-            candidates.extend(self._sequences(doc, prepared, class_ends, breaks))
+            active = self._active_templates(prepared, class_ends)
+            if active.count:
+                breaks = _sentence_breaks(prepared)
+                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
             sentence = list(itertools.accumulate(int(b) for b in breaks))
@@ -195,26 +247,42 @@ class CompiledRules:
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
 
+    def _active_templates(
+        self, prepared: PreparedText, class_ends: dict[int, dict[str, set[int]]]
+    ) -> TemplateIndex:
+        """The templates worth trying on this comment (all of them without fast paths)."""
+        if not self._fast:
+            return self._templates
+        words: Iterable[str] = map(_NORM, prepared.tokens)
+        variants = [v for token in prepared.tokens if token.variants for v in token.variants]
+        if variants:
+            words = itertools.chain(words, variants)
+        classes = {name for names in class_ends.values() for name in names}
+        return self._templates.active(words, classes)
+
     def _sequences(
         self,
         doc: Document,
         prepared: PreparedText,
         class_ends: dict[int, dict[str, set[int]]],
         breaks: list[bool],
+        active: TemplateIndex,
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
         forms = [(t.norm, *t.variants) if t.variants else (t.norm,) for t in tokens]
-        words = {form for token_forms in forms for form in token_forms}
-        classes = {name for names in class_ends.values() for name in names}
-        active = self._templates.active(words, classes) if self._fast else self._templates
-        if not active.count:
-            return
         text = prepared.original
         matcher = SequenceMatcher(forms, breaks, class_ends)
-        for i in range(len(tokens)):
-            templates = [t for f in forms[i] for t in active.by_word.get(f, ())]
+        by_word, by_class = active.by_word, active.by_class
+        # Only where a template's first element can occur (C-level lookups for norms).
+        starts = set(compress(range(len(tokens)), map(by_word.__contains__, map(_NORM, tokens))))
+        starts.update(
+            i for i, t in enumerate(tokens) if t.variants and any(v in by_word for v in t.variants)
+        )
+        starts.update(i for i, names in class_ends.items() if any(n in by_class for n in names))
+        for i in sorted(starts):
+            templates = [t for f in forms[i] for t in by_word.get(f, ())]
             for name in class_ends.get(i, {}):
-                templates.extend(active.by_class.get(name, ()))
+                templates.extend(by_class.get(name, ()))
             for template in templates:
                 match = matcher.match(template, i)
                 if match is None:

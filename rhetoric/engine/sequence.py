@@ -17,7 +17,7 @@ templates whose first element occurs in it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -27,6 +27,7 @@ from ..text import prepare
 _ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
 _CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(\?)?$")
 MAX_GAP = 6
+_MAX_CHOICES = 4096
 
 
 class TemplateError(ValueError):
@@ -131,24 +132,50 @@ class TemplateIndex:
         self.by_class: dict[str, list[Template]] = defaultdict(list)
         self.templates: list[Template] = []
         self.count = 0
+        # Every literal word a template requires: only these decide which are active.
+        self.words: frozenset[str] = frozenset()
+        # The active index per set of chosen templates: comments make many word
+        # combinations but activate few distinct sets, which are built once.
+        self._by_choice: dict[frozenset[int], TemplateIndex] = {}
 
-    def active(self, words: set[str], classes: set[str]) -> TemplateIndex:
+    def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
-        those whose first element occurs, and then all of whose mandatory elements do."""
-        index = TemplateIndex()
-        candidates: list[Template] = []
-        for word in words:
-            candidates.extend(self.by_word.get(word, ()))
-        for name in classes:
-            candidates.extend(self.by_class.get(name, ()))
-        seen: set[int] = set()
-        for template in candidates:
-            if id(template) not in seen and template.possible(words, classes):
-                seen.add(id(template))
-                index.add(template)
+        those whose first element occurs, and then all of whose mandatory elements do.
+        They keep their order in this index, so trying them gives what trying all does.
+        The result is shared: callers only read it."""
+        return self._select(self.words.intersection(words), frozenset(classes))
+
+    def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
+        chosen: set[int] = set()
+        for word in self.by_word.keys() & words:
+            chosen.update(id(t) for t in self.by_word[word] if t.possible(words, classes))
+        for name in self.by_class.keys() & classes:
+            chosen.update(id(t) for t in self.by_class[name] if t.possible(words, classes))
+        # Many word combinations activate the same few template sets: share those.
+        key = frozenset(chosen)
+        index = self._by_choice.get(key)
+        if index is None:
+            index = TemplateIndex()
+            for template in self.templates:
+                if id(template) in chosen:
+                    index._index(template)
+            if len(self._by_choice) >= _MAX_CHOICES:  # bound memory on adversarial input
+                self._by_choice.clear()
+            self._by_choice[key] = index
         return index
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (compiled-rules cache) without the memo: it is keyed by object ids."""
+        state = dict(self.__dict__)
+        state["_by_choice"] = {}
+        return state
+
     def add(self, template: Template) -> None:
+        self._index(template)
+        self.words = self.words.union(*template.required_words)
+        self._by_choice.clear()
+
+    def _index(self, template: Template) -> None:
         self.templates.append(template)
         first = template.first
         if first.kind == "literal":

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from .confusables import is_lookalike, latin_reading, may_be_disguised
 from .normalize import OffsetMap, lookalike, normalize
+from .plain import ascii_fold, is_plain, plain_tokens
 from .tokens import Token, build_tokens, join_letters, word_spans
 
 
@@ -72,8 +73,30 @@ def _unmask_lookalikes(
 
 
 def prepare(text: str) -> PreparedText:
-    """Normalize, tokenize and expand ``text`` for matching; never raises on any ``str``."""
+    """Normalize, tokenize and expand ``text`` for matching; never raises on any ``str``.
+
+    Plain comments (see ``plain.py``) take a one-regex path: ASCII text, and any text
+    whose every char folds to one ASCII char (curly quotes, fancy fonts).
+    """
+    folded = ascii_fold(text)
+    if folded is None:
+        normalized, offsets = normalize(text)
+        if not (offsets.is_identity and normalized.isascii()):
+            return _prepare_normalized(text, normalized, offsets)
+        folded = normalized
+    identity = OffsetMap(len(text), len(folded), None, None)
+    if is_plain(folded):
+        return PreparedText(text, folded, plain_tokens(folded), (), identity)
+    return _prepare_normalized(text, folded, identity)
+
+
+def prepare_general(text: str) -> PreparedText:
+    """``prepare`` for any text the long way (the reference for the plain path)."""
     normalized, offsets = normalize(text)
+    return _prepare_normalized(text, normalized, offsets)
+
+
+def _prepare_normalized(text: str, normalized: str, offsets: OffsetMap) -> PreparedText:
     spans = word_spans(normalized, offsets)
     readings: dict[int, str] = {}
     if not normalized.isascii():

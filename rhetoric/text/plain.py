@@ -1,0 +1,74 @@
+"""Plain comments: a cheap test that lets the engine skip ``prepare()``.
+
+A comment is *plain* when it is ASCII without HTML entities (so its normalized view
+is just its lowercase, with identity offsets) and no token of it can have a variant,
+a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
+no letter is stretched three times, and no three single characters stand in a row.
+Those tests are regexes over the whole text, and each is a superset of what
+``prepare()`` would find (``tests/test_fast_paths.py`` checks that), so a plain
+comment's tokens are exactly its plain words and nothing else can match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .tokens import Token, is_glue
+
+# A letter and a leet or mask sign in one run of word chars (either order), or a
+# letter repeated three times. Along a run from a letter to a sign (or back) the
+# nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
+# (sh!t, !diot) or before another sign, since one ending a word is trimmed. Also a
+# sign inside a number ("0+0"): such tokens are not among the plain words.
+_SIGN_RE: Final = re.compile(r"[0-9@$!|+*#%]")
+_ODD_RE: Final = re.compile(r"[a-z]['!]*[0-9@$|+*#%]|[0-9@$!|+*#%]'*[a-z]|[0-9][@$!|+*#%']+[0-9]")
+_STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
+# Three single characters separated by what may part spelled-out letters (f u c k).
+_GAP: Final = r"[ \t.\-_*,]{1,2}"
+_SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
+# In a plain comment the tokens are exactly these words (never starting or ending
+# with an apostrophe; a sign at an edge of a plain token is always trimmed).
+_WORD_RE: Final = re.compile(r"[a-z0-9](?:[a-z0-9']*[a-z0-9])?")
+_new: Final = tuple.__new__
+
+
+def ascii_fold(text: str) -> str | None:
+    """The normalized view of an ASCII ``text`` without entities (its lowercase), or
+    None for any other text."""
+    if not text.isascii() or "&" in text:
+        return None
+    folded = text.lower()
+    return folded.replace("`", "'") if "`" in folded else folded
+
+
+def plain_words(folded: str) -> list[str]:
+    """The token norms of a plain comment, given its folded text (for any ASCII
+    text, a superset of the norms that can match exactly). Cheaper than
+    ``is_plain``, so callers test their words first."""
+    return _WORD_RE.findall(folded)
+
+
+def plain_tokens(folded: str) -> tuple[Token, ...]:
+    """The tokens of a plain comment from one regex pass: what ``prepare()`` would cut,
+    without variants, masks or trimming to do (``tests/test_fast_paths.py``)."""
+    tokens: list[Token] = []
+    previous_end = -1
+    spans = [match.span() for match in _WORD_RE.finditer(folded)]
+    for index, (start, end) in enumerate(spans):
+        if previous_end < 0:
+            glue = False
+        else:
+            gap = folded[previous_end:start]
+            glue = gap == " " or is_glue(gap)
+        # tuple.__new__ skips the named tuple's Python-level __new__ (hot loop)
+        tokens.append(_new(Token, (index, start, end, folded[start:end], (), None, glue)))
+        previous_end = end
+    return tuple(tokens)
+
+
+def is_plain(folded: str) -> bool:
+    """Whether a comment, given its ASCII normalized text (identity offsets), is plain."""
+    if _SIGN_RE.search(folded) is not None and _ODD_RE.search(folded) is not None:
+        return False
+    return _STRETCH_RE.search(folded) is None and _SPELLED_RE.search(folded) is None
