@@ -238,8 +238,14 @@ def main() -> int:
         for size in (10_000, 1_000_000):
             text = (joined * (1 + size // max(1, len(joined))))[:size]
             lengths[size] = median_time(lambda t=text: analyzer.check(t), max(1, runs // 2))
+        # Linearity needs like content: the 10 KB text 100 times over. (The 1 MB prefix
+        # above mixes in other corpora, whose texts cost more per character.)
+        repeated = (" ".join(every) * (1 + 10_000 // max(1, len(" ".join(every)))))[:10_000]
+        same = median_time(lambda: analyzer.check(repeated * 100), max(1, runs // 2))
         results["length_scaling"] = {"10KB": lengths[10_000], "1MB": lengths[1_000_000],
-                                     "ratio": lengths[1_000_000] / lengths[10_000]}  # fmt: skip
+                                     "ratio": lengths[1_000_000] / lengths[10_000],
+                                     "1MB_same": same,
+                                     "ratio_same": same / lengths[10_000]}  # fmt: skip
         log(f"10 KB -> 1 MB: x{lengths[1_000_000] / lengths[10_000]:.1f}")
 
         # cold start on one small file (warm compiled-rules cache)
@@ -344,8 +350,13 @@ def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"| lexicon 1,000 -> 10,000 words of the comments (matching + {real['hits'][0]:,} -> "
         f"{real['hits'][1]:,} hits) | x{real['ratio']:.2f} ({real['1000']:.2f} s -> "
         f"{real['10000']:.2f} s) | - | - |",
-        f"| comment 10 KB -> 1 MB | x{length['ratio']:.0f} ({length['10KB'] * 1000:.1f} ms -> "
-        f"{length['1MB'] * 1000:.0f} ms) | about 100x (linear) | {met(length['ratio'] <= 150)} |",
+        f"| comment 10 KB -> 1 MB of the same text (the 10 KB repeated) | "
+        f"x{length['ratio_same']:.0f} ({length['10KB'] * 1000:.1f} ms -> "
+        f"{length['1MB_same'] * 1000:.0f} ms) | about 100x (linear) | "
+        f"{met(length['ratio_same'] <= 150)} |",
+        f"| comment 10 KB -> 1 MB prefix of all corpora (costlier text mixed in) | "
+        f"x{length['ratio']:.0f} ({length['10KB'] * 1000:.1f} ms -> "
+        f"{length['1MB'] * 1000:.0f} ms) | - | - |",
         f"| peak RSS, whole process | {whole['peak_rss_mb']:.0f} MB | <= 150 MB | "
         f"{met(whole['peak_rss_mb'] <= 150)} |",
         f"| cold start, one small file, warm cache | {cold['rhetoric']:.3f} s | <= 0.3 s | "
