@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -184,6 +184,50 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
     (naming the byte), and reading goes on with the next line. A binary file (NUL
     bytes in what the first read returns) is one error record, not thousands.
     """
+    yield from _streamed(
+        source, name, lambda head, handle: _jsonl_records(name, head, handle, options)
+    )
+
+
+def _jsonl_records(
+    name: str, head: bytes, handle: BinaryIO, options: ReadOptions
+) -> Iterator[InputRecord]:
+    for number, raw in enumerate(_lines(head, handle), start=1):
+        if number == 1 and raw.startswith(UTF8_BOM):
+            raw = raw[len(UTF8_BOM) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield InputRecord(
+                name, number, error=f"not UTF-8 text (byte {exc.start}: {exc.reason})",
+                record_id=f"{name}:{number}",
+            )  # fmt: skip
+            continue
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputRecord(
+                name, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})",
+                record_id=f"{name}:{number}",
+            )  # fmt: skip
+            continue
+        except RecursionError:
+            yield InputRecord(
+                name, number, error="invalid JSON: nested too deeply",
+                record_id=f"{name}:{number}",
+            )  # fmt: skip
+            continue
+        yield _record(name, number, obj, options)
+
+
+def _streamed(
+    source: str, name: str, records: Callable[[bytes, BinaryIO], Iterator[InputRecord]]
+) -> Iterator[InputRecord]:
+    """Open ``source`` (``-``: standard input), refuse a binary one with one error
+    record, and yield ``records(first_bytes, handle)``; a read failure midway is one
+    more error record."""
     try:
         handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
     except OSError as exc:
@@ -195,34 +239,7 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
         if problem is not None:
             yield InputRecord(name, None, error=problem, record_id=name)
             return
-        for number, raw in enumerate(_lines(head, handle), start=1):
-            if number == 1 and raw.startswith(UTF8_BOM):
-                raw = raw[len(UTF8_BOM) :]
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield InputRecord(
-                    name, number, error=f"not UTF-8 text (byte {exc.start}: {exc.reason})",
-                    record_id=f"{name}:{number}",
-                )  # fmt: skip
-                continue
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputRecord(
-                    name, number, error=f"invalid JSON: {exc.msg} (column {exc.colno})",
-                    record_id=f"{name}:{number}",
-                )  # fmt: skip
-                continue
-            except RecursionError:
-                yield InputRecord(
-                    name, number, error="invalid JSON: nested too deeply",
-                    record_id=f"{name}:{number}",
-                )  # fmt: skip
-                continue
-            yield _record(name, number, obj, options)
+        yield from records(head, handle)
     except OSError as exc:
         yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
     finally:
@@ -285,24 +302,9 @@ def _stream_csv(source: str, name: str, options: ReadOptions) -> Iterator[InputR
     on with the next line. A field may be as long as a record can be (the module's
     default limit of 128 KiB would turn one long comment into an error).
     """
-    try:
-        handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
-    except OSError as exc:
-        yield _unreadable(name, exc)
-        return
-    try:
-        head = _first_bytes(handle)
-        problem = binary_problem(head)
-        if problem is not None:
-            yield InputRecord(name, None, error=problem, record_id=name)
-            return
-        decoder = LineDecoder(head, handle)
-        yield from _csv_records(name, decoder, options)
-    except OSError as exc:
-        yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
-    finally:
-        if handle is not sys.stdin.buffer:
-            handle.close()
+    yield from _streamed(
+        source, name, lambda head, handle: _csv_records(name, LineDecoder(head, handle), options)
+    )
 
 
 def _csv_records(name: str, decoder: LineDecoder, options: ReadOptions) -> Iterator[InputRecord]:
