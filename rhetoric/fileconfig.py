@@ -15,7 +15,6 @@ file, because a silently ignored setting is worse than none.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import yaml
 
 from .config import ConfigError
+from .suggest import did_you_mean
 
 CONFIG_NAMES = (".rhetoric.toml", ".rhetoric.yaml", ".rhetoric.yml", "pyproject.toml")
 FAIL_ON = ("info", "warning", "error", "never")
@@ -211,5 +211,4 @@ def _validate(path: Path, data: dict[str, Any]) -> FileConfig:
 
 
 def _hint(key: str, known: Mapping[str, object] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+    return did_you_mean(key, known) or f" (known: {', '.join(known)})"

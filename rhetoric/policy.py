@@ -17,7 +17,6 @@ Every rule whose condition holds is collected and the most severe action wins
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from typing import Any
 import yaml
 
 from .model import Hit, Report, Severity
+from .suggest import did_you_mean
 
 
 class PolicyError(ValueError):
@@ -186,8 +186,7 @@ def _mapping(data: Any, source: str, what: str, keys: Iterable[str]) -> Mapping[
     allowed = list(keys)
     for key in data:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(key, allowed)
             raise PolicyError(f"{source}: unknown key '{key}' in {what}{hint}")
     return data
 

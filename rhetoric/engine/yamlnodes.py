@@ -14,12 +14,12 @@ the tree as a tree. Nesting depth is bounded by libyaml (1,000 levels).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
+from ..suggest import did_you_mean
 from .errors import RuleLoadError
 
 _STR = "tag:yaml.org,2002:str"
@@ -152,8 +152,7 @@ class YamlFile:
         allowed = list(allowed)
         for key, (key_node, _) in entries.items():
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                hint = did_you_mean(key, allowed)
                 known = ", ".join(sorted(allowed))
                 raise self.fail(key_node, f"{what}: unknown key '{key}'{hint}; known keys: {known}")
         for key in required:

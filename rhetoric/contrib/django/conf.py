@@ -20,7 +20,6 @@ first comment.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from django.utils.module_loading import import_string
 
 from rhetoric import DEFAULT_POLICY, Action, AnalyzerConfig, ConfigError, Policy, PolicyError
 from rhetoric.config import Thresholds, disabled_plugins
+from rhetoric.suggest import did_you_mean
 
 SETTING = "RHETORIC"
 _KEYS = ("policy", "config", "plugins", "plugin_dirs", "remove_rejected", "on_error", "context")
@@ -61,7 +61,7 @@ def load() -> Settings:
         raise ImproperlyConfigured(f"settings.{SETTING} must be a dict")
     for key in raw:
         if key not in _KEYS:
-            hint = _hint(key, _KEYS)
+            hint = did_you_mean(key, _KEYS)
             raise ImproperlyConfigured(f"settings.{SETTING}: unknown key {key!r}{hint}")
     remove = raw.get("remove_rejected", True)
     if not isinstance(remove, bool):
@@ -140,7 +140,7 @@ def _config(value: Any) -> AnalyzerConfig:
     options: dict[str, Any] = {"disabled_plugins": disabled_plugins(())}
     for key, raw in value.items():
         if key not in known:
-            raise ImproperlyConfigured(f"{where}: unknown option {key!r}{_hint(key, known)}")
+            raise ImproperlyConfigured(f"{where}: unknown option {key!r}{did_you_mean(key, known)}")
         try:
             options[key] = _CONVERT.get(key, lambda v: v)(raw)
         except (TypeError, ValueError, AttributeError) as exc:
@@ -179,8 +179,3 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, Mapping) or not hasattr(value, "__iter__"):
         raise TypeError(f"expected a list, got {type(value).__name__}")
     return list(value)
-
-
-def _hint(key: Any, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(key), known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
