@@ -571,9 +571,9 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         from .service.server import run
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    app, options = build_service(args)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    app, options = build_service(args)
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
     if not loopback and app.settings.token is None:  # type: ignore[attr-defined]
         sys.stderr.write(

@@ -24,6 +24,7 @@ from typing import BinaryIO, Literal
 from .decoding import SNIFF, UTF8_BOM, Decoded, LineDecoder, binary_problem, decode
 from .lines import line_and_column, split_lines
 from .model import Comment
+from .wire import json_type
 
 InputFormat = Literal["auto", "text", "jsonl", "csv"]
 SplitMode = Literal["document", "lines", "paragraphs"]
@@ -170,7 +171,7 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
     if not isinstance(text, str):
         return InputRecord(
             name, number,
-            error=f"field '{options.text_field}' must be a string, not {_json_type(text)}",
+            error=f"field '{options.text_field}' must be a string, not {json_type(text)}",
             record_id=record_id,
         )  # fmt: skip
     metadata = {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
@@ -368,9 +369,3 @@ def _csv_row(
     if notice is not None and record.comment is not None:
         record = InputRecord(record.source, record.line, record.comment, notices=(notice,))
     yield record
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}  # fmt: skip
-    return names.get(type(value), type(value).__name__)

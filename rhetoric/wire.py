@@ -106,6 +106,13 @@ def error_record(
     }
 
 
+def json_type(value: object) -> str:
+    """What a decoded JSON value is, for error messages ("an object", "null"...)."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}  # fmt: skip
+    return names.get(type(value), type(value).__name__)
+
+
 def report_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one output record (report or error)."""
     text = resources.files("rhetoric").joinpath("schemas/report.schema.json").read_text("utf-8")
@@ -119,9 +126,7 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 def _jsonable(value: Any) -> Any:
     if type(value) in _PLAIN:  # most evidence values; skips the costly ABC checks below
         return value
-    if type(value) is dict:
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, Mapping):
+    if type(value) is dict or isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]

@@ -38,7 +38,7 @@ from .http import (
     send_json,
 )
 from .openapi import openapi_document
-from .payloads import CheckItem, decision_to_dict, parse_check
+from .payloads import CheckItem, check_length, decision_to_dict, parse_check
 from .settings import ServiceSettings
 
 log = logging.getLogger("rhetoric.service")
@@ -59,6 +59,7 @@ class Service:
         self.moderator = moderator
         self.settings = settings or ServiceSettings()
         self._policy_loader = policy_loader
+        self._openapi_document: dict[str, Any] | None = None
         self._pending = 0
         self._token = self.settings.token.encode("utf-8") if self.settings.token else None
         self._routes: dict[str, dict[str, Handler]] = {
@@ -112,7 +113,9 @@ class Service:
         )
 
     async def _openapi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_json(send, 200, openapi_document(self.settings))
+        if self._openapi_document is None:  # settings never change: build it once
+            self._openapi_document = openapi_document(self.settings)
+        await send_json(send, 200, self._openapi_document)
 
     async def _rules(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._authorize(scope)
@@ -141,13 +144,7 @@ class Service:
         signature = header(scope, coral.SIGNATURE_HEADER)
         coral.verify_signature(body, signature, self.settings.coral_secrets)
         request = coral.parse_request(parse_json(body))
-        if len(request.comment.text) > self.settings.max_text_chars:
-            raise HttpError(
-                422,
-                "text_too_long",
-                f"$.comment.body: {len(request.comment.text)} characters; "
-                f"at most {self.settings.max_text_chars}",
-            )
+        check_length(request.comment.text, "$.comment.body", self.settings)
         (decision,) = await self._decide([CheckItem(request.comment, request.context)])
         answer = coral.response_for(decision, self.settings.coral_review_status)
         if answer is None:

@@ -19,7 +19,7 @@ from typing import Any
 from ..markup import blank, html_spans
 from ..model import Comment
 from ..policy import Action, Decision
-from .http import HttpError
+from .http import HttpError, invalid
 
 SIGNATURE_HEADER = "x-coral-signature"
 FLAG_REASON = "COMMENT_DETECTED_TOXIC"
@@ -67,14 +67,14 @@ def parse_request(data: Any) -> CoralRequest:
     blanked out, so spans still point into the body Coral sent.
     """
     if not isinstance(data, dict):
-        raise _invalid("$", "expected an object")
+        raise invalid("$", "expected an object")
     action = data.get("action", "NEW")
     if action not in _ACTIONS:
-        raise _invalid("$.action", f"expected NEW or EDIT, got {action!r}")
+        raise invalid("$.action", f"expected NEW or EDIT, got {action!r}")
     comment = _object(data, "comment")
     body = comment.get("body")
     if not isinstance(body, str):
-        raise _invalid("$.comment.body", "expected a string")
+        raise invalid("$.comment.body", "expected a string")
     author = _object(data, "author", required=False)
     story = _object(data, "story", required=False)
     site = _object(data, "site", required=False)
@@ -135,13 +135,9 @@ def _object(data: Mapping[str, Any], key: str, required: bool = True) -> Mapping
     if value is None and not required:
         return {}
     if not isinstance(value, dict):
-        raise _invalid(f"$.{key}", "expected an object")
+        raise invalid(f"$.{key}", "expected an object")
     return value
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _invalid(where: str, problem: str) -> HttpError:
-    return HttpError(422, "invalid_request", f"{where}: {problem}")

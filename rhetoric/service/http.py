@@ -33,6 +33,11 @@ class HttpError(Exception):
         self.headers = tuple(headers)
 
 
+def invalid(where: str, problem: str) -> HttpError:
+    """A 422 naming the field (``$.comments[2].text``) and what is wrong with it."""
+    return HttpError(422, "invalid_request", f"{where}: {problem}")
+
+
 def header(scope: Scope, name: str) -> str | None:
     """The first value of a request header (names are matched case-insensitively)."""
     wanted = name.lower().encode("latin-1")

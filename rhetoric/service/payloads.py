@@ -12,8 +12,8 @@ from typing import Any
 
 from ..model import Comment
 from ..policy import Decision
-from ..wire import report_to_dict
-from .http import HttpError
+from ..wire import json_type, report_to_dict
+from .http import HttpError, invalid
 from .settings import ServiceSettings
 
 _ITEM_KEYS = frozenset({"id", "text", "context"})
@@ -28,16 +28,16 @@ class CheckItem:
 def parse_check(data: Any, settings: ServiceSettings) -> tuple[list[CheckItem], bool]:
     """The comments of a request, and whether it was a batch."""
     if not isinstance(data, dict):
-        raise _invalid("$", f"expected an object, got {_kind(data)}")
+        raise invalid("$", f"expected an object, got {json_type(data)}")
     if "comments" in data:
         extra = sorted(set(data) - {"comments"})
         if extra:
-            raise _invalid("$", f"unknown field(s) beside 'comments': {', '.join(extra)}")
+            raise invalid("$", f"unknown field(s) beside 'comments': {', '.join(extra)}")
         items = data["comments"]
         if not isinstance(items, list):
-            raise _invalid("$.comments", f"expected an array, got {_kind(items)}")
+            raise invalid("$.comments", f"expected an array, got {json_type(items)}")
         if not items:
-            raise _invalid("$.comments", "the batch is empty")
+            raise invalid("$.comments", "the batch is empty")
         if len(items) > settings.max_batch:
             raise HttpError(
                 422,
@@ -50,28 +50,32 @@ def parse_check(data: Any, settings: ServiceSettings) -> tuple[list[CheckItem], 
 
 def _item(data: Any, where: str, index: int, settings: ServiceSettings) -> CheckItem:
     if not isinstance(data, dict):
-        raise _invalid(where, f"expected an object, got {_kind(data)}")
+        raise invalid(where, f"expected an object, got {json_type(data)}")
     unknown = sorted(set(data) - _ITEM_KEYS)
     if unknown:
-        raise _invalid(where, f"unknown field(s): {', '.join(unknown)}")
+        raise invalid(where, f"unknown field(s): {', '.join(unknown)}")
     if "text" not in data:
-        raise _invalid(f"{where}.text", "missing")
+        raise invalid(f"{where}.text", "missing")
     text = data["text"]
     if not isinstance(text, str):
-        raise _invalid(f"{where}.text", f"expected a string, got {_kind(text)}")
+        raise invalid(f"{where}.text", f"expected a string, got {json_type(text)}")
+    check_length(text, f"{where}.text", settings)
+    ident = data.get("id", str(index))
+    if not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise invalid(f"{where}.id", f"expected a string, got {json_type(ident)}")
+    context = data.get("context", {})
+    if not isinstance(context, dict):
+        raise invalid(f"{where}.context", f"expected an object, got {json_type(context)}")
+    return CheckItem(Comment(id=str(ident), text=text), context)
+
+
+def check_length(text: str, where: str, settings: ServiceSettings) -> None:
     if len(text) > settings.max_text_chars:
         raise HttpError(
             422,
             "text_too_long",
-            f"{where}.text: {len(text)} characters; at most {settings.max_text_chars}",
+            f"{where}: {len(text)} characters; at most {settings.max_text_chars}",
         )
-    ident = data.get("id", str(index))
-    if not isinstance(ident, str | int) or isinstance(ident, bool):
-        raise _invalid(f"{where}.id", f"expected a string, got {_kind(ident)}")
-    context = data.get("context", {})
-    if not isinstance(context, dict):
-        raise _invalid(f"{where}.context", f"expected an object, got {_kind(context)}")
-    return CheckItem(Comment(id=str(ident), text=text), context)
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
@@ -84,16 +88,3 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
             "errors": list(decision.errors),
         },
     }
-
-
-def _invalid(where: str, problem: str) -> HttpError:
-    return HttpError(422, "invalid_request", f"{where}: {problem}")
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return "a number"
-    return names.get(type(value), type(value).__name__)
