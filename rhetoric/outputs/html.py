@@ -37,11 +37,12 @@ from typing import TextIO
 from ..__about__ import __version__
 from ..detectors import RuleInfo
 from ..inputs import InputRecord
-from ..model import Hit, Severity
+from ..model import Hit
 from ..techniques import BUILTIN_TECHNIQUES, Technique
 from .base import Formatter, Outcome
 from .html_live import LIVE_SCRIPT
 from .locations import display_path
+from .safety import html_showable
 
 # technique -> (background, line color, underline style). The underline style differs
 # per technique so the colors are never the only cue (color-blind readers).
@@ -53,8 +54,6 @@ PALETTE: dict[str, tuple[str, str, str]] = {
     "profanity": ("#c5f6fa", "#0b7285", "wavy"),
     "other": ("#e9ecef", "#495057", "solid"),
 }
-
-_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 def _palette_css() -> str:
@@ -133,24 +132,11 @@ body:has(#only-findings:checked) .record.no-findings{display:none}
 )
 
 _ID_SAFE = re.compile(r"[^a-z0-9-]+")
-# What HTML text cannot carry as is: C0 controls but tab/LF/CR, DEL, C1 controls and
-# lone surrogates (not encodable). C0 controls become their Unicode control pictures
-# (still one code point, still visible); the rest becomes U+FFFD.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _showable(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
 
 
 def _text(value: object) -> str:
     """``value`` as HTML text content: escaped, with unshowable characters replaced."""
-    return escape(_UNSHOWABLE.sub(_showable, str(value)), quote=True)
+    return escape(html_showable(str(value)), quote=True)
 
 
 def _attr(value: object) -> str:
@@ -207,7 +193,7 @@ def segments(length: int, spans: Sequence[tuple[int, int]]) -> list[Segment]:
 
 def _priority(hit: Hit) -> tuple[int, int, int, str]:
     """Which of several covering hits colors a piece: most severe, then shortest."""
-    return (-_SEVERITY_RANK.get(hit.severity, 0), hit.end - hit.start, hit.start, hit.technique)
+    return (-hit.severity.rank, hit.end - hit.start, hit.start, hit.technique)
 
 
 def _tip(hit: Hit, rules: dict[str, RuleInfo]) -> str:
@@ -226,7 +212,7 @@ def _mark(
     classes.append(f"c-{color_class(techniques[0])}")
     if len(techniques) > 1:
         classes += [f"c2-{color_class(techniques[1])}", "overlap"]
-    severity = max((hit.severity for _, hit in ordered), key=lambda s: _SEVERITY_RANK.get(s, 0))
+    severity = max((hit.severity for _, hit in ordered), key=lambda s: s.rank)
     rule_ids = list(dict.fromkeys(hit.rule for _, hit in ordered))
     tip = "\n\n".join(_tip(hit, rules) for _, hit in ordered)
     described = " ".join(f"{prefix}-h{index}" for index, _ in ordered)
