@@ -50,6 +50,16 @@ def write_rule(rules_dir: Path) -> RuleWriter:
     return write
 
 
+def lexicon_rule(*terms: str) -> str:
+    """A stable profanity lexicon rule of ``terms`` (the first is its flag example), for
+    tests that edit rule files and reload."""
+    return (
+        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "why: A rule for the reload test; it documents nothing else.\n"
+        f"terms: [{', '.join(terms)}]\nexamples:\n  flag: ['[[{terms[0]}]]']\n  pass: ['hello']\n"
+    )
+
+
 def only_rules(rules_dir: Path, **config: object) -> Analyzer:
     """An analyzer with just the rules in ``rules_dir`` (no built-in pack or plugins)."""
     return Analyzer.from_config(

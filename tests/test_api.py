@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from conftest import lexicon_rule
+
 import rhetoric
 from rhetoric import Analyzer, AnalyzerConfig, Comment, Report
 
@@ -52,12 +54,7 @@ def test_reload_rereads_rules_and_keeps_plugins(tmp_path) -> None:  # type: igno
     folder = tmp_path / "rules" / "profanity"
     folder.mkdir(parents=True)
     rule = folder / "mild.yml"
-    body = (
-        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
-        "why: A rule for the reload test; it documents nothing else.\n"
-        "terms: [heck]\nexamples:\n  flag: ['[[heck]]']\n  pass: ['hello']\n"
-    )
-    rule.write_text(body)
+    rule.write_text(lexicon_rule("heck"))
     shout = RuleInfo(
         id="shout", technique="loaded-language", message="m", status="stable",
         why="Capitals raise the temperature of a comment.",
@@ -81,7 +78,7 @@ def test_reload_rereads_rules_and_keeps_plugins(tmp_path) -> None:  # type: igno
     config = AnalyzerConfig(rule_paths=(tmp_path / "rules",))
     analyzer = Analyzer.from_config(config, plugins=[Plugin()], entry_points=False)
     assert [h.text for h in analyzer.check("heck darn LOUD").hits] == ["heck", "LOUD"]
-    rule.write_text(body.replace("[heck]", "[heck, darn]"))
+    rule.write_text(lexicon_rule("heck", "darn"))
     fresh = analyzer.reload()
     assert [h.text for h in fresh.check("heck darn LOUD").hits] == ["heck", "darn", "LOUD"]
     assert [h.text for h in analyzer.check("heck darn LOUD").hits] == ["heck", "LOUD"]

@@ -20,6 +20,7 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the service tests need rhetoric[server] (uvicorn)")
 
+from conftest import lexicon_rule
 from live_server import LiveServer
 
 
@@ -139,18 +140,13 @@ def test_sighup_rereads_rules_and_policy(tmp_path: Path) -> None:
     folder = tmp_path / "rules" / "profanity"
     folder.mkdir(parents=True)
     rule = folder / "mild.yml"
-    body = (
-        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
-        "why: A rule for the reload test; it documents nothing else.\n"
-        "terms: [{terms}]\nexamples:\n  flag: ['[[glorp]]']\n  pass: ['hello']\n"
-    )
-    rule.write_text(body.format(terms="glorp"))
+    rule.write_text(lexicon_rule("glorp"))
     policy = tmp_path / "policy.yml"
     policy.write_text("rules: [{action: review, when: {techniques: [profanity]}}]\n")
     with serving("--rules", str(tmp_path / "rules"), "--policy", str(policy)) as (live, process):
         first = live.post_json("/v1/check", {"text": "zorblax"}).json()
         assert first["decision"]["action"] == "allow"
-        rule.write_text(body.format(terms="glorp, zorblax"))
+        rule.write_text(lexicon_rule("glorp", "zorblax"))
         policy.write_text("rules: [{action: reject, when: {techniques: [profanity]}}]\n")
         process.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + 30

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the service tests need rhetoric[server] (uvicorn)")
 
+from conftest import lexicon_rule
 from jsonschema import Draft202012Validator
 from live_server import LiveServer, serve
 
@@ -445,20 +446,13 @@ def test_live_page_is_served_with_a_policy_that_allows_only_its_script(
         assert live.request("GET", "/").status == 404
 
 
-RELOAD_RULE = (
-    "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
-    "why: A rule for the reload test; it documents nothing else.\n"
-    "terms: [{terms}]\nexamples:\n  flag: ['[[heck]]']\n  pass: ['hello']\n"
-)
-
-
 def test_reload_swaps_in_edited_rules_and_keeps_the_old_ones_on_error(tmp_path: Any) -> None:
     from rhetoric import AnalyzerConfig, RuleLoadError
 
     folder = tmp_path / "rules" / "profanity"
     folder.mkdir(parents=True)
     rule = folder / "mild.yml"
-    rule.write_text(RELOAD_RULE.format(terms="heck"))
+    rule.write_text(lexicon_rule("heck"))
     analyzer = Analyzer.from_config(AnalyzerConfig(rule_paths=(tmp_path / "rules",)))
     app = create_app(analyzer)
     with serve(app) as live:
@@ -468,7 +462,7 @@ def test_reload_swaps_in_edited_rules_and_keeps_the_old_ones_on_error(tmp_path: 
             return [h["text"] for h in report["hits"] if h["rule"] == "mild"]
 
         assert found("heck darn") == ["heck"]
-        rule.write_text(RELOAD_RULE.format(terms="heck, darn"))
+        rule.write_text(lexicon_rule("heck", "darn"))
         app.reload()
         assert found("heck darn") == ["heck", "darn"]
         rule.write_text("technique: [broken\n")
