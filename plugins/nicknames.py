@@ -286,18 +286,27 @@ def classify(word: str) -> tuple[str, str, float] | None:
 # Every capitalised letters-only word of an ASCII text; in such a text a token that
 # could be a blend is exactly one of these words (letters never border a token).
 _CAPITALISED = re.compile(f"[A-Z][A-Za-z]{{{MIN_LENGTH - 1},}}")
-_LETTERS = re.compile(r"[a-z]+")
+_LETTER_RUN = re.compile(f"[a-z]{{{MIN_LENGTH},}}")
 
 
-def cannot_match(text: str) -> bool:
-    """Whether an ASCII text without entities holds neither a capitalised word that
+def _capitalised_words(doc: Document, view: str) -> list[str]:
+    """The lowercased capitalised letter runs of a comment with an ASCII view (for an
+    ASCII comment one C-level pass; otherwise the view's runs whose first char is a
+    capital in the original, which shares the view's offsets)."""
+    text = doc.text
+    if text.isascii():
+        return [word.lower() for word in _CAPITALISED.findall(text)]
+    return [m.group() for m in _LETTER_RUN.finditer(view) if text[m.start()].isupper()]
+
+
+def cannot_match(doc: Document) -> bool:
+    """Whether a comment with an ASCII view holds neither a capitalised word that
     classifies as a blend nor an epithet: then ``detect`` finds nothing, and the
     comment's tokens are never needed (other texts always go the full way)."""
-    if not text.isascii() or "&" in text:
+    view = doc.ascii_view
+    if view is None or not EPITHETS.isdisjoint(doc.view_words):
         return False
-    if not EPITHETS.isdisjoint(_LETTERS.findall(text.lower())):
-        return False
-    return all(classify(word.lower()) is None for word in _CAPITALISED.findall(text))
+    return all(classify(word) is None for word in _capitalised_words(doc, view))
 
 
 class NicknameDetector:
@@ -310,7 +319,7 @@ class NicknameDetector:
         self.fast = fast
 
     def detect(self, doc: Document) -> Iterator[Hit]:
-        if self.fast and cannot_match(doc.text):
+        if self.fast and cannot_match(doc):
             return
         yield from self._blends(doc)
         yield from self._epithets(doc)

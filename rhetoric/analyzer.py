@@ -28,7 +28,7 @@ from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
 from .host import CallBudget, PluginHost, PluginLoadError
-from .model import Comment, DetectorError, Hit, Report
+from .model import Comment, DetectorError, Hit, Report, Verdict
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
@@ -63,9 +63,16 @@ class Analyzer:
         self._rules_by_detector = {d.name: {r.id: r for r in d.rules} for d in self.detectors}
         self._enabled = frozenset(r.id for r in self.rules)
         self._has_filters = host.has_implementations("rhetoric_filter_hit")
+        self._filters = tuple(
+            (f"plugin:{name}", function, argnames)
+            for name, function, argnames in host.implementations("rhetoric_filter_hit")
+        )
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
+        self._sources = tuple(
+            (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
+        )
 
     # --- building ---------------------------------------------------------------
 
@@ -203,19 +210,22 @@ class Analyzer:
         doc = Document.of(comment)
         errors: list[DetectorError] = []
         hits = self._detect(doc, errors)
-        if self._has_filters:
-            hits = self._filter(hits, doc, errors)
-        merged = merge_overlapping(hits, comment.text)
-        scores, score, judged = judge(merged, self.config.thresholds)
-        report = Report(
-            id=comment.id,
-            hits=tuple(merged),
-            scores=scores,
-            score=score,
-            verdict=judged,
-            readability=self._readability(comment.text),
-            errors=_unique(errors),
-        )
+        if not hits and not errors:  # most comments: nothing to filter, merge or score
+            report = Report(comment.id, (), {}, 0.0, _CLEAN, self._readability(comment.text))
+        else:
+            if self._has_filters and hits:
+                hits = self._filter(hits, doc, errors)
+            merged = merge_overlapping(hits, comment.text)
+            scores, score, judged = judge(merged, self.config.thresholds)
+            report = Report(
+                id=comment.id,
+                hits=tuple(merged),
+                scores=scores,
+                score=score,
+                verdict=judged,
+                readability=self._readability(comment.text),
+                errors=_unique(errors),
+            )
         if self._has_adjusters:
             report = self._adjust(report, doc)
         if self._has_listeners:
@@ -234,9 +244,8 @@ class Analyzer:
 
     def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
         hits: list[Hit] = []
-        for detector in self.detectors:
-            source = f"detector:{detector.name}"
-            if isinstance(detector, CompiledRules):  # its regexes are bounded one by one
+        for detector, source, bounded in self._sources:
+            if bounded:  # the YAML engine: its regexes are time-bounded one by one
                 hits.extend(self._run_detector(detector, source, doc, errors))
                 continue
             if refusal := self._budget.refusal(source):
@@ -271,29 +280,50 @@ class Analyzer:
         return found
 
     def _filter(self, hits: list[Hit], doc: Document, errors: list[DetectorError]) -> list[Hit]:
+        """Each hit through every ``rhetoric_filter_hit`` implementation in turn.
+
+        The hottest hook (called per hit), so it calls the implementations directly
+        instead of through ``PluginHost.call_each``, with the same isolation and budget.
+        """
+        budget = self._budget
+        limit = budget.allowed(len(doc.text))
+        values: dict[str, object] = {"doc": doc, "config": self.config}
         kept: list[Hit] = []
         for hit in hits:
             current: Hit | None = hit
-            arguments = {"hit": hit, "doc": doc, "config": self.config}
-            for name, result, error in self.host.call_each(
-                "rhetoric_filter_hit",
-                budget=self._budget,
-                text_length=len(doc.text),
-                arguments=arguments,
-            ):
+            for source, function, argnames in self._filters:
+                if refusal := budget.refusal(source):
+                    errors.append(_error(source, refusal))
+                    continue
+                values["hit"] = current
+                started = time.perf_counter()
+                error: BaseException | None = None
+                try:
+                    result = function(**{a: values[a] for a in argnames})
+                except Exception as exc:
+                    result, error = None, exc
+                if limit is not None:
+                    elapsed = time.perf_counter() - started
+                    if elapsed > limit and (
+                        overrun := budget.charge(source, elapsed, len(doc.text))
+                    ):
+                        result, error = None, overrun
                 if error is not None:
-                    errors.append(_error(f"plugin:{name}", error))
-                elif result is False:
+                    errors.append(_error(source, error))
+                    continue
+                if result is None or result is True:
+                    continue
+                if result is False:
                     current = None
                     break
-                elif isinstance(result, Hit):
+                if isinstance(result, Hit):
                     if problem := _invalid(result, doc, None):
-                        errors.append(DetectorError(f"plugin:{name}", problem))
+                        errors.append(DetectorError(source, problem))
                     else:
-                        current = arguments["hit"] = result
-                elif result is not None and result is not True:
+                        current = result
+                else:
                     problem = f"returned {type(result).__name__}, not a Hit, a bool or None"
-                    errors.append(DetectorError(f"plugin:{name}", problem))
+                    errors.append(DetectorError(source, problem))
             if current is not None:
                 kept.append(current)
         return kept
@@ -332,6 +362,9 @@ class Analyzer:
         from .readability import compute_readability
 
         return compute_readability(text, self.config.readability)
+
+
+_CLEAN = Verdict.CLEAN
 
 
 def _compile_rules(

@@ -17,9 +17,12 @@ import regex
 
 from .model import Comment, Hit, Severity
 from .text import PreparedText, prepare
+from .text.plain import is_plain, plain_words
+from .text.prepared import ascii_view
 
 Status = Literal["preview", "stable"]
 _MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
+_UNSET: Any = object()  # Document.ascii_view not computed yet (None is an answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +82,12 @@ class Document:
 
     ``prepared`` is computed on first use (and kept): the rule engine decides from
     the raw text whether a comment needs it at all, and most plain comments do not.
+    ``ascii_view``, ``view_words`` and ``is_plain`` are the cheap facts that decision
+    rests on, shared by every detector that asks (also computed once).
     Immutable like the frozen value types it carries.
     """
 
-    __slots__ = ("_prepared", "comment")
+    __slots__ = ("_plain", "_prepared", "_view", "_words", "comment")
 
     comment: Comment
     _prepared: PreparedText | None
@@ -90,6 +95,9 @@ class Document:
     def __init__(self, comment: Comment, prepared: PreparedText | None = None) -> None:
         object.__setattr__(self, "comment", comment)
         object.__setattr__(self, "_prepared", prepared)
+        object.__setattr__(self, "_view", _UNSET)
+        object.__setattr__(self, "_words", None)
+        object.__setattr__(self, "_plain", None)
 
     @classmethod
     def of(cls, comment: Comment) -> Document:
@@ -102,6 +110,41 @@ class Document:
             prepared = prepare(self.comment.text)
             object.__setattr__(self, "_prepared", prepared)
         return prepared
+
+    @property
+    def ascii_view(self) -> str | None:
+        """The normalized text when it is ASCII with one char per char of the original
+        (so offsets are shared): true of ASCII comments and of those whose only other
+        chars fold to one ASCII char (curly quotes, accents). None for any other text."""
+        view = self._view
+        if view is _UNSET:
+            view = ascii_view(self.comment.text)
+            object.__setattr__(self, "_view", view)
+        return view  # type: ignore[return-value]
+
+    @property
+    def view_words(self) -> frozenset[str]:
+        """The words of ``ascii_view`` (empty without one), found without preparing the
+        comment: a superset of its token norms made of letters, digits and apostrophes.
+        A detector whose terms are all absent from it can only match other spellings."""
+        words = self._words
+        if words is None:
+            view = self.ascii_view
+            words = frozenset(plain_words(view)) if view is not None else frozenset()
+            object.__setattr__(self, "_words", words)
+        return words
+
+    @property
+    def is_plain(self) -> bool:
+        """Whether the comment has an ``ascii_view`` and no token of it can have another
+        spelling (leet, masks, stretched or spelled-out letters): then its tokens are
+        exactly ``view_words``, and nothing else can match."""
+        plain = self._plain
+        if plain is None:
+            view = self.ascii_view
+            plain = view is not None and is_plain(view)
+            object.__setattr__(self, "_plain", plain)
+        return plain
 
     def __setattr__(self, name: str, value: object) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")

@@ -201,7 +201,7 @@ class PluginHost:
 
     def call_setup(self, hook_name: str, **kwargs: Any) -> None:
         """Call a set-up hook on every plugin; a failure is fatal and names the plugin."""
-        for name, function, argnames in self._implementations(hook_name):
+        for name, function, argnames in self.implementations(hook_name):
             try:
                 function(**{a: kwargs[a] for a in argnames})
             except Exception as exc:
@@ -228,7 +228,7 @@ class PluginHost:
         """
         implementations = self._cache.get(hook_name)
         if implementations is None:
-            implementations = self._cache[hook_name] = self._implementations(hook_name)
+            implementations = self._cache[hook_name] = self.implementations(hook_name)
         values = kwargs if arguments is None else arguments
         # The limit depends only on the text: computed once, not once per plugin call.
         limit = budget.allowed(text_length) if budget is not None else None
@@ -253,7 +253,9 @@ class PluginHost:
     def has_implementations(self, hook_name: str) -> bool:
         return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
 
-    def _implementations(self, hook_name: str) -> list[tuple[str, Any, tuple[str, ...]]]:
+    def implementations(self, hook_name: str) -> list[tuple[str, Any, tuple[str, ...]]]:
+        """``(plugin_name, function, argnames)`` of a hook's plain implementations, in
+        the order pluggy would call them (wrappers left out)."""
         caller = getattr(self.manager.hook, hook_name)
         return [
             (impl.plugin_name, impl.function, tuple(impl.argnames))

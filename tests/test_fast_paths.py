@@ -11,7 +11,7 @@ from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric import Analyzer, AnalyzerConfig, Comment, Document
 from rhetoric.model import Report, Verdict
 from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
@@ -33,6 +33,8 @@ VOCABULARY = (
     "\u0456diot \uff49\uff44\uff49\uff4f\uff54 id\u200biot",
     "\U0001d41f\U0001d42e\U0001d41c\U0001d424 \U0001d5f6\U0001d5f1\U0001d5f6\U0001d5fc\U0001d601",
     "really very so utterly deeply stupid disgusting white those who are animals",
+    "don\u2019t \u201cidiot\u201d \u2018Crooked\u2019 Kill\u00efary \u00c9lites all-out",
+    "war caf\u00e9 \u201cSleepy Joe\u201d",
 )
 WORDS = [word for line in VOCABULARY for word in line.split(" ")]
 
@@ -95,13 +97,33 @@ def test_plain_prepare_on_seed_comments() -> None:
         assert prepare(line) == prepare_general(line), line
 
 
+def _skipped(text: str) -> bool:
+    return bool(FAST.detectors[0]._cannot_fire(Document.of(Comment("t", text))))
+
+
 def test_plain_skip_happens() -> None:
-    """The skip is real (a plain comment without anchors is never prepared) and
-    obfuscated or anchored comments are not plain-skipped."""
-    compiled = FAST.detectors[0]
-    assert compiled._cannot_fire("We met at the station on Sunday.")
-    for text in ("You idiot.", "sh!t happens", "f u c k", "stuuupid", "\u0456diot", "f*ck"):
-        assert not compiled._cannot_fire(text), text
+    """The skip is real (a plain comment without anchors is never prepared): also when
+    an anchor is an everyday word whose rule needs more ("and", "all"), and for text
+    whose only non-ASCII chars fold one to one (curly quotes, accents). Obfuscated
+    comments and comments that meet a rule's requirement are not skipped."""
+    for text in (
+        "We met at the station on Sunday.",
+        "Bread and butter, all of it, and all day.",
+        "I don\u2019t know \u201cwhy\u201d, caf\u00e9 owner.",
+    ):
+        assert _skipped(text), text
+    for text in (
+        "You idiot.",
+        "sh!t happens",
+        "f u c k",
+        "stuuupid",
+        "\u0456diot",
+        "f*ck",
+        "It became an all-out war.",
+        "You \u201cidi\u00f3t\u201d.",
+        "Utterly and totally stupid.",
+    ):
+        assert not _skipped(text), text
 
 
 @pytest.mark.parametrize("ident", ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb"])
@@ -112,3 +134,29 @@ def test_clean_report_line_is_the_encoded_report(ident: str) -> None:
         report_to_dict(FAST.check(Comment(ident, "hello there")))
     )
     assert _clean_line(FAST.check(Comment(ident, "you idiot"))) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "view", "plain"),
+    [
+        ("You IDIOT, don't.", "you idiot, don't.", True),
+        ("Caf\u00e9 \u201cidiot\u201d don\u2019t", 'cafe "idiot" don\'t', True),
+        ("sh!t happens", "sh!t happens", False),
+        ("\u0456diot", None, False),  # a Cyrillic lookalike does not fold one to one
+        ("a &amp; b", None, False),
+        ("", "", True),
+    ],
+)
+def test_document_view_facts(text: str, view: str | None, plain: bool) -> None:
+    """The cheap facts detectors share (public API): the one-to-one ASCII view, its
+    words, and plainness, agreeing with what ``prepare`` finds."""
+    doc = Document.of(Comment("t", text))
+    assert doc.ascii_view == view
+    assert doc.is_plain is plain
+    if view is not None:
+        assert len(view) == len(text)
+        assert doc.view_words == frozenset(plain_words(view))
+    else:
+        assert doc.view_words == frozenset()
+    if plain:
+        assert [token.norm for token in doc.prepared.tokens] == plain_words(view or "")

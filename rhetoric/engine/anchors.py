@@ -6,11 +6,18 @@ produce a hit, so the engine skips it without preparing tokens. The anchors of a
 phrase are its longest word; a template or co-occurrence rule needs one of several
 elements, so it is anchored on the element whose words look rarest (fewest short
 or everyday words), since every one of those elements must occur anyway.
+
+An anchor alone is often an everyday word ("and" in "{intensifier} and
+{intensifier} {adjective}", "all" in "all-out war"), so each anchor carries the
+rest of what its rule needs (:class:`Requirement`): a comment is a candidate only
+when some anchor occurs *and* its rule's other words do too. That is still a set
+test over the comment's words, and it is what lets most comments skip the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 # Everyday English words: an element made of these would make almost every comment a
@@ -69,3 +76,68 @@ def union_of_rarest(options: Sequence[frozenset[str]], needed: int) -> frozenset
         return frozenset()
     chosen = sorted(options, key=_commonness)[:keep]
     return frozenset().union(*chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """At least ``needed`` of ``options`` occur, each option being words of which one
+    must occur: a necessary condition for one rule (or one phrase) to fire."""
+
+    needed: int
+    options: tuple[frozenset[str], ...]
+
+    def met(self, words: frozenset[str] | set[str]) -> bool:
+        missing = self.needed
+        if missing <= 0:
+            return True
+        for option in self.options:
+            if not option.isdisjoint(words):
+                missing -= 1
+                if missing == 0:
+                    return True
+        return False
+
+
+class AnchorIndex:
+    """Anchor words with what else their rule needs; answers "can anything fire?".
+
+    Words needing nothing else are kept in one frozenset (one C-level disjointness
+    test); the others map to their requirements, checked only when they occur.
+    """
+
+    def __init__(self) -> None:
+        self._sufficient: set[str] = set()
+        self._conditional: dict[str, set[Requirement]] = {}
+
+    def add(self, words: Iterable[str], requirement: Requirement | None = None) -> None:
+        """Index ``requirement`` under each of ``words``; each word belongs to one of its
+        options, so a requirement of one option is met by the word alone."""
+        for word in words:
+            if requirement is None or requirement.needed <= 1:
+                self._sufficient.add(word)
+            else:
+                self._conditional.setdefault(word, set()).add(requirement)
+
+    def freeze(self) -> None:
+        self.sufficient = frozenset(self._sufficient)
+        self.conditional = {
+            word: tuple(requirements)
+            for word, requirements in self._conditional.items()
+            if word not in self.sufficient  # the word alone already suffices
+        }
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every anchor word (tests and diagnostics)."""
+        return self.sufficient | self.conditional.keys()
+
+    def may_fire(self, words: frozenset[str]) -> bool:
+        """Whether a comment with these token norms meets any rule's requirement."""
+        if not self.sufficient.isdisjoint(words):
+            return True
+        conditional = self.conditional
+        for word in conditional.keys() & words:
+            for requirement in conditional[word]:
+                if requirement.met(words):
+                    return True
+        return False

@@ -24,8 +24,7 @@ from ..config import AnalyzerConfig
 from ..detectors import Document, RuleInfo
 from ..model import DetectorError, Hit
 from ..text import PreparedText, prepare
-from ..text.plain import ascii_fold, is_plain, plain_words
-from .anchors import phrase_anchor, rarest, union_of_rarest
+from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .inflect import inflections
 from .literals import required_literals
@@ -74,6 +73,14 @@ class _CueMatch(NamedTuple):
 _PLAIN_TERM = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
+def _phrase_requirement(tokens: tuple[str, ...]) -> Requirement | None:
+    """A phrase needs all its words (None for one word: the anchor is enough)."""
+    if len(tokens) == 1:
+        return None
+    words = tuple(frozenset([token]) for token in dict.fromkeys(tokens))
+    return Requirement(len(words), words)
+
+
 def _term_tokens(text: str) -> tuple[str, ...]:
     if _PLAIN_TERM.fullmatch(text):
         return tuple(text.lower().split(" "))
@@ -97,8 +104,8 @@ class CompiledRules:
         self._trie = TokenTrie()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
-        # Words of which one must occur for any rule to fire (see engine/anchors.py).
-        anchors: set[str] = set()
+        # What must occur for any rule to fire (see engine/anchors.py).
+        anchors = AnchorIndex()
         used_classes: set[str] = set()
         for index, spec in enumerate(self._specs):
             for exception in spec.exceptions:
@@ -110,7 +117,7 @@ class CompiledRules:
                         tokens = _term_tokens(form)
                         self._trie.add(tokens, _Term(index, term))
                         if tokens:
-                            anchors.add(phrase_anchor(tokens))
+                            anchors.add([phrase_anchor(tokens)], _phrase_requirement(tokens))
             elif spec.kind == "cooccurrence":
                 group_anchors: list[frozenset[str]] = []
                 for group_index, group in enumerate(spec.groups):
@@ -127,9 +134,11 @@ class CompiledRules:
                                 found.add(phrase_anchor(tokens))
                     group_anchors.append(frozenset(found))
                 if spec.require:
-                    anchors.update(rarest(group_anchors[g] for g in spec.require))
+                    required = tuple(group_anchors[g] for g in spec.require)
+                    anchors.add(rarest(required), Requirement(len(required), required))
                 else:
-                    anchors.update(union_of_rarest(group_anchors, spec.min_groups))
+                    needed = Requirement(spec.min_groups, tuple(group_anchors))
+                    anchors.add(union_of_rarest(group_anchors, spec.min_groups), needed)
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
                     try:
@@ -157,8 +166,9 @@ class CompiledRules:
         for template in self._templates.templates:
             options = [*template.required_words]
             options.extend(class_anchors[name] for name in template.required_classes)
-            anchors.update(rarest(options))
-        self._anchors = frozenset(anchors)
+            anchors.add(rarest(options), Requirement(len(options), tuple(options)))
+        anchors.freeze()
+        self._anchors = anchors
         # Without a pattern rule that has no prefilter, a plain comment without any
         # anchor is skipped whole (``_cannot_fire``).
         self._skip_plain = config.fast_paths and all(
@@ -169,20 +179,20 @@ class CompiledRules:
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
 
-    def _cannot_fire(self, text: str) -> bool:
-        """Whether ``text`` is plain, holds no anchor and passes no pattern's prefilter:
-        then no rule can match it, and it is never prepared."""
-        folded = ascii_fold(text)
-        if folded is None or not self._anchors.isdisjoint(plain_words(folded)):
+    def _cannot_fire(self, doc: Document) -> bool:
+        """Whether the comment is plain, meets no rule's anchor requirement and passes
+        no pattern's prefilter: then no rule can match it, and it is never prepared."""
+        folded = doc.ascii_view
+        if folded is None or self._anchors.may_fire(doc.view_words):
             return False
         for rule, _, literals in self._patterns:
-            subject = text if self._specs[rule].on_original else folded
+            subject = doc.text if self._specs[rule].on_original else folded
             if literals is None or any(literal in subject for literal in literals):
                 return False
-        return is_plain(folded)
+        return doc.is_plain
 
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
-        if self._skip_plain and self._cannot_fire(doc.text):
+        if self._skip_plain and self._cannot_fire(doc):
             return
         prepared = doc.prepared
         matches = self._trie.scan(prepared) if prepared.tokens else []
@@ -227,7 +237,7 @@ class CompiledRules:
                 candidates.append((payload.rule, hit))
         breaks: list[bool] | None = None
         if self._templates.count and prepared.tokens:
-            active = self._active_templates(prepared, class_ends)
+            active = self._active_templates(doc, class_ends)
             if active.count:
                 breaks = _sentence_breaks(prepared)
                 candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
@@ -248,15 +258,20 @@ class CompiledRules:
         yield from self._apply_exceptions(doc, candidates, exceptions)
 
     def _active_templates(
-        self, prepared: PreparedText, class_ends: dict[int, dict[str, set[int]]]
+        self, doc: Document, class_ends: dict[int, dict[str, set[int]]]
     ) -> TemplateIndex:
         """The templates worth trying on this comment (all of them without fast paths)."""
         if not self._fast:
             return self._templates
-        words: Iterable[str] = map(_NORM, prepared.tokens)
-        variants = [v for token in prepared.tokens if token.variants for v in token.variants]
-        if variants:
-            words = itertools.chain(words, variants)
+        words: Iterable[str]
+        if doc.is_plain:  # its token norms are exactly these words, without variants
+            words = doc.view_words
+        else:
+            tokens = doc.prepared.tokens
+            words = map(_NORM, tokens)
+            variants = [v for token in tokens if token.variants for v in token.variants]
+            if variants:
+                words = itertools.chain(words, variants)
         classes = {name for names in class_ends.values() for name in names}
         return self._templates.active(words, classes)
 

@@ -81,13 +81,29 @@ def prepare(text: str) -> PreparedText:
     folded = ascii_fold(text)
     if folded is None:
         normalized, offsets = normalize(text)
-        if not (offsets.is_identity and normalized.isascii()):
+        if not _is_one_to_one(normalized, offsets):
             return _prepare_normalized(text, normalized, offsets)
         folded = normalized
     identity = OffsetMap(len(text), len(folded), None, None)
     if is_plain(folded):
         return PreparedText(text, folded, plain_tokens(folded), (), identity)
     return _prepare_normalized(text, folded, identity)
+
+
+def ascii_view(text: str) -> str | None:
+    """The normalized view of ``text`` when it is ASCII with one char per source char
+    (ASCII text, or text whose every char folds to one ASCII char, such as curly
+    quotes and accented letters), else None. On such a view ``is_plain`` and
+    ``plain_words`` tell what ``prepare`` would find without preparing."""
+    folded = ascii_fold(text)
+    if folded is not None:
+        return folded
+    normalized, offsets = normalize(text)
+    return normalized if _is_one_to_one(normalized, offsets) else None
+
+
+def _is_one_to_one(normalized: str, offsets: OffsetMap) -> bool:
+    return offsets.is_identity and normalized.isascii()
 
 
 def prepare_general(text: str) -> PreparedText:
