@@ -55,7 +55,7 @@ def phrase_anchor(words: Sequence[str]) -> str:
     return max(words, key=lambda word: (word not in COMMON, len(word)))
 
 
-def _commonness(words: frozenset[str]) -> tuple[int, int, int]:
+def commonness(words: frozenset[str]) -> tuple[int, int, int]:
     """How likely a comment is to hold one of ``words``: everyday words first, then
     short words, then the number of words."""
     everyday = sum(1 for word in words if word in COMMON)
@@ -65,7 +65,7 @@ def _commonness(words: frozenset[str]) -> tuple[int, int, int]:
 
 def rarest(options: Iterable[frozenset[str]]) -> frozenset[str]:
     """The option (a set of words of which one must occur) least likely to occur."""
-    return min(options, key=_commonness, default=frozenset())
+    return min(options, key=commonness, default=frozenset())
 
 
 def union_of_rarest(options: Sequence[frozenset[str]], needed: int) -> frozenset[str]:
@@ -74,7 +74,7 @@ def union_of_rarest(options: Sequence[frozenset[str]], needed: int) -> frozenset
     keep = len(options) - max(needed, 1) + 1
     if keep <= 0:
         return frozenset()
-    chosen = sorted(options, key=_commonness)[:keep]
+    chosen = sorted(options, key=commonness)[:keep]
     return frozenset().union(*chosen)
 
 

@@ -29,7 +29,13 @@ from .errors import RuleLoadError
 from .inflect import inflections
 from .literals import required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
-from .sequence import SequenceMatcher, TemplateError, TemplateIndex, parse_template
+from .sequence import (
+    SequenceMatcher,
+    Template,
+    TemplateError,
+    TemplateIndex,
+    parse_template,
+)
 from .trie import EXACT, MASK, TokenTrie
 
 _NORM = attrgetter("norm")
@@ -107,6 +113,7 @@ class CompiledRules:
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
         used_classes: set[str] = set()
+        templates: list[Template] = []
         for index, spec in enumerate(self._specs):
             for exception in spec.exceptions:
                 self._trie.add(_term_tokens(exception), _Exception(index))
@@ -147,7 +154,7 @@ class CompiledRules:
                         raise RuleLoadError(
                             spec.path, line, f"template '{source}': {exc}"
                         ) from None
-                    self._templates.add(template)
+                    templates.append(template)
                     used_classes.update(e.name for e in template.elements if e.kind == "class")
             else:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
@@ -163,7 +170,8 @@ class CompiledRules:
                     if tokens:
                         found.add(phrase_anchor(tokens))
             class_anchors[name] = frozenset(found)
-        for template in self._templates.templates:
+        for template in templates:
+            self._templates.add(template, class_anchors)
             options = [*template.required_words]
             options.extend(class_anchors[name] for name in template.required_classes)
             anchors.add(rarest(options), Requirement(len(options), tuple(options)))

@@ -17,12 +17,13 @@ templates whose first element occurs in it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import regex
 
 from ..text import prepare
+from .anchors import commonness
 
 _ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
 _CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(\?)?$")
@@ -137,20 +138,25 @@ class TemplateIndex:
         # The active index per set of chosen templates: comments make many word
         # combinations but activate few distinct sets, which are built once.
         self._by_choice: dict[frozenset[int], TemplateIndex] = {}
+        # Templates by one mandatory element each (see _key): a comment only tests
+        # the templates whose key occurs in it. First elements make poor keys: many
+        # templates start with "the", "a" or "they", which nearly every comment has.
+        self._keyed_by_word: dict[str, list[Template]] = defaultdict(list)
+        self._keyed_by_class: dict[str, list[Template]] = defaultdict(list)
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
-        those whose first element occurs, and then all of whose mandatory elements do.
+        those whose key element occurs, and then all of whose mandatory elements do.
         They keep their order in this index, so trying them gives what trying all does.
         The result is shared: callers only read it."""
         return self._select(self.words.intersection(words), frozenset(classes))
 
     def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
         chosen: set[int] = set()
-        for word in self.by_word.keys() & words:
-            chosen.update(id(t) for t in self.by_word[word] if t.possible(words, classes))
-        for name in self.by_class.keys() & classes:
-            chosen.update(id(t) for t in self.by_class[name] if t.possible(words, classes))
+        for word in self._keyed_by_word.keys() & words:
+            chosen.update(id(t) for t in self._keyed_by_word[word] if t.possible(words, classes))
+        for name in self._keyed_by_class.keys() & classes:
+            chosen.update(id(t) for t in self._keyed_by_class[name] if t.possible(words, classes))
         # Many word combinations activate the same few template sets: share those.
         key = frozenset(chosen)
         index = self._by_choice.get(key)
@@ -170,10 +176,26 @@ class TemplateIndex:
         state["_by_choice"] = {}
         return state
 
-    def add(self, template: Template) -> None:
+    def add(self, template: Template, class_words: Mapping[str, frozenset[str]]) -> None:
+        """Index ``template``; ``class_words`` holds, per word class, words of which
+        one occurs wherever a term of the class does (they pick the key element)."""
         self._index(template)
         self.words = self.words.union(*template.required_words)
         self._by_choice.clear()
+        # The key: the mandatory element whose words look rarest (engine/anchors.py).
+        options: list[tuple[tuple[int, int, int], str, str | frozenset[str]]] = [
+            (commonness(words), "", words) for words in template.required_words
+        ]
+        options.extend(
+            (commonness(class_words.get(name, frozenset())), name, name)
+            for name in sorted(template.required_classes)
+        )
+        _, name, key = min(options, key=lambda option: (option[0], option[1]))
+        if name:
+            self._keyed_by_class[name].append(template)
+        else:
+            for word in key:
+                self._keyed_by_word[word].append(template)
 
     def _index(self, template: Template) -> None:
         self.templates.append(template)

@@ -11,7 +11,7 @@ single letters (``f u c k``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter
@@ -20,6 +20,7 @@ from typing import NamedTuple
 from ..text import PreparedText, Token
 
 EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
+_EMPTY: frozenset[str] = frozenset()
 _NORM = attrgetter("norm")
 _VARIANTS = attrgetter("variants")
 _MASK = attrgetter("mask")
@@ -53,6 +54,11 @@ class TokenTrie:
     def __init__(self) -> None:
         self._root = _Node()
         self._single_by_len: dict[int, dict[str, list[Hashable]]] = defaultdict(dict)
+        # One-word terms by (length, first letter) and (length, last letter): a masked
+        # word ("f**k", "sh*t") almost always keeps one of them, so its lookup reads a
+        # small bucket instead of every term of its length (flat as lexicons grow).
+        self._single_by_edge: dict[tuple[int, int, str], set[str]] = defaultdict(set)
+        self._rank: dict[str, int] = {}  # insertion order: results never depend on sets
         self.size = 0
 
     def add(self, tokens: tuple[str, ...], payload: Hashable) -> None:
@@ -64,7 +70,11 @@ class TokenTrie:
         node.payloads.append(payload)
         self.size += 1
         if len(tokens) == 1:
-            self._single_by_len[len(tokens[0])].setdefault(tokens[0], node.payloads)
+            word = tokens[0]
+            self._single_by_len[len(word)].setdefault(word, node.payloads)
+            self._rank.setdefault(word, len(self._rank))
+            self._single_by_edge[len(word), 0, word[0]].add(word)
+            self._single_by_edge[len(word), -1, word[-1]].add(word)
 
     def scan(self, prepared: PreparedText) -> list[TrieMatch]:
         """Every entry occurring in the text, by whole tokens."""
@@ -156,15 +166,26 @@ class TokenTrie:
             j += 1
 
     def _mask_lookup(self, mask: str) -> list[tuple[str, list[Hashable]]]:
-        candidates = self._single_by_len.get(len(mask))
-        if not candidates:
+        by_term = self._single_by_len.get(len(mask))
+        if not by_term:
             return []
+        candidates: Iterable[str] = by_term
+        size = len(mask)
+        first, last = mask[0] != "?", mask[-1] != "?"
+        if first and last:
+            candidates = self._edge(size, 0, mask[0]) & self._edge(size, -1, mask[-1])
+        elif first or last:
+            candidates = self._edge(size, 0, mask[0]) if first else self._edge(size, -1, mask[-1])
         known = [(k, c) for k, c in enumerate(mask) if c != "?"]
-        return [
-            (term, payloads)
-            for term, payloads in candidates.items()
-            if all(term[k] == c for k, c in known)
+        found = [
+            (term, by_term[term]) for term in candidates if all(term[k] == c for k, c in known)
         ]
+        if candidates is not by_term:
+            found.sort(key=lambda item: self._rank[item[0]])
+        return found
+
+    def _edge(self, size: int, position: int, letter: str) -> set[str]:
+        return self._single_by_edge.get((size, position, letter), _EMPTY)
 
 
 def _may_continue(node: _Node, tokens: tuple[Token, ...], j: int, count: int) -> bool:
