@@ -16,9 +16,10 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import regex
 
 from .model import Comment, Hit, Severity
-from .text import PreparedText, prepare
-from .text.plain import is_plain, plain_words
-from .text.prepared import ascii_view
+from .text import PreparedText
+from .text.normalize import OffsetMap
+from .text.plain import is_plain, word_pieces
+from .text.prepared import is_one_to_one, normalized_view, prepare_normalized
 
 Status = Literal["preview", "stable"]
 _MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
@@ -87,7 +88,7 @@ class Document:
     Immutable like the frozen value types it carries.
     """
 
-    __slots__ = ("_plain", "_prepared", "_view", "_words", "comment")
+    __slots__ = ("_normalized", "_pieces", "_plain", "_prepared", "_view", "_words", "comment")
 
     comment: Comment
     _prepared: PreparedText | None
@@ -96,6 +97,8 @@ class Document:
         object.__setattr__(self, "comment", comment)
         object.__setattr__(self, "_prepared", prepared)
         object.__setattr__(self, "_view", _UNSET)
+        object.__setattr__(self, "_normalized", None)
+        object.__setattr__(self, "_pieces", None)
         object.__setattr__(self, "_words", None)
         object.__setattr__(self, "_plain", None)
 
@@ -107,9 +110,21 @@ class Document:
     def prepared(self) -> PreparedText:
         prepared = self._prepared
         if prepared is None:
-            prepared = prepare(self.comment.text)
+            normalized, offsets = self._normalized_view()
+            prepared = prepare_normalized(
+                self.comment.text, normalized, offsets, self._plain, self._pieces
+            )
             object.__setattr__(self, "_prepared", prepared)
         return prepared
+
+    def _normalized_view(self) -> tuple[str, OffsetMap]:
+        """``normalized_view`` of the text, computed once for ``ascii_view`` and
+        ``prepared`` alike."""
+        normalized = self._normalized
+        if normalized is None:
+            normalized = normalized_view(self.comment.text)
+            object.__setattr__(self, "_normalized", normalized)
+        return normalized
 
     @property
     def ascii_view(self) -> str | None:
@@ -118,7 +133,8 @@ class Document:
         chars fold to one ASCII char (curly quotes, accents). None for any other text."""
         view = self._view
         if view is _UNSET:
-            view = ascii_view(self.comment.text)
+            normalized, offsets = self._normalized_view()
+            view = normalized if is_one_to_one(normalized, offsets) else None
             object.__setattr__(self, "_view", view)
         return view  # type: ignore[return-value]
 
@@ -130,7 +146,12 @@ class Document:
         words = self._words
         if words is None:
             view = self.ascii_view
-            words = frozenset(plain_words(view)) if view is not None else frozenset()
+            if view is None:
+                words = frozenset()
+            else:
+                pieces = word_pieces(view)  # kept: a plain comment's tokens reuse the cut
+                object.__setattr__(self, "_pieces", pieces)
+                words = frozenset(pieces[1::2])
             object.__setattr__(self, "_words", words)
         return words
 

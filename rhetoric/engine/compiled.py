@@ -39,6 +39,7 @@ from .sequence import (
 from .trie import EXACT, MASK, TokenTrie
 
 _NORM = attrgetter("norm")
+_START = attrgetter("start")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
@@ -140,11 +141,14 @@ class CompiledRules:
                             if tokens:
                                 found.add(phrase_anchor(tokens))
                     group_anchors.append(frozenset(found))
+                # At least min_groups groups, the required ones among them: anchored on
+                # the rarest required group, or on enough of the rarest groups.
+                needed = Requirement(
+                    max(spec.min_groups, len(spec.require)), tuple(group_anchors)
+                )
                 if spec.require:
-                    required = tuple(group_anchors[g] for g in spec.require)
-                    anchors.add(rarest(required), Requirement(len(required), required))
+                    anchors.add(rarest(group_anchors[g] for g in spec.require), needed)
                 else:
-                    needed = Requirement(spec.min_groups, tuple(group_anchors))
                     anchors.add(union_of_rarest(group_anchors, spec.min_groups), needed)
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
@@ -251,7 +255,7 @@ class CompiledRules:
                 candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
-            sentence = list(itertools.accumulate(int(b) for b in breaks))
+            sentence = list(itertools.accumulate(map(int, breaks)))
             for index, found in cues.items():
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
@@ -475,20 +479,21 @@ def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
 
 def _sentence_breaks(prepared: PreparedText) -> list[bool]:
     """For each token, whether a sentence break lies between it and the previous one
-    (one regex pass over the text, then a merge with the token positions)."""
+    (one regex pass over the text, then one bisection per break: breaks are few,
+    tokens many)."""
     tokens = prepared.tokens
-    breaks = [True] * len(tokens)
-    positions = [m.start() for m in _BREAK.finditer(prepared.original)]
-    if not positions:
-        breaks[1:] = [False] * (len(tokens) - 1)
-        return breaks
-    k = 0
-    count = len(positions)
-    for i in range(1, len(tokens)):
-        previous_end = tokens[i - 1].end
-        while k < count and positions[k] < previous_end:
-            k += 1
-        breaks[i] = k < count and positions[k] < tokens[i].start
+    count = len(tokens)
+    breaks = [False] * count
+    if count:
+        breaks[0] = True
+    starts: list[int] | None = None
+    for match in _BREAK.finditer(prepared.original):
+        if starts is None:
+            starts = list(map(_START, tokens))
+        position = match.start()
+        following = bisect.bisect_right(starts, position)  # first token after the break
+        if 0 < following < count and tokens[following - 1].end <= position:
+            breaks[following] = True
     return breaks
 
 

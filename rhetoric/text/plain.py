@@ -12,6 +12,8 @@ comment's tokens are exactly its plain words and nothing else can match.
 from __future__ import annotations
 
 import re
+from functools import lru_cache, partial
+from itertools import accumulate, repeat
 from typing import Final
 
 from .tokens import Token, is_glue
@@ -29,8 +31,13 @@ _GAP: Final = r"[ \t.\-_*,]{1,2}"
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
 # In a plain comment the tokens are exactly these words (never starting or ending
 # with an apostrophe; a sign at an edge of a plain token is always trimmed).
-_WORD_RE: Final = re.compile(r"[a-z0-9](?:[a-z0-9']*[a-z0-9])?")
-_new: Final = tuple.__new__
+_WORD_RE: Final = re.compile(r"[a-z0-9]+(?:'+[a-z0-9]+)*")
+# The same words as a split pattern: gap, word, gap, ..., word, gap in one pass.
+_PIECES_RE: Final = re.compile(r"([a-z0-9]+(?:'+[a-z0-9]+)*)")
+# tuple.__new__ through partial skips the named tuple's Python-level __new__ (hot loop)
+_new_token: Final = partial(tuple.__new__, Token)
+# Gaps repeat (" ", ", ", ". "): whether a phrase may run across one is asked once.
+_glue: Final = lru_cache(maxsize=4096)(is_glue)
 
 
 def ascii_fold(text: str) -> str | None:
@@ -49,22 +56,27 @@ def plain_words(folded: str) -> list[str]:
     return _WORD_RE.findall(folded)
 
 
-def plain_tokens(folded: str) -> tuple[Token, ...]:
+def word_pieces(folded: str) -> list[str]:
+    """``folded`` cut into gap, word, gap, ..., word, gap (one regex pass): the words
+    are ``plain_words(folded)``, and ``plain_tokens`` can reuse the cut."""
+    return _PIECES_RE.split(folded)
+
+
+def plain_tokens(folded: str, pieces: list[str] | None = None) -> tuple[Token, ...]:
     """The tokens of a plain comment from one regex pass: what ``prepare()`` would cut,
-    without variants, masks or trimming to do (``tests/test_fast_paths.py``)."""
-    tokens: list[Token] = []
-    previous_end = -1
-    spans = [match.span() for match in _WORD_RE.finditer(folded)]
-    for index, (start, end) in enumerate(spans):
-        if previous_end < 0:
-            glue = False
-        else:
-            gap = folded[previous_end:start]
-            glue = gap == " " or is_glue(gap)
-        # tuple.__new__ skips the named tuple's Python-level __new__ (hot loop)
-        tokens.append(_new(Token, (index, start, end, folded[start:end], (), None, glue)))
-        previous_end = end
-    return tuple(tokens)
+    without variants, masks or trimming to do (``tests/test_fast_paths.py``). Spans,
+    glue and tuples are made by C-level maps over the pieces, not a Python loop."""
+    if pieces is None:
+        pieces = _PIECES_RE.split(folded)
+    words = pieces[1::2]
+    if not words:
+        return ()
+    bounds = list(accumulate(map(len, pieces)))
+    glue = [False, *map(_glue, pieces[2:-1:2])]
+    fields = zip(
+        range(len(words)), bounds[0::2], bounds[1::2], words, repeat(()), repeat(None), glue
+    )
+    return tuple(map(_new_token, fields))
 
 
 def is_plain(folded: str) -> bool:

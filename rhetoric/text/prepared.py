@@ -78,31 +78,40 @@ def prepare(text: str) -> PreparedText:
     Plain comments (see ``plain.py``) take a one-regex path: ASCII text, and any text
     whose every char folds to one ASCII char (curly quotes, fancy fonts).
     """
-    folded = ascii_fold(text)
-    if folded is None:
-        normalized, offsets = normalize(text)
-        if not _is_one_to_one(normalized, offsets):
-            return _prepare_normalized(text, normalized, offsets)
-        folded = normalized
-    identity = OffsetMap(len(text), len(folded), None, None)
-    if is_plain(folded):
-        return PreparedText(text, folded, plain_tokens(folded), (), identity)
-    return _prepare_normalized(text, folded, identity)
+    normalized, offsets = normalized_view(text)
+    return prepare_normalized(text, normalized, offsets)
 
 
-def ascii_view(text: str) -> str | None:
-    """The normalized view of ``text`` when it is ASCII with one char per source char
-    (ASCII text, or text whose every char folds to one ASCII char, such as curly
-    quotes and accented letters), else None. On such a view ``is_plain`` and
-    ``plain_words`` tell what ``prepare`` would find without preparing."""
+def normalized_view(text: str) -> tuple[str, OffsetMap]:
+    """``normalize(text)``, with ASCII text without entities the cheapest way."""
     folded = ascii_fold(text)
     if folded is not None:
-        return folded
-    normalized, offsets = normalize(text)
-    return normalized if _is_one_to_one(normalized, offsets) else None
+        return folded, OffsetMap(len(text), len(folded), None, None)
+    return normalize(text)
 
 
-def _is_one_to_one(normalized: str, offsets: OffsetMap) -> bool:
+def prepare_normalized(
+    text: str,
+    normalized: str,
+    offsets: OffsetMap,
+    plain: bool | None = None,
+    pieces: list[str] | None = None,
+) -> PreparedText:
+    """``prepare`` given ``normalized_view(text)`` (and, when known, ``is_plain`` and
+    ``word_pieces`` of it), for callers that already needed those: nothing is
+    computed twice."""
+    if is_one_to_one(normalized, offsets):
+        if plain is None:
+            plain = is_plain(normalized)
+        if plain:
+            tokens = plain_tokens(normalized, pieces)
+            return PreparedText(text, normalized, tokens, (), offsets)
+    return _prepare_normalized(text, normalized, offsets)
+
+
+def is_one_to_one(normalized: str, offsets: OffsetMap) -> bool:
+    """Whether a normalized view is ASCII with one char per source char: then
+    ``is_plain`` and ``plain_words`` tell what ``prepare`` would find, unprepared."""
     return offsets.is_identity and normalized.isascii()
 
 
