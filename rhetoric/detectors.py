@@ -111,8 +111,9 @@ class Document:
         prepared = self._prepared
         if prepared is None:
             normalized, offsets = self._normalized_view()
+            plain = self.is_plain  # kept: the engine asks again after preparing
             prepared = prepare_normalized(
-                self.comment.text, normalized, offsets, self._plain, self._pieces
+                self.comment.text, normalized, offsets, plain, self._pieces
             )
             object.__setattr__(self, "_prepared", prepared)
         return prepared

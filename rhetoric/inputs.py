@@ -149,19 +149,22 @@ def _some(notice: str | None) -> tuple[str, ...]:
 
 
 def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputRecord:
-    fallback_id = f"{name}:{number}"
     if not isinstance(obj, dict):
-        return InputRecord(name, number, error="record is not a JSON object", record_id=fallback_id)
+        return InputRecord(
+            name, number, error="record is not a JSON object", record_id=f"{name}:{number}"
+        )
     raw_id = obj.get(options.id_field)
-    if raw_id is None or raw_id == "":
-        record_id = fallback_id
+    if type(raw_id) is str and raw_id:  # the common case first
+        record_id = raw_id
+    elif raw_id is None or raw_id == "":
+        record_id = f"{name}:{number}"
     elif isinstance(raw_id, str | int) and not isinstance(raw_id, bool):
         record_id = str(raw_id)
     else:
         return InputRecord(
             name, number,
             error=f"field '{options.id_field}' must be a string or integer",
-            record_id=fallback_id,
+            record_id=f"{name}:{number}",
         )  # fmt: skip
     if options.text_field not in obj:
         return InputRecord(
@@ -174,7 +177,11 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
             error=f"field '{options.text_field}' must be a string, not {json_type(text)}",
             record_id=record_id,
         )  # fmt: skip
-    metadata = {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
+    metadata = (
+        {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
+        if len(obj) > 2 or options.id_field not in obj
+        else {}
+    )
     return InputRecord(name, number, Comment(id=record_id, text=text, metadata=metadata))
 
 

@@ -160,3 +160,10 @@ def test_document_view_facts(text: str, view: str | None, plain: bool) -> None:
         assert doc.view_words == frozenset()
     if plain:
         assert [token.norm for token in doc.prepared.tokens] == plain_words(view or "")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12))
+def test_clean_report_line_matches_the_encoder_for_any_id(ident: str) -> None:
+    report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
+    assert _clean_line(report) == json_line(report_to_dict(report))

@@ -109,6 +109,10 @@ class CompiledRules:
             and config.is_selected(spec.info.technique, spec.info.id)
         ]
         self._trie = TokenTrie()
+        # Word-class terms have their own trie: only templates use them, and a plain
+        # comment whose words rule out every template never scans it.
+        self._class_trie = TokenTrie()
+        self._template_gate = AnchorIndex()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
         # What must occur for any rule to fire (see engine/anchors.py).
@@ -143,9 +147,7 @@ class CompiledRules:
                     group_anchors.append(frozenset(found))
                 # At least min_groups groups, the required ones among them: anchored on
                 # the rarest required group, or on enough of the rarest groups.
-                needed = Requirement(
-                    max(spec.min_groups, len(spec.require)), tuple(group_anchors)
-                )
+                needed = Requirement(max(spec.min_groups, len(spec.require)), tuple(group_anchors))
                 if spec.require:
                     anchors.add(rarest(group_anchors[g] for g in spec.require), needed)
                 else:
@@ -170,7 +172,7 @@ class CompiledRules:
             for term in ruleset.class_terms(name):
                 for form in inflections(term.text) if term.inflect else [term.text]:
                     tokens = _term_tokens(form)
-                    self._trie.add(tokens, _ClassTerm(name))
+                    self._class_trie.add(tokens, _ClassTerm(name))
                     if tokens:
                         found.add(phrase_anchor(tokens))
             class_anchors[name] = frozenset(found)
@@ -178,8 +180,11 @@ class CompiledRules:
             self._templates.add(template, class_anchors)
             options = [*template.required_words]
             options.extend(class_anchors[name] for name in template.required_classes)
-            anchors.add(rarest(options), Requirement(len(options), tuple(options)))
+            needed = Requirement(len(options), tuple(options))
+            anchors.add(rarest(options), needed)
+            self._template_gate.add(rarest(options), needed)
         anchors.freeze()
+        self._template_gate.freeze()
         self._anchors = anchors
         # Without a pattern rule that has no prefilter, a plain comment without any
         # anchor is skipped whole (``_cannot_fire``).
@@ -210,13 +215,19 @@ class CompiledRules:
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
         class_ends: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        with_templates = self._templates.count > 0 and bool(prepared.tokens)
+        if with_templates and self._fast and doc.is_plain:
+            # A plain comment's tokens are its words: no template whose words are
+            # missing can match, and without templates class terms are not needed.
+            with_templates = self._template_gate.may_fire(doc.view_words)
+        if with_templates:
+            for match in self._class_trie.scan(prepared):
+                class_ends[match.first][match.payload.name].add(match.last)  # type: ignore[attr-defined]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
             payload = match.payload
-            if isinstance(payload, _ClassTerm):  # the most frequent kind first
-                class_ends[match.first][payload.name].add(match.last)
-            elif isinstance(payload, _Cue):
+            if isinstance(payload, _Cue):
                 cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
                 cues[payload.rule].append(cue)
             elif isinstance(payload, _Exception):
@@ -248,7 +259,7 @@ class CompiledRules:
                 )
                 candidates.append((payload.rule, hit))
         breaks: list[bool] | None = None
-        if self._templates.count and prepared.tokens:
+        if with_templates:
             active = self._active_templates(doc, class_ends)
             if active.count:
                 breaks = _sentence_breaks(prepared)

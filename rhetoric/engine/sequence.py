@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
@@ -230,6 +231,9 @@ class SequenceMatcher:
         self.breaks = breaks
         self.class_ends = class_ends
         self.count = len(forms)
+        # Sentence number of each token: a class term spans no break when its first
+        # and last tokens are in the same sentence (one comparison, not a loop).
+        self.sentence = list(accumulate(map(int, breaks)))
 
     def match(self, template: Template, start: int) -> SequenceMatch | None:
         """The shortest match of ``template`` beginning at token ``start``."""
@@ -268,12 +272,14 @@ class SequenceMatcher:
         if element.low == 0:
             yield from self._walk(elements, k + 1, pos, mark_first, mark_last, begin)
         if element.kind == "literal":
-            if self._can_step(pos, begin) and any(f in element.words for f in self.forms[pos]):
+            if self._can_step(pos, begin) and not element.words.isdisjoint(self.forms[pos]):
                 yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
         elif element.kind == "class":
-            if self._can_step(pos, begin):
-                for last in sorted(self.class_ends.get(pos, {}).get(element.name, ())):
-                    if all(not self.breaks[p] for p in range(pos + 1, last + 1)):
+            ends = self.class_ends.get(pos)
+            if ends and element.name in ends and self._can_step(pos, begin):
+                sentence = self.sentence
+                for last in sorted(ends[element.name]):
+                    if sentence[last] == sentence[pos]:
                         yield from self._walk(
                             elements, k + 1, last + 1, mark_first, mark_last, begin
                         )

@@ -11,8 +11,9 @@ single letters (``f u c k``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple
@@ -76,6 +77,15 @@ class TokenTrie:
             self._single_by_edge[len(word), 0, word[0]].add(word)
             self._single_by_edge[len(word), -1, word[-1]].add(word)
 
+    def entries(self) -> Iterator[tuple[tuple[str, ...], Hashable]]:
+        """Every ``(tokens, payload)`` added, depth first (for tools and benchmarks)."""
+        stack: list[tuple[tuple[str, ...], _Node]] = [((), self._root)]
+        while stack:
+            tokens, node = stack.pop()
+            for payload in node.payloads:
+                yield tokens, payload
+            stack.extend(((*tokens, word), child) for word, child in node.children.items())
+
     def scan(self, prepared: PreparedText) -> list[TrieMatch]:
         """Every entry occurring in the text, by whole tokens."""
         tokens = prepared.tokens
@@ -102,7 +112,7 @@ class TokenTrie:
                 else:  # a one-word entry, the common case: no frontier to walk
                     start, end, norm = token.start, token.end, token.norm
                     for payload in node.payloads:
-                        found.append(TrieMatch(i, i, start, end, payload, EXACT, norm))
+                        found.append(_match((i, i, start, end, payload, EXACT, norm)))
             if token.variants:
                 for form in token.variants:
                     node = children.get(form)
@@ -137,7 +147,7 @@ class TokenTrie:
     ) -> None:
         start = tokens[i].start
         for payload in node.payloads:
-            found.append(TrieMatch(i, i, start, tokens[i].end, payload, how, form))
+            found.append(_match((i, i, start, tokens[i].end, payload, how, form)))
         if not node.children:
             return  # the common case: a one-word entry
         frontier = [(node, how, form)]
@@ -158,7 +168,7 @@ class TokenTrie:
                     joined = f"{current_form} {next_form}"
                     for payload in child.payloads:
                         found.append(
-                            TrieMatch(i, j + 1, start, following.end, payload, next_how, joined)
+                            _match((i, j + 1, start, following.end, payload, next_how, joined))
                         )
                     if child.children:
                         next_frontier.append((child, next_how, joined))
@@ -186,6 +196,10 @@ class TokenTrie:
 
     def _edge(self, size: int, position: int, letter: str) -> set[str]:
         return self._single_by_edge.get((size, position, letter), _EMPTY)
+
+
+# tuple.__new__ skips the named tuple's Python-level __new__: scans make many matches
+_match = partial(tuple.__new__, TrieMatch)
 
 
 def _may_continue(node: _Node, tokens: tuple[Token, ...], j: int, count: int) -> bool:

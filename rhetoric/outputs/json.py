@@ -17,6 +17,7 @@ from ..wire import SCHEMA_VERSION, error_record, report_to_dict
 from .base import Formatter, Outcome
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_ID = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but '"' and '\\': JSON as is
 _CLEAN = {
     "schema_version": SCHEMA_VERSION,
     "id": 0,
@@ -57,12 +58,15 @@ def _clean_line(report: Report) -> str | None:
         return None
     if str(report.score) != "0.0" or report.verdict is not Verdict.CLEAN:
         return None
-    if type(report.id) is not str:
+    ident = report.id
+    if type(ident) is not str:
         return None
-    ident = json.dumps(report.id, ensure_ascii=False)
-    if _SURROGATE.search(ident):
-        ident = json.dumps(report.id)
-    return f"{_CLEAN_HEAD}{ident}{_CLEAN_TAIL}"
+    if _PLAIN_ID.fullmatch(ident):  # nothing to escape (most ids)
+        return f'{_CLEAN_HEAD}"{ident}"{_CLEAN_TAIL}'
+    encoded = json.dumps(ident, ensure_ascii=False)
+    if _SURROGATE.search(encoded):
+        encoded = json.dumps(ident)
+    return f"{_CLEAN_HEAD}{encoded}{_CLEAN_TAIL}"
 
 
 class JsonlFormatter(Formatter):
