@@ -299,14 +299,10 @@ def _capitalised_words(doc: Document, view: str) -> list[str]:
     return [m.group() for m in _LETTER_RUN.finditer(view) if text[m.start()].isupper()]
 
 
-def cannot_match(doc: Document) -> bool:
-    """Whether a comment with an ASCII view holds neither a capitalised word that
-    classifies as a blend nor an epithet: then ``detect`` finds nothing, and the
-    comment's tokens are never needed (other texts always go the full way)."""
-    view = doc.ascii_view
-    if view is None or not EPITHETS.isdisjoint(doc.view_words):
-        return False
-    return all(classify(word) is None for word in _capitalised_words(doc, view))
+def _may_blend(doc: Document, view: str) -> bool:
+    """Whether a comment with an ASCII view has a capitalised word that classifies as
+    a blend: without one, ``_blends`` finds nothing and its token loop is skipped."""
+    return any(classify(word) is not None for word in _capitalised_words(doc, view))
 
 
 class NicknameDetector:
@@ -319,10 +315,17 @@ class NicknameDetector:
         self.fast = fast
 
     def detect(self, doc: Document) -> Iterator[Hit]:
-        if self.fast and cannot_match(doc):
+        view = doc.ascii_view if self.fast else None
+        if view is None:  # other texts (and the reference run) always go the full way
+            yield from self._blends(doc)
+            yield from self._epithets(doc)
             return
-        yield from self._blends(doc)
-        yield from self._epithets(doc)
+        # With an ASCII view each part can be ruled out from the words alone, and the
+        # comment's tokens are only needed (prepared) for a part that may find something.
+        if _may_blend(doc, view):
+            yield from self._blends(doc)
+        if not EPITHETS.isdisjoint(doc.view_words):
+            yield from self._epithets(doc)
 
     def _epithets(self, doc: Document) -> Iterator[Hit]:
         """A mocking adjective right before a capitalised public figure's name."""

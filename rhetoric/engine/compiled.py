@@ -40,6 +40,7 @@ from .trie import EXACT, MASK, TokenTrie
 
 _NORM = attrgetter("norm")
 _START = attrgetter("start")
+_VARIANTS = attrgetter("variants")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
@@ -307,15 +308,18 @@ class CompiledRules:
         active: TemplateIndex,
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
-        forms = [(t.norm, *t.variants) if t.variants else (t.norm,) for t in tokens]
+        count = len(tokens)
+        # Each token's spellings; most tokens have only their norm (then C-level zip).
+        spelled = list(compress(range(count), map(_VARIANTS, tokens)))
+        forms: list[tuple[str, ...]] = list(zip(map(_NORM, tokens)))
+        for i in spelled:
+            forms[i] = (tokens[i].norm, *tokens[i].variants)
         text = prepared.original
         matcher = SequenceMatcher(forms, breaks, class_ends)
         by_word, by_class = active.by_word, active.by_class
         # Only where a template's first element can occur (C-level lookups for norms).
-        starts = set(compress(range(len(tokens)), map(by_word.__contains__, map(_NORM, tokens))))
-        starts.update(
-            i for i, t in enumerate(tokens) if t.variants and any(v in by_word for v in t.variants)
-        )
+        starts = set(compress(range(count), map(by_word.__contains__, map(_NORM, tokens))))
+        starts.update(i for i in spelled if any(v in by_word for v in tokens[i].variants))
         starts.update(i for i, names in class_ends.items() if any(n in by_class for n in names))
         for i in sorted(starts):
             templates = [t for f in forms[i] for t in by_word.get(f, ())]

@@ -100,6 +100,8 @@ class TokenTrie:
             *compress(range(count), map(_VARIANTS, tokens)),
             *compress(range(count), map(_MASK, tokens)),
         ]
+        if not unusual and not prepared.joined:
+            return self._scan_exact(tokens, nodes, positions, found)
         if unusual:
             positions = sorted({*positions, *unusual})
         for i in positions:
@@ -133,6 +135,30 @@ class TokenTrie:
                             token.index, token.index, token.start, token.end, payload, JOINED, form
                         )
                     )
+        return found
+
+    def _scan_exact(
+        self,
+        tokens: tuple[Token, ...],
+        nodes: list[_Node | None],
+        positions: list[int],
+        found: list[TrieMatch],
+    ) -> list[TrieMatch]:
+        """``scan`` for tokens without other spellings (most comments): only their
+        norms can match, so the checks for variants, masks and joined letters go."""
+        count = len(tokens)
+        last = count - 1
+        for i in positions:
+            node: _Node = nodes[i]  # type: ignore[assignment]
+            token = tokens[i]
+            if not node.children:  # a one-word entry, the common case: no frontier
+                start, end, norm = token.start, token.end, token.norm
+                for payload in node.payloads:
+                    found.append(_match((i, i, start, end, payload, EXACT, norm)))
+            elif node.payloads or (
+                i < last and tokens[i + 1].glue and tokens[i + 1].norm in node.children
+            ):
+                self._extend(tokens, i, node, EXACT, token.norm, found, count)
         return found
 
     def _extend(
