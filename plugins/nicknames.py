@@ -226,8 +226,15 @@ def _common_prefix(a: str, b: str) -> int:
     return size
 
 
-def _ratio(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _at_least(a: str, b: str, bound: float) -> bool:
+    """Whether difflib's similarity ratio of ``a`` and ``b`` reaches ``bound``; its
+    cheap upper bounds (lengths, then shared letters) settle most pairs first."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= bound
+        and matcher.quick_ratio() >= bound
+        and matcher.ratio() >= bound
+    )
 
 
 def _blend(word: str, name: str, mock: str) -> float | None:
@@ -252,9 +259,14 @@ def _blend(word: str, name: str, mock: str) -> float | None:
         return 0.75
     if at >= 0:
         rest = word.replace(mock, "", 1)
-        if len(rest) >= 3 and _ratio(rest, name) >= 0.7 and _ratio(word, name) >= 0.6:
+        if len(rest) >= 3 and _at_least(rest, name, 0.7) and _at_least(word, name, 0.6):
             return 0.7
     return None
+
+
+_MOCK_HEADS = frozenset(m[:3] for m in MOCKING)
+_MOCK_TAILS = frozenset(m[-3:] for m in MOCKING)
+_MOCK_RE = re.compile("|".join(sorted(MOCKING, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=65536)
@@ -263,10 +275,12 @@ def classify(word: str) -> tuple[str, str, float] | None:
     if len(word) < MIN_LENGTH or not word.isalpha() or word in ORDINARY or word in NAMES:
         return None
     # Cheap pre-filter: a blend shares its first or last letters with its mocking
-    # part, or contains it whole.
-    mocks = [m for m in MOCKING if m in word or m[:3] == word[:3] or m[-3:] == word[-3:]]
-    best: tuple[str, str, float] | None = None
+    # part, or contains it whole (most words do neither: three C-level tests).
     head, tail = word[:3], word[-3:]
+    if head not in _MOCK_HEADS and tail not in _MOCK_TAILS and not _MOCK_RE.search(word):
+        return None
+    mocks = [m for m in MOCKING if m in word or m[:3] == head or m[-3:] == tail]
+    best: tuple[str, str, float] | None = None
     for mock in mocks:
         whole = mock in word
         for name in NAMES:
