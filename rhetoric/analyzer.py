@@ -64,7 +64,11 @@ class Analyzer:
         self._enabled = frozenset(r.id for r in self.rules)
         self._has_filters = host.has_implementations("rhetoric_filter_hit")
         self._filters = tuple(
-            (f"plugin:{name}", function, argnames)
+            (
+                f"plugin:{name}",
+                function,
+                _ALL_FILTER_ARGS if argnames == _ALL_FILTER_ARGS else argnames,
+            )
             for name, function, argnames in host.implementations("rhetoric_filter_hit")
         )
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
@@ -287,7 +291,7 @@ class Analyzer:
         """
         budget = self._budget
         limit = budget.allowed(len(doc.text))
-        values: dict[str, object] = {"doc": doc, "config": self.config}
+        config = self.config
         kept: list[Hit] = []
         for hit in hits:
             current: Hit | None = hit
@@ -295,11 +299,14 @@ class Analyzer:
                 if refusal := budget.refusal(source):
                     errors.append(_error(source, refusal))
                     continue
-                values["hit"] = current
                 started = time.perf_counter()
                 error: BaseException | None = None
                 try:
-                    result = function(**{a: values[a] for a in argnames})
+                    if argnames is _ALL_FILTER_ARGS:  # the usual signature: no dict to build
+                        result = function(current, doc, config)
+                    else:
+                        values = {"hit": current, "doc": doc, "config": config}
+                        result = function(**{a: values[a] for a in argnames})
                 except Exception as exc:
                     result, error = None, exc
                 if limit is not None:
@@ -365,6 +372,9 @@ class Analyzer:
 
 
 _CLEAN = Verdict.CLEAN
+# rhetoric_filter_hit's arguments in order: implementations taking all of them (in
+# the hookspec's order, as pluggy reads them from the signature) are called positionally.
+_ALL_FILTER_ARGS = ("hit", "doc", "config")
 
 
 def _compile_rules(

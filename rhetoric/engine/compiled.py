@@ -320,7 +320,8 @@ class CompiledRules:
         # Only where a template's first element can occur (C-level lookups for norms).
         starts = set(compress(range(count), map(by_word.__contains__, map(_NORM, tokens))))
         starts.update(i for i in spelled if any(v in by_word for v in tokens[i].variants))
-        starts.update(i for i, names in class_ends.items() if any(n in by_class for n in names))
+        classes = by_class.keys()
+        starts.update(i for i, names in class_ends.items() if not classes.isdisjoint(names))
         for i in sorted(starts):
             templates = [t for f in forms[i] for t in by_word.get(f, ())]
             for name in class_ends.get(i, {}):
