@@ -108,6 +108,9 @@ class AnchorIndex:
     def __init__(self) -> None:
         self._sufficient: set[str] = set()
         self._conditional: dict[str, set[Requirement]] = {}
+        # What may_fire reads, filled in by freeze() once every rule is added.
+        self.sufficient: frozenset[str] = frozenset()
+        self.conditional: dict[str, tuple[Requirement, ...]] = {}
 
     def add(self, words: Iterable[str], requirement: Requirement | None = None) -> None:
         """Index ``requirement`` under each of ``words``; each word belongs to one of its
@@ -119,17 +122,13 @@ class AnchorIndex:
                 self._conditional.setdefault(word, set()).add(requirement)
 
     def freeze(self) -> None:
+        """Make the index ready to answer (call once every rule is added)."""
         self.sufficient = frozenset(self._sufficient)
         self.conditional = {
             word: tuple(requirements)
             for word, requirements in self._conditional.items()
             if word not in self.sufficient  # the word alone already suffices
         }
-
-    @property
-    def words(self) -> frozenset[str]:
-        """Every anchor word (tests and diagnostics)."""
-        return self.sufficient | self.conditional.keys()
 
     def may_fire(self, words: frozenset[str]) -> bool:
         """Whether a comment with these token norms meets any rule's requirement."""

@@ -81,11 +81,15 @@ class _CueMatch(NamedTuple):
 _PLAIN_TERM = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
-def _phrase_requirement(tokens: tuple[str, ...]) -> Requirement | None:
+def _phrase_requirement(
+    tokens: tuple[str, ...], singles: dict[str, frozenset[str]]
+) -> Requirement | None:
     """A phrase needs all its words (None for one word: the anchor is enough)."""
     if len(tokens) == 1:
         return None
-    words = tuple(frozenset([token]) for token in dict.fromkeys(tokens))
+    # One shared set per word: phrases repeat the same few words, and the
+    # compiled-rules cache stores a shared object once.
+    words = tuple(singles.setdefault(token, frozenset((token,))) for token in dict.fromkeys(tokens))
     return Requirement(len(words), words)
 
 
@@ -118,6 +122,7 @@ class CompiledRules:
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
+        singles: dict[str, frozenset[str]] = {}
         used_classes: set[str] = set()
         templates: list[Template] = []
         for index, spec in enumerate(self._specs):
@@ -130,7 +135,9 @@ class CompiledRules:
                         tokens = _term_tokens(form)
                         self._trie.add(tokens, _Term(index, term))
                         if tokens:
-                            anchors.add([phrase_anchor(tokens)], _phrase_requirement(tokens))
+                            anchors.add(
+                                [phrase_anchor(tokens)], _phrase_requirement(tokens, singles)
+                            )
             elif spec.kind == "cooccurrence":
                 group_anchors: list[frozenset[str]] = []
                 for group_index, group in enumerate(spec.groups):

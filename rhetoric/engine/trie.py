@@ -21,7 +21,6 @@ from typing import NamedTuple
 from ..text import PreparedText, Token
 
 EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
-_EMPTY: frozenset[str] = frozenset()
 _NORM = attrgetter("norm")
 _VARIANTS = attrgetter("variants")
 _MASK = attrgetter("mask")
@@ -58,8 +57,9 @@ class TokenTrie:
         # One-word terms by (length, first letter) and (length, last letter): a masked
         # word ("f**k", "sh*t") almost always keeps one of them, so its lookup reads a
         # small bucket instead of every term of its length (flat as lexicons grow).
-        self._single_by_edge: dict[tuple[int, int, str], set[str]] = defaultdict(set)
-        self._rank: dict[str, int] = {}  # insertion order: results never depend on sets
+        # Built on the first masked word: few comments have one, and every start-up
+        # would otherwise load it from the compiled-rules cache.
+        self._by_edge: dict[tuple[int, int, str], dict[str, int]] | None = None
         self.size = 0
 
     def add(self, tokens: tuple[str, ...], payload: Hashable) -> None:
@@ -71,11 +71,8 @@ class TokenTrie:
         node.payloads.append(payload)
         self.size += 1
         if len(tokens) == 1:
-            word = tokens[0]
-            self._single_by_len[len(word)].setdefault(word, node.payloads)
-            self._rank.setdefault(word, len(self._rank))
-            self._single_by_edge[len(word), 0, word[0]].add(word)
-            self._single_by_edge[len(word), -1, word[-1]].add(word)
+            self._single_by_len[len(tokens[0])].setdefault(tokens[0], node.payloads)
+            self._by_edge = None
 
     def entries(self) -> Iterator[tuple[tuple[str, ...], Hashable]]:
         """Every ``(tokens, payload)`` added, depth first (for tools and benchmarks)."""
@@ -205,23 +202,36 @@ class TokenTrie:
         by_term = self._single_by_len.get(len(mask))
         if not by_term:
             return []
-        candidates: Iterable[str] = by_term
         size = len(mask)
         first, last = mask[0] != "?", mask[-1] != "?"
-        if first and last:
-            candidates = self._edge(size, 0, mask[0]) & self._edge(size, -1, mask[-1])
-        elif first or last:
-            candidates = self._edge(size, 0, mask[0]) if first else self._edge(size, -1, mask[-1])
+        candidates: Iterable[str] = by_term
+        if first or last:
+            index = self._edge_index()
+            heads = index.get((size, 0, mask[0]), {}) if first else None
+            tails = index.get((size, -1, mask[-1]), {}) if last else None
+            if heads is not None and tails is not None:
+                bucket = heads if len(heads) <= len(tails) else tails
+                other = tails if bucket is heads else heads
+                chosen = {word: rank for word, rank in bucket.items() if word in other}
+            else:
+                chosen = heads if heads is not None else tails  # type: ignore[assignment]
+            # In the order the terms were added, as a pass over all of them would give.
+            candidates = sorted(chosen, key=chosen.__getitem__)
         known = [(k, c) for k, c in enumerate(mask) if c != "?"]
-        found = [
-            (term, by_term[term]) for term in candidates if all(term[k] == c for k, c in known)
-        ]
-        if candidates is not by_term:
-            found.sort(key=lambda item: self._rank[item[0]])
-        return found
+        return [(term, by_term[term]) for term in candidates if all(term[k] == c for k, c in known)]
 
-    def _edge(self, size: int, position: int, letter: str) -> set[str]:
-        return self._single_by_edge.get((size, position, letter), _EMPTY)
+    def _edge_index(self) -> dict[tuple[int, int, str], dict[str, int]]:
+        """One-word terms by (length, 0, first letter) and (length, -1, last letter),
+        each with its rank among the terms of its length."""
+        index = self._by_edge
+        if index is None:
+            index = {}
+            for size, by_term in self._single_by_len.items():
+                for rank, word in enumerate(by_term):
+                    index.setdefault((size, 0, word[0]), {})[word] = rank
+                    index.setdefault((size, -1, word[-1]), {})[word] = rank
+            self._by_edge = index
+        return index
 
 
 # tuple.__new__ skips the named tuple's Python-level __new__: scans make many matches
