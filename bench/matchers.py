@@ -29,7 +29,6 @@ spreads evenly. The section between ``<!-- matchers:start -->`` and
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import json
@@ -51,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]  # the working tree's rhetoric, and performance.py
 
-from performance import build_corpus, load_texts, vocabulary  # noqa: E402
+from performance import build_corpus, common_arguments, load_texts, vocabulary  # noqa: E402
 
 from rhetoric import Analyzer, AnalyzerConfig, __version__  # noqa: E402
 from rhetoric.engine.compiled import CompiledRules, _term_tokens  # noqa: E402
@@ -219,10 +218,7 @@ def compare(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
-    parser.add_argument("--runs", type=int, default=5)
+    parser = common_arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--peers-python",
         default=None,

@@ -188,11 +188,17 @@ def fmt_rate(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def common_arguments(description: str) -> argparse.ArgumentParser:
+    """A parser with the options every benchmark writing docs/performance.md takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--runs", type=int, default=5)
+    return parser
+
+
+def main() -> int:
+    parser = common_arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--peers-python", default=None, help="python with the Python peers installed"
     )

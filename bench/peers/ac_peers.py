@@ -37,29 +37,27 @@ def _pyahocorasick(terms: list[str]) -> Scanner:
         automaton.add_word(term, (index, len(term)))
     automaton.make_automaton()
 
-    def scan(texts: list[str]) -> tuple[Found, int]:
-        found: Found = []
-        raw = 0
-        for number, text in enumerate(texts):
-            lowered = text.lower()
-            size = len(lowered)
-            for last, (index, length) in automaton.iter(lowered):
-                raw += 1
-                start, end = last + 1 - length, last + 1
-                if (start == 0 or not lowered[start - 1].isalnum()) and (
-                    end == size or not lowered[end].isalnum()
-                ):
-                    found.append((number, start, end, index))
-        return found, raw
+    def spans(lowered: str) -> list[tuple[int, int, int]]:
+        return [(i, last + 1 - size, last + 1) for last, (i, size) in automaton.iter(lowered)]
 
-    return scan
+    return _whole_words(spans)
 
 
 def _ahocorasick_rs(terms: list[str]) -> Scanner:
     import ahocorasick_rs
 
     automaton = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
-    find = automaton.find_matches_as_indexes
+
+    def spans(lowered: str) -> list[tuple[int, int, int]]:
+        return automaton.find_matches_as_indexes(lowered, overlapping=True)  # type: ignore[no-any-return]
+
+    return _whole_words(spans)
+
+
+def _whole_words(spans: Callable[[str], list[tuple[int, int, int]]]) -> Scanner:
+    """A scanner keeping, of the ``(term index, start, end)`` an automaton finds in
+    the lowercased text, those with no letter or digit on either side (the engine
+    matches whole tokens; an automaton finds terms inside words too)."""
 
     def scan(texts: list[str]) -> tuple[Found, int]:
         found: Found = []
@@ -67,7 +65,7 @@ def _ahocorasick_rs(terms: list[str]) -> Scanner:
         for number, text in enumerate(texts):
             lowered = text.lower()
             size = len(lowered)
-            matches = find(lowered, overlapping=True)
+            matches = spans(lowered)
             raw += len(matches)
             for index, start, end in matches:
                 if (start == 0 or not lowered[start - 1].isalnum()) and (
