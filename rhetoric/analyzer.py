@@ -62,13 +62,10 @@ class Analyzer:
         self.rule_paths = tuple(rule_paths)
         self._rules_by_detector = {d.name: {r.id: r for r in d.rules} for d in self.detectors}
         self._enabled = frozenset(r.id for r in self.rules)
-        self._has_filters = host.has_implementations("rhetoric_filter_hit")
+        # (source, function, argnames, positional): the usual signature is called
+        # with positional arguments, no keyword dict to build per hit.
         self._filters = tuple(
-            (
-                f"plugin:{name}",
-                function,
-                _ALL_FILTER_ARGS if argnames == _ALL_FILTER_ARGS else argnames,
-            )
+            (f"plugin:{name}", function, argnames, argnames == _FILTER_ARGS)
             for name, function, argnames in host.implementations("rhetoric_filter_hit")
         )
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
@@ -215,9 +212,9 @@ class Analyzer:
         errors: list[DetectorError] = []
         hits = self._detect(doc, errors)
         if not hits and not errors:  # most comments: nothing to filter, merge or score
-            report = Report(comment.id, (), {}, 0.0, _CLEAN, self._readability(comment.text))
+            report = Report(comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text))
         else:
-            if self._has_filters and hits:
+            if self._filters and hits:
                 hits = self._filter(hits, doc, errors)
             merged = merge_overlapping(hits, comment.text)
             scores, score, judged = judge(merged, self.config.thresholds)
@@ -295,14 +292,14 @@ class Analyzer:
         kept: list[Hit] = []
         for hit in hits:
             current: Hit | None = hit
-            for source, function, argnames in self._filters:
+            for source, function, argnames, positional in self._filters:
                 if refusal := budget.refusal(source):
                     errors.append(_error(source, refusal))
                     continue
                 started = time.perf_counter()
                 error: BaseException | None = None
                 try:
-                    if argnames is _ALL_FILTER_ARGS:  # the usual signature: no dict to build
+                    if positional:
                         result = function(current, doc, config)
                     else:
                         values = {"hit": current, "doc": doc, "config": config}
@@ -371,10 +368,9 @@ class Analyzer:
         return compute_readability(text, self.config.readability)
 
 
-_CLEAN = Verdict.CLEAN
 # rhetoric_filter_hit's arguments in order: implementations taking all of them (in
 # the hookspec's order, as pluggy reads them from the signature) are called positionally.
-_ALL_FILTER_ARGS = ("hit", "doc", "config")
+_FILTER_ARGS = ("hit", "doc", "config")
 
 
 def _compile_rules(

@@ -17,9 +17,9 @@ import regex
 
 from .model import Comment, Hit, Severity
 from .text import PreparedText
-from .text.normalize import OffsetMap
+from .text.normalize import OffsetMap, normalize
 from .text.plain import is_plain, word_pieces
-from .text.prepared import is_one_to_one, normalized_view, prepare_normalized
+from .text.prepared import is_one_to_one, prepare_normalized
 
 Status = Literal["preview", "stable"]
 _MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
@@ -119,11 +119,11 @@ class Document:
         return prepared
 
     def _normalized_view(self) -> tuple[str, OffsetMap]:
-        """``normalized_view`` of the text, computed once for ``ascii_view`` and
-        ``prepared`` alike."""
+        """``normalize`` of the text, computed once for ``ascii_view`` and ``prepared``
+        alike."""
         normalized = self._normalized
         if normalized is None:
-            normalized = normalized_view(self.comment.text)
+            normalized = normalize(self.comment.text)
             object.__setattr__(self, "_normalized", normalized)
         return normalized
 

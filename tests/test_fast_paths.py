@@ -15,7 +15,7 @@ from rhetoric import Analyzer, AnalyzerConfig, Comment, Document
 from rhetoric.model import Report, Verdict
 from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
-from rhetoric.text.plain import ascii_fold, is_plain, plain_words
+from rhetoric.text.plain import is_plain, plain_words
 from rhetoric.text.prepared import prepare_general
 
 FAST = Analyzer.from_config(AnalyzerConfig(preview=True))
@@ -81,7 +81,7 @@ def test_plain_text_has_only_plain_tokens(text: str) -> None:
     one-regex path of ``prepare`` gives what the general path gives."""
     prepared = prepare_general(text)
     assert prepare(text) == prepared
-    folded = ascii_fold(text)
+    folded = Document.of(Comment("t", text)).ascii_view
     if folded is None or not is_plain(folded):
         return
     assert prepared.normalized == folded

@@ -52,11 +52,6 @@ class _Term:
 
 
 @dataclass(frozen=True, slots=True)
-class _ClassTerm:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
 class _Exception:
     rule: int
 
@@ -180,7 +175,7 @@ class CompiledRules:
             for term in ruleset.class_terms(name):
                 for form in inflections(term.text) if term.inflect else [term.text]:
                     tokens = _term_tokens(form)
-                    self._class_trie.add(tokens, _ClassTerm(name))
+                    self._class_trie.add(tokens, name)  # its payloads: class names
                     if tokens:
                         found.add(phrase_anchor(tokens))
             class_anchors[name] = frozenset(found)
@@ -188,9 +183,9 @@ class CompiledRules:
             self._templates.add(template, class_anchors)
             options = [*template.required_words]
             options.extend(class_anchors[name] for name in template.required_classes)
-            needed = Requirement(len(options), tuple(options))
-            anchors.add(rarest(options), needed)
-            self._template_gate.add(rarest(options), needed)
+            needed, key = Requirement(len(options), tuple(options)), rarest(options)
+            anchors.add(key, needed)
+            self._template_gate.add(key, needed)
         anchors.freeze()
         self._template_gate.freeze()
         self._anchors = anchors
@@ -230,7 +225,7 @@ class CompiledRules:
             with_templates = self._template_gate.may_fire(doc.view_words)
         if with_templates:
             for match in self._class_trie.scan(prepared):
-                class_ends[match.first][match.payload.name].add(match.last)  # type: ignore[attr-defined]
+                class_ends[match.first][match.payload].add(match.last)  # type: ignore[index]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:

@@ -1,7 +1,8 @@
 """Plain comments: a cheap test that lets the engine skip ``prepare()``.
 
-A comment is *plain* when it is ASCII without HTML entities (so its normalized view
-is just its lowercase, with identity offsets) and no token of it can have a variant,
+A comment is *plain* when its normalized view is ASCII with one char per char of the
+original (ASCII text is its lowercase; curly quotes and accents fold one to one; see
+``prepared.is_one_to_one``) and no token of it can have a variant,
 a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
 no letter is stretched three times, and no three single characters stand in a row.
 Those tests are regexes over the whole text, and each is a superset of what
@@ -31,22 +32,14 @@ _GAP: Final = r"[ \t.\-_*,]{1,2}"
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
 # In a plain comment the tokens are exactly these words (never starting or ending
 # with an apostrophe; a sign at an edge of a plain token is always trimmed).
-_WORD_RE: Final = re.compile(r"[a-z0-9]+(?:'+[a-z0-9]+)*")
+_WORD: Final = r"[a-z0-9]+(?:'+[a-z0-9]+)*"
+_WORD_RE: Final = re.compile(_WORD)
 # The same words as a split pattern: gap, word, gap, ..., word, gap in one pass.
-_PIECES_RE: Final = re.compile(r"([a-z0-9]+(?:'+[a-z0-9]+)*)")
+_PIECES_RE: Final = re.compile(f"({_WORD})")
 # tuple.__new__ through partial skips the named tuple's Python-level __new__ (hot loop)
 _new_token: Final = partial(tuple.__new__, Token)
 # Gaps repeat (" ", ", ", ". "): whether a phrase may run across one is asked once.
 _glue: Final = lru_cache(maxsize=4096)(is_glue)
-
-
-def ascii_fold(text: str) -> str | None:
-    """The normalized view of an ASCII ``text`` without entities (its lowercase), or
-    None for any other text."""
-    if not text.isascii() or "&" in text:
-        return None
-    folded = text.lower()
-    return folded.replace("`", "'") if "`" in folded else folded
 
 
 def plain_words(folded: str) -> list[str]:

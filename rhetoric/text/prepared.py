@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from .confusables import is_lookalike, latin_reading, may_be_disguised
 from .normalize import OffsetMap, lookalike, normalize
-from .plain import ascii_fold, is_plain, plain_tokens
+from .plain import is_plain, plain_tokens
 from .tokens import Token, build_tokens, join_letters, word_spans
 
 
@@ -78,16 +78,8 @@ def prepare(text: str) -> PreparedText:
     Plain comments (see ``plain.py``) take a one-regex path: ASCII text, and any text
     whose every char folds to one ASCII char (curly quotes, fancy fonts).
     """
-    normalized, offsets = normalized_view(text)
+    normalized, offsets = normalize(text)
     return prepare_normalized(text, normalized, offsets)
-
-
-def normalized_view(text: str) -> tuple[str, OffsetMap]:
-    """``normalize(text)``, with ASCII text without entities the cheapest way."""
-    folded = ascii_fold(text)
-    if folded is not None:
-        return folded, OffsetMap(len(text), len(folded), None, None)
-    return normalize(text)
 
 
 def prepare_normalized(
@@ -97,7 +89,7 @@ def prepare_normalized(
     plain: bool | None = None,
     pieces: list[str] | None = None,
 ) -> PreparedText:
-    """``prepare`` given ``normalized_view(text)`` (and, when known, ``is_plain`` and
+    """``prepare`` given ``normalize(text)`` (and, when known, ``is_plain`` and
     ``word_pieces`` of it), for callers that already needed those: nothing is
     computed twice."""
     if is_one_to_one(normalized, offsets):
