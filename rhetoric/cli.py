@@ -580,7 +580,8 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             f"rhetoric: warning: serving on {args.host} without a token: anyone who can "
             "reach it can use it (set RHETORIC_TOKEN or --token-file)\n"
         )
-    argv = sys.argv[1:] if args.workers > 1 else None
+    # Workers rebuild the service from this very command line (the one main() got).
+    argv = args.argv if args.workers > 1 else None
     run(app, options, argv)  # type: ignore[arg-type]
     return EXIT_OK
 
@@ -606,6 +607,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     try:
         return COMMANDS[args.command](args, out)

@@ -149,22 +149,19 @@ def _some(notice: str | None) -> tuple[str, ...]:
 
 
 def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputRecord:
+    fallback_id = f"{name}:{number}"
     if not isinstance(obj, dict):
-        return InputRecord(
-            name, number, error="record is not a JSON object", record_id=f"{name}:{number}"
-        )
+        return InputRecord(name, number, error="record is not a JSON object", record_id=fallback_id)
     raw_id = obj.get(options.id_field)
-    if type(raw_id) is str and raw_id:  # the common case first
-        record_id = raw_id
-    elif raw_id is None or raw_id == "":
-        record_id = f"{name}:{number}"
+    if raw_id is None or raw_id == "":
+        record_id = fallback_id
     elif isinstance(raw_id, str | int) and not isinstance(raw_id, bool):
         record_id = str(raw_id)
     else:
         return InputRecord(
             name, number,
             error=f"field '{options.id_field}' must be a string or integer",
-            record_id=f"{name}:{number}",
+            record_id=fallback_id,
         )  # fmt: skip
     if options.text_field not in obj:
         return InputRecord(
@@ -177,11 +174,7 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
             error=f"field '{options.text_field}' must be a string, not {json_type(text)}",
             record_id=record_id,
         )  # fmt: skip
-    metadata = (
-        {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
-        if len(obj) > 2 or options.id_field not in obj
-        else {}
-    )
+    metadata = {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
     return InputRecord(name, number, Comment(id=record_id, text=text, metadata=metadata))
 
 

@@ -18,18 +18,10 @@ from .base import Formatter, Outcome
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_ID = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but '"' and '\\': JSON as is
-_CLEAN = {
-    "schema_version": SCHEMA_VERSION,
-    "id": 0,
-    "hits": [],
-    "scores": {},
-    "score": 0.0,
-    "verdict": Verdict.CLEAN.value,
-    "readability": {},
-    "errors": [],
-}
-_CLEAN_HEAD, _CLEAN_TAIL = json.dumps(_CLEAN).split('"id": 0')
-_CLEAN_HEAD += '"id": '
+# A clean report's record, from report_to_dict itself (so it can never miss a field),
+# cut around its id.
+_CLEAN = report_to_dict(Report("\0id", (), {}, 0.0, Verdict.CLEAN))
+_CLEAN_HEAD, _CLEAN_TAIL = json.dumps(_CLEAN).split('"\\u0000id"')
 _CLEAN_TAIL += "\n"
 
 

@@ -45,12 +45,17 @@ def verify_signature(body: bytes, header_value: str | None, secrets: tuple[str, 
         raise HttpError(400, "signature_invalid", "X-Coral-Signature has no sha256= value")
     matched = False
     for secret in secrets:
-        expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest().encode()
+        expected = sign(body, secret).removeprefix("sha256=").encode()
         for candidate in offered:
             # No early exit: every comparison runs, so timing says nothing about which failed.
             matched |= hmac.compare_digest(expected, candidate)
     if not matched:
         raise HttpError(400, "signature_invalid", "X-Coral-Signature does not match the body")
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Coral-Signature`` value Coral sends for ``body`` with ``secret``."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
