@@ -60,6 +60,9 @@ class Service:
         self.settings = settings or ServiceSettings()
         self._policy_loader = policy_loader
         self._openapi_document: dict[str, Any] | None = None
+        # Per endpoint, what it derives from the analyzer, with the analyzer it came
+        # from: rebuilt only after a reload swaps the analyzer.
+        self._memos: dict[str, tuple[object, Any]] = {}
         self._pending = 0
         self._token = self.settings.token.encode("utf-8") if self.settings.token else None
         self._routes: dict[str, dict[str, Handler]] = {
@@ -107,10 +110,8 @@ class Service:
     # --- endpoints --------------------------------------------------------------
 
     async def _health(self, scope: Scope, receive: Receive, send: Send) -> None:
-        analyzer = self.moderator.analyzer
-        await send_json(
-            send, 200, {"status": "ok", "version": __version__, "rules": len(analyzer.rules)}
-        )
+        count = self._memo("rules_count", lambda analyzer: len(analyzer.rules))
+        await send_json(send, 200, {"status": "ok", "version": __version__, "rules": count})
 
     async def _openapi(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._openapi_document is None:  # settings never change: build it once
@@ -119,7 +120,9 @@ class Service:
 
     async def _rules(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._authorize(scope)
-        rules = [rule_to_dict(r, with_source=False) for r in self.moderator.analyzer.rules]
+        rules = self._memo(
+            "rules", lambda analyzer: [rule_to_dict(r, with_source=False) for r in analyzer.rules]
+        )
         await send_json(send, 200, {"rules": rules})
 
     async def _check(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -157,16 +160,24 @@ class Service:
 
         # The page's one inline script is allowed by its hash; nothing else may run.
         policy = f"{LIVE_CSP}; frame-ancestors 'none'"
-        page = live_page(self.moderator.analyzer.techniques)
+        page = self._memo("page", lambda analyzer: live_page(analyzer.techniques).encode())
         await send_bytes(
             send,
             200,
-            page.encode("utf-8"),
+            page,
             "text/html; charset=utf-8",
             [("content-security-policy", policy), ("referrer-policy", "no-referrer")],
         )
 
     # --- shared -----------------------------------------------------------------
+
+    def _memo(self, name: str, build: Callable[[Analyzer], Any]) -> Any:
+        """``build(analyzer)`` for the current analyzer, computed once per analyzer."""
+        analyzer = self.moderator.analyzer
+        cached = self._memos.get(name)
+        if cached is None or cached[0] is not analyzer:
+            cached = self._memos[name] = (analyzer, build(analyzer))
+        return cached[1]
 
     def _authorize(self, scope: Scope) -> None:
         if self._token is None:
