@@ -33,12 +33,10 @@ from .analyzer import Analyzer
 from .baseline import Baseline
 from .baseline import write as write_baseline
 from .config import AnalyzerConfig, Thresholds, disabled_plugins
-from .decoding import decode
 from .detectors import RuleInfo
 from .fileconfig import MARKUP, FileConfig, config_for
 from .gitdiff import changed_lines
 from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
-from .lines import LINE_BREAK
 from .markup import blank, markup_for, mask
 from .model import Comment, DetectorError, Hit, Report, Severity
 from .outputs import Outcome
@@ -94,29 +92,6 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--since", metavar="REV", help="only report findings on lines changed since git REV"
     )
-
-
-def _git_to_report_lines(path: Path, changed: set[int]) -> set[int]:
-    """git counts ``\\n`` only; reports count a lone ``\\r`` as a line end too. Lines
-    of a file with lone ``\\r`` breaks are renumbered to what reports print."""
-    raw = path.read_bytes()
-    if b"\r" not in raw.replace(b"\r\n", b""):
-        return changed
-    text = decode(raw).text
-    report_lines: set[int] = set()
-    git_line = 1
-    for number, line_break in enumerate(_breaks_of(text), start=1):
-        if git_line in changed:
-            report_lines.add(number)
-        if line_break.endswith("\n"):
-            git_line += 1
-    return report_lines
-
-
-def _breaks_of(text: str) -> list[str]:
-    """Each line's break (``""`` for a last line without one)."""
-    breaks = [match.group() for match in LINE_BREAK.finditer(text)]
-    return [*breaks, ""]
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,10 +305,7 @@ class CheckSession:
         """The lines (as reports count them) that changed since ``--since``."""
         if not self.args.since or source == STDIN or not Path(source).is_file():
             return None
-        changed = changed_lines(Path(source), self.args.since)
-        if changed is None:
-            return None
-        return _git_to_report_lines(Path(source), changed)
+        return changed_lines(Path(source), self.args.since)
 
     def _stage(self, record: InputRecord, settings: FileSettings, is_text: bool) -> _Staged:
         """The comment as the analyzer should see it: markup and suppressed regions

@@ -580,9 +580,13 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             f"rhetoric: warning: serving on {args.host} without a token: anyone who can "
             "reach it can use it (set RHETORIC_TOKEN or --token-file)\n"
         )
-    # Workers rebuild the service from this very command line (the one main() got).
-    argv = args.argv if args.workers > 1 else None
-    run(app, options, argv)  # type: ignore[arg-type]
+    if args.workers > 1:
+        # Each worker rebuilds the service from this very command line (the one main()
+        # got); the app built here only proved the options sound and is let go.
+        del app
+        run(None, options, args.argv)
+    else:
+        run(app, options, None)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from typing import BinaryIO
 SNIFF = 8000
 UTF8_BOM = b"\xef\xbb\xbf"
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 LE/BE; UTF-32 LE starts like UTF-16 LE
-_BREAKS = re.compile(rb"(\r\n|\r|\n)")  # ASCII: never inside a multi-byte UTF-8 sequence
+# Line breaks in bytes; ASCII, so never inside a multi-byte UTF-8 sequence.
+BYTE_BREAKS = re.compile(rb"(\r\n|\r|\n)")
 
 
 def binary_problem(head: bytes) -> str | None:
@@ -98,7 +100,7 @@ class LineDecoder:
                 yield b"".join(parts)  # that \r was a whole line break after all
                 parts = []
             start = 0
-            for match in _BREAKS.finditer(chunk):
+            for match in BYTE_BREAKS.finditer(chunk):
                 if match.group() == b"\r" and match.end() == len(chunk):
                     break  # a \r ending a read may be half of \r\n: wait for the next
                 parts.append(chunk[start : match.end()])
@@ -128,20 +130,8 @@ def decode(raw: bytes) -> Decoded:
         return Decoded(body.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    pieces: list[str] = []
-    bad_lines: list[int] = []
-    bad_bytes: list[int] = []
-    offset = skip
-    chunks = _BREAKS.split(body)  # content, break, content, break, ..., content
-    for index in range(0, len(chunks), 2):
-        content = chunks[index]
-        line_break = chunks[index + 1] if index + 1 < len(chunks) else b""
-        try:
-            pieces.append(content.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            bad_lines.append(index // 2 + 1)
-            bad_bytes.append(offset + exc.start)
-            pieces.append(content.decode("utf-8", "replace"))
-        pieces.append(line_break.decode("ascii"))
-        offset += len(content) + len(line_break)
-    return Decoded("".join(pieces), bad_lines, bad_bytes)
+    # Some bytes are bad: decode line by line, as a streamed file is.
+    decoder = LineDecoder(raw, io.BytesIO())
+    text = "".join(decoder)
+    bad_lines = sorted(decoder.bad)
+    return Decoded(text, bad_lines, [decoder.bad[line] for line in bad_lines])

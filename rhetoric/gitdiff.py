@@ -13,13 +13,15 @@ import subprocess
 from pathlib import Path
 
 from .config import ConfigError
+from .decoding import BYTE_BREAKS
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 ALL_LINES = None
 
 
 def changed_lines(path: Path, revision: str) -> set[int] | None:
-    """1-based line numbers of ``path`` changed since ``revision``; None means all.
+    """1-based line numbers of ``path`` changed since ``revision``, counted as reports
+    count them; None means all.
 
     :raises ConfigError: not a git work tree, or an unknown revision.
     """
@@ -39,7 +41,27 @@ def changed_lines(path: Path, revision: str) -> set[int] | None:
         first = int(match.group(1))
         count = 1 if match.group(2) is None else int(match.group(2))
         lines.update(range(first, first + count))
-    return lines
+    return _as_report_lines(path, lines)
+
+
+def _as_report_lines(path: Path, changed: set[int]) -> set[int]:
+    """git counts ``\n`` only; reports also end a line at a lone ``\r``
+    (:mod:`rhetoric.lines`): the lines of a file with lone ``\r`` breaks renumbered
+    as reports count them (decoding keeps every break, so the bytes tell)."""
+    raw = path.read_bytes()
+    if b"\r" not in raw.replace(b"\r\n", b""):
+        return changed
+    report_lines: set[int] = set()
+    git_line = number = 1
+    for match in BYTE_BREAKS.finditer(raw):
+        if git_line in changed:
+            report_lines.add(number)
+        if match.group().endswith(b"\n"):
+            git_line += 1
+        number += 1
+    if git_line in changed:  # the last line, without a break
+        report_lines.add(number)
+    return report_lines
 
 
 def _git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""A real uvicorn server on a loopback port, in a thread, for tests and benchmarks."""
+"""A real uvicorn server on a loopback port, in a thread, for the tests."""
 
 from __future__ import annotations
 
