@@ -6,7 +6,8 @@
 
 The pipeline: context hooks -> analysis -> policy -> decide hooks -> ready hooks.
 Every plugin call is isolated: a failing plugin is listed in ``decision.errors``
-and the decision stands without its contribution.
+and the decision stands without its contribution. Whatever the plugins did, a
+``reject`` decision leaves with a valid rejection code and any other without one.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ from typing import Any
 
 from .analyzer import Analyzer
 from .model import Comment
-from .policy import DEFAULT_POLICY, Decision, Policy
+from .policy import DEFAULT_POLICY, REJECTION_CODES, Action, Decision, Policy
 
 
 class Moderator:
-    """An analyzer plus a policy; holds no per-comment state, so it is thread-safe."""
+    """An analyzer plus a policy; holds no per-comment state, so it is thread-safe.
+
+    :raises PolicyError: when the policy names a technique or rule id the analyzer
+        does not know (it would silently never match).
+    """
 
     def __init__(self, analyzer: Analyzer, policy: Policy = DEFAULT_POLICY) -> None:
+        policy.check_ids(analyzer.techniques.ids(), (rule.id for rule in analyzer.all_rules))
         self.analyzer = analyzer
         self.policy = policy
 
@@ -55,6 +61,7 @@ class Moderator:
                 errors.append(f"plugin:{name}: {type(error).__name__}: {error}")
             elif isinstance(result, Decision):
                 decision = arguments["decision"] = result
+        decision = self._settle_code(decision, errors)
         if errors:
             decision = dataclasses.replace(decision, errors=(*decision.errors, *errors))
         for name, _, error in host.call_each(
@@ -64,6 +71,22 @@ class Moderator:
                 message = f"plugin:{name}: {type(error).__name__}: {error}"
                 decision = dataclasses.replace(decision, errors=(*decision.errors, message))
         return decision
+
+    def _settle_code(self, decision: Decision, errors: list[str]) -> Decision:
+        """Give a plugin's rejection the policy's code for its grounds, and drop the
+        code of a decision a plugin turned into something else (a trusted author's
+        rejection becomes a review: nothing was rejected)."""
+        if decision.action is not Action.REJECT:
+            return decision if decision.code is None else dataclasses.replace(decision, code=None)
+        if decision.code in REJECTION_CODES:
+            return decision
+        if decision.code is not None:
+            errors.append(
+                f"unknown rejection code {decision.code!r} from a decide hook: "
+                "the policy's code is used"
+            )
+        grounds = decision.deciding_hits or decision.report.hits
+        return dataclasses.replace(decision, code=self.policy.rejection_code(grounds))
 
     def moderate_many(
         self, comments: Iterable[tuple[str | Comment, Mapping[str, Any] | None]]

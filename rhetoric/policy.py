@@ -10,9 +10,13 @@ A policy is an ordered list of rules, each an action (``allow``, ``review``,
         reason: slurs are removed
       - action: review
         when: {min_severity: warning, min_score: 0.7}
+    rejection_codes: {slur: HATE_SPEECH, name-calling: ABUSIVE}
+    default_code: OTHER
 
 Every rule whose condition holds is collected and the most severe action wins
 (reject over review over allow), so the order of rules never hides a rejection.
+A rejection also carries a reason code from Coral's list (``HATE_SPEECH``...),
+which platforms show the author and keep for audits (the EU's DSA asks for it).
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from .model import Hit, Report, Severity
+from .scoring import overall_score, technique_scores
+from .selection import names, unknown_ids
 from .suggest import did_you_mean
 
 
@@ -48,8 +54,32 @@ _ACTION_RANK = {Action.ALLOW: 0, Action.REVIEW: 1, Action.REJECT: 2}
 _CONDITION_KEYS = (
     "techniques", "rules", "min_severity", "min_confidence", "min_score", "min_hits",
 )  # fmt: skip
-_RULE_KEYS = ("action", "when", "reason")
-_POLICY_KEYS = ("default", "rules")
+_RULE_KEYS = ("action", "when", "reason", "code")
+_POLICY_KEYS = ("default", "rules", "rejection_codes", "default_code")
+
+# Coral's REJECTION_REASON_CODE values: a code outside this list makes Coral throw the
+# whole answer away, so policies are checked against it when they are read.
+REJECTION_CODES = (
+    "OFFENSIVE", "ABUSIVE", "SPAM", "BANNED_WORD", "AD", "ILLEGAL_CONTENT",
+    "HARASSMENT_BULLYING", "MISINFORMATION", "HATE_SPEECH", "IRRELEVANT_CONTENT", "OTHER",
+)  # fmt: skip
+
+# Technique ids only, so the mapping holds whatever rules those techniques have. Most
+# serious first: the first entry naming a hit behind a rejection gives its code
+# (identity attacks are rules of the slur technique, so they are hate speech too).
+DEFAULT_REJECTION_CODES: tuple[tuple[str, str], ...] = (
+    ("slur", "HATE_SPEECH"),
+    ("name-calling", "ABUSIVE"),
+    ("profanity", "OFFENSIVE"),
+    ("conspiracy-framing", "MISINFORMATION"),
+)
+
+
+def _check_code(code: object, where: str) -> None:
+    if not isinstance(code, str) or code not in REJECTION_CODES:
+        hint = did_you_mean(str(code).upper(), REJECTION_CODES)
+        hint = hint or f" (one of {', '.join(REJECTION_CODES)})"
+        raise PolicyError(f"{where}: unknown rejection code {code!r}{hint}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +90,10 @@ class Condition:
     their rule id starts with one of ``rules`` (any if empty), and they reach
     ``min_severity`` and ``min_confidence``. The condition holds when at least
     ``min_hits`` hits are considered and, if ``min_score`` is set, the score of the
-    considered techniques (the overall score when no technique is named) reaches it.
+    considered hits reaches it: per technique the noisy-OR of their confidences, as
+    in a report, and the highest of those. So ``min_severity: warning, min_score:
+    0.7`` means "warning-or-worse hits scoring at least 0.7", and a strong ``info``
+    hit cannot lift weak warnings over the bar.
     """
 
     techniques: frozenset[str] = frozenset()
@@ -71,9 +104,9 @@ class Condition:
     min_hits: int = 1
 
     def hits(self, report: Report) -> list[Hit]:
-        return [hit for hit in report.hits if self._considers(hit)]
+        return [hit for hit in report.hits if self.considers(hit)]
 
-    def _considers(self, hit: Hit) -> bool:
+    def considers(self, hit: Hit) -> bool:
         if self.techniques and hit.technique not in self.techniques:
             return False
         if self.rules and not any(hit.rule.startswith(prefix) for prefix in self.rules):
@@ -83,22 +116,27 @@ class Condition:
         return hit.confidence >= self.min_confidence
 
     def holds(self, report: Report) -> bool:
-        if len(self.hits(report)) < self.min_hits:
+        hits = self.hits(report)
+        if len(hits) < self.min_hits:
             return False
-        if self.min_score is None:
-            return True
-        if self.techniques:
-            score = max((report.scores.get(t, 0.0) for t in self.techniques), default=0.0)
-        else:
-            score = report.score
-        return score >= self.min_score
+        return self.min_score is None or overall_score(technique_scores(hits)) >= self.min_score
 
 
 @dataclass(frozen=True, slots=True)
 class PolicyRule:
+    """An action, when it applies and why; a ``reject`` rule may name its ``code``
+    (one of :data:`REJECTION_CODES`), which then wins over the policy's mapping."""
+
     action: Action
     when: Condition
     reason: str
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code is not None:
+            _check_code(self.code, "code")
+            if self.action is not Action.REJECT:
+                raise PolicyError(f"code: only a reject rule has a code (action is {self.action})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +145,11 @@ class Decision:
 
     ``context`` is what the host and plugins knew about the comment (author role,
     thread, site...); ``errors`` lists plugins that failed while deciding.
+    ``code`` is the rejection reason (one of :data:`REJECTION_CODES`) a platform
+    shows the author and keeps; set when the action is ``reject``, else None.
+    ``deciding_hits`` are the findings the deciding rules considered, the grounds a
+    notice to the author should name (empty when no rule decided: the default
+    action, or a plugin's own decision).
     """
 
     action: Action
@@ -114,22 +157,105 @@ class Decision:
     report: Report
     context: Mapping[str, Any] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    code: str | None = None
+    deciding_hits: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """Rules, the default action, and how rejections are coded.
+
+    ``rejection_codes`` is ordered ``(technique or rule-id prefix, code)`` pairs: the
+    first pair naming a hit behind a rejection gives its code, else ``default_code``.
+    ``source`` names where the policy came from, for error messages.
+    """
+
     rules: tuple[PolicyRule, ...]
     default: Action = Action.ALLOW
+    rejection_codes: tuple[tuple[str, str], ...] = DEFAULT_REJECTION_CODES
+    default_code: str = "OTHER"
+    source: str = field(default="policy", compare=False)
+
+    def __post_init__(self) -> None:
+        for key, code in self.rejection_codes:
+            _check_code(code, f"{self.source}: rejection_codes: {key}")
+        _check_code(self.default_code, f"{self.source}: default_code")
 
     def decide(self, report: Report, context: Mapping[str, Any] | None = None) -> Decision:
         """The most severe action among the rules that hold (else the default)."""
+        context = dict(context or {})
         matching = [rule for rule in self.rules if rule.when.holds(report)]
         if not matching:
-            return Decision(self.default, (), report, dict(context or {}))
+            code = self.rejection_code(report.hits) if self.default is Action.REJECT else None
+            return Decision(self.default, (), report, context, code=code)
         worst = max(rule.action.rank for rule in matching)
-        reasons = tuple(rule.reason for rule in matching if rule.action.rank == worst)
-        action = next(rule.action for rule in matching if rule.action.rank == worst)
-        return Decision(action, reasons, report, dict(context or {}))
+        deciding = [rule for rule in matching if rule.action.rank == worst]
+        action = deciding[0].action
+        reasons = tuple(rule.reason for rule in deciding)
+        hits = tuple(h for h in report.hits if any(rule.when.considers(h) for rule in deciding))
+        code = None
+        if action is Action.REJECT:
+            explicit = (rule.code for rule in deciding if rule.code is not None)
+            code = next(explicit, None) or self.rejection_code(hits)
+        return Decision(action, reasons, report, context, code=code, deciding_hits=hits)
+
+    def rejection_code(self, hits: Iterable[Hit]) -> str:
+        """The code of a rejection grounded on ``hits``: the first ``rejection_codes``
+        entry naming one of them (as ``--select`` does: a technique or rule id, or a
+        prefix of one), else ``default_code``."""
+        hits = list(hits)
+        for key, code in self.rejection_codes:
+            if any(names((key,), hit.technique, hit.rule) for hit in hits):
+                return code
+        return self.default_code
+
+    def check_ids(self, techniques: Iterable[str], rule_ids: Iterable[str]) -> None:
+        """Refuse technique and rule ids that no rule of the analyzer can produce: a
+        misspelled id would silently never match, and the policy would quietly allow
+        what it was written to stop.
+
+        The built-in policy and code mapping are not checked: they are written for
+        the built-in vocabulary, and an analyzer without it (a rule pack of its own)
+        simply has nothing for them to match.
+
+        :raises PolicyError: naming the source, the place, the id and a suggestion.
+        """
+        if self == DEFAULT_POLICY:
+            return
+        known_techniques = list(techniques)
+        known_rules = list(rule_ids)
+        everything = [*known_techniques, *known_rules]
+
+        def is_rule_prefix(key: str) -> bool:
+            return any(rule.startswith(key) for rule in known_rules)
+
+        def refuse(where: str, what: str, key: str, known: list[str], note: str = "") -> NoReturn:
+            hint = note or did_you_mean(key, known)
+            raise PolicyError(f"{self.source}: {where}: unknown {what} '{key}'{hint}")
+
+        for index, rule in enumerate(self.rules):
+            where = f"rules[{index}].when"
+            for technique in sorted(rule.when.techniques):
+                if technique not in known_techniques:
+                    note = (
+                        f" ('{technique}' is a rule id: name it under 'rules')"
+                        if is_rule_prefix(technique)
+                        else ""
+                    )
+                    refuse(f"{where}.techniques", "technique", technique, known_techniques, note)
+            for prefix in rule.when.rules:
+                if not is_rule_prefix(prefix):
+                    note = (
+                        f" ('{prefix}' is a technique: name it under 'techniques')"
+                        if prefix in known_techniques
+                        else ""
+                    )
+                    refuse(f"{where}.rules", "rule id", prefix, known_rules, note)
+        if self.rejection_codes == DEFAULT_REJECTION_CODES:
+            return
+        unknown = unknown_ids((key for key, _ in self.rejection_codes), everything)
+        if unknown:
+            refuse("rejection_codes", "technique or rule id", unknown[0], everything)
 
     # --- reading -----------------------------------------------------------------
 
@@ -161,10 +287,17 @@ class Policy:
         if not isinstance(raw_rules, list):
             raise PolicyError(f"{source}: rules must be a list")
         rules = tuple(_rule(item, f"{source}: rules[{i}]") for i, item in enumerate(raw_rules))
-        return cls(rules, default)
+        codes = entries.get("rejection_codes", dict(DEFAULT_REJECTION_CODES))
+        if not isinstance(codes, Mapping) or not all(isinstance(key, str) for key in codes):
+            raise PolicyError(
+                f"{source}: rejection_codes must map technique or rule ids to codes, in order"
+            )
+        default_code = entries.get("default_code", "OTHER")
+        return cls(rules, default, tuple(codes.items()), default_code, source)
 
 
 DEFAULT_POLICY = Policy(
+    source="built-in policy",
     rules=(
         PolicyRule(
             Action.REJECT,
@@ -206,10 +339,13 @@ def _rule(item: Any, where: str) -> PolicyRule:
         raise PolicyError(f"{where}: missing 'action'")
     action = _action(entries["action"], f"{where}: action")
     when = _condition(entries.get("when", {}), f"{where}: when")
-    reason = entries.get("reason") or f"{action.value}: {_describe(when)}"
+    reason = entries.get("reason") or _describe(when)
     if not isinstance(reason, str):
         raise PolicyError(f"{where}: reason must be a string")
-    return PolicyRule(action, when, reason)
+    try:
+        return PolicyRule(action, when, reason, entries.get("code"))
+    except PolicyError as exc:
+        raise PolicyError(f"{where}: {exc}") from None
 
 
 def _condition(data: Any, where: str) -> Condition:
@@ -251,11 +387,21 @@ def _condition(data: Any, where: str) -> Condition:
 
 
 def _describe(condition: Condition) -> str:
-    parts = []
-    if condition.techniques:
-        parts.append("/".join(sorted(condition.techniques)))
+    """A rule's reason when the policy gives none, worded for whoever reads it: a
+    moderator, or the author a rejection notice is sent to."""
+    kinds = " or ".join(sorted(condition.techniques))
+    head = f"{kinds} findings" if kinds else "findings"
+    if condition.rules:
+        head += f" of rules {', '.join(condition.rules)}"
+    limits = []
     if condition.min_severity is not None:
-        parts.append(f"severity >= {condition.min_severity.value}")
+        limits.append(f"at {condition.min_severity.value} level or above")
+    if condition.min_confidence:
+        limits.append(f"with confidence of at least {condition.min_confidence:g}")
     if condition.min_score is not None:
-        parts.append(f"score >= {condition.min_score}")
-    return ", ".join(parts) or "any finding"
+        limits.append(f"scoring at least {condition.min_score:g}")
+    if condition.min_hits > 1:
+        limits.append(f"at least {condition.min_hits} of them")
+    if not kinds and not condition.rules and not limits:
+        return "any finding"
+    return ", ".join([head, *limits])

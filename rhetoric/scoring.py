@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from .config import Thresholds
-from .model import Hit, Verdict
+from .model import Hit, Severity, Verdict
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -82,13 +82,32 @@ def overall_score(scores: Mapping[str, float]) -> float:
 def judge(hits: Iterable[Hit], thresholds: Thresholds) -> tuple[dict[str, float], float, Verdict]:
     """Per-technique scores, overall score and verdict of a set of (merged) hits: the
     one place a report's judgement is made, also when a caller drops hits later."""
+    hits = list(hits)
     scores = technique_scores(hits)
     score = overall_score(scores)
-    return scores, score, verdict(score, thresholds)
+    return scores, score, verdict(score, thresholds, flagging_score(hits))
 
 
-def verdict(score: float, thresholds: Thresholds) -> Verdict:
-    if score >= thresholds.flagged and score > 0:
+def flagging_score(hits: Iterable[Hit]) -> float:
+    """The overall score of the ``warning``-or-worse hits alone: what may flag a
+    comment. ``info`` findings (a charged word, mild profanity) describe style, and
+    however sure the detector is of them they are not a reason to act."""
+    warning = Severity.WARNING.rank
+    return overall_score(technique_scores(h for h in hits if h.severity.rank >= warning))
+
+
+def verdict(score: float, thresholds: Thresholds, flagging: float | None = None) -> Verdict:
+    """``flagged`` when the warning-or-worse hits reach ``thresholds.flagged``
+    (``flagging``, see :func:`flagging_score`; ``score`` itself when not given),
+    ``borderline`` when the overall score reaches ``thresholds.borderline`` or
+    ``thresholds.flagged`` on info hits alone, else ``clean``.
+
+    With the default thresholds this agrees with the default policy, which sends
+    warning-or-worse findings scoring at least 0.7 to review: a comment the policy
+    lets through is never painted as flagged.
+    """
+    flagging = score if flagging is None else flagging
+    if flagging >= thresholds.flagged and flagging > 0:
         return Verdict.FLAGGED
     if score >= thresholds.borderline and score > 0:
         return Verdict.BORDERLINE

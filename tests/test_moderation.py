@@ -13,11 +13,13 @@ from rhetoric import (
     Analyzer,
     AnalyzerConfig,
     Comment,
+    Condition,
     Decision,
     Hit,
     Moderator,
     Policy,
     PolicyError,
+    PolicyRule,
     Report,
     Severity,
     Verdict,
@@ -174,3 +176,268 @@ def test_trusted_roles_plugin_turns_reject_into_review() -> None:
     editors = Moderator(Analyzer.from_config(config), DEFAULT_POLICY)
     assert editors.moderate(text, {"author_role": "staff"}).action is Action.REJECT
     assert editors.moderate(text, {"author_role": "editor"}).action is Action.REVIEW
+
+
+# --- rejection codes -------------------------------------------------------------
+
+
+def hits_of(*techniques_and_rules: tuple[str, str]) -> Report:
+    return report(*((t, r, Severity.ERROR, 0.9) for t, r in techniques_and_rules))
+
+
+REJECT_ALL = Policy.from_mapping({"rules": [{"action": "reject", "reason": "removed"}]})
+
+
+@pytest.mark.parametrize(
+    ("technique", "rule", "code"),
+    [
+        ("slur", "ethnic-slurs", "HATE_SPEECH"),
+        ("slur", "identity-attack", "HATE_SPEECH"),
+        ("name-calling", "insult-label", "ABUSIVE"),
+        ("profanity", "obscene-words", "OFFENSIVE"),
+        ("conspiracy-framing", "pandemic-narratives", "MISINFORMATION"),
+        ("loaded-language", "alarm-catastrophe", "OTHER"),
+    ],
+)
+def test_rejections_are_coded_by_technique(technique: str, rule: str, code: str) -> None:
+    decision = REJECT_ALL.decide(hits_of((technique, rule)))
+    assert (decision.action, decision.code) == (Action.REJECT, code)
+
+
+def test_the_first_mapping_entry_naming_a_deciding_hit_wins() -> None:
+    mixed = hits_of(("profanity", "obscene-words"), ("slur", "ethnic-slurs"))
+    assert REJECT_ALL.decide(mixed).code == "HATE_SPEECH"  # slur comes first
+    # Only the hits behind the rejection count: here the profanity rule decides.
+    policy = Policy.from_mapping(
+        {"rules": [{"action": "reject", "when": {"techniques": ["profanity"]}}]}
+    )
+    decision = policy.decide(mixed)
+    assert decision.code == "OFFENSIVE"
+    assert [h.technique for h in decision.deciding_hits] == ["profanity"]
+    assert policy.decide(report()).code is None  # allowed: no code
+
+
+def test_rejection_codes_are_configurable_in_yaml_and_toml(tmp_path: Path) -> None:
+    yml = tmp_path / "policy.yml"
+    yml.write_text(
+        "default: allow\n"
+        "rules:\n"
+        "  - {action: reject, when: {min_severity: warning}}\n"
+        "  - {action: reject, when: {rules: [spam-]}, code: SPAM, reason: advertising}\n"
+        "rejection_codes:\n"
+        "  insult-label: HARASSMENT_BULLYING   # a rule id\n"
+        "  name: ABUSIVE                       # a prefix of a technique\n"
+        "default_code: OFFENSIVE\n"
+    )
+    toml = tmp_path / "policy.toml"
+    toml.write_text(
+        'default_code = "OFFENSIVE"\n'
+        '[[rules]]\naction = "reject"\nwhen = {min_severity = "warning"}\n'
+        '[[rules]]\naction = "reject"\nwhen = {rules = ["spam-"]}\ncode = "SPAM"\n'
+        'reason = "advertising"\n'
+        '[rejection_codes]\ninsult-label = "HARASSMENT_BULLYING"\nname = "ABUSIVE"\n'
+    )
+    for path in (yml, toml):
+        policy = Policy.load(path)
+        assert policy.rejection_codes == (
+            ("insult-label", "HARASSMENT_BULLYING"),
+            ("name", "ABUSIVE"),
+        )
+        assert policy.decide(hits_of(("name-calling", "insult-label"))).code == (
+            "HARASSMENT_BULLYING"
+        )
+        assert policy.decide(hits_of(("name-calling", "insult-template"))).code == "ABUSIVE"
+        assert policy.decide(hits_of(("slur", "ethnic-slurs"))).code == "OFFENSIVE"
+        # A rule's own code wins over the mapping.
+        spam = hits_of(("name-calling", "insult-label"), ("loaded-language", "spam-links"))
+        assert policy.decide(spam).code == "SPAM"
+
+
+def test_the_default_policy_codes_a_rejection_of_its_own_default() -> None:
+    policy = Policy(rules=(), default=Action.REJECT)
+    assert policy.decide(hits_of(("profanity", "obscene-words"))).code == "OFFENSIVE"
+    assert policy.decide(report()).code == "OTHER"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"rejection_codes": {"slur": "HATE"}},
+            "my-policy: rejection_codes: slur: unknown rejection code 'HATE' (one of OFFENSIVE,",
+        ),
+        (
+            {"default_code": "hate_speech"},
+            "unknown rejection code 'hate_speech' (did you mean 'HATE_SPEECH'?)",
+        ),
+        (
+            {"rules": [{"action": "reject", "code": "ABUSE"}]},
+            "my-policy: rules[0]: code: unknown rejection code 'ABUSE' (did you mean 'ABUSIVE'?)",
+        ),
+        (
+            {"rules": [{"action": "review", "code": "ABUSIVE"}]},
+            "rules[0]: code: only a reject rule has a code (action is review)",
+        ),
+        ({"rejection_codes": ["slur"]}, "rejection_codes must map technique or rule ids"),
+    ],
+)
+def test_invalid_rejection_codes_are_refused(data: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(PolicyError) as caught:
+        Policy.from_mapping(data, "my-policy")
+    assert message in str(caught.value)
+
+
+def test_decision_and_policy_stay_backwards_compatible() -> None:
+    empty = report()
+    decision = Decision(Action.ALLOW, (), empty, {}, ())
+    assert (decision.code, decision.deciding_hits) == (None, ())
+    rule = PolicyRule(Action.REVIEW, Condition(), "why")
+    assert Policy((rule,), Action.ALLOW).decide(empty).action is Action.ALLOW
+    with pytest.raises(PolicyError, match="unknown rejection code 'NOPE'"):
+        Policy((), rejection_codes=(("slur", "NOPE"),))
+
+
+# --- ids the analyzer does not know ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.from_config(AnalyzerConfig())
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"rules": [{"action": "reject", "when": {"techniques": ["slurs"]}}]},
+            "house.yml: rules[0].when.techniques: unknown technique 'slurs' (did you mean 'slur'?)",
+        ),
+        (
+            {
+                "rules": [
+                    {"action": "review"},
+                    {"action": "review", "when": {"rules": "insult-lable"}},
+                ]
+            },
+            "house.yml: rules[1].when.rules: unknown rule id 'insult-lable' "
+            "(did you mean 'insult-label'?)",
+        ),
+        (
+            {"rules": [{"action": "reject", "when": {"techniques": ["insult-label"]}}]},
+            "'insult-label' is a rule id: name it under 'rules'",
+        ),
+        (
+            {"rules": [{"action": "reject", "when": {"rules": ["profanity"]}}]},
+            "'profanity' is a technique: name it under 'techniques'",
+        ),
+        (
+            {"rejection_codes": {"name-caling": "ABUSIVE"}},
+            "house.yml: rejection_codes: unknown technique or rule id 'name-caling' "
+            "(did you mean 'name-calling'?)",
+        ),
+    ],
+)
+def test_moderator_refuses_ids_the_analyzer_does_not_know(
+    analyzer: Analyzer,
+    data: dict,
+    message: str,  # type: ignore[type-arg]
+) -> None:
+    policy = Policy.from_mapping(data, "house.yml")  # valid on its own...
+    with pytest.raises(PolicyError) as caught:
+        Moderator(analyzer, policy)  # ...but it would never match these rules
+    assert message in str(caught.value)
+
+
+def test_known_ids_prefixes_and_preview_rules_are_accepted(analyzer: Analyzer) -> None:
+    policy = Policy.from_mapping(
+        {
+            "rules": [
+                {"action": "reject", "when": {"techniques": ["slur"], "rules": ["ethnic"]}},
+                {"action": "review", "when": {"rules": ["reclaimed-slurs"]}},  # preview
+            ],
+            "rejection_codes": {"insult": "ABUSIVE", "slur": "HATE_SPEECH"},
+        }
+    )
+    assert Moderator(analyzer, policy).policy is policy
+    # A rule pack with a vocabulary of its own: the built-in policy and code mapping
+    # (written for the built-in techniques) have nothing to match, and are not refused.
+    DEFAULT_POLICY.check_ids(["sarcasm"], ["sarcasm-markers"])
+    own = Policy.from_mapping({"rules": [{"action": "review", "when": {"techniques": "sarcasm"}}]})
+    own.check_ids(["sarcasm"], ["sarcasm-markers"])
+    with pytest.raises(PolicyError, match="unknown technique or rule id 'slur'"):
+        Policy.from_mapping({"rejection_codes": {"slur": "HATE_SPEECH"}}).check_ids(["x"], [])
+
+
+# --- what the moderator guarantees about codes ------------------------------------
+
+
+class Recoder:
+    """Rejects what the policy allowed, with or without a (bad) code of its own."""
+
+    def __init__(self, code: str | None) -> None:
+        self.code = code
+
+    @hookimpl
+    def rhetoric_decide(self, decision):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(decision, action=Action.REJECT, code=self.code)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "error"),
+    [("SPAM", "SPAM", False), (None, "ABUSIVE", False), ("RUDE", "ABUSIVE", True)],
+)
+def test_a_plugin_rejection_always_leaves_with_a_valid_code(
+    code: str | None, expected: str, error: bool
+) -> None:
+    moderator = Moderator(Analyzer.from_config(AnalyzerConfig(), plugins=[Recoder(code)]))
+    decision = moderator.moderate("you utter moron")
+    assert (decision.action, decision.code) == (Action.REJECT, expected)
+    assert any("unknown rejection code 'RUDE'" in e for e in decision.errors) is error
+
+
+def test_a_rejection_turned_into_review_drops_its_code() -> None:
+    moderator = Moderator(Analyzer.from_config(AnalyzerConfig()))
+    text = "go home you wetback"
+    member = moderator.moderate(text, {"author_role": "member"})
+    assert (member.action, member.code) == (Action.REJECT, "HATE_SPEECH")
+    assert [h.rule for h in member.deciding_hits] == ["ethnic-slurs"]
+    staff = moderator.moderate(text, {"author_role": "staff"})
+    assert (staff.action, staff.code) == (Action.REVIEW, None)
+
+
+# --- the policy agrees with the verdict -------------------------------------------
+
+
+def test_min_score_is_measured_over_the_hits_a_condition_considers() -> None:
+    condition = Condition(min_severity=Severity.WARNING, min_score=0.7)
+    # A strong info hit does not lift a weak warning over the bar...
+    mixed = report(
+        ("loaded-language", "alarm-catastrophe", Severity.INFO, 0.9),
+        ("name-calling", "insult-template", Severity.WARNING, 0.5),
+    )
+    assert mixed.score == 0.9 and not condition.holds(mixed)
+    # ...while warning-or-worse hits of one technique add up (noisy-OR: 0.5, 0.5 -> 0.75).
+    two = report(*[("name-calling", "insult-template", Severity.WARNING, 0.5)] * 2)
+    assert condition.holds(two)
+    assert Condition(techniques=frozenset({"slur"}), min_score=0.1).holds(two) is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shocking! The mayor resigned.",  # one info hit, high confidence
+        "What a horrific, shocking, disastrous storm.",
+        "You stupid idiot",
+        "This is bullshit",
+        "damn it",
+        "Thanks for the article.",
+        "The plandemic was planned by the elites to control us",
+    ],
+)
+def test_the_default_policy_reviews_exactly_what_is_flagged(text: str) -> None:
+    moderator = Moderator(Analyzer.from_config(AnalyzerConfig()))
+    decision = moderator.moderate(text)
+    flagged = decision.report.verdict is Verdict.FLAGGED
+    assert (decision.action is not Action.ALLOW) is flagged
+    if all(h.severity is Severity.INFO for h in decision.report.hits):
+        assert decision.report.verdict is not Verdict.FLAGGED

@@ -4,8 +4,15 @@ Coral (the comment platform of the Coral Project) posts every new or edited comm
 to an external moderation phase and merges the answer into its own pipeline. It
 signs the raw body like its webhooks: ``X-Coral-Signature: sha256=HEX[,sha256=HEX]``,
 one HMAC-SHA256 per active signing secret (several while a secret is rotated).
-The answer is a status and FLAG actions, or 204 when there is nothing to say,
+The answer is a status and a FLAG action, or 204 when there is nothing to say,
 which lets Coral's other phases decide.
+
+Coral validates answers with joi (``stripUnknown``) and ignores one that fails, as if
+the phase had said nothing: ``tags`` must hold FEATURED or STAFF when present (so it
+is never sent empty), and ``actions[]`` keep only ``actionType`` and ``reason``.
+Only a ``moderationAction`` with a ``rejectionReason`` makes Coral record the
+rejection, notify the author and keep the reason, so that is where the code and the
+explanation go (``../shared/conformance/coral/`` validates answers as Coral does).
 """
 
 from __future__ import annotations
@@ -16,13 +23,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..markup import blank, html_spans
 from ..model import Comment
 from ..policy import Action, Decision
+from ..text.markup import blank, html_spans
 from .http import HttpError, invalid
 
 SIGNATURE_HEADER = "x-coral-signature"
 FLAG_REASON = "COMMENT_DETECTED_TOXIC"
+# Long enough for a reason and a few findings; a notice, not the report.
+EXPLANATION_LIMIT = 500
+_STUB = 24  # fewer characters of a cut sentence than this are not worth keeping
 _ACTIONS = ("NEW", "EDIT")
 
 
@@ -107,32 +117,51 @@ def response_for(decision: Decision, review_status: str) -> dict[str, Any] | Non
     """Coral's answer for a decision; None means 204 (allow: let other phases decide).
 
     Approving would end Coral's pipeline early and skip its own checks, so an
-    allowed comment gets no status at all.
+    allowed comment gets no status at all. A rejection carries its code and the
+    explanation the author is notified with in ``moderationAction``.
     """
     if decision.action is Action.ALLOW:
         return None
-    findings = sorted({f"{h.technique} ({h.rule})" for h in decision.report.hits})
-    details = "; ".join([*decision.reasons, *findings])[:1000]
-    status = "REJECTED" if decision.action is Action.REJECT else review_status
+    flag = {"actionType": "FLAG", "reason": FLAG_REASON}
+    if decision.action is not Action.REJECT:
+        return {"status": review_status, "actions": [flag]}
+    reason: dict[str, str] = {"code": decision.code or "OTHER"}
+    explanation = explain(decision)
+    if explanation:  # Coral's joi refuses an empty string
+        reason["detailedExplanation"] = explanation
     return {
-        "status": status,
-        "actions": [
-            {
-                "actionType": "FLAG",
-                "reason": FLAG_REASON,
-                "additionalDetails": f"rhetoric: {details}",
-                "metadata": {
-                    "rhetoric": {
-                        "action": decision.action.value,
-                        "verdict": decision.report.verdict.value,
-                        "score": decision.report.score,
-                        "scores": dict(decision.report.scores),
-                    }
-                },
-            }
-        ],
-        "tags": [],
+        "status": "REJECTED",
+        "moderationAction": {"status": "REJECTED", "rejectionReason": reason},
+        "actions": [flag],
     }
+
+
+def explain(decision: Decision, limit: int = EXPLANATION_LIMIT) -> str:
+    """What the author is told: the policy's reasons, then what was found (each
+    message once), as sentences, within ``limit`` characters."""
+    grounds = decision.deciding_hits or decision.report.hits
+    sentences: list[str] = []
+    for text in (*decision.reasons, *(hit.message for hit in grounds)):
+        sentence = " ".join(text.split())
+        if not sentence:
+            continue
+        sentence = sentence[0].upper() + sentence[1:]
+        if sentence[-1] not in ".!?…":
+            sentence += "."
+        if sentence not in sentences:
+            sentences.append(sentence)
+    kept = ""
+    for sentence in sentences:
+        joined = f"{kept} {sentence}" if kept else sentence
+        if len(joined) > limit:
+            # The sentence that does not fit is cut at a word, unless only a stub of
+            # it would be left.
+            cut = joined[: limit - 1].rsplit(" ", 1)[0]
+            if len(cut) - len(kept) > _STUB or not kept:
+                kept = cut + "…"
+            break
+        kept = joined
+    return kept
 
 
 def _object(data: Mapping[str, Any], key: str, required: bool = True) -> Mapping[str, Any]:

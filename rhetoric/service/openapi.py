@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..__about__ import __version__
+from ..policy import REJECTION_CODES
 from ..wire import report_schema
-from .settings import CORAL_STATUSES, ServiceSettings
+from .coral import EXPLANATION_LIMIT, FLAG_REASON
+from .settings import CORAL_REVIEW_STATUSES, ServiceSettings
 
 
 def openapi_document(settings: ServiceSettings) -> dict[str, Any]:
@@ -58,7 +60,8 @@ def openapi_document(settings: ServiceSettings) -> dict[str, Any]:
                     "summary": "Coral External Moderation phase",
                     "operationId": "coral",
                     "description": "Signed with X-Coral-Signature (HMAC-SHA256 of the body). "
-                    "Answers 204 when the comment is allowed.",
+                    "Answers 204 when the comment is allowed; a rejection carries its reason "
+                    "code and the explanation the author is notified with.",
                     "parameters": [
                         {
                             "name": "X-Coral-Signature",
@@ -140,9 +143,14 @@ def _service_components(settings: ServiceSettings) -> dict[str, Any]:
     }
     decision = {
         "type": "object",
-        "required": ["action", "reasons", "errors"],
+        "required": ["action", "code", "reasons", "errors"],
         "properties": {
             "action": {"enum": ["allow", "review", "reject"]},
+            "code": {
+                "enum": [*REJECTION_CODES, None],
+                "description": "Why a comment is rejected (Coral's rejection reason codes); "
+                "null unless the action is reject",
+            },
             "reasons": {"type": "array", "items": {"type": "string"}},
             "errors": {"type": "array", "items": {"type": "string"}},
         },
@@ -197,6 +205,7 @@ def _service_components(settings: ServiceSettings) -> dict[str, Any]:
                 "status": {"enum": ["stable", "preview"]},
                 "message": {"type": "string"},
                 "why": {"type": "string"},
+                "instead": {"type": "string", "description": "what to write instead ('' if none)"},
                 "references": {"type": "array", "items": {"type": "string"}},
             },
         },
@@ -242,22 +251,45 @@ def _service_components(settings: ServiceSettings) -> dict[str, Any]:
         },
         "CoralResponse": {
             "type": "object",
+            "description": "What this service answers; Coral ignores an answer its own "
+            "validation refuses, and keeps only these fields.",
+            "required": ["status", "actions"],
+            "additionalProperties": False,
             "properties": {
-                "status": {"enum": list(CORAL_STATUSES)},
+                "status": {"enum": ["REJECTED", *CORAL_REVIEW_STATUSES]},
+                "moderationAction": {
+                    "type": "object",
+                    "required": ["status", "rejectionReason"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "status": {"const": "REJECTED"},
+                        "rejectionReason": {
+                            "type": "object",
+                            "required": ["code"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "code": {"enum": list(REJECTION_CODES)},
+                                "detailedExplanation": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": EXPLANATION_LIMIT,
+                                },
+                            },
+                        },
+                    },
+                },
                 "actions": {
                     "type": "array",
                     "items": {
                         "type": "object",
                         "required": ["actionType", "reason"],
+                        "additionalProperties": False,
                         "properties": {
                             "actionType": {"const": "FLAG"},
-                            "reason": {"type": "string"},
-                            "additionalDetails": {"type": "string"},
-                            "metadata": {"type": "object"},
+                            "reason": {"const": FLAG_REASON},
                         },
                     },
                 },
-                "tags": {"type": "array", "items": {"type": "string"}},
             },
         },
     }

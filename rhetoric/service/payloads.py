@@ -79,11 +79,13 @@ def check_length(text: str, where: str, settings: ServiceSettings) -> None:
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
-    """The answer for one comment: the report and what to do with it."""
+    """The answer for one comment: the report and what to do with it (``code``: the
+    rejection reason code, null unless the action is reject)."""
     return {
         "report": report_to_dict(decision.report),
         "decision": {
             "action": decision.action.value,
+            "code": decision.code,
             "reasons": list(decision.reasons),
             "errors": list(decision.errors),
         },
