@@ -117,7 +117,7 @@ def lexicon_rule(folder: Path, terms: list[str]) -> Path:
     rules.mkdir(parents=True, exist_ok=True)
     quoted = "\n".join(f"  - {json.dumps(term)}" for term in terms)
     (rules / "big-lexicon.yml").write_text(
-        "technique: loaded-language\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "kind: lexicon\nstatus: stable\nmessage: m\n"
         "why: A generated lexicon for the scaling benchmark.\n"
         f"terms:\n{quoted}\nexamples:\n  flag: ['[[{terms[0]}]]']\n  pass: ['zzzz']\n",
         encoding="utf-8",

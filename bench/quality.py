@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rhetoric import Analyzer, AnalyzerConfig, __version__  # noqa: E402
-from rhetoric.evaluation import evaluate, parse_target, read_gold  # noqa: E402
+from rhetoric.quality.evaluation import evaluate, parse_target, read_gold  # noqa: E402
 
 
 @dataclass(frozen=True)

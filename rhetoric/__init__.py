@@ -9,13 +9,13 @@ The public API is exactly what ``__all__`` lists, plus the hook specifications i
 """
 
 from .__about__ import __version__
-from .analyzer import Analysis, Analyzer
+from .analyzer import Analysis, Analyzer, Detection, Screen
 from .config import AnalyzerConfig, ConfigError, Thresholds
-from .detectors import Detector, Document, Example, RuleInfo
+from .document import Detector, Document
 from .engine.errors import RuleLoadError
 from .hookspecs import hookimpl
 from .host import PluginLoadError
-from .model import Comment, DetectorError, Hit, Report, Severity, Verdict
+from .model import Comment, DetectorError, Example, Hit, Report, RuleInfo, Severity, Verdict
 from .moderation import Moderator
 from .policy import DEFAULT_POLICY, Action, Condition, Decision, Policy, PolicyError, PolicyRule
 from .techniques import Technique
@@ -31,6 +31,7 @@ __all__ = [
     "Condition",
     "ConfigError",
     "Decision",
+    "Detection",
     "Detector",
     "DetectorError",
     "Document",
@@ -45,6 +46,7 @@ __all__ = [
     "Report",
     "RuleInfo",
     "RuleLoadError",
+    "Screen",
     "Severity",
     "Technique",
     "Thresholds",

@@ -1,8 +1,12 @@
 """The analyzer: build once from a configuration, then check many comments.
 
 Building loads plugins, collects techniques, rule folders and detectors through
-the hooks, and compiles the YAML rules. Checking runs the pipeline
-prepare -> detect -> filter -> merge -> score -> report -> adjust -> notify.
+the hooks, and compiles the YAML rules. Checking runs one pipeline,
+prepare -> detect -> filter (hooks, allowlist) -> merge -> screen -> score ->
+report -> adjust -> notify, in two halves (:meth:`Analyzer.detect`,
+:meth:`Analyzer.conclude`) so batch runs can detect on worker processes. Whatever
+drops a finding (filter hooks, the allowlist, a caller's :class:`Screen`) decides
+before scoring, so every hook sees the report that is printed, served or stored.
 An analyzer's only mutable state after it is built is the plugin time budget's
 strike counts (behind a lock), so one instance may serve many threads at once.
 
@@ -20,15 +24,16 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from .config import AnalyzerConfig
-from .detectors import Detector, Document, RuleInfo
+from .document import Detector, Document
 from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
 from .host import CallBudget, PluginHost, PluginLoadError
-from .model import Comment, DetectorError, Hit, Report, Verdict
+from .model import Comment, DetectorError, Hit, Report, RuleInfo, Verdict
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
@@ -39,6 +44,37 @@ class Analysis:
 
     report: Report
     raw_hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A comment's hits after the detectors and the filter hooks, before they are
+    merged and scored (picklable: what a worker process sends back)."""
+
+    comment: Comment
+    hits: tuple[Hit, ...]
+    errors: tuple[DetectorError, ...]
+
+
+class Screen(Protocol):
+    """What a caller has already decided about one comment's findings, applied
+    after merging and before scoring, so every hook sees the report as it is
+    printed (``rhetoric check`` screens suppressed, per-file ignored, baselined
+    and unchanged-line findings this way)."""
+
+    def keep(self, hit: Hit) -> bool:
+        """Whether a merged finding stays in the report."""
+        ...
+
+    def extra_hits(self) -> Iterable[Hit]:
+        """Findings about the text itself (an unused suppression comment), asked
+        once after :meth:`keep` has seen every finding; reported, not scored."""
+        ...
+
+    def input_errors(self) -> Iterable[DetectorError]:
+        """Problems of the input the caller found (replaced bytes, a repeated id),
+        listed in the report's errors."""
+        ...
 
 
 class Analyzer:
@@ -71,6 +107,7 @@ class Analyzer:
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
+        self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
         self._sources = tuple(
             (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
         )
@@ -90,19 +127,28 @@ class Analyzer:
         """Load plugins and rules and compile them.
 
         :param plugins: extra plugin objects or modules to register (hosts, tests).
-        :param plugin_modules: importable module names to load as plugins.
-        :param plugin_dirs: folders whose ``*.py`` files are loaded as plugins.
+        :param plugin_modules: more importable module names to load as plugins
+            (added to ``config.plugins``).
+        :param plugin_dirs: more folders whose ``*.py`` files are loaded as plugins
+            (added to ``config.plugin_dirs``).
         :param entry_points: load plugins of the ``rhetoric`` entry-point group
-            (first-party ones included); ``config.disabled_plugins`` still applies.
+            (first-party ones included); the default plugins (the technique
+            vocabulary) load either way. ``config.disabled_plugins`` still applies.
         :raises PluginLoadError: a plugin failed to load or to set up.
         :raises RuleLoadError: a rule file is invalid (the message names file and line).
         """
         config = config or AnalyzerConfig()
+        if plugin_modules or plugin_dirs:
+            config = dataclasses.replace(
+                config,
+                plugins=(*config.plugins, *plugin_modules),
+                plugin_dirs=(*config.plugin_dirs, *(Path(d) for d in plugin_dirs)),
+            )
         host = PluginHost(
             entry_point_plugins=entry_points,
             disabled=config.disabled_plugins,
-            modules=plugin_modules,
-            plugin_dirs=plugin_dirs,
+            modules=config.plugins,
+            plugin_dirs=config.plugin_dirs,
             plugins=plugins,
         )
         techniques = TechniqueRegistry()
@@ -144,12 +190,7 @@ class Analyzer:
             rule_paths=rule_paths,
         )
         analyzer._recipe = functools.partial(
-            cls.from_config,
-            config,
-            plugins=plugins,
-            plugin_modules=plugin_modules,
-            plugin_dirs=plugin_dirs,
-            entry_points=entry_points,
+            cls.from_config, config, plugins=plugins, entry_points=entry_points
         )
         return analyzer
 
@@ -188,6 +229,11 @@ class Analyzer:
         slow plugin is contained and counted there too."""
         return self._budget
 
+    def known_ids(self) -> list[str]:
+        """Every technique and rule id this analyzer knows, preview and deselected
+        rules too: what selections, suppression comments and policies may name."""
+        return [*self.techniques.ids(), *(rule.id for rule in self.all_rules)]
+
     def rule(self, rule_id: str) -> RuleInfo | None:
         return next((r for r in self.all_rules if r.id == rule_id), None)
 
@@ -202,22 +248,56 @@ class Analyzer:
         for comment in comments:
             yield self.check(comment)
 
-    def analyse(self, comment: str | Comment) -> Analysis:
-        """The full pipeline for one comment, also returning the unmerged hits."""
+    def analyse(self, comment: str | Comment, screen: Screen | None = None) -> Analysis:
+        """The full pipeline for one comment, also returning the unmerged hits.
+
+        :param screen: what the caller has already decided about this comment's
+            findings (suppressed, baselined...), applied before they are scored.
+        """
         if isinstance(comment, str):
             comment = Comment(id="-", text=comment)
         elif not isinstance(comment, Comment):
             raise TypeError(f"expected a str or rhetoric.Comment, got {type(comment).__name__}")
-        doc = Document.of(comment)
+        return self._conclude(self.detect(comment), screen)
+
+    def detect(self, comment: Comment) -> Detection:
+        """The first half of :meth:`analyse`: detectors and filter hooks, no merging.
+
+        Batch runs call it on worker processes and :meth:`conclude` on the process
+        that owns the run, so every hook after detection and every screen runs
+        where the run's state is.
+        """
+        return self._detection(Document.of(comment))
+
+    def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
+        """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
+        return self._conclude(detection, screen)
+
+    def _detection(self, doc: Document) -> Detection:
         errors: list[DetectorError] = []
         hits = self._detect(doc, errors)
-        if not hits and not errors:  # most comments: nothing to filter, merge or score
+        if hits and self._filters:
+            hits = self._filter(hits, doc, errors)
+        if hits and self._allowed:
+            hits = [h for h in hits if " ".join(h.text.casefold().split()) not in self._allowed]
+        return Detection(doc.comment, tuple(hits), tuple(errors))
+
+    def _conclude(self, detection: Detection, screen: Screen | None) -> Analysis:
+        comment, hits = detection.comment, detection.hits
+        if not hits and not detection.errors and screen is None:
+            # most comments: nothing to merge, screen or score
             report = Report(comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text))
         else:
-            if self._filters and hits:
-                hits = self._filter(hits, doc, errors)
             merged = merge_overlapping(hits, comment.text)
+            extra: list[Hit] = []
+            errors = detection.errors
+            if screen is not None:
+                merged = [hit for hit in merged if screen.keep(hit)]
+                extra = list(screen.extra_hits())
+                errors = (*errors, *screen.input_errors())
             scores, score, judged = judge(merged, self.config.thresholds)
+            if extra:
+                merged = sorted([*merged, *extra], key=lambda h: h.sort_key)
             report = Report(
                 id=comment.id,
                 hits=tuple(merged),
@@ -228,20 +308,25 @@ class Analyzer:
                 errors=_unique(errors),
             )
         if self._has_adjusters:
-            report = self._adjust(report, doc)
+            # A fresh, lazy view: the detection's may be in another process.
+            report = self._adjust(report, Document.of(comment))
         if self._has_listeners:
-            for name, _, error in self.host.call_each(
-                "rhetoric_report_ready",
-                budget=self._budget,
-                text_length=len(comment.text),
-                report=report,
-                comment=comment,
-            ):
-                if error is not None:
-                    report = dataclasses.replace(
-                        report, errors=(*report.errors, _error(f"plugin:{name}", error))
-                    )
+            report = self._notify(report, comment)
         return Analysis(report, tuple(sorted(hits, key=lambda h: h.sort_key)))
+
+    def _notify(self, report: Report, comment: Comment) -> Report:
+        for name, _, error in self.host.call_each(
+            "rhetoric_report_ready",
+            budget=self._budget,
+            text_length=len(comment.text),
+            report=report,
+            comment=comment,
+        ):
+            if error is not None:
+                report = dataclasses.replace(
+                    report, errors=(*report.errors, _error(f"plugin:{name}", error))
+                )
+        return report
 
     def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
         hits: list[Hit] = []
@@ -363,7 +448,7 @@ class Analyzer:
     def _readability(self, text: str) -> dict[str, float | int]:
         if not self.config.readability:
             return {}
-        from .readability import compute_readability
+        from .text.readability import compute_readability
 
         return compute_readability(text, self.config.readability)
 

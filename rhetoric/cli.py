@@ -1,4 +1,5 @@
-"""The ``rhetoric`` command line: ``main(argv) -> exit code``.
+"""The ``rhetoric`` command line: the parser and the dispatch to
+:mod:`rhetoric.commands` (one module per command), ``main(argv) -> exit code``.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 findings; 2 usage,
 configuration or input error (also when some records of a batch were bad: their
@@ -9,26 +10,73 @@ error records are in the output and the other records were still analysed);
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from .__about__ import __version__
-from .analyzer import Analyzer
-from .checkrun import CheckSession, add_check_options
-from .config import DISABLE_ENV, AnalyzerConfig, ConfigError, disabled_plugins
+from .check.options import MARKUP
+from .commands import (
+    EXIT_ERROR,
+    UsageError,
+    check,
+    eval,
+    explain,
+    plugins,
+    rules,
+    serve,
+    techniques,
+)
+from .config import DISABLE_ENV, ConfigError
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
-from .interrupts import StopSignals
 from .outputs import FORMATTERS
-from .resume import Ledger, ResumeError
-from .ruletest import run_all_examples
-from .wire import rule_to_dict
+from .policy import PolicyError
+from .suggest import did_you_mean
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = {
+    "check": check.run,
+    "serve": serve.run,
+    "eval": eval.run,
+    "rules": rules.run,
+    "explain": explain.run,
+    "plugins": plugins.run,
+    "techniques": techniques.run,
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, plus a "did you mean" for a mistyped option (argparse already
+    offers the choices of a mistyped command or value)."""
+
+    _given: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = tuple(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        unknown = re.match(r"unrecognized arguments: (\S+)", message)
+        if unknown and unknown.group(1).startswith("-"):
+            given = unknown.group(1).split("=", 1)[0]
+            options = [o for action in self._all_actions() for o in action.option_strings]
+            message += did_you_mean(given, options)
+        super().error(message)
+
+    def _all_actions(self) -> list[argparse.Action]:
+        """This parser's options and those of the subcommand that was given, where
+        argparse reports an unknown option of a subcommand on the top parser."""
+        actions = list(self._actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                command = next((a for a in self._given if a in action.choices), None)
+                if command is not None:
+                    actions += action.choices[command]._actions
+        return actions
 
 
 CHECK_EPILOG = """\
@@ -44,10 +92,6 @@ interrupted batches:
   hold whole records only (jsonl is flushed per record); json, sarif and junit are
   written at the end. --resume appends what an interrupted jsonl --output FILE lacks.
 """
-
-
-class UsageError(Exception):
-    """A command-line mistake the user can fix; printed without a traceback."""
 
 
 def _csv_list(value: str) -> list[str]:
@@ -115,7 +159,7 @@ def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="rhetoric",
         description="Find rhetoric and propaganda techniques in user comments.",
     )
@@ -128,7 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files to check; '-' reads stdin")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders to check (folders: their text, Markdown, reST, HTML, JSONL and "
+        "CSV files, git-ignored ones left out); '-' reads stdin",
+    )
     check.add_argument(
         "--input",
         choices=["auto", "text", "jsonl", "csv"],
@@ -151,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="worker processes for large inputs (default 0: all cores); output keeps input order",
+    )
+    check.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
     check.add_argument(
         "--output",
@@ -195,10 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.7,
         metavar="SCORE",
-        help="overall score from which the verdict is 'flagged' (default 0.7)",
+        help="score of warning-or-worse hits from which the verdict is 'flagged' (default 0.7)",
     )
     _add_analyzer_options(check)
-    add_check_options(check)
+    _add_repository_options(check)
 
     rules = commands.add_parser("rules", help="list or test rules")
     rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
@@ -219,6 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--verbose", "-v", action="store_true", help="list passing examples too"
     )
     _add_analyzer_options(rules_test)
+    rules_docs = rule_commands.add_parser(
+        "docs", help="write a Markdown page per built-in rule, and an index (ruff's shape)"
+    )
+    rules_docs.add_argument(
+        "folder", nargs="?", default="docs/rules", metavar="DIR", help="default docs/rules"
+    )
+    rules_docs.add_argument(
+        "--check", action="store_true", help="only list stale pages (exit 1 when there are)"
+    )
 
     explain = commands.add_parser("explain", help="show what a rule finds and why")
     explain.add_argument("rule_id", metavar="RULE_ID")
@@ -285,320 +350,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyzer_options(techniques)
     return parser
 
-
-def _config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
-    disabled = disabled_plugins(args.disable_plugin, builtin_rules=not args.no_builtin_rules)
-    values: dict[str, object] = {
-        "rule_paths": tuple(Path(p) for p in args.rules),
-        "disabled_plugins": disabled,
-        "select": tuple(args.select),
-        "ignore": tuple(args.ignore),
-        "preview": args.preview,
-        "allowlist": frozenset(term.casefold() for term in args.allow),
-    }
-    values.update(overrides)
-    return AnalyzerConfig(**values)  # type: ignore[arg-type]
-
-
-def _analyzer(args: argparse.Namespace, config: AnalyzerConfig) -> Analyzer:
-    return Analyzer.from_config(config, plugin_modules=args.plugin, plugin_dirs=args.plugins_dir)
-
-
-def _cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    if not args.paths:
-        raise UsageError("no input: give one or more PATHs, or '-' to read standard input")
-    metrics: tuple[str, ...] = ()
-    if args.metrics and not args.no_readability:
-        metrics = tuple(args.metrics)
-    elif args.readability and not args.no_readability:
-        from .readability import DEFAULT_METRICS
-
-        metrics = DEFAULT_METRICS
-    if metrics:
-        from .readability import AVAILABLE_METRICS
-
-        unknown = [m for m in metrics if m not in AVAILABLE_METRICS]
-        if unknown:
-            raise UsageError(
-                f"unknown readability metric(s): {', '.join(unknown)} "
-                f"(available: {', '.join(AVAILABLE_METRICS)})"
-            )
-    from .config import Thresholds
-
-    ledger = _ledger(args)
-    session = CheckSession(
-        args,
-        readability=metrics,
-        thresholds=Thresholds(borderline=args.borderline, flagged=args.flagged),
-        ledger=ledger,
+def _add_repository_options(parser: argparse.ArgumentParser) -> None:
+    """The ``check`` flags for configuration files, markup, suppressions and CI."""
+    group = parser.add_argument_group("repositories and CI")
+    group.add_argument(
+        "--config", metavar="FILE", help="use this configuration file instead of searching"
     )
-    # Lone surrogates (valid in JSON input strings) cannot be encoded as UTF-8: they are
-    # written as \uXXXX escapes, which is also what JSON makes of them.
-    target = (
-        open(args.output, "a" if ledger else "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
-        if args.output
-        else out
+    group.add_argument(
+        "--isolated", action="store_true", help="ignore configuration files altogether"
     )
-    try:
-        with StopSignals() as signals:
-            formatter = FORMATTERS[args.format](target)
-            formatter.rules = session.rules
-            for path in args.paths:
-                for outcome in session.outcomes(path):
-                    with signals.whole():
-                        formatter.write(outcome)
-            with signals.whole():
-                formatter.close()
-    finally:
-        if target is not out:
-            target.close()
-    if ledger is not None:
-        torn = "; a torn last line was dropped" if ledger.torn else ""
-        sys.stderr.write(
-            f"rhetoric: resumed: {session.resumed} records already in {args.output}{torn}\n"
-        )
-    session.finish()
-    if session.input_errors:
-        return EXIT_ERROR
-    if args.write_baseline:
-        return EXIT_OK
-    return EXIT_FINDINGS if session.failing else EXIT_OK
-
-
-def _ledger(args: argparse.Namespace) -> Ledger | None:
-    """What ``--resume`` finds in ``--output`` (None without ``--resume``)."""
-    if not args.resume:
-        return None
-    if not args.output or args.format != "jsonl":
-        raise UsageError("--resume needs --format jsonl and --output FILE")
-    if args.write_baseline:
-        raise UsageError("--resume cannot be combined with --write-baseline")
-    try:
-        return Ledger.load(Path(args.output))
-    except ResumeError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
-    if args.rules_command == "list":
-        analyzer = _analyzer(args, _config(args, readability=()))
-        rules = analyzer.all_rules if args.all else analyzer.rules
-        if args.format == "json":
-            json.dump([rule_to_dict(r) for r in rules], out, indent=2)
-            out.write("\n")
-        else:
-            for rule in rules:
-                out.write(
-                    f"{rule.id:32} {rule.technique:20} {rule.severity.value:8} "
-                    f"{rule.status:8} {rule.kind}\n"
-                )
-            out.write(f"{len(rules)} rules\n")
-        return EXIT_OK
-    if args.rules_command == "test":
-        extra = [*args.rules, *args.paths]
-        args.rules = extra
-        analyzer = _analyzer(
-            args, _config(args, readability=(), preview=True, select=(), ignore=())
-        )
-        rules = analyzer.all_rules
-        if args.paths:
-            roots = [Path(p).resolve() for p in args.paths]
-            rules = [
-                r for r in rules if r.source and any(_under(Path(r.source), root) for root in roots)
-            ]
-            if not rules:
-                raise UsageError(f"no rules found under {', '.join(args.paths)}")
-        results = run_all_examples(analyzer, rules)
-        failed = [r for r in results if not r.ok]
-        for result in results:
-            if result.ok and not args.verbose:
-                continue
-            status = "ok  " if result.ok else "FAIL"
-            example = result.example
-            label = f"{'flag' if example.flag else 'pass'}: {example.text}" if example else ""
-            out.write(f"{status} {result.rule.id} ({result.rule.source}) {label}\n")
-            if result.detail:
-                out.write(f"     {result.detail}\n")
-        out.write(
-            f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(rules)} rules)\n"
-        )
-        return EXIT_FINDINGS if failed else EXIT_OK
-    raise UsageError("give a subcommand: 'rhetoric rules list' or 'rhetoric rules test'")
-
-
-def _under(path: Path, root: Path) -> bool:
-    resolved = path.resolve()
-    return resolved == root or root in resolved.parents
-
-
-def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
-    analyzer = _analyzer(args, _config(args, readability=(), preview=True))
-    rule = analyzer.rule(args.rule_id)
-    if rule is None:
-        raise UsageError(f"no rule with id '{args.rule_id}' (see 'rhetoric rules list --all')")
-    technique = analyzer.techniques.get(rule.technique)
-    out.write(
-        f"{rule.id}  ({rule.technique}, {rule.severity.value}, {rule.status}, {rule.kind})\n\n"
+    group.add_argument(
+        "--markup",
+        choices=MARKUP,
+        default=None,
+        help="how to read text files (auto: .md as markdown, .html as HTML; default auto)",
     )
-    out.write(f"What it finds: {rule.message}\n\nWhy it matters: {rule.why}\n")
-    if technique is not None:
-        out.write(f"\nTechnique '{technique.id}': {technique.definition}\n")
-    for example in rule.examples:
-        out.write(f"\n{'Flagged' if example.flag else 'Not flagged'}: {example.text}")
-    if rule.references:
-        out.write("\n\nReferences:\n" + "".join(f"  {r}\n" for r in rule.references))
-    out.write(f"\nDefined in: {rule.source}\n")
-    return EXIT_OK
-
-
-def _cmd_plugins(args: argparse.Namespace, out: TextIO) -> int:
-    analyzer = _analyzer(args, _config(args, readability=()))
-    infos = analyzer.host.plugins()
-    if args.format == "json":
-        json.dump([i.to_dict() for i in infos], out, indent=2)
-        out.write("\n")
-    else:
-        for info in infos:
-            dist = f"{info.distribution} {info.version}" if info.distribution else "-"
-            out.write(
-                f"{info.name:16} {dist:20} {info.origin}\n    hooks: {', '.join(info.hooks)}\n"
-            )
-    return EXIT_OK
-
-
-def _cmd_techniques(args: argparse.Namespace, out: TextIO) -> int:
-    analyzer = _analyzer(args, _config(args, readability=()))
-    techniques = list(analyzer.techniques)
-    if args.format == "json":
-        json.dump(
-            [{"id": t.id, "name": t.name, "definition": t.definition,
-              "mappings": {k: list(v) for k, v in t.mappings.items()}} for t in techniques],
-            out, indent=2,
-        )  # fmt: skip
-        out.write("\n")
-    else:
-        for technique in techniques:
-            out.write(f"{technique.id}: {technique.name}\n    {technique.definition}\n")
-    return EXIT_OK
-
-
-def _cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
-    from .evaluation import GoldError, evaluate, format_text, parse_target, read_gold
-
-    path = Path(args.gold)
-    if not path.is_file():
-        raise UsageError(f"gold file '{path}' does not exist")
-    records, problems = read_gold(path)
-    if args.limit is not None:
-        records = records[: args.limit]
-    if not records:
-        raise UsageError(f"gold file '{path}' has no usable records")
-    known = {s.label for r in records for s in r.spans} | {r.label for r in records if r.label}
-    if not args.maps:
-        raise UsageError(
-            "give at least one --map TECHNIQUE=LABEL; labels in this file: "
-            + ", ".join(sorted(known))
-        )
-    try:
-        targets = [parse_target(mapping, known) for mapping in args.maps]
-    except GoldError as exc:
-        raise UsageError(str(exc)) from None
-    analyzer = _analyzer(args, _config(args, readability=()))
-    result = evaluate(analyzer, records, targets, problems)
-    if args.format == "json":
-        json.dump(result.to_dict(), out, indent=2)
-        out.write("\n")
-    else:
-        out.write(format_text(result, args.per_rule))
-    return EXIT_OK
-
-
-def _secret_file(path: str | None, what: str) -> list[str]:
-    if path is None:
-        return []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {what} file {path}: {exc}") from None
-    values = [line.strip() for line in lines if line.strip()]
-    if not values:
-        raise UsageError(f"{what} file {path} is empty")
-    return values
-
-
-def build_service(args: argparse.Namespace) -> tuple[object, object]:
-    """The service app and server options for ``rhetoric serve`` arguments."""
-    from .policy import DEFAULT_POLICY, Policy, PolicyError
-    from .service import ServiceSettings, create_app
-    from .service.server import ServerOptions
-
-    token, coral_secrets = ServiceSettings.secrets_from_environment()
-    tokens = _secret_file(args.token_file, "token")
-    if tokens:
-        token = tokens[0]
-    coral_secrets = tuple(_secret_file(args.coral_secret_file, "Coral secret")) or coral_secrets
-    try:
-        policy = Policy.load(args.policy) if args.policy else DEFAULT_POLICY
-        settings = ServiceSettings(
-            max_body_bytes=args.max_body,
-            max_batch=args.max_batch,
-            max_text_chars=args.max_text,
-            body_timeout=args.body_timeout,
-            token=token,
-            coral_secrets=coral_secrets,
-            coral_review_status=args.coral_review_status,
-            live_page=not args.no_live_page,
-        )
-        options = ServerOptions(
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            access_log=not args.no_access_log,
-            limit_concurrency=args.max_connections,
-            header_timeout=args.header_timeout,
-        )
-    except (PolicyError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    loader = (lambda: Policy.load(args.policy)) if args.policy else None
-    app = create_app(
-        _analyzer(args, _config(args)), policy=policy, settings=settings, policy_loader=loader
+    group.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        default=None,
+        help="report suppression comments that suppress nothing (as warnings)",
     )
-    return app, options
-
-
-def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    try:
-        from .service.server import run
-    except ImportError as exc:
-        raise UsageError(str(exc)) from None
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
-    app, options = build_service(args)
-    loopback = args.host in ("127.0.0.1", "localhost", "::1")
-    if not loopback and app.settings.token is None:  # type: ignore[attr-defined]
-        sys.stderr.write(
-            f"rhetoric: warning: serving on {args.host} without a token: anyone who can "
-            "reach it can use it (set RHETORIC_TOKEN or --token-file)\n"
-        )
-    if args.workers > 1:
-        # Each worker rebuilds the service from this very command line (the one main()
-        # got); the app built here only proved the options sound and is let go.
-        del app
-        run(None, options, args.argv)
-    else:
-        run(app, options, None)
-    return EXIT_OK
-
-
-COMMANDS = {
-    "check": _cmd_check,
-    "serve": _cmd_serve,
-    "eval": _cmd_eval,
-    "rules": _cmd_rules,
-    "explain": _cmd_explain,
-    "plugins": _cmd_plugins,
-    "techniques": _cmd_techniques,
-}
+    group.add_argument(
+        "--baseline", metavar="FILE", help="hide the findings recorded in FILE; fail on new ones"
+    )
+    group.add_argument(
+        "--write-baseline", metavar="FILE", help="record the current findings in FILE; exit 0"
+    )
+    group.add_argument(
+        "--since", metavar="REV", help="only report findings on lines changed since git REV"
+    )
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -611,11 +392,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    args.argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     try:
         return COMMANDS[args.command](args, out)
-    except (UsageError, ConfigError, RuleLoadError, PluginLoadError) as exc:
+    except (UsageError, ConfigError, PolicyError, RuleLoadError, PluginLoadError) as exc:
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR
     except BrokenPipeError:

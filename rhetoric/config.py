@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .selection import match_length
+
 DISABLE_ENV = "RHETORIC_DISABLE_PLUGINS"
 
 
@@ -32,8 +34,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Overall-score cut-offs for the verdict: >= flagged is flagged, >= borderline
-    is borderline, below is clean."""
+    """Score cut-offs for the verdict: warning-or-worse hits scoring >= ``flagged``
+    make a comment flagged; an overall score >= ``borderline`` makes it borderline
+    (info-only findings never go further); below is clean."""
 
     borderline: float = 0.4
     flagged: float = 0.7
@@ -48,18 +51,22 @@ class Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerConfig:
-    """What an analyzer loads and how it judges.
+    """What an analyzer loads and how it judges: the whole recipe of an analyzer, so
+    ``Analyzer.from_config(config)`` builds the same one in any process.
 
     - ``rule_paths``: extra YAML rule folders, on top of those plugins register.
+    - ``plugins``: importable modules to load as plugins, beside the entry points.
+    - ``plugin_dirs``: folders whose ``*.py`` files are loaded as plugins.
     - ``disabled_plugins``: plugin names not to load (``builtin-rules`` drops the
-      built-in rule pack).
+      built-in rule pack, ``techniques`` the built-in vocabulary).
     - ``select`` / ``ignore``: technique ids or rule ids (prefixes allowed) to keep
       or drop; empty ``select`` keeps everything.
     - ``preview``: also run rules whose status is ``preview``.
     - ``readability``: textstat metric names to compute (none by default: textstat
-      costs far more per comment than detection; ``rhetoric.readability.DEFAULT_METRICS``
+      costs far more per comment than detection; ``rhetoric.text.readability.DEFAULT_METRICS``
       is a sensible set).
-    - ``allowlist``: terms that are never reported (compared case-insensitively).
+    - ``allowlist``: terms that are never reported (compared case-insensitively,
+      whitespace collapsed); applied by the analyzer itself after the filter hooks.
     - ``options``: per-plugin settings, ``{plugin_name: {key: value}}``.
     - ``fast_paths``: skip work that cannot produce a hit (regex prefilters, template
       pruning); switched off only to prove that the results are the same.
@@ -73,6 +80,8 @@ class AnalyzerConfig:
     """
 
     rule_paths: tuple[Path, ...] = ()
+    plugins: tuple[str, ...] = ()
+    plugin_dirs: tuple[Path, ...] = ()
     disabled_plugins: frozenset[str] = frozenset()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -99,17 +108,9 @@ class AnalyzerConfig:
         return self.options.get(name, {})
 
     def is_selected(self, technique: str, rule_id: str) -> bool:
-        """Whether a rule passes ``select``/``ignore`` (longest match wins)."""
-        keys = (technique, rule_id)
-
-        def best(patterns: tuple[str, ...]) -> int:
-            return max(
-                (len(p) for p in patterns for k in keys if k == p or k.startswith(p)),
-                default=-1,
-            )
-
-        chosen = best(self.select) if self.select else 0
-        dropped = best(self.ignore)
+        """Whether a rule passes ``select``/``ignore`` (the longest naming id wins)."""
+        chosen = match_length(self.select, technique, rule_id) if self.select else 0
+        dropped = match_length(self.ignore, technique, rule_id)
         if dropped < 0:
             return chosen >= 0
         return chosen > dropped

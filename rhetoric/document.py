@@ -1,4 +1,5 @@
-"""What a detector is, for YAML rules and Python plugins alike.
+"""A comment as detectors see it (:class:`Document`), and what a detector is
+(:class:`Detector`), for YAML rules and Python plugins alike.
 
 A detector is any object with a ``name``, the ``rules`` it can report (their
 metadata, messages and examples) and a ``detect(doc)`` method returning hits.
@@ -10,72 +11,16 @@ defaults from the rule, so a detector only decides *where* and *how sure*.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import FrozenInstanceError, dataclass
-from typing import Any, Literal, Protocol, runtime_checkable
+from dataclasses import FrozenInstanceError
+from typing import Any, Protocol, runtime_checkable
 
-import regex
-
-from .model import Comment, Hit, Severity
+from .model import Comment, Hit, RuleInfo, Severity
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
 from .text.plain import is_plain, word_pieces
 from .text.prepared import is_one_to_one, prepare_normalized
 
-Status = Literal["preview", "stable"]
-_MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
 _UNSET: Any = object()  # Document.ascii_view not computed yet (None is an answer)
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """A rule's own test case; ``[[...]]`` marks the span a flag example expects."""
-
-    text: str
-    flag: bool
-
-    def parse(self) -> tuple[str, list[tuple[int, int]]]:
-        """The text without markers and the marked spans in it."""
-        plain: list[str] = []
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        length = 0
-        for match in _MARK.finditer(self.text):
-            before = self.text[pos : match.start()]
-            plain.append(before)
-            length += len(before)
-            inner = match.group(1)
-            spans.append((length, length + len(inner)))
-            plain.append(inner)
-            length += len(inner)
-            pos = match.end()
-        plain.append(self.text[pos:])
-        return "".join(plain), spans
-
-
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
-    """A rule's identity and documentation, whatever implements it.
-
-    ``source`` says where it comes from (a YAML file path or ``plugin:NAME``).
-    """
-
-    id: str
-    technique: str
-    message: str
-    why: str
-    severity: Severity = Severity.WARNING
-    confidence: float = 0.7
-    status: Status = "preview"
-    kind: str = "python"
-    references: tuple[str, ...] = ()
-    examples: tuple[Example, ...] = ()
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"rule {self.id!r}: confidence must be within 0..1")
-        if self.status not in ("preview", "stable"):
-            raise ValueError(f"rule {self.id!r}: status must be 'preview' or 'stable'")
 
 
 class Document:

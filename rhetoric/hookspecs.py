@@ -10,6 +10,13 @@ Isolation: the per-comment hooks (``rhetoric_filter_hit``, ``rhetoric_adjust_rep
 exception costs only that plugin's contribution and is recorded in the report's
 ``errors``, never the run. Set-up hooks (``rhetoric_register_*``) run once when an
 analyzer is built; an exception there is a configuration error naming the plugin.
+Because each implementation is called on its own, ``wrapper=True`` and
+``hookwrapper=True`` implementations cannot be honoured and are refused when the
+plugin is loaded, naming it; ``tryfirst``/``trylast`` order the calls as in pluggy.
+
+The report hooks see the report exactly as it is printed, served or stored: what
+drops a finding (filter hooks, the allowlist, a host's screen such as suppression
+comments or a baseline) decides before scoring.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from .config import AnalyzerConfig
-    from .detectors import Detector, Document
+    from .document import Detector, Document
     from .model import Comment, Hit, Report
     from .policy import Decision
     from .techniques import Technique
@@ -128,7 +135,10 @@ def rhetoric_decide(
     sensitive thread...).
 
     Chained: each implementation sees the decision as the previous ones left it.
-    ``decision.context`` carries the context; ``decision.report`` the findings.
+    ``decision.context`` carries the context; ``decision.report`` the findings;
+    ``decision.code`` a rejection's reason code (Coral's and the DSA's categories:
+    ``HATE_SPEECH``, ``ABUSIVE``...). A rejection returned without a valid code gets
+    the policy's; one turned into a review loses it.
 
     :return: a replacement :class:`rhetoric.Decision` (``dataclasses.replace``) or ``None``.
     """

@@ -3,7 +3,10 @@ and calls hooks one implementation at a time so a failing plugin costs only its
 own contribution.
 
 First-party plugins are found through the ``rhetoric`` entry-point group, exactly
-like third-party ones; ``disabled`` switches any of them off by name.
+like third-party ones; ``disabled`` switches any of them off by name. The
+:data:`DEFAULT_PLUGINS` (the technique vocabulary) load even without entry points,
+as pytest's built-in plugins do, unless disabled or replaced by a plugin of the
+same name (a source checkout's ``plugins/`` folder, say).
 
 A plugin that is too slow is contained by :class:`CallBudget`: Python cannot
 stop a call running in a thread, so each call is timed, an over-budget call's
@@ -29,6 +32,7 @@ import pluggy
 from . import hookspecs
 
 ENTRY_POINT_GROUP = "rhetoric"
+DEFAULT_PLUGINS = (("techniques", "rhetoric_plugins.techniques"),)
 
 
 class PluginLoadError(RuntimeError):
@@ -137,6 +141,12 @@ class PluginHost:
         for index, plugin in enumerate(plugins):
             name = getattr(plugin, "__name__", None) or f"plugin-{index}"
             self._register(plugin, name)
+        for name, module_name in DEFAULT_PLUGINS:
+            if name in self._disabled or self.manager.get_plugin(name) is not None:
+                continue
+            module = self._import(module_name)
+            if not self.manager.is_registered(module):
+                self._register(module, name)
         try:
             self.manager.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -196,6 +206,20 @@ class PluginHost:
             self.manager.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             raise PluginLoadError(f"plugin '{name}' is invalid: {exc}") from None
+        wrappers = sorted(
+            caller.name
+            for caller in self.manager.get_hookcallers(plugin) or ()
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin and (impl.wrapper or impl.hookwrapper)
+        )
+        if wrappers:
+            self.manager.unregister(plugin)
+            raise PluginLoadError(
+                f"plugin '{name}' implements {', '.join(wrappers)} as a wrapper "
+                "(wrapper=True or hookwrapper=True), which rhetoric cannot honour: each "
+                "implementation is called on its own, isolated and chained (see "
+                "rhetoric.hookspecs); implement the hook without the wrapper option"
+            )
 
     # --- calling hooks ----------------------------------------------------------
 
@@ -254,13 +278,13 @@ class PluginHost:
         return bool(getattr(self.manager.hook, hook_name).get_hookimpls())
 
     def implementations(self, hook_name: str) -> list[tuple[str, Any, tuple[str, ...]]]:
-        """``(plugin_name, function, argnames)`` of a hook's plain implementations, in
-        the order pluggy would call them (wrappers left out)."""
+        """``(plugin_name, function, argnames)`` of a hook's implementations, in the
+        order pluggy would call them (``tryfirst``/``trylast`` honoured; wrappers are
+        refused at registration)."""
         caller = getattr(self.manager.hook, hook_name)
         return [
             (impl.plugin_name, impl.function, tuple(impl.argnames))
             for impl in reversed(caller.get_hookimpls())
-            if not (impl.hookwrapper or impl.wrapper)
         ]
 
     # --- introspection ----------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Value types shared by every layer: comments in, hits and reports out.
+"""Value types shared by every layer: comments in, hits and reports out, and the
+rules (with their own examples) that hits come from.
 
 All are frozen so a report handed to a plugin or a host cannot be changed behind
 the runner's back; plugins that adjust a report return a new one
@@ -10,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+import regex
 
 
 class Severity(StrEnum):
@@ -37,10 +40,15 @@ class Severity(StrEnum):
 
 
 _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+Status = Literal["preview", "stable"]
+_MARK = regex.compile(r"\[\[(.*?)\]\]", flags=regex.DOTALL)
 
 
 class Verdict(StrEnum):
-    """The one-word summary of a report, decided from the overall score."""
+    """The one-word summary of a report (:func:`rhetoric.scoring.verdict`):
+    ``flagged`` when the warning-or-worse hits score at least the ``flagged``
+    threshold, ``borderline`` when the overall score reaches ``borderline`` (also
+    for strong info-only findings), else ``clean``."""
 
     CLEAN = "clean"
     BORDERLINE = "borderline"
@@ -52,12 +60,13 @@ class Comment:
     """One unit of user text to analyse.
 
     ``metadata`` carries whatever the host knows (author, thread, url, language...);
-    the core does not interpret it, plugins may.
+    the core does not interpret it, plugins may. Hashable by id and text (the
+    metadata is compared but left out of the hash).
     """
 
     id: str
     text: str
-    metadata: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,8 @@ class Hit:
     ``start``/``end`` are code-point offsets into ``Comment.text``, end-exclusive,
     so ``comment.text[hit.start:hit.end] == hit.text`` always holds.
     ``evidence`` explains the match (normalized form, word class, merged rules...).
+    Hashable (``evidence`` is compared but left out of the hash), so hits can be
+    set members and dictionary keys.
     """
 
     start: int
@@ -77,7 +88,7 @@ class Hit:
     severity: Severity
     confidence: float
     message: str
-    evidence: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def downgraded(self, **evidence: Any) -> Hit:
         """This hit kept as ``info`` with half its confidence, ``evidence`` added:
@@ -105,14 +116,15 @@ class DetectorError:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything the analyzer concluded about one comment."""
+    """Everything the analyzer concluded about one comment (hashable, like its
+    hits: the mappings are compared but left out of the hash)."""
 
     id: str
     hits: tuple[Hit, ...]
-    scores: Mapping[str, float]
+    scores: Mapping[str, float] = field(hash=False)
     score: float
     verdict: Verdict
-    readability: Mapping[str, float | int] = field(default_factory=dict)
+    readability: Mapping[str, float | int] = field(default_factory=dict, hash=False)
     errors: tuple[DetectorError, ...] = ()
 
     def max_severity(self) -> Severity | None:
@@ -120,3 +132,56 @@ class Report:
         if not self.hits:
             return None
         return max((h.severity for h in self.hits), key=lambda s: s.rank)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule's own test case; ``[[...]]`` marks the span a flag example expects."""
+
+    text: str
+    flag: bool
+
+    def parse(self) -> tuple[str, list[tuple[int, int]]]:
+        """The text without markers and the marked spans in it."""
+        plain: list[str] = []
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        length = 0
+        for match in _MARK.finditer(self.text):
+            before = self.text[pos : match.start()]
+            plain.append(before)
+            length += len(before)
+            inner = match.group(1)
+            spans.append((length, length + len(inner)))
+            plain.append(inner)
+            length += len(inner)
+            pos = match.end()
+        plain.append(self.text[pos:])
+        return "".join(plain), spans
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's identity and documentation, whatever implements it.
+
+    ``source`` says where it comes from (a YAML file path or ``plugin:NAME``).
+    """
+
+    id: str
+    technique: str
+    message: str
+    why: str
+    severity: Severity = Severity.WARNING
+    confidence: float = 0.7
+    status: Status = "preview"
+    kind: str = "python"
+    references: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    source: str = ""
+    instead: str = ""  # what to write instead, where rewording is the answer
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"rule {self.id!r}: confidence must be within 0..1")
+        if self.status not in ("preview", "stable"):
+            raise ValueError(f"rule {self.id!r}: status must be 'preview' or 'stable'")

@@ -4,7 +4,9 @@ Ids are part of the wire format (hits carry them, configs select them), so they 
 change once released. The mappings say which labels of the SemEval-2020 Task 11
 (PTC), SemEval-2023 Task 3, SemEval-2021 Task 6 (memes) and toxicity corpora a
 technique corresponds to, so evaluations can line our output up with gold data.
-Plugins may add techniques through the ``rhetoric_register_techniques`` hook.
+Every technique is registered through the ``rhetoric_register_techniques`` hook,
+the built-in vocabulary too (by the first-party ``techniques`` plugin), so the
+reports, the HTML page and the Django admin show a plugin's techniques like ours.
 """
 
 from __future__ import annotations
@@ -31,81 +33,11 @@ class Technique:
             raise ValueError(f"technique id {self.id!r} must be lowercase words joined by '-'")
 
 
-BUILTIN_TECHNIQUES: tuple[Technique, ...] = (
-    Technique(
-        id="name-calling",
-        name="Name calling / labeling",
-        definition=(
-            "Attaching a contemptuous or loaded label to a person or group (an insult, a "
-            "dehumanizing noun, a mocking nickname) so readers dismiss them instead of "
-            "weighing what they say or do."
-        ),
-        mappings={
-            "semeval2020_t11": ("Name_Calling,Labeling",),
-            "semeval2023_t3": ("Name_Calling-Labeling",),
-            "semeval2021_t6": ("Name calling/Labeling",),
-            "toxic_spans_typed": ("Insult",),
-        },
-    ),
-    Technique(
-        id="loaded-language",
-        name="Loaded language",
-        definition=(
-            "Words and phrases with strong emotional charge (positive or negative) chosen "
-            "to sway the reader rather than to describe: 'slaughter', 'disaster', "
-            "'treasonous', 'evil'."
-        ),
-        mappings={
-            "semeval2020_t11": ("Loaded_Language",),
-            "semeval2023_t3": ("Loaded_Language",),
-            "semeval2021_t6": ("Loaded Language",),
-        },
-    ),
-    Technique(
-        id="conspiracy-framing",
-        name="Conspiracy framing",
-        definition=(
-            "Presenting events as the work of hidden agents with secret, malign intent "
-            "('the elites', 'deep state', 'they don't want you to know', 'with but one "
-            "goal'), including population-replacement and 'plandemic' narratives."
-        ),
-        mappings={
-            "pan2024_oppositional": ("CONSPIRACY",),
-            "prct_youtube": ("PRCT",),
-            "semeval2023_t3": ("Doubt", "Causal_Oversimplification"),
-        },
-    ),
-    Technique(
-        id="slur",
-        name="Slur",
-        definition=(
-            "A derogatory term for people by ethnicity, religion, gender, sexuality, "
-            "disability or origin. Identity words themselves ('Jew', 'gay', 'Muslim') are "
-            "never slurs; attacks on identity are found by templates."
-        ),
-        mappings={
-            "toxic_spans_typed": ("Identity based Attack",),
-            "hatexplain": ("hatespeech",),
-        },
-    ),
-    Technique(
-        id="profanity",
-        name="Profanity",
-        definition=(
-            "Obscene or vulgar words, including obfuscated spellings ('f*ck', 'sh1t'). "
-            "Not a propaganda technique by itself, but what moderators filter first."
-        ),
-        mappings={
-            "toxic_spans_typed": ("Profane/Obscene",),
-        },
-    ),
-)
-
-
 class TechniqueRegistry:
-    """The techniques known to one analyzer: the built-ins plus what plugins add."""
+    """The techniques known to one analyzer: what plugins register (the built-in
+    vocabulary comes from the first-party ``techniques`` plugin)."""
 
-    def __init__(self, techniques: Iterable[Technique] = BUILTIN_TECHNIQUES) -> None:
+    def __init__(self, techniques: Iterable[Technique] = ()) -> None:
         self._by_id: dict[str, Technique] = {}
         for technique in techniques:
             self.add(technique)

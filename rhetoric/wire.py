@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from .detectors import RuleInfo
-from .model import DetectorError, Hit, Report, Severity, Verdict
+from .model import DetectorError, Hit, Report, RuleInfo, Severity, Verdict
 
 SCHEMA_VERSION = "1.0"
 
@@ -29,6 +28,7 @@ def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
         "status": rule.status,
         "message": rule.message,
         "why": rule.why,
+        "instead": rule.instead,
         "references": list(rule.references),
     }
     if with_source:

@@ -54,7 +54,7 @@ def lexicon_rule(*terms: str) -> str:
     """A stable profanity lexicon rule of ``terms`` (the first is its flag example), for
     tests that edit rule files and reload."""
     return (
-        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: m\n"
+        "kind: lexicon\nstatus: stable\nmessage: m\n"
         "why: A rule for the reload test; it documents nothing else.\n"
         f"terms: [{', '.join(terms)}]\nexamples:\n  flag: ['[[{terms[0]}]]']\n  pass: ['hello']\n"
     )

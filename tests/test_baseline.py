@@ -35,7 +35,7 @@ def test_write_then_use_a_baseline(workdir: Path, capsys: pytest.CaptureFixture[
     # Lines moved and re-indented: still the same findings, nothing new.
     article.write_text("# Title\n\nIntro.\n\n  What a moron.\nOnly an idiot.\n")
     assert run(["check", "--isolated", "--baseline", "base.json", "a.md"]) == (
-        0, "0 findings in 0 of 1 comments\n"
+        0, "0 findings in 0 of 1 file\n"
     )  # fmt: skip
     assert "2 findings from the baseline base.json not shown" in capsys.readouterr().err
 

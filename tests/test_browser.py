@@ -237,7 +237,7 @@ class FakeService:
                 status=200,
                 content_type="text/html; charset=utf-8",
                 headers={"content-security-policy": self.csp},
-                body=live_page(),
+                body=live_page(self.moderator.analyzer.techniques),
             )
         elif path == "/v1/rules":
             rules = [rule_to_dict(r, with_source=False) for r in self.moderator.analyzer.rules]

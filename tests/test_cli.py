@@ -84,7 +84,7 @@ def test_text_format_positions_and_excerpt(files: dict[str, Path]) -> None:
     first = out.splitlines()[0]
     assert first.startswith(f"{files['dirty.txt']}:2:9  name-calling  insult-label  [warning]")
     assert "»idiot«" in out.splitlines()[1]
-    assert out.splitlines()[-1] == "1 finding in 1 of 1 comments"
+    assert out.splitlines()[-1] == "1 finding in 1 of 1 file"
 
 
 def test_split_lines_ids_and_positions(files: dict[str, Path]) -> None:
@@ -181,7 +181,7 @@ def test_rules_test_fails_on_a_broken_example(tmp_path: Path) -> None:
     folder = tmp_path / "mine" / "profanity"
     folder.mkdir(parents=True)
     (folder / "bad-example.yml").write_text(
-        "technique: profanity\nkind: lexicon\nmessage: m\n"
+        "kind: lexicon\nmessage: m\n"
         "why: A test rule whose flag example is wrong.\n"
         "terms: [heck]\nexamples:\n  flag: ['what the [[hell]]']\n  pass: ['hello']\n"
     )
@@ -197,7 +197,7 @@ def test_rule_file_errors_name_file_and_line(
     folder.mkdir(parents=True)
     rule = folder / "typo.yml"
     rule.write_text(
-        "technique: profanity\nkind: lexicon\nmessage: m\nwhy: w\ntermz: [heck]\n"
+        "kind: lexicon\nstatus: preview\nmessage: m\nwhy: w\ntermz: [heck]\n"
         "examples:\n  flag: ['[[heck]]']\n  pass: ['hello']\n"
     )
     assert run(["rules", "test", str(tmp_path / "mine")])[0] == 2

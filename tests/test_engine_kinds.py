@@ -11,7 +11,7 @@ from conftest import RuleWriter, only_rules
 from rhetoric import Severity
 
 HEADER = """
-technique: {technique}
+severity: warning
 kind: {kind}
 message: "'{{match}}' found"
 why: A rule written for the tests of the rule engine; it documents nothing else.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rhetoric.cli import main
-from rhetoric.evaluation import parse_target
+from rhetoric.quality.evaluation import parse_target
 
 # The built-in rules find "idiot" and "moron" (name-calling) and "shit" (profanity).
 GOLD = [

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from rhetoric.detectors import RuleInfo
-from rhetoric.inputs import InputRecord
-from rhetoric.model import Comment, Hit, Report, Severity, Verdict
+from rhetoric import Analyzer, AnalyzerConfig
+from rhetoric.check.inputs import InputRecord
+from rhetoric.model import Comment, Hit, Report, RuleInfo, Severity, Verdict
 from rhetoric.outputs import FORMATTERS, Outcome
 from rhetoric.outputs.html import (
     LIVE_SCRIPT,
@@ -30,6 +30,8 @@ from rhetoric.outputs.html import (
     segments,
 )
 
+# The vocabulary the live page shows (the techniques plugin registers it).
+TECHNIQUES = list(Analyzer.from_config(AnalyzerConfig()).techniques)
 VOID = {"meta", "input", "br", "img", "link", "hr", "wbr", "source", "area", "base", "col"}
 
 
@@ -372,7 +374,7 @@ def test_long_text_with_many_hits_renders_quickly() -> None:
 
 
 def test_live_page_has_exactly_one_script_and_its_hash() -> None:
-    page = live_page()
+    page = live_page(TECHNIQUES)
     root = parse(page)
     scripts = root.find_all("script")
     assert len(scripts) == 1
@@ -399,7 +401,7 @@ def test_live_page_script_never_parses_markup() -> None:
 
 
 def test_live_page_has_the_form_and_legend() -> None:
-    root = parse(live_page())
+    root = parse(live_page(TECHNIQUES))
     assert root.find_all("textarea")[0].attrs["id"] == "live-text"
     assert root.find_all("button")[0].attrs["type"] == "submit"
     legend = root.find_all("section", "legend")[0]

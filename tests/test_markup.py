@@ -10,7 +10,7 @@ from conftest import run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rhetoric.markup import markup_for, mask
+from rhetoric.text.markup import markup_for, mask
 
 # Every insult below sits somewhere that is not prose, except the ones on the
 # lines the tests expect.
@@ -75,7 +75,7 @@ def test_markdown_flags_only_prose_with_original_positions(tmp_path: Path) -> No
         "    > They said: what an »idiot«.",
         f"{path}:28:8  name-calling  insult-label  [warning] {message.format('moron')}",
         "    Only a »moron« would say that, and `idiot` i…",
-        "3 findings in 1 of 1 comments",
+        "3 findings in 1 of 1 file",
     ]
 
 
@@ -87,7 +87,7 @@ def test_html_flags_only_text_content(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"{path}:10:15  name-calling  insult-label  [warning] 'idiot'")
     assert lines[1] == "    <p>Only an <b>»idiot«</b> says that.</p>"
-    assert lines[-1] == "1 finding in 1 of 1 comments"
+    assert lines[-1] == "1 finding in 1 of 1 file"
 
 
 def test_markup_none_checks_everything(tmp_path: Path) -> None:

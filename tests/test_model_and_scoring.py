@@ -8,10 +8,17 @@ import json
 import jsonschema
 import pytest
 
-from rhetoric import Comment, Hit, Report, Severity, Thresholds, Verdict
+from rhetoric import Analyzer, Comment, Hit, Report, Severity, Thresholds, Verdict
 from rhetoric.config import AnalyzerConfig, ConfigError
-from rhetoric.scoring import merge_overlapping, overall_score, technique_scores, verdict
-from rhetoric.techniques import BUILTIN_TECHNIQUES, Technique, TechniqueRegistry
+from rhetoric.scoring import (
+    flagging_score,
+    judge,
+    merge_overlapping,
+    overall_score,
+    technique_scores,
+    verdict,
+)
+from rhetoric.techniques import Technique, TechniqueRegistry
 from rhetoric.wire import SCHEMA_VERSION, report_from_dict, report_schema, report_to_dict
 
 TEXT = "you stupid idiot and evil liar"
@@ -76,6 +83,26 @@ def test_noisy_or_scores_and_verdict() -> None:
     assert verdict(0.0, Thresholds(0.0, 0.0)) is Verdict.CLEAN
 
 
+def test_info_hits_alone_never_flag_a_comment() -> None:
+    # "Shocking" is loaded language at info level, found with high confidence: worth
+    # showing, not worth acting on, so the verdict stops at borderline.
+    thresholds = Thresholds()
+    shocking = hit(0, 3, technique="loaded-language", severity=Severity.INFO, confidence=0.9)
+    scores, score, judged = judge([shocking, hit(4, 10, severity=Severity.INFO)], thresholds)
+    assert (scores, score) == ({"loaded-language": 0.9, "name-calling": 0.5}, 0.9)
+    assert judged is Verdict.BORDERLINE
+    assert flagging_score([shocking]) == 0.0
+    # A warning that reaches the threshold on its own flags; info hits never add to it.
+    strong = hit(4, 10, confidence=0.75)
+    assert judge([shocking, strong], thresholds)[2] is Verdict.FLAGGED
+    weak = hit(4, 10, confidence=0.5)
+    assert judge([shocking, weak], thresholds)[1:] == (0.9, Verdict.BORDERLINE)
+    assert judge([], thresholds)[2] is Verdict.CLEAN
+    # Without the warning-level score, verdict() judges the overall score as before.
+    assert verdict(0.9, thresholds) is Verdict.FLAGGED
+    assert verdict(0.9, thresholds, flagging=0.2) is Verdict.BORDERLINE
+
+
 def test_thresholds_and_config_are_validated() -> None:
     with pytest.raises(ConfigError):
         Thresholds(borderline=0.8, flagged=0.5)
@@ -127,11 +154,12 @@ def test_schema_rejects_broken_reports() -> None:
 
 
 def test_technique_vocabulary() -> None:
-    ids = [t.id for t in BUILTIN_TECHNIQUES]
+    builtin = list(Analyzer.from_config(AnalyzerConfig()).techniques)  # the techniques plugin
+    ids = [t.id for t in builtin]
     assert ids == ["name-calling", "loaded-language", "conspiracy-framing", "slur", "profanity"]
-    for technique in BUILTIN_TECHNIQUES:
+    for technique in builtin:
         assert technique.definition and technique.mappings
-    registry = TechniqueRegistry()
+    registry = TechniqueRegistry(builtin)
     with pytest.raises(ValueError, match="already defined differently"):
         registry.add(Technique("slur", "Other", "different"))
     with pytest.raises(ValueError, match="lowercase"):

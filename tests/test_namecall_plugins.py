@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rhetoric import Analyzer, AnalyzerConfig, Hit, Severity
-from rhetoric.ruletest import run_examples
+from rhetoric.quality.examples import run_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 

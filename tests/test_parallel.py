@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
+from rhetoric.check.parallel import MIN_PARALLEL
 from rhetoric.cli import main
-from rhetoric.parallel import MIN_PARALLEL
 
 TEXTS = [
     "What a moron.",

@@ -97,7 +97,7 @@ def test_entry_point_plugin_is_loaded_like_first_party(third_party: Path) -> Non
     names = {info.name: info for info in analyzer.host.plugins()}
     assert names["woke"].distribution == "rhetoric-woke"
     assert names["woke"].version == "1.2.3"
-    assert {"builtin-rules", "nicknames", "quoting", "allowlist"} <= set(names)
+    assert {"builtin-rules", "nicknames", "quoting", "techniques"} <= set(names)
     report = analyzer.check("They are so woke.")
     assert [(h.rule, h.text) for h in report.hits] == [("third-party-rule", "woke")]
 
@@ -291,7 +291,6 @@ def test_register_techniques_extends_the_vocabulary(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "patriotic.yml").write_text(
         textwrap.dedent("""
-        technique: flag-waving
         kind: lexicon
         status: stable
         message: "'{match}' appeals to patriotism"

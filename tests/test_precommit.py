@@ -96,7 +96,7 @@ def test_hook_fails_on_a_violation_then_passes_when_fixed(
         "article.md:3:9  name-calling  insult-label  [warning] 'idiot' is an insult: "
         "it labels a person instead of answering them." in done.stdout
     ), done.stdout
-    assert "1 finding in 1 of 1 comments" in done.stdout
+    assert "1 finding in 1 of 1 file" in done.stdout
 
     article.write_text("# Budget\n\nThe council approved `idiot()` today.\n", encoding="utf-8")
     done = pre_commit(user, env)

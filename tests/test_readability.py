@@ -1,4 +1,4 @@
-"""Tests for rhetoric.readability: values, edge cases, shipped data, and no network use.
+"""Tests for rhetoric.text.readability: values, edge cases, shipped data, and no network use.
 
 The offline tests run a child interpreter with no network (a fresh network namespace via
 ``unshare`` where the kernel allows it, and in every case socket functions that raise),
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from rhetoric import readability
-from rhetoric.readability import (
+from rhetoric.text import readability
+from rhetoric.text.readability import (
     AVAILABLE_METRICS,
     DEFAULT_METRICS,
     NLTK_DATA_DIR,
@@ -225,7 +225,7 @@ def test_ensure_offline_data_appends_our_folder_once() -> None:
 
 def test_importing_the_module_does_not_import_textstat_or_nltk(tmp_path: Path) -> None:
     code = (
-        "import sys, rhetoric.readability as r\n"
+        "import sys, rhetoric.text.readability as r\n"
         "assert r.compute_readability(' !? ') == {}\n"
         "print(sorted(m for m in ('textstat', 'nltk') if m in sys.modules))\n"
     )
@@ -277,7 +277,7 @@ atexit.register(lambda: print("EVENTS=" + json.dumps(EVENTS)))
 
 _USE_RHETORIC = r"""
 import threading
-import rhetoric.readability as readability
+import rhetoric.text.readability as readability
 
 WORDS = json.loads(sys.argv[1])
 COMMENT = sys.argv[2]

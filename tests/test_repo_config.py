@@ -40,7 +40,7 @@ def test_no_config_defaults(repo: Path) -> None:
                 "and frightening."),
         finding("docs/post.md", 2, 9, "insult-label", "name-calling", "warning",
                 INSULT.format("idiot")),
-        "2 findings in 1 of 1 comments",
+        "2 findings in 1 of 1 file",
     ]  # fmt: skip
 
 
@@ -55,7 +55,7 @@ def test_no_config_defaults(repo: Path) -> None:
 def test_config_file_kinds(repo: Path, name: str, body: str) -> None:
     (repo / name).write_text(body, encoding="utf-8")
     code, out = run(["check", "docs/post.md"])
-    assert (code, out.splitlines()[-1]) == (0, "1 finding in 1 of 1 comments")
+    assert (code, out.splitlines()[-1]) == (0, "1 finding in 1 of 1 file")
     assert "insult-label" not in out
 
 
@@ -64,11 +64,11 @@ def test_nearest_config_wins_and_flags_override(repo: Path) -> None:
     (repo / "docs" / "archive" / ".rhetoric.yaml").write_text("fail-on: never\n")
     assert run(["check", "docs/post.md"])[0] == 1
     code, out = run(["check", "docs/post.md", "--select", "loaded-language"])
-    assert (code, out.splitlines()[-1]) == (1, "1 finding in 1 of 1 comments")
+    assert (code, out.splitlines()[-1]) == (1, "1 finding in 1 of 1 file")
     assert "alarm-catastrophe" in out
     # the nested file replaces the root one entirely: default selection, never fail
     code, out = run(["check", "docs/archive/old.md"])
-    assert (code, out.splitlines()[-1]) == (0, "2 findings in 1 of 1 comments")
+    assert (code, out.splitlines()[-1]) == (0, "2 findings in 1 of 1 file")
     assert run(["check", "docs/archive/old.md", "--fail-on", "warning"])[0] == 1
     assert run(["check", "--isolated", "docs/archive/old.md"])[0] == 1
 
@@ -76,7 +76,7 @@ def test_nearest_config_wins_and_flags_override(repo: Path) -> None:
 def test_per_file_ignores_exclude_allowlist_and_rules(repo: Path) -> None:
     (repo / "extra" / "profanity").mkdir(parents=True)
     (repo / "extra" / "profanity" / "agrees.yml").write_text(
-        "technique: profanity\nkind: lexicon\nstatus: stable\nmessage: \"'{match}'\"\n"
+        "kind: lexicon\nstatus: stable\nmessage: \"'{match}'\"\n"
         "why: A test rule.\nterms: [agrees]\n"
         "examples:\n  flag: ['he [[agrees]]']\n  pass: ['hello']\n"
     )
@@ -92,7 +92,7 @@ def test_per_file_ignores_exclude_allowlist_and_rules(repo: Path) -> None:
     assert out.splitlines() == [
         finding("docs/post.md", 2, 15, "agrees", "profanity", "warning", "'agrees'"),
         "    Only an idiot »agrees«.",
-        "1 finding in 1 of 1 comments",
+        "1 finding in 1 of 1 file",
     ]
 
 
@@ -135,12 +135,12 @@ def test_explicit_config_and_stdin_uses_cwd(repo: Path, monkeypatch: pytest.Monk
     assert run(["check", "--config", "other.yaml", "docs/post.md"])[0] == 0
     (repo / ".rhetoric.toml").write_text('ignore = ["name-calling"]\n')
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"what a moron\n")))
-    assert run(["check", "-"]) == (0, "0 findings in 0 of 1 comments\n")
+    assert run(["check", "-"]) == (0, "0 findings in 0 of 1 comment\n")
 
 
 def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     """The documented example loads: every key in it exists and has the right type."""
-    from rhetoric.fileconfig import load_config
+    from rhetoric.check.options import load_project_file as load_config
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Configuration", 1)[1]

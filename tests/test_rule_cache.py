@@ -9,7 +9,6 @@ import pytest
 from conftest import RuleWriter, only_rules
 
 RULE = """\
-technique: profanity
 kind: lexicon
 status: stable
 message: "'{match}'"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rhetoric import Analyzer, AnalyzerConfig
-from rhetoric.ruletest import run_examples
+from rhetoric.quality.examples import run_examples
 
 ANALYZER = Analyzer.from_config(AnalyzerConfig(readability=(), preview=True))
 RULES = ANALYZER.all_rules

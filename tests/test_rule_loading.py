@@ -10,7 +10,7 @@ from conftest import RuleWriter, only_rules
 from rhetoric import RuleLoadError
 
 GOOD = """\
-technique: profanity
+id: sample
 kind: lexicon
 message: "'{match}'"
 why: A rule used by the loading tests; it documents nothing else.
@@ -45,9 +45,9 @@ def replace(text: str, old: str, new: str) -> str:
         ),
         (replace(GOOD, "terms: [heck]", "terms: [heck]\nstatus: beta"), 6, "status must be one of"),
         (
-            replace(GOOD, "technique: profanity", "technique: swearing"),
+            replace(GOOD, "id: sample", "technique: profanity"),
             1,
-            "unknown technique 'swearing'",
+            "remove the 'technique' key: the folder 'profanity/' names the technique",
         ),
         (replace(GOOD, "why: A rule", "whyy: A rule"), 4, "unknown key 'whyy'"),
         (replace(GOOD, 'flag: ["[[heck]]"]', 'flag: ["heck"]'), 7, "must mark the expected span"),
@@ -70,11 +70,7 @@ def replace(text: str, old: str, new: str) -> str:
             "duplicate key 'terms'",
         ),
         (GOOD + "  - : broken: yaml: [\n", 9, "invalid YAML"),
-        (
-            replace(GOOD, "technique: profanity", "id: other-id\ntechnique: profanity"),
-            1,
-            "must equal the file name",
-        ),
+        (replace(GOOD, "id: sample", "id: other-id"), 1, "must equal the file name"),
     ],
 )
 def test_invalid_rule_files(
@@ -103,10 +99,13 @@ def test_pattern_errors(write_rule: RuleWriter, rules_dir: Path) -> None:
         only_rules(rules_dir)
 
 
-def test_folder_must_match_technique(write_rule: RuleWriter, rules_dir: Path) -> None:
-    write_rule("slur/sample.yml", GOOD)
-    with pytest.raises(RuleLoadError, match="must live in a folder named 'profanity'"):
+def test_folder_must_be_a_known_technique(write_rule: RuleWriter, rules_dir: Path) -> None:
+    path = write_rule("profanty/sample.yml", GOOD)
+    with pytest.raises(RuleLoadError) as caught:
         only_rules(rules_dir)
+    assert str(caught.value).startswith(
+        f"{path}: folder 'profanty' is not a known technique (did you mean 'profanity'?)"
+    )
 
 
 def test_files_with_other_extensions_are_rejected_not_skipped(
@@ -159,6 +158,6 @@ def test_empty_and_non_utf8_files(write_rule: RuleWriter, rules_dir: Path) -> No
     write_rule("profanity/sample.yml", "")
     with pytest.raises(RuleLoadError, match="file is empty"):
         only_rules(rules_dir)
-    (rules_dir / "profanity" / "sample.yml").write_bytes(b"technique: \xff\n")
+    (rules_dir / "profanity" / "sample.yml").write_bytes(b"why: \xff\n")
     with pytest.raises(RuleLoadError, match="not valid UTF-8"):
         only_rules(rules_dir)

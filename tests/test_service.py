@@ -101,13 +101,14 @@ def test_check_one_comment_gives_report_and_decision(server: LiveServer) -> None
     spans = {(h["technique"], ABUSE[h["start"] : h["end"]]) for h in report["hits"]}
     assert ("profanity", "f*ck") in spans
     assert data["decision"]["action"] == "reject"
+    assert data["decision"]["code"] == "OFFENSIVE"  # the profanity rule decided
     assert "no swearing" in data["decision"]["reasons"]
 
 
 def test_clean_comment_is_allowed_without_hits(server: LiveServer) -> None:
     data = server.post_json("/v1/check", {"text": CLEAN}).json()
     assert data["report"]["hits"] == []
-    assert data["decision"]["action"] == "allow"
+    assert (data["decision"]["action"], data["decision"]["code"]) == ("allow", None)
 
 
 def test_batch_answers_in_order(server: LiveServer) -> None:
@@ -249,25 +250,39 @@ def test_bearer_token_guards_the_api_but_not_health(analyzer: Analyzer) -> None:
 # --- Coral ---------------------------------------------------------------------
 
 
-def test_coral_rejects_with_a_flag_and_allows_with_204(server: LiveServer) -> None:
+def test_coral_rejection_carries_code_and_explanation(server: LiveServer) -> None:
+    # Whether Coral accepts these answers is tested with Coral's own validation in
+    # test_coral_conformance.py; here, what they say and that the OpenAPI document
+    # describes them.
     answer = post_coral(server, coral_request(ABUSE))
     assert answer.status == 200
     data = answer.json()
-    schema_for(server, "CoralResponse").validate(data)
+    schema = schema_for(server, "CoralResponse")
+    schema.validate(data)
+    assert not schema.is_valid({**data, "tags": []})  # what Coral refuses, ours does too
     assert data["status"] == "REJECTED"
-    (action,) = data["actions"]
-    assert action["actionType"] == "FLAG"
-    assert action["reason"] == "COMMENT_DETECTED_TOXIC"
-    assert "profanity (obscene-words)" in action["additionalDetails"]
+    assert data["actions"] == [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_TOXIC"}]
+    assert "tags" not in data
+    reason = data["moderationAction"]["rejectionReason"]
+    assert data["moderationAction"]["status"] == "REJECTED"
+    assert reason["code"] == "OFFENSIVE"
+    # The policy's reason and what the deciding (profanity) rule found; not the insult.
+    assert reason["detailedExplanation"] == "No swearing. 'f*ck' is profanity."
     clean = post_coral(server, coral_request(CLEAN))
     assert (clean.status, clean.body) == (204, b"")
 
 
 def test_coral_review_is_withheld_and_staff_are_trusted(server: LiveServer) -> None:
     answer = post_coral(server, coral_request(ABUSE, role="STAFF"))
-    assert answer.json()["status"] == "SYSTEM_WITHHELD"
+    data = answer.json()
+    schema_for(server, "CoralResponse").validate(data)
+    assert data == {
+        "status": "SYSTEM_WITHHELD",
+        "actions": [{"actionType": "FLAG", "reason": "COMMENT_DETECTED_TOXIC"}],
+    }
     review = post_coral(server, coral_request("You stupid idiot"))
     assert review.json()["status"] == "SYSTEM_WITHHELD"
+    assert "moderationAction" not in review.json()
 
 
 def test_coral_signature_checks(server: LiveServer) -> None:
@@ -318,9 +333,11 @@ def test_coral_accepts_secret_rotation_and_nested_tenant(analyzer: Analyzer) -> 
 def test_coral_html_bodies_are_read_as_prose(server: LiveServer) -> None:
     html = '<p>You are a <b>hectoring bully</b></p><a href="https://x/fuck">link</a>'
     answer = post_coral(server, coral_request(html))
-    details = answer.json()["actions"][0]["additionalDetails"]
-    assert "name-calling" in details
-    assert "profanity" not in details  # the word inside the link's address is markup
+    # Held for the insult; not rejected, as it would be if the word inside the link's
+    # address (markup) had been read as profanity.
+    assert answer.json()["status"] == "SYSTEM_WITHHELD"
+    profane = post_coral(server, coral_request("<p>You <i>f*ck</i> off</p>"))
+    assert profane.json()["moderationAction"]["rejectionReason"]["code"] == "OFFENSIVE"
 
 
 def test_coral_bad_requests(server: LiveServer) -> None:
@@ -465,7 +482,7 @@ def test_reload_swaps_in_edited_rules_and_keeps_the_old_ones_on_error(tmp_path: 
         rule.write_text(lexicon_rule("heck", "darn"))
         app.reload()
         assert found("heck darn") == ["heck", "darn"]
-        rule.write_text("technique: [broken\n")
+        rule.write_text("kind: [broken\n")
         with pytest.raises(RuleLoadError):
             app.reload()
         assert found("heck darn") == ["heck", "darn"]  # still the last good rules

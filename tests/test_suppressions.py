@@ -36,7 +36,7 @@ def test_disable_enable_and_next_line(tmp_path: Path) -> None:
     assert lines[::2] == [
         f"doc.md:1:9  {INSULT.format('idiot')}",
         f"doc.md:6:9  {INSULT.format('idiot')}",
-        "2 findings in 1 of 1 comments",
+        "2 findings in 1 of 1 file",
     ]
 
 
@@ -50,7 +50,7 @@ def test_plain_text_same_line_form(tmp_path: Path) -> None:
     assert (code, lines[0], lines[-1]) == (
         1,
         f"doc.txt:3:8  {INSULT.format('moron')}",
-        "1 finding in 1 of 1 comments",
+        "1 finding in 1 of 1 file",
     )
 
 
@@ -58,14 +58,14 @@ def test_unused_suppressions_are_reported_when_asked(tmp_path: Path) -> None:
     text = (
         "Fine.\n<!-- rhetoric-ignore-next-line -->\nAll good.\nOnly an idiot.  # rhetoric: ignore\n"
     )
-    assert check(tmp_path, "doc.md", text) == (0, ["0 findings in 0 of 1 comments"])
+    assert check(tmp_path, "doc.md", text) == (0, ["0 findings in 0 of 1 file"])
     code, lines = check(tmp_path, "doc.md", text, "--report-unused-suppressions")
     assert code == 1
     assert lines == [
         "doc.md:2:1  suppression  unused-suppression  [warning] "
         "'rhetoric-ignore-next-line' suppresses nothing: remove it",
         "    »<!-- rhetoric-ignore-next-line -->«",
-        "1 finding in 1 of 1 comments",
+        "1 finding in 1 of 1 file",
     ]
 
 

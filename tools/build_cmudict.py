@@ -1,4 +1,4 @@
-"""Build the reduced CMUdict corpus that ``rhetoric.readability`` ships for textstat.
+"""Build the reduced CMUdict corpus that ``rhetoric.text.readability`` ships for textstat.
 
 Why this exists
 ---------------

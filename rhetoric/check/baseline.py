@@ -1,10 +1,16 @@
-"""Baselines: adopt the checker on an existing archive without fixing it first.
+"""Baselines and fingerprints: adopt the checker on an existing archive without fixing it first.
 
 ``--write-baseline FILE`` records today's findings; ``--baseline FILE`` then
 hides the recorded ones, so only *new* findings are shown and fail the run (a
-ratchet). Findings are matched by :func:`rhetoric.fingerprints.fingerprint`, not
-by line number, so editing elsewhere in a file does not resurrect old findings;
-each recorded finding absorbs at most as many hits as it was seen times.
+ratchet). Findings are matched by :func:`fingerprint`, not by line number, so
+editing elsewhere in a file does not resurrect old findings; each recorded
+finding absorbs at most as many hits as it was seen times.
+
+Fingerprints serve code scanning too (SARIF ``partialFingerprints``): both need to
+tell "the same finding as before" from "a new one" across commits. Line numbers
+move whenever a line is added above, so a fingerprint is built from what the
+finding *is*: the rule, the matched text, and the content of its line (whitespace
+and case folded, so re-wrapping indentation does not make it new).
 
 Paths are stored relative to the baseline file's folder, so the same baseline
 works from any working directory (pre-commit runs from the repository root).
@@ -12,15 +18,48 @@ works from any working directory (pre-commit runs from the repository root).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import ConfigError
+from ..config import ConfigError
+from ..model import Hit
+from ..text.lines import line_span
 
 FORMAT_VERSION = 1
+FINGERPRINT_VERSION = "rhetoric/v1"
+_SURROGATES = str.maketrans({code: "\ufffd" for code in range(0xD800, 0xE000)})
+
+
+def fingerprint(hit: Hit, text: str) -> str:
+    """A stable hex digest of rule + hit text + the content of the hit's line."""
+    start, end = line_span(text, hit.start)
+    material = "\x1f".join((hit.rule, _fold(hit.text), _fold(text[start:end])))
+    # surrogatepass: comment text may hold lone surrogates (from JSON escapes)
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def encodable_fingerprint(hit: Hit, text: str) -> str:
+    """:func:`fingerprint`, also for text with lone surrogates.
+
+    JSON input can carry them, and a digest of them cannot be UTF-8 encoded; each
+    becomes U+FFFD (one code point, so offsets stay put). Text without surrogates,
+    which is all text read from files, gets exactly the plain fingerprint.
+    """
+    try:
+        return fingerprint(hit, text)
+    except UnicodeEncodeError:
+        pass
+    clean = dataclasses.replace(hit, text=hit.text.translate(_SURROGATES))
+    return fingerprint(clean, text.translate(_SURROGATES))
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.casefold().split())
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -12,7 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from .config import ConfigError
+from ..config import ConfigError
 from .decoding import BYTE_BREAKS
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
@@ -46,7 +46,7 @@ def changed_lines(path: Path, revision: str) -> set[int] | None:
 
 def _as_report_lines(path: Path, changed: set[int]) -> set[int]:
     """git counts ``\n`` only; reports also end a line at a lone ``\r``
-    (:mod:`rhetoric.lines`): the lines of a file with lone ``\r`` breaks renumbered
+    (:mod:`rhetoric.text.lines`): the lines of a file with lone ``\r`` breaks renumbered
     as reports count them (decoding keeps every break, so the bytes tell)."""
     raw = path.read_bytes()
     if b"\r" not in raw.replace(b"\r\n", b""):

@@ -4,7 +4,7 @@ Every input record becomes exactly one :class:`InputRecord`: either a comment to
 analyse or an error naming the input and what is wrong. Nothing is dropped
 silently, and one bad record never stops the rest.
 
-Bytes are turned into text by :mod:`rhetoric.decoding`: binary files are one
+Bytes are turned into text by :mod:`rhetoric.check.decoding`: binary files are one
 error record, invalid UTF-8 in text and CSV files is replaced (U+FFFD) and the
 records it touched carry a notice. A JSONL line must be UTF-8 (JSON requires
 it): a line that is not is one error record.
@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from ..model import Comment
+from ..text.lines import line_and_column, split_lines
+from ..wire import json_type
 from .decoding import SNIFF, UTF8_BOM, Decoded, LineDecoder, binary_problem, decode
-from .lines import line_and_column, split_lines
-from .model import Comment
-from .wire import json_type
 
 InputFormat = Literal["auto", "text", "jsonl", "csv"]
 SplitMode = Literal["document", "lines", "paragraphs"]
@@ -39,7 +39,9 @@ class InputRecord:
 
     ``notices`` are problems of the input that did not stop the comment from being
     analysed (replaced bytes, a repeated id); the run reports them in the
-    report's ``errors`` and counts them as input errors.
+    report's ``errors`` and counts them as input errors. ``unit`` says what the
+    record is to a reader: a whole ``file`` (a document) or a ``comment`` (a line,
+    paragraph or dump record).
     """
 
     source: str
@@ -48,6 +50,7 @@ class InputRecord:
     error: str | None = None
     record_id: str | None = None
     notices: tuple[str, ...] = ()
+    unit: Literal["file", "comment"] = "comment"
 
     @property
     def output_id(self) -> str | None:
@@ -57,7 +60,7 @@ class InputRecord:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column in the source of a code-point offset of the text.
 
-        ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end a line (:mod:`rhetoric.lines`).
+        ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end a line (:mod:`rhetoric.text.lines`).
         """
         assert self.comment is not None
         line, column = line_and_column(self.comment.text, offset)
@@ -120,7 +123,8 @@ def _text(name: str, decoded: Decoded, split: SplitMode) -> Iterator[InputRecord
     data = decoded.text
     if split == "document":
         notice = decoded.notice(1, sys.maxsize)
-        yield InputRecord(name, 1, Comment(id=name, text=data), notices=_some(notice))
+        unit = "comment" if name == "<stdin>" else "file"  # piped text is a comment
+        yield InputRecord(name, 1, Comment(id=name, text=data), notices=_some(notice), unit=unit)
         return
     lines = split_lines(data)
     if split == "lines":

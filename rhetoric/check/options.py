@@ -1,5 +1,7 @@
-"""Project configuration files: ``[tool.rhetoric]`` in ``pyproject.toml``,
-``.rhetoric.toml`` or ``.rhetoric.yaml``.
+"""What decides how ``rhetoric check`` treats a path: the command's flags
+(:class:`CheckOptions`), the project's configuration file (:class:`ProjectFile`:
+``[tool.rhetoric]`` in ``pyproject.toml``, ``.rhetoric.toml`` or ``.rhetoric.yaml``),
+its globs, and the one merge of the two (:func:`path_options`).
 
 A repository keeps its choices next to its text, so every contributor, editor
 plugin and CI job checks the same way without repeating flags. The file that
@@ -11,20 +13,31 @@ merged across files: the nearest file is the whole configuration, as in ruff.
 
 Every key is validated: an unknown key or a wrong type is an error naming the
 file, because a silently ignored setting is worse than none.
+
+Globs (``per-file-ignores``, ``exclude``) work as users know them from
+``.gitignore`` and ruff: ``*`` stays within one folder, ``**`` spans folders, and a
+pattern without a ``/`` matches a file name in any folder. (``fnmatch`` lets ``*``
+cross ``/`` and ``PurePath.full_match`` needs Python 3.13, hence a small
+translation to a regular expression.)
 """
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
-from .config import ConfigError
-from .suggest import did_you_mean
+from ..config import AnalyzerConfig, ConfigError, Thresholds, disabled_plugins
+from ..model import Severity
+from ..suggest import did_you_mean
+from .inputs import STDIN
 
 CONFIG_NAMES = (".rhetoric.toml", ".rhetoric.yaml", ".rhetoric.yml", "pyproject.toml")
 FAIL_ON = ("info", "warning", "error", "never")
@@ -32,7 +45,7 @@ MARKUP = ("auto", "markdown", "html", "none")
 
 
 @dataclass(frozen=True, slots=True)
-class FileConfig:
+class ProjectFile:
     """The settings of one configuration file; ``path`` is None for "no file".
 
     Paths (``rules``, ``plugins.dirs``) are already resolved against the file's
@@ -95,7 +108,7 @@ _KEYS: dict[str, tuple[Any, str]] = {
 _PLUGIN_KEYS = ("enable", "disable", "dirs")
 
 
-def find_config(start: Path) -> Path | None:
+def find_project_file(start: Path) -> Path | None:
     """The nearest configuration file at or above the folder ``start``."""
     for folder in (start.resolve(), *start.resolve().parents):
         for name in CONFIG_NAMES:
@@ -113,19 +126,19 @@ def _has_tool_table(path: Path) -> bool:
     return isinstance(data.get("tool"), dict) and "rhetoric" in data["tool"]
 
 
-def config_for(target: Path, explicit: Path | None = None) -> FileConfig:
+def project_file_for(target: Path, explicit: Path | None = None) -> ProjectFile:
     """The configuration for a checked file (or folder, for standard input).
 
     Nothing is cached here: files change between runs of a long-lived host;
-    a run caches per folder (:class:`rhetoric.checkrun.CheckSession`).
+    a run caches per folder (:class:`rhetoric.check.session.CheckSession`).
     """
     if explicit is not None:
-        return load_config(explicit.resolve())
-    found = find_config(target if target.is_dir() else target.parent)
-    return load_config(found) if found is not None else FileConfig()
+        return load_project_file(explicit.resolve())
+    found = find_project_file(target if target.is_dir() else target.parent)
+    return load_project_file(found) if found is not None else ProjectFile()
 
 
-def load_config(path: Path) -> FileConfig:
+def load_project_file(path: Path) -> ProjectFile:
     """Read and validate one configuration file.
 
     :raises ConfigError: unreadable, malformed, unknown key or wrong type; the
@@ -159,7 +172,7 @@ def _table(path: Path, raw: str) -> dict[str, Any]:
     return data
 
 
-def _validate(path: Path, data: dict[str, Any]) -> FileConfig:
+def _validate(path: Path, data: dict[str, Any]) -> ProjectFile:
     for key, value in data.items():
         if key not in _KEYS:
             raise ConfigError(f"{path}: unknown key '{key}'{_hint(str(key), _KEYS)}")
@@ -191,7 +204,7 @@ def _validate(path: Path, data: dict[str, Any]) -> FileConfig:
     def tuple_or_none(key: str) -> tuple[str, ...] | None:
         return tuple(data[key]) if key in data else None
 
-    return FileConfig(
+    return ProjectFile(
         path=path,
         select=tuple_or_none("select"),
         ignore=tuple_or_none("ignore"),
@@ -212,3 +225,156 @@ def _validate(path: Path, data: dict[str, Any]) -> FileConfig:
 
 def _hint(key: str, known: Mapping[str, object] | tuple[str, ...]) -> str:
     return did_you_mean(key, known) or f" (known: {', '.join(known)})"
+
+
+
+# --- the flags, and their one merge with the project file -----------------------
+
+DEFAULT_FAIL_ON = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """The flags of one ``rhetoric check`` run, as given (``None``: not given, the
+    project file or the default decides)."""
+
+    paths: tuple[str, ...]
+    input_format: Literal["auto", "text", "jsonl", "csv"] = "auto"
+    split: Literal["document", "lines", "paragraphs"] = "document"
+    id_field: str = "id"
+    text_field: str = "text"
+    output_format: str = "text"
+    output: Path | None = None
+    resume: bool = False
+    jobs: int = 0
+    progress: bool | None = None
+    fail_on: str | None = None
+    readability: tuple[str, ...] = ()
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    rules: tuple[Path, ...] = ()
+    builtin_rules: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    preview: bool = False
+    plugins: tuple[str, ...] = ()
+    plugin_dirs: tuple[Path, ...] = ()
+    disable_plugins: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    config: Path | None = None
+    isolated: bool = False
+    markup: str | None = None
+    report_unused_suppressions: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PathOptions:
+    """What applies to one checked path: its project file merged with the flags."""
+
+    project: ProjectFile
+    analyzer_config: AnalyzerConfig
+    fail_on: Severity | None
+    markup: str
+    report_unused: bool
+    ignored_ids: tuple[str, ...]
+    excluded: bool
+
+    @property
+    def analyzer_key(self) -> str:
+        """Equal for paths that can share one analyzer."""
+        config = self.analyzer_config
+        return json.dumps(
+            [
+                [str(p) for p in config.rule_paths], sorted(config.disabled_plugins),
+                config.select, config.ignore, config.preview, sorted(config.allowlist),
+                config.options, config.readability, config.thresholds.borderline,
+                config.thresholds.flagged, config.plugins, [str(p) for p in config.plugin_dirs],
+            ],
+            default=str, sort_keys=True,
+        )  # fmt: skip
+
+
+def path_options(options: CheckOptions, project: ProjectFile, source: str) -> PathOptions:
+    """The project file for ``source`` merged with the flags: the one place they meet.
+
+    Flags win: ``--select``, ``--ignore``, ``--fail-on``, ``--markup`` replace the
+    file's value when given; ``--preview`` and ``--report-unused-suppressions``
+    switch on; ``--rules``, ``--plugin``, ``--plugins-dir``, ``--disable-plugin`` and
+    ``--allow`` add to it.
+    """
+    target = Path.cwd() if source == STDIN else Path(source)
+    disabled = disabled_plugins(
+        (*project.disable_plugins, *options.disable_plugins), builtin_rules=options.builtin_rules
+    )
+    analyzer_config = AnalyzerConfig(
+        rule_paths=(*project.rules, *options.rules),
+        plugins=(*project.plugins, *options.plugins),
+        plugin_dirs=(*project.plugin_dirs, *options.plugin_dirs),
+        disabled_plugins=disabled,
+        select=options.select or (project.select or ()),
+        ignore=options.ignore or (project.ignore or ()),
+        preview=bool(options.preview or project.preview),
+        thresholds=options.thresholds,
+        readability=options.readability,
+        allowlist=frozenset(t.casefold() for t in (*project.allowlist, *options.allow)),
+        options=project.plugin_options,
+    )
+    fail_on = options.fail_on or project.fail_on or DEFAULT_FAIL_ON
+    relative = _relative(project.root, target) if source != STDIN else None
+    return PathOptions(
+        project=project,
+        analyzer_config=analyzer_config,
+        fail_on=None if fail_on == "never" else Severity(fail_on),
+        markup=options.markup or project.markup or "auto",
+        report_unused=options.report_unused_suppressions
+        or bool(project.report_unused_suppressions),
+        ignored_ids=tuple(
+            i for glob, ids in project.per_file_ignores
+            if relative is not None and glob_matches(glob, relative) for i in ids
+        ),
+        excluded=relative is not None and any(glob_matches(g, relative) for g in project.exclude),
+    )  # fmt: skip
+
+
+def _relative(root: Path, target: Path) -> str | None:
+    try:
+        return target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+# --- globs ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _compile(glob: str) -> re.Pattern[str]:
+    pattern = glob.strip("/") if "/" in glob.strip("/") else f"**/{glob.strip('/')}"
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and (close := pattern.find("]", i + 1)) > i:
+            out.append("[" + pattern[i + 1 : close].replace("!", "^", 1) + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    # A pattern naming a folder also covers everything below it.
+    return re.compile("".join(out) + "(?:/.*)?")
+
+
+def glob_matches(glob: str, relative_path: str) -> bool:
+    """Whether ``relative_path`` (POSIX separators, no leading ``./``) matches ``glob``."""
+    return _compile(glob).fullmatch(relative_path) is not None

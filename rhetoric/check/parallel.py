@@ -1,18 +1,26 @@
 """Check many comments on all cores, with reports in input order.
 
+Workers run the detection half of the analysis (:meth:`Analyzer.detect`, nearly
+all the work); this process concludes each comment (:meth:`Analyzer.conclude`:
+merge, the caller's screen, scores, report hooks), so screens with state of the
+run (a baseline being consumed, suppressions being used) and report hooks all run
+here, in input order, exactly as in a single-process run.
+
 Workers are forked from the process that already built the analyzer, so they
 start in milliseconds and share its compiled rules copy-on-write; where fork is
-unavailable, each worker builds its own analyzer from the same recipe. Small
-batches (the pre-commit case) never start a pool: it would cost more than it saves.
+unavailable, each worker builds its own analyzer from the same configuration.
+Small batches (the pre-commit case) never start a pool: it would cost more than
+it saves.
 
 A comment on which the analyzer raises (a bug, or memory exhausted by a hostile
 text) yields :class:`Failed` instead of a report, so one record never stops the
 batch. Workers ignore SIGINT and die quietly on SIGTERM: the parent alone decides
-how a run stops (:mod:`rhetoric.interrupts`) and terminates the pool.
+how a run stops (:mod:`rhetoric.check.interrupts`) and terminates the pool.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -21,12 +29,13 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from .analyzer import Analyzer
-from .model import Comment, Report
+from ..analyzer import Analysis, Analyzer, Detection, Screen
+from ..model import Comment, Report
 
 T = TypeVar("T")
+R = TypeVar("R")
 CHUNK = 256
 MIN_PARALLEL = 2_000  # records; below this one process is faster than a pool
 
@@ -40,10 +49,10 @@ class Failed:
     message: str
 
 
-def check_safely(analyzer: Analyzer, comment: Comment) -> Report | Failed:
-    """``analyzer.check(comment)``, with an exception turned into :class:`Failed`."""
+def _safely(step: Callable[..., R], *args: Any) -> R | Failed:
+    """``step(*args)``, with an exception turned into :class:`Failed`."""
     try:
-        return analyzer.check(comment)
+        return step(*args)
     except Exception as exc:  # any failure costs this one record only
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         return Failed(f"analysis failed ({detail}): not analysed")
@@ -65,24 +74,22 @@ def _init_worker(build: Callable[[], Analyzer] | None) -> None:
     gc.freeze()  # the worker's analyzer lives as long as it does: not worth collecting
 
 
-def _check_chunk(comments: list[Comment]) -> list[Report | Failed]:
+def _detect_chunk(comments: list[Comment]) -> list[Detection | Failed]:
     assert _analyzer is not None, "worker started without an analyzer"
-    return [check_safely(_analyzer, comment) for comment in comments]
+    analyzer = _analyzer
+    return [_safely(analyzer.detect, comment) for comment in comments]
 
 
-def check_in_order(
+def analyse_in_order(
     analyzer: Analyzer,
     items: Iterable[T],
     comment_of: Callable[[T], Comment | None],
+    screen_of: Callable[[T], Screen | None],
     jobs: int,
-    build: Callable[[], Analyzer] | None = None,
 ) -> Iterator[tuple[T, Report | Failed | None]]:
     """Yield ``(item, report)`` for every item, in input order; items without a
     comment (input errors) get ``None`` and are not sent to a worker, and a
     comment the analyzer raised on gets :class:`Failed`.
-
-    :param build: picklable recipe for an analyzer, used only where workers cannot
-        be forked.
     """
     iterator = iter(items)
     # One process reads no record ahead, so a stream (stdin) gets each report at once;
@@ -91,9 +98,20 @@ def check_in_order(
     if jobs <= 1 or len(head) < MIN_PARALLEL:
         for item in itertools.chain(head, iterator):
             comment = comment_of(item)
-            yield item, check_safely(analyzer, comment) if comment is not None else None
+            if comment is None:
+                yield item, None
+                continue
+            yield item, _report(_safely(analyzer.analyse, comment, screen_of(item)))
         return
-    yield from _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs, build)
+    for item, detection in _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs):
+        if detection is None or isinstance(detection, Failed):
+            yield item, detection
+            continue
+        yield item, _report(_safely(analyzer.conclude, detection, screen_of(item)))
+
+
+def _report(outcome: Analysis | Failed) -> Report | Failed:
+    return outcome.report if isinstance(outcome, Analysis) else outcome
 
 
 def _pooled(
@@ -101,8 +119,7 @@ def _pooled(
     items: Iterator[T],
     comment_of: Callable[[T], Comment | None],
     jobs: int,
-    build: Callable[[], Analyzer] | None,
-) -> Iterator[tuple[T, Report | Failed | None]]:
+) -> Iterator[tuple[T, Detection | Failed | None]]:
     global _analyzer
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
@@ -111,7 +128,7 @@ def _pooled(
         initializer: tuple[Callable[[], Analyzer] | None] = (None,)
     else:
         context = multiprocessing.get_context("spawn")
-        initializer = (build,)
+        initializer = (functools.partial(Analyzer.from_config, analyzer.config),)
     chunks = _chunks(items, CHUNK)
     pending: deque[list[T]] = deque()
 
@@ -121,9 +138,9 @@ def _pooled(
             yield [c for c in (comment_of(item) for item in chunk) if c is not None]
 
     with context.Pool(jobs, initializer=_init_worker, initargs=initializer) as pool:
-        for reports in pool.imap(_check_chunk, comments(), chunksize=1):
+        for detections in pool.imap(_detect_chunk, comments(), chunksize=1):
             chunk = pending.popleft()
-            found = iter(reports)
+            found = iter(detections)
             for item in chunk:
                 yield item, next(found) if comment_of(item) is not None else None
 

@@ -2,7 +2,7 @@
 
 The output holds one JSON line per finished input record, in input order. A
 rerun reads it, drops a torn last line (a crash can cut one; the interrupt
-handling of :mod:`rhetoric.interrupts` never does), skips the input records
+handling of :mod:`rhetoric.check.interrupts` never does), skips the input records
 whose ids are already there and appends the rest. Ids are counted, not just
 collected: an id that occurs twice in the input is skipped only as often as it
 was already written, so every input record ends up in the file exactly once.
@@ -17,8 +17,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..model import Severity
 from .inputs import NOTICE_SOURCE
-from .model import Severity
 
 
 class ResumeError(Exception):

@@ -1,53 +1,48 @@
 """One ``rhetoric check`` run over files as a repository linter sees them.
 
 The analyzer knows nothing of files; this module adds what checking *files in a
-repository* needs, around it and without changing it:
+repository* needs, and nothing runs after the analysis behind its back:
 
-- the configuration file that applies to each path, merged with the flags
-  (flags win; see :meth:`CheckSession.settings_for`), and one analyzer per
-  distinct configuration;
-- markup masking (:mod:`rhetoric.markup`) and inline suppressions
-  (:mod:`rhetoric.suppressions`) for text files;
-- per-file ignores, ``--since`` changed lines and the baseline.
+- the project file that applies to each path merged with the flags
+  (:func:`rhetoric.check.options.path_options`), and one analyzer per distinct
+  configuration;
+- markup masking (:mod:`rhetoric.text.markup`) and suppression comments
+  (:mod:`rhetoric.check.suppressions`) for text files;
+- per-file ignores, ``--since`` changed lines and the baseline, decided with the
+  suppressions by a :class:`FileScreen` *inside* the analysis, before scoring, so
+  the report every hook sees is the report that is printed.
 
 It yields one :class:`~rhetoric.outputs.Outcome` per input record, exactly as
 the formatters expect, and remembers whether the run failed. Two batch concerns
 sit here too, before analysis: a repeated id is flagged on the later record
 (which is still analysed and reported), and with ``--resume`` the records an
-earlier run already wrote are skipped (:mod:`rhetoric.resume`).
+earlier run already wrote are skipped (:mod:`rhetoric.check.resume`).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import functools
 import gc
-import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analyzer import Analyzer
-from .baseline import Baseline
+from ..analyzer import Analyzer
+from ..config import ConfigError
+from ..model import Comment, DetectorError, Hit, RuleInfo, Severity
+from ..outputs.base import Outcome
+from ..selection import names, unknown_id_problem
+from ..techniques import Technique
+from ..text.markup import blank, markup_for, mask
+from .baseline import Baseline, encodable_fingerprint
 from .baseline import write as write_baseline
-from .config import AnalyzerConfig, Thresholds, disabled_plugins
-from .detectors import RuleInfo
-from .fileconfig import MARKUP, FileConfig, config_for
 from .gitdiff import changed_lines
 from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
-from .markup import blank, markup_for, mask
-from .model import Comment, DetectorError, Hit, Report, Severity
-from .outputs import Outcome
-from .outputs.locations import encodable_fingerprint
-from .parallel import Failed, check_in_order, default_jobs
-from .pathglob import matches
+from .options import CheckOptions, PathOptions, ProjectFile, path_options, project_file_for
+from .parallel import Failed, analyse_in_order, default_jobs
 from .resume import Ledger
-from .scoring import judge
 from .suppressions import Suppressions, parse
-
-DEFAULT_FAIL_ON = "warning"
 
 UNUSED_SUPPRESSION = RuleInfo(
     id="unused-suppression",
@@ -62,168 +57,147 @@ UNUSED_SUPPRESSION = RuleInfo(
 )
 
 
-def add_check_options(parser: argparse.ArgumentParser) -> None:
-    """The ``check`` flags for configuration files, markup, suppressions and CI."""
-    group = parser.add_argument_group("repositories and CI")
-    group.add_argument(
-        "--config", metavar="FILE", help="use this configuration file instead of searching"
-    )
-    group.add_argument(
-        "--isolated", action="store_true", help="ignore configuration files altogether"
-    )
-    group.add_argument(
-        "--markup",
-        choices=MARKUP,
-        default=None,
-        help="how to read text files (auto: .md as markdown, .html as HTML; default auto)",
-    )
-    group.add_argument(
-        "--report-unused-suppressions",
-        action="store_true",
-        default=None,
-        help="report suppression comments that suppress nothing (as warnings)",
-    )
-    group.add_argument(
-        "--baseline", metavar="FILE", help="hide the findings recorded in FILE; fail on new ones"
-    )
-    group.add_argument(
-        "--write-baseline", metavar="FILE", help="record the current findings in FILE; exit 0"
-    )
-    group.add_argument(
-        "--since", metavar="REV", help="only report findings on lines changed since git REV"
-    )
+@dataclass(slots=True)
+class BaselineBook:
+    """The run's baseline work: the baseline that hides recorded findings, and the
+    findings recorded for ``--write-baseline``."""
+
+    baseline: Baseline | None
+    recording: bool
+    recorded: list[tuple[str, str, str, str]] = field(default_factory=list)
+    hidden: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.recording or self.baseline is not None
+
+    def keeps(self, source: str, hit: Hit, text: str) -> bool:
+        """Record ``hit`` when writing a baseline; False when the baseline hides it."""
+        digest = encodable_fingerprint(hit, text)
+        if self.recording:
+            self.recorded.append((source, hit.rule, digest, hit.text))
+        if self.baseline is not None and self.baseline.absorbs(source, digest):
+            self.hidden += 1
+            return False
+        return True
+
+
+class FileScreen:
+    """What the run has decided about one record's findings (an :class:`~rhetoric.
+    analyzer.Screen`): hits quoting masked markup, per-file ignores, suppression
+    comments, lines outside ``--since`` and baselined findings are dropped; unused
+    suppression comments are reported; input notices join the report's errors."""
+
+    __slots__ = ("_book", "_changed", "_ignored", "_notices", "_record", "_report_unused",
+                 "_suppressions", "_text")  # fmt: skip
+
+    def __init__(
+        self,
+        record: InputRecord,
+        options: PathOptions,
+        suppressions: Suppressions,
+        changed: set[int] | None,
+        book: BaselineBook,
+        notices: tuple[str, ...],
+    ) -> None:
+        assert record.comment is not None
+        self._record = record
+        self._text = record.comment.text
+        self._ignored = options.ignored_ids
+        self._report_unused = options.report_unused
+        self._suppressions = suppressions
+        self._changed = changed
+        self._book = book
+        self._notices = notices
+
+    def keep(self, hit: Hit) -> bool:
+        # A hit bridging masked markup would not quote the file faithfully.
+        if self._text[hit.start : hit.end] != hit.text:
+            return False
+        if self._ignored and names(self._ignored, hit.technique, hit.rule):
+            return False
+        if self._suppressions.suppresses(hit):
+            return False
+        if self._changed is not None and self._record.position(hit.start)[0] not in self._changed:
+            return False
+        book = self._book
+        return not book.active or book.keeps(self._record.source, hit, self._text)
+
+    def extra_hits(self) -> Iterator[Hit]:
+        if not self._report_unused:
+            return
+        for directive in self._suppressions.unused():
+            start, end = directive.start, directive.end
+            yield Hit(
+                start=start,
+                end=end,
+                text=self._text[start:end],
+                technique=UNUSED_SUPPRESSION.technique,
+                rule=UNUSED_SUPPRESSION.id,
+                severity=UNUSED_SUPPRESSION.severity,
+                confidence=UNUSED_SUPPRESSION.confidence,
+                message=f"'{directive.source}' suppresses nothing: remove it",
+                evidence={"kind": "suppression", "directive": directive.source},
+            )
+
+    def input_errors(self) -> Iterator[DetectorError]:
+        return (DetectorError(NOTICE_SOURCE, notice) for notice in self._notices)
 
 
 @dataclass(frozen=True, slots=True)
 class _Staged:
-    """A record on its way through the analyzer: what it sees, and what was set aside."""
+    """A record on its way through the analyzer: what it sees, and its screen."""
 
     record: InputRecord
     analysed: Comment | None
-    suppressions: Suppressions
-
-
-@dataclass(frozen=True, slots=True)
-class FileSettings:
-    """What applies to one checked path: the config file merged with the flags."""
-
-    config: FileConfig
-    analyzer_config: AnalyzerConfig
-    plugin_modules: tuple[str, ...]
-    plugin_dirs: tuple[Path, ...]
-    fail_on: Severity | None
-    markup: str
-    report_unused: bool
-    ignored_ids: tuple[str, ...]
-    excluded: bool
-
-    @property
-    def analyzer_key(self) -> str:
-        """Equal for settings that can share one analyzer."""
-        config = self.analyzer_config
-        return json.dumps(
-            [
-                [str(p) for p in config.rule_paths], sorted(config.disabled_plugins),
-                config.select, config.ignore, config.preview, sorted(config.allowlist),
-                config.options, config.readability, config.thresholds.borderline,
-                config.thresholds.flagged, self.plugin_modules, [str(p) for p in self.plugin_dirs],
-            ],
-            default=str, sort_keys=True,
-        )  # fmt: skip
+    screen: FileScreen | None
 
 
 class CheckSession:
     """State of one run: analyzers by configuration, baseline, failure flags."""
 
-    def __init__(
-        self,
-        args: argparse.Namespace,
-        *,
-        readability: tuple[str, ...] | None,
-        thresholds: Thresholds,
-        ledger: Ledger | None = None,
-    ) -> None:
-        self.args = args
+    def __init__(self, options: CheckOptions, ledger: Ledger | None = None) -> None:
+        self.options = options
         self.ledger = ledger
         self.resumed = 0
         self._seen: dict[str | None, tuple[str, int | None]] = {}
-        self.readability = readability
-        self.thresholds = thresholds
         self.rules: dict[str, RuleInfo] = {UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
+        self.techniques: dict[str, Technique] = {}
         self.failing = False
         self.input_errors = False
-        self.baselined = 0
-        self.recorded: list[tuple[str, str, str, str]] = []
         self._analyzers: dict[str, Analyzer] = {}
-        self._configs: dict[Path, FileConfig] = {}
-        self._explicit = Path(args.config) if args.config else None
-        self.baseline = Baseline.load(Path(args.baseline)) if args.baseline else None
-        self._options = ReadOptions(args.input, args.split, args.id_field, args.text_field)
+        self._projects: dict[Path, ProjectFile] = {}
+        self.book = BaselineBook(
+            Baseline.load(options.baseline) if options.baseline else None,
+            recording=options.write_baseline is not None,
+        )
+        self._read = ReadOptions(
+            options.input_format, options.split, options.id_field, options.text_field
+        )
 
     # --- configuration --------------------------------------------------------
 
-    def settings_for(self, source: str) -> FileSettings:
-        """The config file for ``source`` merged with the flags.
-
-        Flags win: ``--select``, ``--ignore``, ``--fail-on``, ``--markup`` replace
-        the file's value when given; ``--preview`` and
-        ``--report-unused-suppressions`` switch on; ``--rules``, ``--plugin``,
-        ``--plugins-dir``, ``--disable-plugin`` and ``--allow`` add to it.
-        """
-        args = self.args
+    def options_for(self, source: str) -> PathOptions:
+        """What applies to ``source``: its project file merged with the flags."""
         target = Path.cwd() if source == STDIN else Path(source)
-        config = self._config_for(target)
-        disabled = disabled_plugins(
-            (*config.disable_plugins, *args.disable_plugin), builtin_rules=not args.no_builtin_rules
-        )
-        analyzer_config = AnalyzerConfig(
-            rule_paths=(*config.rules, *(Path(p) for p in args.rules)),
-            disabled_plugins=disabled,
-            select=tuple(args.select) or (config.select or ()),
-            ignore=tuple(args.ignore) or (config.ignore or ()),
-            preview=bool(args.preview or config.preview),
-            thresholds=self.thresholds,
-            readability=self.readability,
-            allowlist=frozenset(t.casefold() for t in (*config.allowlist, *args.allow)),
-            options=config.plugin_options,
-        )
-        fail_on = args.fail_on or config.fail_on or DEFAULT_FAIL_ON
-        relative = _relative(config.root, target) if source != STDIN else None
-        return FileSettings(
-            config=config,
-            analyzer_config=analyzer_config,
-            plugin_modules=(*config.plugins, *args.plugin),
-            plugin_dirs=(*config.plugin_dirs, *(Path(p) for p in args.plugins_dir)),
-            fail_on=None if fail_on == "never" else Severity(fail_on),
-            markup=args.markup or config.markup or "auto",
-            report_unused=bool(
-                args.report_unused_suppressions or config.report_unused_suppressions
-            ),
-            ignored_ids=tuple(
-                i for glob, ids in config.per_file_ignores
-                if relative is not None and matches(glob, relative) for i in ids
-            ),
-            excluded=relative is not None and any(matches(g, relative) for g in config.exclude),
-        )  # fmt: skip
+        return path_options(self.options, self._project_for(target), source)
 
-    def _config_for(self, target: Path) -> FileConfig:
-        if self.args.isolated:
-            return FileConfig()
+    def _project_for(self, target: Path) -> ProjectFile:
+        if self.options.isolated:
+            return ProjectFile()
         folder = target if target.is_dir() else target.parent
-        if folder not in self._configs:
-            self._configs[folder] = config_for(folder, self._explicit)
-        return self._configs[folder]
+        if folder not in self._projects:
+            self._projects[folder] = project_file_for(folder, self.options.config)
+        return self._projects[folder]
 
-    def analyzer_for(self, settings: FileSettings) -> Analyzer:
-        key = settings.analyzer_key
+    def analyzer_for(self, options: PathOptions) -> Analyzer:
+        key = options.analyzer_key
         if key not in self._analyzers:
-            analyzer = Analyzer.from_config(
-                settings.analyzer_config,
-                plugin_modules=settings.plugin_modules,
-                plugin_dirs=settings.plugin_dirs,
-            )
+            analyzer = Analyzer.from_config(options.analyzer_config)
+            _check_selection(self.options, options.project, _known_ids(analyzer))
             self._analyzers[key] = analyzer
             self.rules.update((rule.id, rule) for rule in analyzer.all_rules)
+            self.techniques.update((t.id, t) for t in analyzer.techniques)
             # The analyzer (tens of thousands of compiled-rule objects) lives for the
             # whole run: keep the cyclic collector from walking it again and again
             # while comments are checked (about 7% of the time per comment).
@@ -235,48 +209,41 @@ class CheckSession:
     def outcomes(self, source: str) -> Iterator[Outcome]:
         """One outcome per record of ``source`` (nothing for an excluded file).
 
-        Large inputs are analysed on ``--jobs`` processes; masking before and
-        suppressions, baseline and failure accounting after stay in this process,
-        in input order.
+        Large inputs are analysed on ``--jobs`` processes; masking before and the
+        failure accounting after stay in this process, in input order.
         """
-        settings = self.settings_for(source)
-        if settings.excluded:
+        options = self.options_for(source)
+        if options.excluded:
             return
-        analyzer = self.analyzer_for(settings)
-        is_text = detect_format(source, self._options.input_format) == "text"
+        analyzer = self.analyzer_for(options)
+        is_text = detect_format(source, self._read.input_format) == "text"
         changed = self._changed(source)
-        records = self._admitted(read_records(source, self._options), settings)
-        staged = (self._stage(record, settings, is_text) for record in records)
-        build = functools.partial(
-            Analyzer.from_config,
-            settings.analyzer_config,
-            plugin_modules=settings.plugin_modules,
-            plugin_dirs=settings.plugin_dirs,
-        )
-        jobs = getattr(self.args, "jobs", 0) or default_jobs()
-        for stage, report in check_in_order(analyzer, staged, lambda s: s.analysed, jobs, build):
+        known = _known_ids(analyzer)
+        records = self._admitted(read_records(source, self._read), options)
+        staged = (self._stage(record, options, is_text, changed, known) for record in records)
+        jobs = self.options.jobs or default_jobs()
+        for stage, report in analyse_in_order(
+            analyzer, staged, lambda s: s.analysed, lambda s: s.screen, jobs
+        ):
+            record = stage.record
             if report is None or isinstance(report, Failed):
                 self.input_errors = True
-                record = stage.record
                 if isinstance(report, Failed):
                     record = dataclasses.replace(
                         record, error=report.message, record_id=record.output_id
                     )
                 yield Outcome(record, None)
                 continue
-            report = self._finish(stage, report, analyzer, settings, changed)
-            if stage.record.notices:
+            if any(error.source == NOTICE_SOURCE for error in report.errors):
                 self.input_errors = True
-                notices = (DetectorError(NOTICE_SOURCE, n) for n in stage.record.notices)
-                report = dataclasses.replace(report, errors=(*report.errors, *notices))
-            if settings.fail_on is not None and any(
-                h.severity.rank >= settings.fail_on.rank for h in report.hits
+            if options.fail_on is not None and any(
+                h.severity.rank >= options.fail_on.rank for h in report.hits
             ):
                 self.failing = True
-            yield Outcome(stage.record, report)
+            yield Outcome(record, report)
 
     def _admitted(
-        self, records: Iterable[InputRecord], settings: FileSettings
+        self, records: Iterable[InputRecord], options: PathOptions
     ) -> Iterator[InputRecord]:
         """The records to analyse: repeated ids flagged, already written ones skipped.
 
@@ -298,108 +265,88 @@ class CheckSession:
             self.resumed += 1
             if prior.input_error:
                 self.input_errors = True
-            if settings.fail_on is not None and prior.worst >= settings.fail_on.rank:
+            if options.fail_on is not None and prior.worst >= options.fail_on.rank:
                 self.failing = True
 
     def _changed(self, source: str) -> set[int] | None:
         """The lines (as reports count them) that changed since ``--since``."""
-        if not self.args.since or source == STDIN or not Path(source).is_file():
+        if not self.options.since or source == STDIN or not Path(source).is_file():
             return None
-        return changed_lines(Path(source), self.args.since)
+        return changed_lines(Path(source), self.options.since)
 
-    def _stage(self, record: InputRecord, settings: FileSettings, is_text: bool) -> _Staged:
-        """The comment as the analyzer should see it: markup and suppressed regions
-        blanked (same length, so offsets stay those of the file)."""
+    def _stage(
+        self,
+        record: InputRecord,
+        options: PathOptions,
+        is_text: bool,
+        changed: set[int] | None,
+        known: tuple[str, ...],
+    ) -> _Staged:
+        """The comment as the analyzer should see it (markup and suppression comments
+        blanked, same length, so offsets stay those of the file) and its screen."""
         comment = record.comment
         if comment is None:
-            return _Staged(record, None, Suppressions())
+            return _Staged(record, None, None)
         original = comment.text
-        suppressions = parse(original) if is_text else Suppressions()
-        analysed = original
+        notices = record.notices
+        suppressions = Suppressions()
         if is_text:
-            markup = markup_for(record.source, settings.markup)
+            suppressions = parse(original)
+            notices += tuple(_unknown_ids(record, suppressions, known))
+            markup = markup_for(record.source, options.markup)
             analysed = blank(mask(original, markup), suppressions.spans())  # type: ignore[arg-type]
-        if analysed != original:
-            comment = dataclasses.replace(comment, text=analysed)
-        return _Staged(record, comment, suppressions)
-
-    def _finish(
-        self,
-        stage: _Staged,
-        report: Report,
-        analyzer: Analyzer,
-        settings: FileSettings,
-        changed: set[int] | None,
-    ) -> Report:
-        record, suppressions = stage.record, stage.suppressions
-        assert record.comment is not None
-        original = record.comment.text
-        # A hit bridging masked markup would not quote the file faithfully: drop it.
-        hits = [h for h in report.hits if original[h.start : h.end] == h.text]
-        hits = [h for h in hits if not _named(settings.ignored_ids, h)]
-        hits = [h for h in hits if not suppressions.suppresses(h)]
-        if changed is not None:
-            hits = [h for h in hits if record.position(h.start)[0] in changed]
-        if self.args.write_baseline or self.baseline is not None:
-            digests = [encodable_fingerprint(h, original) for h in hits]
-            if self.args.write_baseline:
-                self.recorded.extend(
-                    (record.source, h.rule, d, h.text) for h, d in zip(hits, digests, strict=True)
-                )
-            if self.baseline is not None:
-                kept = [
-                    h for h, d in zip(hits, digests, strict=True)
-                    if not self.baseline.absorbs(record.source, d)
-                ]  # fmt: skip
-                self.baselined += len(hits) - len(kept)
-                hits = kept
-        if len(hits) != len(report.hits):
-            scores, score, judged = judge(hits, analyzer.config.thresholds)
-            report = dataclasses.replace(
-                report, hits=tuple(hits), scores=scores, score=score, verdict=judged
-            )
-        if settings.report_unused and (unused := suppressions.unused()):
-            extra = [_unused_hit(original, d.start, d.end, d.source) for d in unused]
-            report = dataclasses.replace(
-                report, hits=tuple(sorted([*report.hits, *extra], key=lambda h: h.sort_key))
-            )
-        return report
+            if analysed != original:
+                comment = dataclasses.replace(comment, text=analysed)
+        screen = FileScreen(record, options, suppressions, changed, self.book, notices)
+        return _Staged(record, comment, screen)
 
     def finish(self) -> None:
         """Write the baseline and say what the baseline hid (on stderr)."""
-        if self.args.write_baseline:
-            count = write_baseline(Path(self.args.write_baseline), self.recorded)
+        book = self.book
+        if self.options.write_baseline:
+            count = write_baseline(self.options.write_baseline, book.recorded)
             noun = "finding" if count == 1 else "findings"
-            sys.stderr.write(f"rhetoric: wrote {count} {noun} to {self.args.write_baseline}\n")
-        if self.baseline is not None and self.baselined:
-            noun = "finding" if self.baselined == 1 else "findings"
+            sys.stderr.write(f"rhetoric: wrote {count} {noun} to {self.options.write_baseline}\n")
+        if book.baseline is not None and book.hidden:
+            noun = "finding" if book.hidden == 1 else "findings"
             sys.stderr.write(
-                f"rhetoric: {self.baselined} {noun} from the baseline "
-                f"{self.args.baseline} not shown\n"
+                f"rhetoric: {book.hidden} {noun} from the baseline "
+                f"{self.options.baseline} not shown\n"
             )
 
 
-def _named(ids: tuple[str, ...], hit: Hit) -> bool:
-    return any(key == i or key.startswith(i) for i in ids for key in (hit.rule, hit.technique))
+def _known_ids(analyzer: Analyzer) -> tuple[str, ...]:
+    """What selections and suppressions may name: the analyzer's ids and this run's own."""
+    return (*analyzer.known_ids(), UNUSED_SUPPRESSION.technique, UNUSED_SUPPRESSION.id)
 
 
-def _unused_hit(text: str, start: int, end: int, source: str) -> Hit:
-    rule = UNUSED_SUPPRESSION
-    return Hit(
-        start=start,
-        end=end,
-        text=text[start:end],
-        technique=rule.technique,
-        rule=rule.id,
-        severity=rule.severity,
-        confidence=rule.confidence,
-        message=f"'{source}' suppresses nothing: remove it",
-        evidence={"kind": "suppression", "directive": source},
-    )
+def _check_selection(options: CheckOptions, project: ProjectFile, known: tuple[str, ...]) -> None:
+    """Refuse ids in ``--select``/``--ignore`` and in the project file's ``select``,
+    ``ignore`` and ``per-file-ignores`` that name nothing: a typo there would
+    silently check nothing, and a pre-commit hook would pass for ever.
+
+    :raises ConfigError: naming the flag or the file and key, with the nearest id.
+    """
+    given = [("--select", options.select), ("--ignore", options.ignore)]
+    if project.path is not None:
+        given += [
+            (f"{project.path}: select", project.select or ()),
+            (f"{project.path}: ignore", project.ignore or ()),
+            *((f'{project.path}: per-file-ignores."{glob}"', ids)
+              for glob, ids in project.per_file_ignores),
+        ]  # fmt: skip
+    for where, ids in given:
+        if problem := unknown_id_problem(ids, known):
+            raise ConfigError(f"{where}: {problem}")
 
 
-def _relative(root: Path, target: Path) -> str | None:
-    try:
-        return target.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return None
+def _unknown_ids(
+    record: InputRecord, suppressions: Suppressions, known: tuple[str, ...]
+) -> Iterator[str]:
+    """A notice for each suppression comment naming an id that names no rule: it
+    would silently suppress nothing (or, mistyped, the wrong thing)."""
+    for directive in suppressions.directives:
+        problem = unknown_id_problem(directive.ids, known) if directive.ids else None
+        if problem is not None:
+            line, _ = record.position(directive.start)
+            yield f"line {line}: suppression comment '{directive.source}': {problem}"

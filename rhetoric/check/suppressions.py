@@ -18,13 +18,13 @@ checker by typing a directive into a comment.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import regex
 
-from .model import Hit
+from ..model import Hit
+from ..text.lines import line_index, line_starts
 
 ALL = "*"
 _IDS = r"(?P<ids>[\w.*-]+(?:[ \t]*,?[ \t]*[\w.*-]+)*)?"
@@ -92,13 +92,13 @@ def parse(text: str) -> Suppressions:
     """Find every directive in ``text`` and the region each one silences."""
     if "rhetoric" not in text:
         return Suppressions()
-    starts = _line_starts(text)
+    starts = line_starts(text)
     directives = [
-        Directive(m["kind"], _ids(m["ids"]), m.start(), m.end(), _line_of(starts, m.start()))
+        Directive(m["kind"], _ids(m["ids"]), m.start(), m.end(), line_index(text, m.start()))
         for m in _HTML_DIRECTIVE.finditer(text)
     ]
     directives += [
-        Directive("ignore", _ids(m["ids"]), m.start(), m.end(), _line_of(starts, m.start()))
+        Directive("ignore", _ids(m["ids"]), m.start(), m.end(), line_index(text, m.start()))
         for m in _HASH_DIRECTIVE.finditer(text)
     ]
     directives.sort(key=lambda d: d.start)
@@ -113,7 +113,7 @@ def parse(text: str) -> Suppressions:
         else:
             line = directive.line
             if directive.kind == "ignore-next-line":
-                line = _line_of(starts, directive.end) + 1
+                line = line_index(text, directive.end) + 1
             if line < len(starts):
                 end = starts[line + 1] if line + 1 < len(starts) else len(text)
                 result.regions.append(_Region(directive, ids, starts[line], end))
@@ -147,12 +147,3 @@ def _ids(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(part for part in regex.split(r"[\s,]+", raw.strip()) if part)
-
-
-def _line_starts(text: str) -> list[int]:
-    """Offsets where lines start (lines end at ``\\n``, as in reported positions)."""
-    return [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    return bisect_right(starts, offset) - 1

@@ -3,7 +3,8 @@
 Parsing YAML and compiling a few thousand terms costs tens of milliseconds: too
 much for a pre-commit hook that checks one small file. The compiled form is
 pickled into the user's cache folder under a key made of the rule files' paths
-and contents, the engine's own source and the options that shape compilation,
+(the folder names a rule's technique) and contents, the engine's own source, the
+module defining the pickled rule metadata and the options that shape compilation,
 so any change to any of them simply misses the cache. The cache only ever holds
 what this program wrote; a file that fails to load is ignored and rebuilt.
 
@@ -29,6 +30,7 @@ from .loader import discover
 ENV_DIR = "RHETORIC_CACHE_DIR"
 ENV_OFF = "RHETORIC_NO_CACHE"
 _CODE_DIRS = ("engine", "text")
+_CODE_FILES = ("model.py", "document.py")  # value types in the pickle: a new field changes it
 
 
 def cache_dir() -> Path | None:
@@ -47,6 +49,8 @@ def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
     for folder in _CODE_DIRS:
         for source in sorted((package / folder).glob("*.py")):
             digest.update(source.read_bytes())
+    for name in _CODE_FILES:
+        digest.update((package / name).read_bytes())
     for path in paths:
         rules, classes = discover(path)
         for file in sorted(rules + classes):

@@ -21,8 +21,8 @@ from typing import NamedTuple
 import regex
 
 from ..config import AnalyzerConfig
-from ..detectors import Document, RuleInfo
-from ..model import DetectorError, Hit
+from ..document import Document
+from ..model import DetectorError, Hit, RuleInfo
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError

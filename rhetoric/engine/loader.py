@@ -1,9 +1,10 @@
 """Find, read and validate rule and word-class files into plain specifications.
 
-Layout of a rule folder: ``<technique>/<rule-id>.yml`` (one rule per file, the
-stem is the id) and ``_classes/<class-name>.yml`` (reusable word classes for
-``sequence`` templates). Anything else that is not documentation is rejected, so
-a rule never goes silently unloaded because of a typo in its extension.
+Layout of a rule folder: ``<technique>/<rule-id>.yml`` (one rule per file: the
+folder names the technique, the stem is the id) and ``_classes/<class-name>.yml``
+(reusable word classes for ``sequence`` templates). Anything else that is not
+documentation is rejected, so a rule never goes silently unloaded because of a typo
+in its extension.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from ..detectors import Example, RuleInfo
-from ..model import Severity
+from ..model import Example, RuleInfo, Severity
+from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
 from .yamlnodes import MAX_FILE_BYTES, YamlFile, line_of, too_large
@@ -29,7 +30,7 @@ _CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
 
 KINDS = ("lexicon", "pattern", "sequence", "cooccurrence")
 COMMON_KEYS = (
-    "id", "technique", "kind", "severity", "confidence", "status", "message", "why",
+    "id", "kind", "severity", "confidence", "status", "message", "why", "instead",
     "references", "examples", "exceptions", "antipatterns", "obfuscation", "masks",
 )  # fmt: skip
 KIND_KEYS = {
@@ -38,7 +39,7 @@ KIND_KEYS = {
     "sequence": ("templates",),
     "cooccurrence": ("groups", "min_groups", "window", "within_sentence", "require", "inflect"),
 }
-REQUIRED_KEYS = ("technique", "kind", "message", "why", "examples")
+REQUIRED_KEYS = ("kind", "message", "why", "examples")
 KIND_REQUIRED = {
     "lexicon": ("terms",),
     "pattern": ("pattern",),
@@ -302,8 +303,33 @@ def _compile_regex(doc: YamlFile, node: yaml.Node, what: str, flags: int) -> reg
         raise doc.fail(node, f"{what} is not a valid regular expression: {exc}") from None
 
 
+def _technique(
+    doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], techniques: TechniqueRegistry
+) -> str:
+    """The technique a rule file's folder names.
+
+    A ``technique`` key could only repeat the folder or contradict it, so it is
+    refused rather than checked: one place says it.
+    """
+    folder = doc.path.parent.name
+    if "technique" in entries:
+        raise doc.fail(
+            entries["technique"][0],
+            f"remove the 'technique' key: the folder '{folder}/' names the technique",
+        )
+    if folder not in techniques:
+        raise doc.fail(
+            None,
+            f"folder '{folder}' is not a known technique{did_you_mean(folder, techniques.ids())}:"
+            f" rule files live in <technique>/<rule-id>.yml; known techniques:"
+            f" {', '.join(techniques.ids()) or 'none'}",
+        )
+    return folder
+
+
 def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -> RuleSpec:
     entries = doc.mapping(doc.root, "rule")
+    technique = _technique(doc, entries, techniques)
     kind_node = entries.get("kind", (None, None))[1]
     kind = doc.choice(kind_node, "kind", KINDS) if kind_node is not None else None
     allowed: Sequence[str] = COMMON_KEYS + (
@@ -325,17 +351,6 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             raise doc.fail(
                 entries["id"][1], f"id '{declared}' must equal the file name '{rule_id}'"
             )
-    technique_node = entries["technique"][1]
-    technique = doc.string(technique_node, "technique")
-    if technique not in techniques:
-        raise doc.fail(
-            technique_node, f"unknown technique '{technique}'; known: {', '.join(techniques.ids())}"
-        )
-    if doc.path.parent.name != technique:
-        raise doc.fail(
-            technique_node,
-            f"rule of technique '{technique}' must live in a folder named '{technique}'",
-        )
 
     def opt(key: str, read, default):  # type: ignore[no-untyped-def]
         return read(entries[key][1]) if key in entries else default
@@ -345,6 +360,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         technique=technique,
         message=doc.string(entries["message"][1], "message"),
         why=" ".join(doc.string(entries["why"][1], "why").split()),
+        instead=" ".join(opt("instead", lambda n: doc.string(n, "instead"), "").split()),
         severity=opt("severity", lambda n: _severity(doc, n), Severity.WARNING),
         confidence=opt("confidence", lambda n: doc.number(n, "confidence", 0, 1), 0.7),
         status=opt("status", lambda n: doc.choice(n, "status", ("preview", "stable")), "preview"),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..detectors import RuleInfo
-from ..inputs import InputRecord
-from ..model import Report
+from ..check.inputs import InputRecord
+from ..model import Report, RuleInfo
+from ..techniques import Technique
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +22,53 @@ class Outcome:
         return self.record.error
 
 
+@dataclass(slots=True)
+class Tally:
+    """What a run checked and found, counted in the words a reader expects:
+    files (whole documents) and comments (lines, paragraphs, dump records) apart,
+    and a record that could not be read as an input error, never as a comment."""
+
+    findings: int = 0
+    errors: int = 0
+    checked: dict[str, int] = field(default_factory=lambda: {"file": 0, "comment": 0})
+    flagged: dict[str, int] = field(default_factory=lambda: {"file": 0, "comment": 0})
+
+    def add(self, outcome: Outcome) -> None:
+        report = outcome.report
+        if report is None:
+            self.errors += 1
+            return
+        unit = outcome.record.unit
+        self.checked[unit] += 1
+        self.flagged[unit] += bool(report.hits)
+        self.findings += len(report.hits)
+
+    def summary(self) -> str:
+        """``3 findings in 2 of 5 files and 1 of 40 comments; 1 input error``."""
+        noun = "finding" if self.findings == 1 else "findings"
+        parts = [
+            f"{self.flagged[unit]} of {count} {unit}{'' if count == 1 else 's'}"
+            for unit, count in self.checked.items()
+            if count
+        ]
+        text = f"{self.findings} {noun} in {' and '.join(parts) or '0 comments'}"
+        if self.errors:
+            text += f"; {self.errors} input error{'s' if self.errors != 1 else ''}"
+        return text
+
+
 class Formatter:
     """Streams outcomes to ``out``; ``close`` writes whatever needs the whole run.
 
-    ``rules`` maps rule ids to their metadata (filled in by the run as analyzers
-    are built), for formats that describe the rules they report (SARIF).
+    ``rules`` maps rule ids to their metadata and ``techniques`` technique ids to
+    their definitions (both filled in by the run as analyzers are built), for
+    formats that describe what they report (SARIF, HTML).
     """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.rules: dict[str, RuleInfo] = {}
+        self.techniques: dict[str, Technique] = {}
 
     def write(self, outcome: Outcome) -> None:
         raise NotImplementedError

@@ -35,10 +35,9 @@ from itertools import pairwise
 from typing import TextIO
 
 from ..__about__ import __version__
-from ..detectors import RuleInfo
-from ..inputs import InputRecord
-from ..model import Hit
-from ..techniques import BUILTIN_TECHNIQUES, Technique
+from ..check.inputs import InputRecord
+from ..model import Hit, RuleInfo
+from ..techniques import Technique
 from .base import Formatter, Outcome
 from .html_live import LIVE_SCRIPT
 from .locations import display_path
@@ -349,11 +348,11 @@ class HtmlFormatter(Formatter):
             + "</article>"
         )
 
-    def techniques(self) -> list[Technique | str]:
-        """The built-ins (always, in their order), then other techniques that were found."""
-        known: list[Technique | str] = list(BUILTIN_TECHNIQUES)
-        builtin = {t.id for t in BUILTIN_TECHNIQUES}
-        known += sorted(t for t in self.hit_counts if t not in builtin)
+    def legend_techniques(self) -> list[Technique | str]:
+        """The analyzers' techniques (always, in their order), then other techniques
+        that were found (``suppression``)."""
+        known: list[Technique | str] = list(self.techniques.values())
+        known += sorted(t for t in self.hit_counts if t not in self.techniques)
         return known
 
     def close(self) -> None:
@@ -379,7 +378,7 @@ class HtmlFormatter(Formatter):
                 f'<p class="meta">rhetoric {_text(__version__)}; offsets are code points. '
                 "Hover over or tab to a highlight to see why it was reported.</p>"
                 f"<dl>{summary}</dl></header>"
-                + legend(self.techniques(), counts)
+                + legend(self.legend_techniques(), counts)
                 + '<p class="panel filters"><label><input type="checkbox" id="only-findings">'
                 " Show only comments with findings</label></p>"
                 + '<section aria-label="Comments" class="records">'
@@ -423,7 +422,7 @@ def page(title: str, body: str, *, csp: str, main_class: str = "", script: str =
     )
 
 
-def live_page(techniques: Iterable[Technique] = BUILTIN_TECHNIQUES) -> str:
+def live_page(techniques: Iterable[Technique]) -> str:
     """The page where a moderator pastes text and sees it highlighted, as the report does.
 
     Its one inline script is :data:`LIVE_SCRIPT` (hash: :data:`LIVE_SCRIPT_HASH`), so a

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fingerprints import fingerprint
-from ..inputs import InputRecord
+from ..check.inputs import InputRecord
 from ..model import Hit
-
-_SURROGATES = str.maketrans({code: "\ufffd" for code in range(0xD800, 0xE000)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +40,3 @@ def locate(record: InputRecord, hit: Hit) -> Location:
     line, column = record.position(hit.start)
     end_line, end_column = record.position(hit.end)
     return Location(display_path(record.source), line, column, end_line, end_column)
-
-
-def encodable_fingerprint(hit: Hit, text: str) -> str:
-    """:func:`rhetoric.fingerprints.fingerprint`, also for text with lone surrogates.
-
-    JSON input can carry them, and a digest of them cannot be UTF-8 encoded; each
-    becomes U+FFFD (one code point, so offsets stay put). Text without surrogates,
-    which is all text read from files, gets exactly the plain fingerprint.
-    """
-    try:
-        return fingerprint(hit, text)
-    except UnicodeEncodeError:
-        pass
-    clean = dataclasses.replace(hit, text=hit.text.translate(_SURROGATES))
-    return fingerprint(clean, text.translate(_SURROGATES))

@@ -5,7 +5,7 @@ Choices that matter to those consumers:
 - ``ruleId`` is the rule's id, stable across releases, and every rule the run
   loaded is described in ``tool.driver.rules`` with its message, why it matters
   (``fullDescription``/``help``) and references (``helpUri``);
-- ``partialFingerprints`` carry :func:`rhetoric.fingerprints.fingerprint` (rule,
+- ``partialFingerprints`` carry :func:`rhetoric.check.baseline.fingerprint` (rule,
   matched text and line content, never the line number), so code scanning keeps
   recognising an alert after lines above it move;
 - ``columnKind`` is ``unicodeCodePoints``: columns count code points, exactly as
@@ -21,11 +21,10 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..__about__ import __version__
-from ..detectors import RuleInfo
-from ..fingerprints import VERSION as FINGERPRINT_VERSION
-from ..model import Severity
+from ..check.baseline import FINGERPRINT_VERSION, encodable_fingerprint
+from ..model import RuleInfo, Severity
 from .base import Formatter, Outcome
-from .locations import display_path, encodable_fingerprint, locate
+from .locations import display_path, locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .base import Formatter, Outcome
+from ..text.lines import line_span
+from .base import Formatter, Outcome, Tally
 from .safety import printable
 
 EXCERPT_CONTEXT = 30
@@ -13,12 +14,11 @@ EXCERPT_CONTEXT = 30
 def excerpt(text: str, start: int, end: int) -> str:
     """The hit with a little context on its line, the hit marked with »«.
 
-    ``\\r`` ends a line as ``\\n`` does (:mod:`rhetoric.lines`): printed, it would
+    ``\\r`` ends a line as ``\\n`` does (:mod:`rhetoric.text.lines`): printed, it would
     send the terminal's cursor back over the excerpt.
     """
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-    ends = [i for i in (text.find("\n", end), text.find("\r", end)) if i >= 0]
-    line_end = min(ends, default=len(text))
+    line_start = line_span(text, start)[0]
+    line_end = line_span(text, end)[1]
     left = max(line_start, start - EXCERPT_CONTEXT)
     right = min(line_end, end + EXCERPT_CONTEXT)
     prefix = "…" if left > line_start else ""
@@ -30,25 +30,18 @@ def excerpt(text: str, start: int, end: int) -> str:
 class TextFormatter(Formatter):
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
-        self.hits = 0
-        self.flagged = 0
-        self.records = 0
-        self.errors = 0
+        self.tally = Tally()
 
     def write(self, outcome: Outcome) -> None:
-        self.records += 1
+        self.tally.add(outcome)
         record = outcome.record
         if outcome.report is None:
-            self.errors += 1
             where = f"{record.source}:{record.line}" if record.line else record.source
             self._emit(f"{where}: error: {outcome.error}\n")
             return
         report = outcome.report
-        if report.hits:
-            self.flagged += 1
         assert record.comment is not None
         for hit in report.hits:
-            self.hits += 1
             line, column = record.position(hit.start)
             self._emit(
                 f"{record.source}:{line}:{column}  {hit.technique}  {hit.rule}  "
@@ -64,8 +57,4 @@ class TextFormatter(Formatter):
         self.out.write(printable(text))
 
     def close(self) -> None:
-        noun = "finding" if self.hits == 1 else "findings"
-        summary = f"{self.hits} {noun} in {self.flagged} of {self.records} comments"
-        if self.errors:
-            summary += f"; {self.errors} input error{'s' if self.errors != 1 else ''}"
-        self.out.write(summary + "\n")
+        self.out.write(self.tally.summary() + "\n")

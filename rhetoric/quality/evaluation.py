@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analyzer import Analyzer
-from .model import Comment, Hit
+from ..analyzer import Analyzer
+from ..model import Comment, Hit
 
 DOC_PREFIX = "doc:"
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .analyzer import Analyzer
-from .detectors import Example, RuleInfo
-from .model import Comment
+from ..analyzer import Analyzer
+from ..model import Comment, Example, RuleInfo
 
 
 @dataclass(frozen=True, slots=True)

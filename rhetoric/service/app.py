@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import hmac
 import logging
 import signal
@@ -220,11 +219,10 @@ class Service:
         Requests already running finish with the old rules; a broken rule or policy
         file leaves the service as it was and is raised to the caller.
         """
-        fresh = copy.copy(self.moderator)
-        fresh.analyzer = self.moderator.analyzer.reload()
-        if self._policy_loader is not None:
-            fresh.policy = self._policy_loader()
-        self.moderator = fresh
+        analyzer = self.moderator.analyzer.reload()
+        policy = self._policy_loader() if self._policy_loader else self.moderator.policy
+        # Through Moderator, so a reloaded policy naming unknown ids is refused too.
+        self.moderator = type(self.moderator)(analyzer, policy)
 
     async def _reload_logged(self) -> None:
         try:

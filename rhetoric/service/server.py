@@ -9,9 +9,6 @@ headers; the body has its own deadline in :func:`rhetoric.service.http.read_body
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-from dataclasses import dataclass
 from typing import Any
 
 try:
@@ -23,8 +20,9 @@ except ImportError as exc:  # pragma: no cover - exercised where the extra is ab
         'rhetoric serve needs the server extra: pip install "rhetoric[server]"'
     ) from exc
 
-ARGV_ENV = "RHETORIC_SERVE_ARGV"
-DEFAULT_HEADER_TIMEOUT = 10.0
+from .settings import DEFAULT_HEADER_TIMEOUT, ServerOptions
+
+__all__ = ["GuardedH11Protocol", "ServerOptions", "make_config", "run"]
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -57,18 +55,6 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-@dataclass(frozen=True, slots=True)
-class ServerOptions:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    access_log: bool = True
-    limit_concurrency: int = 1000
-    header_timeout: float = DEFAULT_HEADER_TIMEOUT
-    keep_alive: float = 5.0
-    log_level: str = "info"
-
-
 def make_config(app: Any, options: ServerOptions, **extra: Any) -> uvicorn.Config:
     """A uvicorn configuration for ``app`` (an ASGI app, or an import string)."""
     config = uvicorn.Config(
@@ -91,23 +77,13 @@ def make_config(app: Any, options: ServerOptions, **extra: Any) -> uvicorn.Confi
     return config
 
 
-def run(app: Any, options: ServerOptions, argv: list[str] | None = None) -> None:
-    """Serve until interrupted. Several workers rebuild the app from ``argv``."""
+def run(app: Any, options: ServerOptions, factory: str | None = None) -> None:
+    """Serve ``app`` until interrupted; several workers each call ``factory`` (an
+    import string) to build their own app instead."""
     if options.workers > 1:
-        if argv is None:
-            raise ValueError("several workers need the command line to rebuild the app")
-        os.environ[ARGV_ENV] = json.dumps(argv)
-        config = make_config("rhetoric.service.server:app_from_environment", options, factory=True)
+        if factory is None:
+            raise ValueError("several workers need a factory to build the app")
+        config = make_config(factory, options, factory=True)
     else:
         config = make_config(app, options)
     uvicorn.Server(config).run()
-
-
-def app_from_environment() -> Any:
-    """The app a worker process builds from the parent's ``rhetoric serve`` options."""
-    from ..cli import build_parser, build_service
-
-    argv = json.loads(os.environ[ARGV_ENV])
-    args = build_parser().parse_args(argv)
-    service, _ = build_service(args)
-    return service

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 TOKEN_ENV = "RHETORIC_TOKEN"
 CORAL_SECRET_ENV = "RHETORIC_CORAL_SECRET"
-CORAL_STATUSES = ("NONE", "APPROVED", "REJECTED", "PREMOD", "SYSTEM_WITHHELD")
+DEFAULT_HEADER_TIMEOUT = 10.0
+# Where Coral should put comments to review; a rejection has its own answer.
+CORAL_REVIEW_STATUSES = ("PREMOD", "SYSTEM_WITHHELD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +44,9 @@ class ServiceSettings:
                 raise ValueError(f"{name} must be at least 1")
         if self.body_timeout <= 0:
             raise ValueError("body_timeout must be positive")
-        if self.coral_review_status not in CORAL_STATUSES:
+        if self.coral_review_status not in CORAL_REVIEW_STATUSES:
             raise ValueError(
-                f"coral_review_status must be one of {', '.join(CORAL_STATUSES)}, "
+                f"coral_review_status must be one of {', '.join(CORAL_REVIEW_STATUSES)}, "
                 f"not {self.coral_review_status!r}"
             )
         if self.token is not None and not self.token.strip():
@@ -56,3 +58,17 @@ class ServiceSettings:
         token = os.environ.get(TOKEN_ENV) or None
         coral = os.environ.get(CORAL_SECRET_ENV, "")
         return token, tuple(s.strip() for s in coral.split(",") if s.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """How uvicorn serves the app (address, processes, connection limits)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    access_log: bool = True
+    limit_concurrency: int = 1000
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    keep_alive: float = 5.0
+    log_level: str = "info"

@@ -20,6 +20,8 @@ from typing import Literal
 
 import regex
 
+from .lines import lines_with_breaks
+
 Markup = Literal["markdown", "html", "none"]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"})
@@ -128,7 +130,7 @@ def markdown_spans(text: str) -> list[tuple[int, int]]:
 def _code_blocks(text: str, start: int) -> list[tuple[int, int]]:
     """Fenced code blocks (``` or ~~~) and indented code blocks, as spans."""
     spans: list[tuple[int, int]] = []
-    lines = text[start:].splitlines(keepends=True)
+    lines = lines_with_breaks(text[start:])
     offset = start
     fence: str | None = None
     fence_start = 0

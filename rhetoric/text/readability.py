@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Folder in NLTK's data layout holding the shipped ``corpora/cmudict.zip``.
-NLTK_DATA_DIR: Path = Path(__file__).resolve().parent / "data" / "nltk_data"
+NLTK_DATA_DIR: Path = Path(__file__).resolve().parents[1] / "data" / "nltk_data"
 
 _Metric = Callable[["textstatistics", str], float]
 

@@ -3,8 +3,9 @@
 Some hostile texts exhaust the analyzer (a 10 MB run of one letter ran the
 obfuscation reader out of memory when this was written); whatever the cause, the
 record becomes an error record naming the failure, the run goes on and exits 2.
-The fault is injected through the public ``Analyzer.check``, in one process and
-in forked ``--jobs`` workers alike.
+The fault is injected through the public ``Analyzer.detect`` (the half of every
+analysis that batch runs send to workers), in one process and in forked ``--jobs``
+workers alike.
 """
 
 from __future__ import annotations
@@ -15,24 +16,24 @@ from pathlib import Path
 
 import pytest
 
-from rhetoric import Analyzer, Comment, Report
+from rhetoric import Analyzer, Comment
+from rhetoric.analyzer import Detection
+from rhetoric.check.parallel import MIN_PARALLEL
 from rhetoric.cli import main
-from rhetoric.parallel import MIN_PARALLEL
 
 POISON = "POISON"
 
 
 @pytest.fixture
 def fragile_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_check = Analyzer.check
+    real_detect = Analyzer.detect
 
-    def check(self: Analyzer, comment: Comment | str) -> Report:
-        text = comment.text if isinstance(comment, Comment) else comment
-        if POISON in text:
+    def detect(self: Analyzer, comment: Comment) -> Detection:
+        if POISON in comment.text:
             raise MemoryError
-        return real_check(self, comment)
+        return real_detect(self, comment)
 
-    monkeypatch.setattr(Analyzer, "check", check)
+    monkeypatch.setattr(Analyzer, "detect", detect)
 
 
 @pytest.mark.usefixtures("fragile_analyzer")

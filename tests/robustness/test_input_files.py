@@ -243,7 +243,7 @@ def test_streamed_lines_decode_exactly_as_a_whole_file(chunk: int) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from rhetoric.decoding import LineDecoder, decode
+    from rhetoric.check.decoding import LineDecoder, decode
 
     pieces = st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"\xe9", b"\xc3\xa9", b"\xef\xbb\xbf"])
 

@@ -22,7 +22,7 @@ from rhetoric import (
 from rhetoric.cli import main
 
 LEXICON = """\
-technique: profanity
+severity: warning
 kind: lexicon
 status: stable
 message: "'{match}'"
@@ -34,7 +34,6 @@ examples:
 """
 
 CATASTROPHIC = """\
-technique: profanity
 kind: pattern
 status: stable
 message: "'{match}'"

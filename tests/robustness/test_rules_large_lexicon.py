@@ -20,7 +20,6 @@ TERMS = 100_000
 LOAD_BOUND_S = 30.0
 PER_COMMENT_BOUND_MS = 50.0
 HEADER = """\
-technique: profanity
 kind: lexicon
 status: stable
 message: "'{match}'"

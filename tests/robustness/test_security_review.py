@@ -20,7 +20,6 @@ from rhetoric.cli import main
 PACKAGE = Path(rhetoric.__file__).resolve().parent
 PLUGINS = PACKAGE.parent / "plugins"
 RULE = """\
-technique: profanity
 kind: lexicon
 status: stable
 message: "'{match}'"

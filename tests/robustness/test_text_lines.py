@@ -1,6 +1,6 @@
 """line:column stays right whatever ends the lines.
 
-Policy (rhetoric.lines): ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end exactly one
+Policy (rhetoric.text.lines): ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end exactly one
 line, as editors and CI annotations count them; nothing else does (form feed,
 U+2028 and friends stay inside a line). Columns count code points from 1.
 """

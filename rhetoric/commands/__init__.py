@@ -1,0 +1,60 @@
+"""One module per ``rhetoric`` command, each ``run(args, out) -> exit code``;
+:mod:`rhetoric.cli` holds only the parser and the dispatch.
+
+What every command shares lives here: the exit codes, the error a user can fix,
+and the one way to build an analyzer from the analyzer flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..analyzer import Analyzer
+from ..config import AnalyzerConfig, disabled_plugins
+from ..selection import unknown_id_problem
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command-line mistake the user can fix; printed without a traceback."""
+
+
+def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
+    """The analyzer the analyzer flags (``--rules``, ``--select``, ``--plugin``...) ask for."""
+    values: dict[str, object] = {
+        "rule_paths": tuple(Path(p) for p in args.rules),
+        "plugins": tuple(args.plugin),
+        "plugin_dirs": tuple(Path(p) for p in args.plugins_dir),
+        "disabled_plugins": disabled_plugins(
+            args.disable_plugin, builtin_rules=not args.no_builtin_rules
+        ),
+        "select": tuple(args.select),
+        "ignore": tuple(args.ignore),
+        "preview": args.preview,
+        "allowlist": frozenset(term.casefold() for term in args.allow),
+    }
+    values.update(overrides)
+    return AnalyzerConfig(**values)  # type: ignore[arg-type]
+
+
+def build_analyzer(args: argparse.Namespace, **overrides: object) -> Analyzer:
+    """The analyzer for these flags; ``--select``/``--ignore`` ids that name no
+    technique or rule are refused (a typo there would silently check nothing)."""
+    config = analyzer_config(args, **overrides)
+    analyzer = Analyzer.from_config(config)
+    check_selection(analyzer, [("--select", config.select), ("--ignore", config.ignore)])
+    return analyzer
+
+
+def check_selection(analyzer: Analyzer, given: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Refuse ids naming nothing ``analyzer`` knows; ``given`` is (where, ids) pairs.
+
+    :raises UsageError: ``--select: unknown technique or rule id 'x' (did you mean 'y'?)``.
+    """
+    known = analyzer.known_ids()
+    for where, ids in given:
+        problem = unknown_id_problem(ids, known)
+        if problem is not None:
+            raise UsageError(f"{where}: {problem}")
