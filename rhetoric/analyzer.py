@@ -22,9 +22,9 @@ import dataclasses
 import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .config import AnalyzerConfig
 from .document import Detector, Document
@@ -49,11 +49,16 @@ class Analysis:
 @dataclass(frozen=True, slots=True)
 class Detection:
     """A comment's hits after the detectors and the filter hooks, before they are
-    merged and scored (picklable: what a worker process sends back)."""
+    merged and scored: what a worker process sends back. ``doc`` (the prepared
+    view, kept for the report hooks) stays in the process that made it."""
 
     comment: Comment
     hits: tuple[Hit, ...]
     errors: tuple[DetectorError, ...]
+    doc: Document | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[type[Detection], tuple[Comment, tuple[Hit, ...], Any]]:
+        return (Detection, (self.comment, self.hits, self.errors))
 
 
 class Screen(Protocol):
@@ -258,7 +263,7 @@ class Analyzer:
             comment = Comment(id="-", text=comment)
         elif not isinstance(comment, Comment):
             raise TypeError(f"expected a str or rhetoric.Comment, got {type(comment).__name__}")
-        return self._conclude(self.detect(comment), screen)
+        return self.conclude(self.detect(comment), screen)
 
     def detect(self, comment: Comment) -> Detection:
         """The first half of :meth:`analyse`: detectors and filter hooks, no merging.
@@ -267,22 +272,17 @@ class Analyzer:
         that owns the run, so every hook after detection and every screen runs
         where the run's state is.
         """
-        return self._detection(Document.of(comment))
-
-    def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
-        """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
-        return self._conclude(detection, screen)
-
-    def _detection(self, doc: Document) -> Detection:
+        doc = Document.of(comment)
         errors: list[DetectorError] = []
         hits = self._detect(doc, errors)
         if hits and self._filters:
             hits = self._filter(hits, doc, errors)
         if hits and self._allowed:
             hits = [h for h in hits if " ".join(h.text.casefold().split()) not in self._allowed]
-        return Detection(doc.comment, tuple(hits), tuple(errors))
+        return Detection(comment, tuple(hits), tuple(errors), doc)
 
-    def _conclude(self, detection: Detection, screen: Screen | None) -> Analysis:
+    def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
+        """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
         comment, hits = detection.comment, detection.hits
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
@@ -308,8 +308,8 @@ class Analyzer:
                 errors=_unique(errors),
             )
         if self._has_adjusters:
-            # A fresh, lazy view: the detection's may be in another process.
-            report = self._adjust(report, Document.of(comment))
+            # A detection from another process comes without its view: a fresh, lazy one.
+            report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
         return Analysis(report, tuple(sorted(hits, key=lambda h: h.sort_key)))

@@ -328,6 +328,20 @@ def test_bad_settings_are_reported_by_manage_py_check(db: None) -> None:
             assert expected in message.msg
 
 
+def test_settings_that_build_nothing_are_reported_by_manage_py_check(db: None) -> None:
+    from django.core.checks import run_checks
+    from django.test import override_settings
+
+    for bad, expected in [
+        ({"config": {"select": ["name-caling"]}}, "did you mean 'name-calling'?"),
+        ({"policy": {"rules": [{"action": "reject", "when": {"techniques": ["slurr"]}}]}},
+         "did you mean 'slur'?"),
+    ]:  # fmt: skip
+        with override_settings(RHETORIC=bad):
+            [message] = [m for m in run_checks() if m.id == "rhetoric_django.E002"]
+            assert "cannot build its moderator" in message.msg and expected in message.msg
+
+
 # --- failures never break posting --------------------------------------------------------
 
 

@@ -297,6 +297,12 @@ class CheckSession:
             analysed = blank(mask(original, markup), suppressions.spans())  # type: ignore[arg-type]
             if analysed != original:
                 comment = dataclasses.replace(comment, text=analysed)
+        decides = (
+            notices or suppressions.directives or comment is not record.comment
+            or options.ignored_ids or changed is not None or self.book.active
+        )  # fmt: skip
+        if not decides:  # most dump records: nothing to screen, the analyzer's fast path
+            return _Staged(record, comment, None)
         screen = FileScreen(record, options, suppressions, changed, self.book, notices)
         return _Staged(record, comment, screen)
 

@@ -32,9 +32,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from rhetoric import Action, Analyzer, Comment, Decision, Moderator
+from rhetoric.selection import unknown_id_problem
 from rhetoric.wire import report_to_dict
 
 from . import conf
@@ -95,11 +97,24 @@ class _LazyModerator:
 
     @staticmethod
     def _build() -> tuple[conf.Settings, Moderator]:
-        settings = conf.load()
-        analyzer = Analyzer.from_config(
-            settings.config, plugin_modules=settings.plugins, plugin_dirs=settings.plugin_dirs
-        )
-        return settings, Moderator(analyzer, settings.policy)
+        return build()
+
+
+def build() -> tuple[conf.Settings, Moderator]:
+    """The settings and a moderator built from them (what ``manage.py check`` tries too).
+
+    :raises ImproperlyConfigured: ``config.select``/``config.ignore`` name an id the
+        analyzer does not know (a typo there would silently moderate nothing).
+    """
+    settings = conf.load()
+    analyzer = Analyzer.from_config(
+        settings.config, plugin_modules=settings.plugins, plugin_dirs=settings.plugin_dirs
+    )
+    known = analyzer.known_ids()
+    for key in ("select", "ignore"):
+        if problem := unknown_id_problem(getattr(settings.config, key), known):
+            raise ImproperlyConfigured(f"settings.{conf.SETTING}['config']['{key}']: {problem}")
+    return settings, Moderator(analyzer, settings.policy)
 
 
 _lazy = _LazyModerator()
