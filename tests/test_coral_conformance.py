@@ -10,8 +10,6 @@ answers and every shape ``response_for`` can produce.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -24,6 +22,7 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the live service needs rhetoric[server] (uvicorn)")
 
+from coral_client import coral_body, coral_request, coral_signature
 from live_server import LiveServer, serve
 
 from rhetoric import (
@@ -93,32 +92,6 @@ def coral_check(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(results) == len(answers)
     return results
-
-
-def coral_body(data: dict[str, Any]) -> bytes:
-    """The bytes Coral sends: ``JSON.stringify(data, null, 2)`` (UTF-8, not escaped)."""
-    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def coral_signature(body: bytes, secrets: tuple[str, ...]) -> str:
-    """``X-Coral-Signature`` as Coral builds it: one ``sha256=`` per active secret,
-    joined by a bare comma."""
-    return ",".join(
-        "sha256=" + hmac.new(s.encode(), body, hashlib.sha256).hexdigest() for s in secrets
-    )
-
-
-def coral_request(body: str, role: str = "COMMENTER") -> dict[str, Any]:
-    """The request of Coral's ``external.ts``, field for field."""
-    return {
-        "action": "NEW",
-        "comment": {"body": body, "parentID": None},
-        "author": {"id": "4f0c-user", "role": role},
-        "story": {"id": "story-1", "url": "https://news.example/2024/06/story"},
-        "site": {"id": "site-1"},
-        "tenantID": "tenant-1",
-        "tenantDomain": "news.example",
-    }
 
 
 def ask(live: LiveServer, body: str, role: str = "COMMENTER") -> tuple[int, Any]:

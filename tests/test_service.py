@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import socket
 import threading
@@ -15,6 +14,7 @@ import pytest
 pytest.importorskip("uvicorn", reason="the service tests need rhetoric[server] (uvicorn)")
 
 from conftest import lexicon_rule
+from coral_client import coral_request, coral_signature
 from jsonschema import Draft202012Validator
 from live_server import LiveServer, serve
 
@@ -49,19 +49,7 @@ def server(analyzer: Analyzer) -> Any:
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def coral_request(text: str, role: str = "COMMENTER") -> dict[str, Any]:
-    return {
-        "action": "NEW",
-        "comment": {"body": text, "parentID": None},
-        "author": {"id": "u1", "role": role},
-        "story": {"id": "s1", "url": "https://news.example/story"},
-        "site": {"id": "site1"},
-        "tenantID": "t1",
-        "tenantDomain": "news.example",
-    }
+    return coral_signature(body, (secret,))
 
 
 def post_coral(server: LiveServer, data: Any, signature: str | None = "auto") -> Any:
