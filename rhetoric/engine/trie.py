@@ -4,12 +4,19 @@ All phrase-like entries of all rules compile into a single trie keyed by
 normalized tokens, and one left-to-right pass over a comment's tokens finds
 every entry at once: the cost per comment grows with the text, not with the
 number of rules or terms. Obfuscated tokens take part through their prepared
-variants (leet, stretched letters), mask patterns (``f?ck``) and joined
-single letters (``f u c k``).
+variants (leet, letter swaps, stretched letters), mask patterns (``f?ck``)
+and joined single letters (``f u c k``).
+
+Every reading of an obfuscated word is bounded by what the written text is
+(the Scunthorpe problem): a reading of a written word that is itself an English
+word or name is refused (``SPLC`` is no ``spic``), a spelled-out candidate inside
+a longer word of its run is refused (``S C U N T H O R P E``), and a one-word
+entry written as a name is not the word (``Dick Cheney``, ``Kike Hernandez``).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,11 +26,23 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from ..text import PreparedText, Token
+from ..text.obfuscation import case_allows, mask_alternatives
+from ..text.wordlists import (
+    given_names,
+    in_english_words,
+    innocent_words,
+    is_known_word,
+    name_words,
+    titles,
+)
 
 EXACT, VARIANT, MASK, JOINED = "exact", "variant", "mask", "joined"
 _NORM = attrgetter("norm")
 _VARIANTS = attrgetter("variants")
 _MASK = attrgetter("mask")
+_TRIPLED = re.compile(r"(.)\1\1")
+# Words before a capitalised word that make it a noun, not a name: "you Dick Head".
+_ADDRESS = frozenset({"a", "an", "you", "u", "ya", "ur", "your", "such", "what"})
 
 
 @dataclass(slots=True)
@@ -97,35 +116,47 @@ class TokenTrie:
             *compress(range(count), map(_VARIANTS, tokens)),
             *compress(range(count), map(_MASK, tokens)),
         ]
+        original = prepared.original
         if not unusual and not prepared.joined:
-            return self._scan_exact(tokens, nodes, positions, found)
+            return self._scan_exact(tokens, nodes, positions, found, original)
         if unusual:
             positions = sorted({*positions, *unusual})
+        names = name_words()
         for i in positions:
             token = tokens[i]
             node = nodes[i]
             if node is not None:
+                single = not (
+                    node.payloads and token.norm in names and _reads_as_name(tokens, i, original)
+                )
                 if node.children:
                     if node.payloads or _may_continue(node, tokens, i + 1, count):
-                        self._extend(tokens, i, node, EXACT, token.norm, found, count)
-                else:  # a one-word entry, the common case: no frontier to walk
+                        self._extend(
+                            tokens, i, node, EXACT, token.norm, found, count, original, single
+                        )
+                elif single:  # a one-word entry, the common case: no frontier to walk
                     start, end, norm = token.start, token.end, token.norm
                     for payload in node.payloads:
                         found.append(_match((i, i, start, end, payload, EXACT, norm)))
             if token.variants:
                 for form in token.variants:
                     node = children.get(form)
-                    if node is not None:
-                        self._extend(tokens, i, node, VARIANT, form, found, count)
+                    if node is not None and _reading_allowed(token, form, original):
+                        self._extend(tokens, i, node, VARIANT, form, found, count, original)
             if token.mask is not None:
-                for term, payloads in self._mask_lookup(token.mask):
+                for term, payloads in self._mask_lookup(token.mask, token.norm):
                     for payload in payloads:
                         found.append(TrieMatch(i, i, token.start, token.end, payload, MASK, term))
-        for token in prepared.joined:
-            for form in _forms(token):
+        joined = prepared.joined
+        for token in joined:
+            for form_index, form in enumerate(_forms(token)):
                 node = children.get(form)
-                if node is None:
+                if node is None or not node.payloads:
                     continue
+                if form_index and not _reading_allowed(token, form, original):
+                    continue
+                if _inside_longer_word(token, joined, children):
+                    break
                 for payload in node.payloads:
                     found.append(
                         TrieMatch(
@@ -140,22 +171,29 @@ class TokenTrie:
         nodes: list[_Node | None],
         positions: list[int],
         found: list[TrieMatch],
+        original: str,
     ) -> list[TrieMatch]:
         """``scan`` for tokens without other spellings (most comments): only their
         norms can match, so the checks for variants, masks and joined letters go."""
         count = len(tokens)
         last = count - 1
+        names = name_words()
         for i in positions:
             node: _Node = nodes[i]  # type: ignore[assignment]
             token = tokens[i]
             if not node.children:  # a one-word entry, the common case: no frontier
+                if token.norm in names and _reads_as_name(tokens, i, original):
+                    continue
                 start, end, norm = token.start, token.end, token.norm
                 for payload in node.payloads:
                     found.append(_match((i, i, start, end, payload, EXACT, norm)))
             elif node.payloads or (
                 i < last and tokens[i + 1].glue and tokens[i + 1].norm in node.children
             ):
-                self._extend(tokens, i, node, EXACT, token.norm, found, count)
+                single = not (
+                    node.payloads and token.norm in names and _reads_as_name(tokens, i, original)
+                )
+                self._extend(tokens, i, node, EXACT, token.norm, found, count, original, single)
         return found
 
     def _extend(
@@ -167,10 +205,15 @@ class TokenTrie:
         form: str,
         found: list[TrieMatch],
         count: int,
+        original: str,
+        single: bool = True,
     ) -> None:
+        """Matches from token ``i`` at ``node``: its one-word entries (unless ``single``
+        is False: the word is a name here) and every phrase continuing it."""
         start = tokens[i].start
-        for payload in node.payloads:
-            found.append(_match((i, i, start, tokens[i].end, payload, how, form)))
+        if single:
+            for payload in node.payloads:
+                found.append(_match((i, i, start, tokens[i].end, payload, how, form)))
         if not node.children:
             return  # the common case: a one-word entry
         frontier = [(node, how, form)]
@@ -185,7 +228,9 @@ class TokenTrie:
                     continue
                 for form_index, next_form in enumerate(forms):
                     child = children.get(next_form)
-                    if child is None:
+                    if child is None or (
+                        form_index and not _reading_allowed(following, next_form, original)
+                    ):
                         continue
                     next_how = current_how if form_index == 0 else VARIANT
                     joined = f"{current_form} {next_form}"
@@ -198,17 +243,27 @@ class TokenTrie:
             frontier = next_frontier
             j += 1
 
-    def _mask_lookup(self, mask: str) -> list[tuple[str, list[Hashable]]]:
+    def _mask_lookup(self, mask: str, norm: str | None = None) -> list[tuple[str, list[Hashable]]]:
+        """One-word terms of the mask's shape. With the written ``norm`` (as long as the
+        mask), a sign or letter may also stand for its other readings: ``@`` for a or o,
+        ``1`` for i or l, ``v`` for u ("d@gg**57y13", "mv7h*rfvcker")."""
         by_term = self._single_by_len.get(len(mask))
         if not by_term:
             return []
         size = len(mask)
-        first, last = mask[0] != "?", mask[-1] != "?"
+        if norm is not None and len(norm) == size:
+            allowed = [
+                letter if letter == "?" else letter + mask_alternatives(char)
+                for letter, char in zip(mask, norm, strict=True)
+            ]
+        else:
+            allowed = list(mask)
+        first, last = allowed[0] != "?", allowed[-1] != "?"
         candidates: Iterable[str] = by_term
         if first or last:
             index = self._edge_index()
-            heads = index.get((size, 0, mask[0]), {}) if first else None
-            tails = index.get((size, -1, mask[-1]), {}) if last else None
+            heads = _bucket(index, size, 0, allowed[0]) if first else None
+            tails = _bucket(index, size, -1, allowed[-1]) if last else None
             if heads is not None and tails is not None:
                 bucket = heads if len(heads) <= len(tails) else tails
                 other = tails if bucket is heads else heads
@@ -217,8 +272,12 @@ class TokenTrie:
                 chosen = heads if heads is not None else tails  # type: ignore[assignment]
             # In the order the terms were added, as a pass over all of them would give.
             candidates = sorted(chosen, key=chosen.__getitem__)
-        known = [(k, c) for k, c in enumerate(mask) if c != "?"]
-        return [(term, by_term[term]) for term in candidates if all(term[k] == c for k, c in known)]
+        known = [(k, letters) for k, letters in enumerate(allowed) if letters != "?"]
+        return [
+            (term, by_term[term])
+            for term in candidates
+            if all(term[k] in letters for k, letters in known)
+        ]
 
     def _edge_index(self) -> dict[tuple[int, int, str], dict[str, int]]:
         """One-word terms by (length, 0, first letter) and (length, -1, last letter),
@@ -251,3 +310,90 @@ def _may_continue(node: _Node, tokens: tuple[Token, ...], j: int, count: int) ->
 
 def _forms(token: Token) -> tuple[str, ...]:
     return (token.norm, *token.variants) if token.variants else (token.norm,)
+
+
+def _bucket(
+    index: dict[tuple[int, int, str], dict[str, int]], size: int, edge: int, letters: str
+) -> dict[str, int]:
+    """Terms of ``size`` letters with one of ``letters`` at ``edge``, with their ranks."""
+    if len(letters) == 1:
+        return index.get((size, edge, letters), {})
+    merged: dict[str, int] = {}
+    for letter in letters:
+        merged.update(index.get((size, edge, letter), {}))
+    return merged
+
+
+def _titled(word: str) -> bool:
+    """Capitalised as a name is: "Dick", "Cheney's", an initial "K"; not "DICK"."""
+    return word[:1].isupper() and (len(word) == 1 or not word.isupper())
+
+
+def _reads_as_name(tokens: tuple[Token, ...], i: int, original: str) -> bool:
+    """Whether token ``i``, whose norm is a name spelled like a lexicon word
+    (``name_words``), is that name here: written capitalised, and followed by a
+    capitalised word ("Dick Cheney's memoir", "Kike Hernandez"; not after "a", "you"...),
+    or preceded by a given name, a title, an initial or a capitalised word inside the
+    sentence ("Andy Dick", "Mr. Butts", "Philip K. Dick", "the anthropologist Carleton
+    Coon").
+    Lowercase and all-capital words never are."""
+    token = tokens[i]
+    if not _titled(original[token.start : token.end]):
+        return False
+    if i + 1 < len(tokens) and tokens[i + 1].glue:
+        following = tokens[i + 1]
+        addressed = i > 0 and token.glue and tokens[i - 1].norm in _ADDRESS
+        if not addressed and _titled(original[following.start : following.end]):
+            return True
+    if i > 0:
+        previous = tokens[i - 1]
+        if not _titled(original[previous.start : previous.end]):
+            return False
+        if token.glue:
+            # a given name or title, or any capitalised word that does not open the sentence
+            return (
+                previous.norm in given_names()
+                or previous.norm in titles()
+                or (i > 1 and previous.glue)
+            )
+        gap = original[previous.end : token.start]  # "K. Dick", "Mr. Butts"
+        if gap.strip(" .") == "" and "." in gap:
+            return len(previous.norm) == 1 or previous.norm in titles()
+    return False
+
+
+def _reading_allowed(token: Token, form: str, original: str) -> bool:
+    """Whether the reading ``form`` of ``token`` may match. Readings of words written
+    with signs, digits or tripled letters are; a reading of a plain written word (a
+    letter swap: "dlck") is not when that word is an English word or name, or when the
+    writer's case rules the swap out ("SPLC")."""
+    norm = token.norm
+    if not (norm.isascii() and norm.isalpha()) or _TRIPLED.search(norm) is not None:
+        return True
+    if not case_allows(original[token.start : token.end], norm, form):
+        return False
+    return not is_known_word(norm)
+
+
+def _inside_longer_word(token: Token, joined: tuple[Token, ...], children: dict) -> bool:
+    """Whether a spelled-out candidate lies inside a longer candidate of its run that is an
+    innocent look-alike, or an English word or name at least two letters longer, and no
+    entry itself ("c u n t" in "S C U N T H O R P E"). One more letter of the dictionary is
+    not enough: a stray letter or "a", "I" beside spelled-out letters is as likely as a
+    longer word ("m o r o n i" is no "Moroni")."""
+    for other in joined:
+        if (
+            other.start <= token.start
+            and token.end <= other.end
+            and (other.start, other.end) != (token.start, token.end)
+        ):
+            word = other.norm
+            if not (word.isascii() and word.isalpha()):
+                continue
+            if word in innocent_words() or (
+                len(word) >= len(token.norm) + 2 and in_english_words(word)
+            ):
+                node = children.get(word)
+                if node is None or not node.payloads:
+                    return True
+    return False

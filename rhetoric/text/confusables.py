@@ -3,8 +3,10 @@
 Two tables with two different safety levels:
 
 * ``FONT_LETTERS``: Latin letters drawn in "fancy font" code points that NFKC leaves alone
-  (small capitals, negative circled/squared letters, IPA variants of a/g/i/j). No language
-  writes words with them, so normalization maps them unconditionally.
+  (small capitals, negative circled/squared letters, IPA variants of a/g/i/j), and Latin
+  letters with a stroke or hook (``ƒ``, ``ø``, ``ł``), which NFD does not take apart like an
+  accent. No word changes meaning by losing the stroke more than by losing an accent, so
+  normalization maps them unconditionally, as it strips accents.
 * ``CONFUSABLES``: letters of other scripts (Cyrillic, Greek, Armenian, Cherokee) that look
   like Latin letters. They are real letters of living languages, so they are mapped only
   inside a token whose letters are all Latin or lookalikes and that shows a sign of disguise
@@ -24,6 +26,8 @@ mapping never moves offsets.
 from typing import Final
 
 import regex
+
+from .obfuscation import LEET_SIGNS, char_class
 
 # Keys are looked up case-sensitively before case folding (Greek capital eta reads as "h",
 # small eta as "n"); lowercase keys also catch text whose case was folded first.
@@ -108,6 +112,28 @@ _SMALL_CAPS: Final[dict[str, str]] = {
 
 # fmt: on
 
+# Latin letters with a stroke or hook that no normalization takes apart (NFD leaves them
+# whole, unlike an accent): folded to their base letter, as accents are stripped.
+# fmt: off
+_STROKED: Final[dict[str, str]] = {
+    "\u0180": "b", "\u0243": "b",  # b with stroke, cap.
+    "\u023c": "c", "\u023b": "c",  # c with stroke, cap.
+    "\u0111": "d", "\u0110": "d",  # d with stroke, cap.
+    "\u0247": "e", "\u0246": "e",  # e with stroke, cap.
+    "\u0192": "f", "\u0191": "f",  # f with hook, cap.
+    "\u01e5": "g", "\u01e4": "g",  # g with stroke, cap.
+    "\u0127": "h", "\u0126": "h",  # h with stroke, cap.
+    "\u0268": "i", "\u0197": "i",  # i with stroke, cap.
+    "\u0142": "l", "\u0141": "l",  # l with stroke, cap.
+    "\u00f8": "o", "\u00d8": "o",  # o with stroke, cap.
+    "\u024d": "r", "\u024c": "r",  # r with stroke, cap.
+    "\u0167": "t", "\u0166": "t",  # t with stroke, cap.
+    "\u0289": "u", "\u0244": "u",  # u bar, cap.
+    "\u024f": "y", "\u024e": "y",  # y with stroke, cap.
+    "\u01b6": "z", "\u01b5": "z",  # z with stroke, cap.
+}
+# fmt: on
+
 _IPA_VARIANTS: Final[dict[str, str]] = {
     "\u0251": "a",  # alpha
     "\u0261": "g",  # script g
@@ -122,7 +148,9 @@ _ENCLOSED: Final[dict[str, str]] = {
     chr(base + k): chr(ord("a") + k) for base in (0x1F150, 0x1F170) for k in range(26)
 }
 
-FONT_LETTERS: Final[dict[int, str]] = str.maketrans({**_SMALL_CAPS, **_IPA_VARIANTS, **_ENCLOSED})
+FONT_LETTERS: Final[dict[int, str]] = str.maketrans(
+    {**_SMALL_CAPS, **_IPA_VARIANTS, **_STROKED, **_ENCLOSED}
+)
 
 _SCRIPT_RANGES: Final[tuple[tuple[int, int, str], ...]] = (
     (0x0370, 0x03FF, "greek"),
@@ -144,13 +172,14 @@ _EVERYDAY: Final = frozenset(
 )
 # Signs that a token is Latin in disguise: a real Latin letter, a leet sign, a rare
 # lookalike (Macedonian dze, Ukrainian i, Armenian, Cherokee...), or Cyrillic mixed with Greek.
+_LEET_CLASS: Final = "0-9" + char_class(LEET_SIGNS)
 _DISGUISE_HINT: Final = regex.compile(
-    rf"[\p{{Latin}}0-9@$!|+{''.join(sorted(_LOOKALIKES - _EVERYDAY))}]"
+    rf"[\p{{Latin}}{_LEET_CLASS}{''.join(sorted(_LOOKALIKES - _EVERYDAY))}]"
     r"|\p{Cyrillic}.*\p{Greek}|\p{Greek}.*\p{Cyrillic}"
 )
 _NON_LATIN_LETTER = regex.compile(r"(?!\p{Latin})\p{L}")
 _LATIN_LETTER = regex.compile(r"\p{Latin}")
-_LEET_SIGN = regex.compile(r"[0-9@$!|+]")
+_LEET_SIGN = regex.compile(f"[{_LEET_CLASS}]")
 
 
 def _script(char: str) -> str:

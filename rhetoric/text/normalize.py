@@ -24,6 +24,7 @@ from typing import Final
 import regex
 
 from .confusables import CONFUSABLES, FONT_LETTERS
+from .obfuscation import TOKEN_SIGNS, char_class
 
 _ENTITY: Final = r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ENTITY_RE: Final = regex.compile(_ENTITY)
@@ -52,7 +53,7 @@ _QUOTES: Final[dict[int, str]] = str.maketrans(
 _PRE_FOLD: Final[dict[int, str]] = {**FONT_LETTERS, **_QUOTES}
 _PARENTHESIZED: Final = range(0x2474, 0x24B6)  # NFKC gives "(1)".."(z)"
 # Chars a word token may contain (letters, digits, marks, leet/mask signs, apostrophe).
-WORD_CHARS: Final = r"\p{L}\p{N}\p{M}@$!|+*#%'"
+WORD_CHARS: Final = rf"\p{{L}}\p{{N}}\p{{M}}{char_class(TOKEN_SIGNS)}'"
 _WORD_CHAR_RE: Final = regex.compile(f"[{WORD_CHARS}]")
 _NON_WORD_CHAR_RE: Final = regex.compile(f"[^{WORD_CHARS}]")
 

@@ -4,7 +4,9 @@ A comment is *plain* when its normalized view is ASCII with one char per char of
 original (ASCII text is its lowercase; curly quotes and accents fold one to one; see
 ``prepared.is_one_to_one``) and no token of it can have a variant,
 a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
-no letter is stretched three times, and no three single characters stand in a row.
+no letter is stretched three times, no letter of a swap class stands where English
+does not put it ("fvck", "dlck"; ``obfuscation.py``), and no three single characters
+stand in a row.
 Those tests are regexes over the whole text, and each is a superset of what
 ``prepare()`` would find (``tests/test_fast_paths.py`` checks that), so a plain
 comment's tokens are exactly its plain words and nothing else can match.
@@ -17,6 +19,8 @@ from functools import lru_cache, partial
 from itertools import accumulate, repeat
 from typing import Final
 
+from .obfuscation import SIGN_CLASS, SPELLED_GAP_PATTERN, SWAP_PATTERN, TOKEN_SIGNS
+from .obfuscation import char_class as _cc
 from .tokens import Token, is_glue
 
 # A letter and a leet or mask sign in one run of word chars (either order), or a
@@ -24,11 +28,16 @@ from .tokens import Token, is_glue
 # nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
 # (sh!t, !diot) or before another sign, since one ending a word is trimmed. Also a
 # sign inside a number ("0+0"): such tokens are not among the plain words.
-_SIGN_RE: Final = re.compile(r"[0-9@$!|+*#%]")
-_ODD_RE: Final = re.compile(r"[a-z]['!]*[0-9@$|+*#%]|[0-9@$!|+*#%]'*[a-z]|[0-9][@$!|+*#%']+[0-9]")
+_SIGN_RE: Final = re.compile(f"[{SIGN_CLASS}]")
+_NOT_BANG: Final = "0-9" + _cc(TOKEN_SIGNS.replace("!", ""))
+_ODD_RE: Final = re.compile(
+    f"[a-z]['!]*[{_NOT_BANG}]|[{SIGN_CLASS}]'*[a-z]|[0-9][{_cc(TOKEN_SIGNS)}']+[0-9]"
+)
 _STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
+# A letter of a swap class where English does not put it (fvck, dlck): see obfuscation.py.
+_SWAP_RE: Final = re.compile(SWAP_PATTERN)
 # Three single characters separated by what may part spelled-out letters (f u c k).
-_GAP: Final = r"[ \t.\-_*,]{1,2}"
+_GAP: Final = SPELLED_GAP_PATTERN
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
 # In a plain comment the tokens are exactly these words (never starting or ending
 # with an apostrophe; a sign at an edge of a plain token is always trimmed).
@@ -76,4 +85,8 @@ def is_plain(folded: str) -> bool:
     """Whether a comment, given its ASCII normalized text (identity offsets), is plain."""
     if _SIGN_RE.search(folded) is not None and _ODD_RE.search(folded) is not None:
         return False
-    return _STRETCH_RE.search(folded) is None and _SPELLED_RE.search(folded) is None
+    return (
+        _STRETCH_RE.search(folded) is None
+        and _SPELLED_RE.search(folded) is None
+        and _SWAP_RE.search(folded) is None
+    )

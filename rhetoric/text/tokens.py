@@ -14,6 +14,7 @@ from typing import Final, NamedTuple
 import regex
 
 from .normalize import WORD_CHARS, OffsetMap
+from .obfuscation import MASK_SIGNS, SPELLED_GAP_PATTERN, TOKEN_SIGNS, char_class
 from .variants import MAX_VARIANTS, analyze
 
 
@@ -42,19 +43,19 @@ class Token(NamedTuple):
 # run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
 # which is faster on short matches.
 _RUN_RE: Final = regex.compile(f"[{WORD_CHARS}]+")
-_ASCII_RUN_RE: Final = re.compile(r"[a-z0-9@$!|+*#%']+")
+_ASCII_RUN_RE: Final = re.compile(f"[a-z0-9{char_class(TOKEN_SIGNS)}']+")
 _BANGS_RE: Final = re.compile(r"!!+")
 _ALNUM_RE: Final = regex.compile(r"[\p{L}\p{N}]")
 _LETTER_RE: Final = regex.compile(r"\p{L}")
-_SIGNS: Final = "@$!|+*#%'"
-_LEADING_MASK: Final = "*#%"
+_SIGNS: Final = TOKEN_SIGNS + "'"
+_LEADING_MASK: Final = "".join(sorted(MASK_SIGNS))
 
 # Between two tokens of one phrase: blanks, one line break at most, dashes, quotes, and the
 # markdown emphasis signs that wrap words ("*deep* state").
 _GLUE_RE: Final = regex.compile(
     "[ \t\r\n\"'\\-*_\u00ab\u00bb\u2010-\u2015\u2039\u203a\u2212\u3000]*"
 )
-_LETTER_GAP_RE: Final = regex.compile(r"[ \t.\-_*,]{1,2}")
+_LETTER_GAP_RE: Final = regex.compile(SPELLED_GAP_PATTERN)
 _STARRED_RE: Final = regex.compile(r"\p{L}(?:\*\p{L}){2,}")
 MAX_JOINED_RUN: Final = 24
 MIN_JOINED_RUN: Final = 3

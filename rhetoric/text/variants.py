@@ -1,7 +1,8 @@
-"""Candidate spellings of one token: leet decoding, de-stretching and mask patterns.
+"""Candidate spellings of one token: leet decoding, letter swaps, de-stretching and masks.
 
 Matching is by whole token, so instead of fuzzy matching we enumerate the few spellings an
-obfuscated token most plausibly stands for and let the lexicon look each one up.
+obfuscated token most plausibly stands for and let the lexicon look each one up. What a
+sign or letter may stand for is data (``rhetoric/data/obfuscation.toml``).
 """
 
 from functools import lru_cache
@@ -10,6 +11,8 @@ from typing import Final
 
 import regex
 
+from .obfuscation import LEET, LEET_SIGNS, MASK_SIGNS, SWAP_LETTERS, SWAP_PATTERN, char_class
+
 MAX_VARIANTS: Final = 8
 # No listed term is anywhere near this long; longer "words" (a pasted hash, a megabyte of
 # one letter) get no variants, which keeps the backreference search below cheap.
@@ -17,31 +20,37 @@ MAX_WORD: Final = 200
 _MAX_DECODINGS: Final = 4
 _MAX_STRETCH_RUNS: Final = 3
 
-# Leet symbol -> letters it stands for, most likely first (the "primary" decoding).
-# fmt: off
-LEET: Final[dict[str, tuple[str, ...]]] = {
-    "0": ("o",), "1": ("i", "l"), "3": ("e",), "4": ("a",), "5": ("s",), "7": ("t",),
-    "8": ("b",), "9": ("g",), "@": ("a",), "$": ("s",), "!": ("i",), "|": ("l", "i"),
-    "+": ("t",),
-}
-# fmt: on
 _PRIMARY: Final = str.maketrans({sign: letters[0] for sign, letters in LEET.items()})
-_MASK_TO_QUESTION: Final = str.maketrans(dict.fromkeys("*#%", "?"))
-MASK_SIGNS: Final = frozenset("*#%")
+_MASK_TO_QUESTION: Final = str.maketrans(dict.fromkeys(MASK_SIGNS, "?"))
 
 _LETTER_RE: Final = regex.compile(r"\p{L}")
-_LEET_RE: Final = regex.compile(r"[013-9@$!|+]")
+_LEET_RE: Final = regex.compile(f"[{char_class(''.join(LEET))}]")
+_SWAP_RE: Final = regex.compile(SWAP_PATTERN)
 _STRETCH_RE: Final = regex.compile(r"(\p{L})\1{2,}")
-_NEEDS_WORK_RE: Final = regex.compile(r"[013-9@$!|+*#%]|(\p{L})\1{2,}")
+_SIGNS: Final = char_class("".join(LEET) + "".join(sorted(MASK_SIGNS)))
+_MASKS: Final = char_class("".join(sorted(MASK_SIGNS)))
+# A leet sign (not a digit) next to a mask sign: one more hidden letter of a grawlix.
+_GRAWLIX_RE: Final = regex.compile(
+    f"(?<=[{_MASKS}])[{char_class(LEET_SIGNS)}]|[{char_class(LEET_SIGNS)}](?=[{_MASKS}])"
+)
+_NEEDS_WORK_RE: Final = regex.compile(f"[{_SIGNS}]|(\\p{{L}})\\1{{2,}}|{SWAP_PATTERN}")
 
 
 def _decodings(norm: str) -> list[str]:
-    """Leet readings of ``norm``, primary first; ambiguous signs multiply, up to a cap."""
-    if _LEET_RE.search(norm) is None:
+    """Leet and letter-swap readings of ``norm``, primary first; ambiguous signs and
+    swapped letters (read both ways) multiply, up to a cap. A swap's neighbours are read
+    leet-decoded ("1vs7": the v follows a letter)."""
+    leet = _LEET_RE.search(norm) is not None
+    primary = norm.translate(_PRIMARY) if leet else norm
+    swaps = [match.start() for match in _SWAP_RE.finditer(primary)]
+    if not swaps and not leet:
         return []
     options = [LEET.get(char, (char,)) for char in norm]
+    for index in swaps:
+        if norm[index] in SWAP_LETTERS:  # a written letter, not a sign that reads as one
+            options[index] = (SWAP_LETTERS[norm[index]].reads, norm[index])
     if all(len(choice) == 1 for choice in options):
-        return [norm.translate(_PRIMARY)]
+        return [primary]
     return ["".join(combo) for combo in islice(product(*options), _MAX_DECODINGS)]
 
 
@@ -92,11 +101,15 @@ def mask_of(norm: str) -> str | None:
 
     Only when a letter (leet-decoded) precedes the first mask sign and the mask hides one
     character or at most half of the token (rounded up, so "a**" qualifies but "f***" does
-    not): more than that is too ambiguous to guess a word from.
+    not): more than that is too ambiguous to guess a word from. A leet sign touching a
+    mask sign (not first in the word) is part of a grawlix and hides a letter too:
+    "f#@%" is no "f?o?" (fool), "G@*k" is "g??k".
     """
-    masked = sum(1 for char in norm if char in MASK_SIGNS)
-    if not masked:
+    if not any(char in MASK_SIGNS for char in norm):
         return None
+    if _GRAWLIX_RE.search(norm) is not None:
+        norm = norm[0] + _GRAWLIX_RE.sub("*", norm[1:]) if len(norm) > 1 else norm
+    masked = sum(1 for char in norm if char in MASK_SIGNS)
     decoded = norm.translate(_PRIMARY)
     first = next(i for i, char in enumerate(norm) if char in MASK_SIGNS)
     if _LETTER_RE.search(decoded, 0, first) is None:

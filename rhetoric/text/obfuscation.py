@@ -1,0 +1,130 @@
+"""The obfuscation classes of ``rhetoric/data/obfuscation.toml``, as tables and regexes.
+
+The classes live in a data file so they can be reviewed and extended without reading the
+code that applies them, and ported to compiled code as they are. This module reads the
+file once at import, checks it, and derives what the text preparation needs: the leet
+table, the letter swaps with their contexts, the mask signs, the gaps of spelled-out
+letters, and the character classes that tokenizing and the plain-comment test use (a
+new sign in the data file becomes a word character everywhere at once).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+DATA_FILE: Final = Path(__file__).resolve().parents[1] / "data" / "obfuscation.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """A letter written for another (``v`` for ``u``), read only between the neighbours
+    English spelling never puts around it; ``lower_only``: an uppercase letter is not
+    read (it does not look like the letter it would stand for)."""
+
+    letter: str
+    reads: str
+    preceded_by: frozenset[str]
+    followed_by: frozenset[str]
+    lower_only: bool
+
+
+def _letters(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value or not value.isascii() or not value.isalpha():
+        raise ValueError(f"{DATA_FILE.name}: {what} must be lowercase ASCII letters: {value!r}")
+    if value != value.lower():
+        raise ValueError(f"{DATA_FILE.name}: {what} must be lowercase: {value!r}")
+    return value
+
+
+def _load() -> dict:
+    with DATA_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    if data.get("version") != 1:
+        raise ValueError(f"{DATA_FILE.name}: unknown version {data.get('version')!r}")
+    return data
+
+
+_DATA: Final = _load()
+
+#: Sign or digit -> the letters it may stand for, most likely first.
+LEET: Final[dict[str, tuple[str, ...]]] = {}
+for _sign, _reads in _DATA["leet"].items():
+    if len(_sign) != 1 or not _sign.isascii() or _sign.isalpha() or _sign.isspace():
+        raise ValueError(f"{DATA_FILE.name}: a leet sign is one ASCII non-letter: {_sign!r}")
+    if _sign in "'\"":
+        raise ValueError(f"{DATA_FILE.name}: quotes cannot be leet signs")
+    LEET[_sign] = tuple(_letters(_reads, f"leet {_sign!r}"))
+
+SWAPS: Final[tuple[Swap, ...]] = tuple(
+    Swap(
+        _letters(entry["letter"], "swap letter"),
+        _letters(entry["reads"], "swap reading"),
+        frozenset(_letters(entry["preceded_by"], "preceded_by")),
+        frozenset(_letters(entry["followed_by"], "followed_by")),
+        {"any": False, "lower": True}[entry["case"]],
+    )
+    for entry in _DATA.get("swap", ())
+)
+SWAP_LETTERS: Final[dict[str, Swap]] = {swap.letter: swap for swap in SWAPS}
+
+MASK_SIGNS: Final[frozenset[str]] = frozenset(_DATA["masks"]["signs"])
+if not MASK_SIGNS.isdisjoint(LEET):
+    raise ValueError(f"{DATA_FILE.name}: a sign cannot both hide and stand for letters")
+#: In a masked word, written letter -> the other letter it may stand for.
+MASK_LETTERS: Final[dict[str, str]] = {
+    _letters(letter, "mask letter"): _letters(reads, "mask reading")
+    for letter, reads in _DATA["masks"]["letters"].items()
+}
+SPELLED_GAPS: Final[str] = _DATA["spelled"]["gaps"]
+
+
+def char_class(chars: str) -> str:
+    """The inside of a regex character class matching exactly ``chars``."""
+    return "".join(re.escape(char) for char in chars)
+
+
+#: Leet signs that are not digits, in table order ("@$!|+").
+LEET_SIGNS: Final = "".join(sign for sign in LEET if not sign.isdigit())
+#: Every sign a word token may carry besides letters, digits and apostrophes.
+TOKEN_SIGNS: Final = LEET_SIGNS + "".join(sorted(MASK_SIGNS))
+#: A written char that may hide a letter: a leet sign or digit, or a mask sign.
+SIGN_CLASS: Final = "0-9" + char_class(TOKEN_SIGNS)
+#: A letter of a swap class standing where English does not put it ("fvck", "dlck"). The
+#: letter comes first and its neighbours are looked at from it: a pattern that opens
+#: with a lookbehind is tried at every position, this one only at the letter (4x faster).
+SWAP_PATTERN: Final = (
+    "|".join(
+        f"{re.escape(swap.letter)}(?<=[{''.join(sorted(swap.preceded_by))}]"
+        f"{re.escape(swap.letter)})(?=[{''.join(sorted(swap.followed_by))}])"
+        for swap in SWAPS
+    )
+    or r"(?!)"
+)
+#: The gap between spelled-out letters: one or two gap chars.
+SPELLED_GAP_PATTERN: Final = f"[{char_class(SPELLED_GAPS)}]{{1,2}}"
+
+
+def mask_alternatives(char: str) -> str:
+    """Letters a written char of a masked word may stand for besides its primary reading."""
+    reads = LEET.get(char)
+    if reads is not None:
+        return "".join(reads[1:])
+    return MASK_LETTERS.get(char, "")
+
+
+def case_allows(written: str, norm: str, form: str) -> bool:
+    """Whether ``form``, a same-length reading of ``norm``, reads no letter that the writer
+    typed in a case its swap class does not read (``SPLC`` is not ``spic``). ``written`` is
+    the original text of the token; without one char per char nothing is refused."""
+    if len(written) != len(norm) or len(form) != len(norm):
+        return True
+    for index, (was, now) in enumerate(zip(norm, form, strict=True)):
+        if was != now:
+            swap = SWAP_LETTERS.get(was)
+            if swap is not None and swap.lower_only and written[index].isupper():
+                return False
+    return True

@@ -1,0 +1,246 @@
+"""Obfuscation as data (``rhetoric/data/obfuscation.toml``) and its Scunthorpe bounds:
+each class reads disguised words back, and no innocent word, name or possessive turns
+into a slur or profanity by any reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rhetoric import Analyzer, AnalyzerConfig
+from rhetoric.engine.trie import MASK, TokenTrie
+from rhetoric.text import prepare
+from rhetoric.text.obfuscation import LEET, MASK_SIGNS, SWAPS, TOKEN_SIGNS
+from rhetoric.text.plain import is_plain, plain_words
+from rhetoric.text.prepared import prepare_general
+from rhetoric.text.variants import mask_of
+from rhetoric.text.wordlists import (
+    english_words,
+    given_names,
+    innocent_words,
+    is_known_word,
+    name_words,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules"
+ANALYZER = Analyzer.from_config(
+    AnalyzerConfig(
+        rule_paths=(RULES,),
+        disabled_plugins=frozenset({"builtin-rules"}),
+        select=("slur", "profanity"),
+        readability=(),
+    )
+)
+
+
+def _hits(text: str) -> list[tuple[str, str]]:
+    report = ANALYZER.check(text)
+    for hit in report.hits:  # the exact-span invariant, on every case here
+        assert text[hit.start : hit.end] == hit.text
+    return [(hit.text, hit.technique) for hit in report.hits]
+
+
+def _lexicon_terms() -> set[str]:
+    terms = set()
+    for path in [*RULES.glob("profanity/*.yml"), *RULES.glob("slur/*.yml")]:
+        for term in yaml.safe_load(path.read_text(encoding="utf-8")).get("terms", ()):
+            terms.add((term["term"] if isinstance(term, dict) else term).lower())
+    return terms
+
+
+# --- the data file --------------------------------------------------------------------
+
+
+def test_the_classes_are_data() -> None:
+    assert LEET["1"] == ("i", "l")
+    assert LEET["@"] == ("a", "o")
+    assert {swap.letter: swap.reads for swap in SWAPS} == {"v": "u", "l": "i"}
+    assert frozenset("*#%") == MASK_SIGNS
+    for sign in [*LEET, *MASK_SIGNS]:
+        assert sign.isdigit() or sign in TOKEN_SIGNS, sign
+
+
+def test_word_lists_load_and_agree() -> None:
+    assert len(english_words()) > 100_000
+    assert {"grape", "therapist", "cockpit", "hernandez", "cheney"} <= english_words()
+    assert {"scunthorpe", "penistone", "cumbria", "splc"} <= innocent_words()
+    assert {"dick", "kike"} <= name_words()
+    assert {"andy", "john", "gerald"} <= given_names()
+    assert is_known_word("scunthorpe") and not is_known_word("dlck")
+
+
+def test_innocent_words_are_no_terms() -> None:
+    """An innocent word that is a term would only hide disguised spellings of it."""
+    assert not innocent_words() & _lexicon_terms()
+
+
+# --- each class, at the token level ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("fvck", "fuck"),
+        ("cvnt", "cunt"),
+        ("phvck", "phuck"),
+        ("dlck", "dick"),
+        ("bltch", "bitch"),
+        ("dlckh3ad", "dickhead"),
+        ("C@ck5", "cocks"),
+        ("1vs7", "lust"),  # the swap's neighbours are read leet-decoded
+        ("gir1$", "girls"),
+    ],
+)
+def test_readings(text: str, reading: str) -> None:
+    (token,) = prepare(text).tokens
+    assert reading in token.variants
+
+
+@pytest.mark.parametrize("word", ["world", "girls", "only", "vs", "vlog", "savvy", "Vlad"])
+def test_english_spelling_gets_no_swap(word: str) -> None:
+    (token,) = prepare(word).tokens
+    assert token.variants == ()
+    assert is_plain(word.lower())
+
+
+@pytest.mark.parametrize(
+    ("text", "mask"),
+    [
+        ("f#@%", None),
+        ("G@*k", "g??k"),
+        ("b!*ch", "b??ch"),
+        ("p*5$*ng", "p?s??ng"),
+        ("@ss*", "ass?"),
+    ],
+)
+def test_a_grawlix_hides_letters(text: str, mask: str | None) -> None:
+    assert mask_of(text.lower()) == mask
+
+
+@pytest.mark.parametrize(
+    ("written", "term"),
+    [
+        ("g@*k", "gook"),  # @ for o
+        ("mv7h*rfvcker", "mutherfucker"),  # v for u, 7 for t
+        ("$h*t7lng", "shitting"),  # l for i
+        ("1*zzy", "lezzy"),  # 1 for l, at the first letter
+        ("d@gg**57y13", "doggiestyle"),  # digits inside a masked word
+        ("u*y**r", "voyeur"),  # u for v
+    ],
+)
+def test_masks_read_letter_classes(written: str, term: str) -> None:
+    trie = TokenTrie()
+    for word in (term, "other", "mothers", "shifting"):
+        trie.add((word,), word)
+    found = [m.form for m in trie.scan(prepare(written)) if m.how == MASK]
+    assert found == [term]
+
+
+# --- each class, end to end -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "technique"),
+    [
+        ("Stop being a dlck.", "dlck", "profanity"),
+        ("Shut up bltch.", "bltch", "profanity"),
+        ("FVCK this", "FVCK", "profanity"),
+        ("Those nlggers again.", "nlggers", "slur"),
+        ("Go home G@*k.", "G@*k", "slur"),
+        ("You mvth*rfvcker.", "mvth*rfvcker", "profanity"),
+        ("That wh0re gave me a good H@nD j0b.", "H@nD j0b", "profanity"),
+        ("Those 2 gir1$ 1 cvp videos.", "2 gir1$ 1 cvp", "profanity"),
+        ("Oh piss off.", "piss off", "profanity"),
+        ("I'm pissed.", "pissed", "profanity"),
+        ("You fukker.", "fukker", "profanity"),
+        ("Fcuk that.", "Fcuk", "profanity"),
+        ("fxck it", "fxck", "profanity"),
+        ("a mutherfucker", "mutherfucker", "profanity"),
+        ("What a fuckwad.", "fuckwad", "profanity"),
+        ("\u0192uuuuck off", "\u0192uuuuck", "profanity"),
+        ("Nice br**s7s.", "br**s7s", "profanity"),
+        ("Dick move, you Dick.", "Dick", "profanity"),
+        ("you Dick Head", "Dick", "profanity"),
+        ("SHUT UP DICK", "DICK", "profanity"),
+    ],
+)
+def test_disguised_words_are_found(text: str, span: str, technique: str) -> None:
+    assert (span, technique) in _hits(text), _hits(text)
+
+
+NAMES = [
+    "Dick Cheney's memoir sold well.",
+    "Kike Hernandez hit a home run.",
+    "Andy Dick was on TV.",
+    "Philip K. Dick wrote it.",
+    "Gerald Butts resigned.",
+    "John Lee Hooker played the blues.",
+    "Dick Smith's shop is closed.",
+    "The anthropologist Carleton Coon wrote it.",
+    "We stayed in Mong Kok.",
+    "Alan Cumming sang.",
+    "Pussy Riot played in Moscow.",
+    "Mr. Dick testified; Senator Hooker and Dr Coon did not.",
+]
+
+
+@pytest.mark.parametrize("text", NAMES)
+def test_names_are_not_words(text: str) -> None:
+    assert not _hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SPLC tracks hate groups.",
+        "the splc said so",
+        "pls help, plz",
+        "The govt is slow; Vlad posted a vlog.",
+        "If you prick us, do we not bleed?",
+        "Breast cancer screening saves lives; use condoms.",
+        "Keep your politics out of my vagina!",
+        "See you l8r, b4 2day ends.",
+        "What the f#@% happened?",
+    ],
+)
+def test_innocent_text_is_not_reported(text: str) -> None:
+    assert not _hits(text)
+
+
+INNOCENT = sorted(innocent_words())
+
+
+@pytest.mark.parametrize("word", INNOCENT)
+def test_innocent_words_in_every_dress(word: str) -> None:
+    """Plain, capitalised, possessive and spelled out in capitals: never reported."""
+    capital = word[:1].upper() + word[1:]
+    for text in (
+        f"We talked about {word} today.",
+        f"{capital} came up twice.",
+        f"That was {capital}'s best year.",
+        " ".join(word.upper().replace("'", "")),
+    ):
+        assert not _hits(text), (text, _hits(text))
+
+
+# --- the plain fast path stays exact ---------------------------------------------------
+
+# Letters of the swap classes beside consonants and vowels, leet and mask signs, capitals.
+SWAPPY = st.text(alphabet="vlcdkfiuaoeyrst 1@*#$!|+.'VLCK\u0192\u00f8", max_size=40)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SWAPPY)
+def test_swap_classes_keep_the_plain_path_exact(text: str) -> None:
+    prepared = prepare_general(text)
+    assert prepare(text) == prepared
+    folded = prepared.normalized
+    if prepared.normalized.isascii() and text.isascii() and is_plain(folded):
+        assert not prepared.joined
+        assert [token.norm for token in prepared.tokens] == plain_words(folded)
+        assert all(not token.variants and token.mask is None for token in prepared.tokens)
