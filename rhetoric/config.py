@@ -77,6 +77,8 @@ class AnalyzerConfig:
       call, so this bounds the damage, not the wait: see docs/security.md.
     - ``plugin_strikes``: after this many calls over budget a plugin is not called
       again for the rest of the analyzer's life (each report then says so).
+    - ``models``: trained model files (``rhetoric train``) for the ``scorer`` plugin;
+      none by default, and then the plugin registers nothing.
     """
 
     rule_paths: tuple[Path, ...] = ()
@@ -94,6 +96,7 @@ class AnalyzerConfig:
     fast_paths: bool = True
     plugin_timeout: float | None = 1.0
     plugin_strikes: int = 3
+    models: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         if self.regex_timeout <= 0:

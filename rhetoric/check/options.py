@@ -48,8 +48,8 @@ MARKUP = ("auto", "markdown", "html", "none")
 class ProjectFile:
     """The settings of one configuration file; ``path`` is None for "no file".
 
-    Paths (``rules``, ``plugins.dirs``) are already resolved against the file's
-    folder; ``per_file_ignores`` and ``exclude`` globs are matched relative to it.
+    Paths (``rules``, ``plugins.dirs``, ``models``) are already resolved against the
+    file's folder; ``per_file_ignores`` and ``exclude`` globs are matched relative to it.
     """
 
     path: Path | None = None
@@ -67,6 +67,7 @@ class ProjectFile:
     exclude: tuple[str, ...] = ()
     markup: str | None = None
     report_unused_suppressions: bool | None = None
+    models: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -104,6 +105,7 @@ _KEYS: dict[str, tuple[Any, str]] = {
     "exclude": (_strings, "a list of globs"),
     "markup": (_is_str, "one of " + ", ".join(MARKUP)),
     "report-unused-suppressions": (_is_bool, "true or false"),
+    "models": (_strings, "a list of model file paths (rhetoric train)"),
 }
 _PLUGIN_KEYS = ("enable", "disable", "dirs")
 
@@ -220,12 +222,12 @@ def _validate(path: Path, data: dict[str, Any]) -> ProjectFile:
         exclude=tuple(data.get("exclude", [])),
         markup=markup,
         report_unused_suppressions=data.get("report-unused-suppressions"),
+        models=tuple(root / p for p in data.get("models", [])),
     )
 
 
 def _hint(key: str, known: Mapping[str, object] | tuple[str, ...]) -> str:
     return did_you_mean(key, known) or f" (known: {', '.join(known)})"
-
 
 
 # --- the flags, and their one merge with the project file -----------------------
@@ -260,6 +262,7 @@ class CheckOptions:
     plugin_dirs: tuple[Path, ...] = ()
     disable_plugins: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
+    models: tuple[Path, ...] = ()
     config: Path | None = None
     isolated: bool = False
     markup: str | None = None
@@ -291,6 +294,7 @@ class PathOptions:
                 config.select, config.ignore, config.preview, sorted(config.allowlist),
                 config.options, config.readability, config.thresholds.borderline,
                 config.thresholds.flagged, config.plugins, [str(p) for p in config.plugin_dirs],
+                [str(p) for p in config.models],
             ],
             default=str, sort_keys=True,
         )  # fmt: skip
@@ -301,8 +305,8 @@ def path_options(options: CheckOptions, project: ProjectFile, source: str) -> Pa
 
     Flags win: ``--select``, ``--ignore``, ``--fail-on``, ``--markup`` replace the
     file's value when given; ``--preview`` and ``--report-unused-suppressions``
-    switch on; ``--rules``, ``--plugin``, ``--plugins-dir``, ``--disable-plugin`` and
-    ``--allow`` add to it.
+    switch on; ``--rules``, ``--plugin``, ``--plugins-dir``, ``--disable-plugin``,
+    ``--allow`` and ``--model`` add to it.
     """
     target = Path.cwd() if source == STDIN else Path(source)
     disabled = disabled_plugins(
@@ -320,6 +324,7 @@ def path_options(options: CheckOptions, project: ProjectFile, source: str) -> Pa
         readability=options.readability,
         allowlist=frozenset(t.casefold() for t in (*project.allowlist, *options.allow)),
         options=project.plugin_options,
+        models=tuple(dict.fromkeys((*project.models, *options.models))),
     )
     fail_on = options.fail_on or project.fail_on or DEFAULT_FAIL_ON
     relative = _relative(project.root, target) if source != STDIN else None
@@ -343,6 +348,7 @@ def _relative(root: Path, target: Path) -> str | None:
         return target.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
+
 
 # --- globs ---------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ class UsageError(Exception):
 
 
 def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
-    """The analyzer the analyzer flags (``--rules``, ``--select``, ``--plugin``...) ask for."""
+    """The analyzer the analyzer flags (``--rules``, ``--select``, ``--model``...) ask for."""
     values: dict[str, object] = {
         "rule_paths": tuple(Path(p) for p in args.rules),
         "plugins": tuple(args.plugin),
@@ -34,6 +34,7 @@ def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerCo
         "ignore": tuple(args.ignore),
         "preview": args.preview,
         "allowlist": frozenset(term.casefold() for term in args.allow),
+        "models": tuple(Path(p) for p in args.models),
     }
     values.update(overrides)
     return AnalyzerConfig(**values)  # type: ignore[arg-type]

@@ -110,6 +110,7 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         plugin_dirs=tuple(Path(p) for p in args.plugins_dir),
         disable_plugins=tuple(args.disable_plugin),
         allow=tuple(args.allow),
+        models=tuple(Path(p) for p in args.models),
         config=Path(args.config) if args.config else None,
         isolated=args.isolated,
         markup=args.markup,

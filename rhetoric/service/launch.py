@@ -27,7 +27,7 @@ _PATH_FIELDS = ("policy", "token_file", "coral_secret_file")
 _ANALYZER_FIELDS = (
     "rule_paths", "plugins", "plugin_dirs", "disabled_plugins", "select", "ignore", "preview",
     "readability", "allowlist", "options", "regex_timeout", "fast_paths", "plugin_timeout",
-    "plugin_strikes",
+    "plugin_strikes", "models",
 )  # fmt: skip
 
 
@@ -56,10 +56,7 @@ class ServeOptions:
             if name not in ("analyzer", "server")
         }
         data["server"] = dataclasses.asdict(self.server)
-        data["analyzer"] = {
-            name: _plain(getattr(analyzer, name))
-            for name in _ANALYZER_FIELDS
-        }
+        data["analyzer"] = {name: _plain(getattr(analyzer, name)) for name in _ANALYZER_FIELDS}
         data["analyzer"]["thresholds"] = dataclasses.asdict(analyzer.thresholds)
         return json.dumps(data)
 
@@ -83,6 +80,7 @@ class ServeOptions:
             fast_paths=raw["fast_paths"],
             plugin_timeout=raw["plugin_timeout"],
             plugin_strikes=raw["plugin_strikes"],
+            models=tuple(Path(p) for p in raw.get("models", ())),
         )
         server = ServerOptions(**data.pop("server"))
         paths = {name: Path(data[name]) if data[name] else None for name in _PATH_FIELDS}
@@ -174,4 +172,3 @@ def _secret_file(path: Path | None, what: str) -> list[str]:
     if not values:
         raise ConfigError(f"{what} file {path} is empty")
     return values
-

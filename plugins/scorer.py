@@ -1,0 +1,739 @@
+"""A trained statistical scorer: logistic regression over word, character n-gram,
+context and sentence features, read from model files that ``rhetoric train`` writes.
+
+Word lists stop where spelling varies; a model that has seen labeled comments
+weighs a word's letters, its neighbours and its sentence instead. This plugin is
+the inference half, in pure Python, so a configured model costs no dependency
+beyond the core. With no model configured (``AnalyzerConfig.models``,
+``--model``, ``models = [...]``) it registers nothing and costs nothing.
+
+The features are defined here, once (:func:`feature_pairs`,
+:func:`document_features`): ``rhetoric train`` imports them, so training and
+inference can never disagree about what a feature is. A model file is versioned JSON
+(gzip-compressed or not), never pickle: model files travel between people, and
+loading one must not run code. Every field is validated, and an error names the file.
+
+Findings: rule ``model-TECHNIQUE`` (status ``preview`` unless the model was
+trained as stable), one hit per run of positive words within a sentence, or the
+whole comment for a document head; ``warning`` from the head's warning probability
+on, ``info`` below; the evidence lists the features that carried the hit. The plugin
+does not touch rule hits (no ``rhetoric_filter_hit``): a second opinion that changed
+the rules' confidence would be harder to explain than a finding of its own.
+
+Options (``config.plugin_options("scorer")``): ``threshold``, a probability that
+replaces every head's own threshold (to trade precision for recall without
+retraining).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from itertools import repeat
+from operator import add
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
+
+PLUGIN = "scorer"
+FORMAT = "rhetoric-scorer"
+FORMAT_VERSION = 1
+RULE_PREFIX = "model-"
+MAX_BYTES = 256 << 20  # decompressed: a model file is weights, not a corpus
+EVIDENCE_FEATURES = 5
+
+# Words, with inner apostrophes and the signs of masked words ("f**k", "sh!t" is cut at
+# "!", "@ss"); markdown emphasis stars around a word are trimmed off.
+_WORD = re.compile(r"[\w$@*]+(?:['\u2019][\w$@*]+)*")
+_BREAK = re.compile(r"[.!?\n]")
+SECOND_PERSON = frozenset(
+    ("you", "your", "yours", "yourself", "yourselves", "you're", "youre", "you've", "you'll",
+     "you'd", "u", "ur", "ya", "y'all", "ye")
+)  # fmt: skip
+SENTENCE_FLAGS = ("you", "exclaims", "shouts")
+SPAN_KINDS = frozenset(
+    ("word", "char", "shape", "left", "right", "sentence",
+     *(f"{side}{d}" for side in ("prev", "next") for d in range(1, 4)))
+)  # fmt: skip
+DOC_KINDS = frozenset(("word", "char"))
+# The keys a model file may have (version 1); anything else is refused, not ignored.
+MODEL_KEYS = frozenset(("format", "version", "name", "status", "created", "training", "features",
+                        "heads"))  # fmt: skip
+HEAD_KEYS = frozenset(("technique", "kind", "labels", "bias", "threshold", "warning", "weights",
+                       "examples", "held_out"))  # fmt: skip
+
+
+class ModelError(ValueError):
+    """A model file is unreadable or invalid; the message starts with the file."""
+
+
+class Word(NamedTuple):
+    """One word of a comment: its span in the original text, its text, its
+    lowercased form and the index of its sentence."""
+
+    start: int
+    end: int
+    raw: str
+    low: str
+    sentence: int
+
+
+def words(text: str) -> list[Word]:
+    """The words of ``text`` with exact offsets (``text[w.start:w.end] == w.raw``).
+
+    Our own tokenizer rather than the rule engine's: a trained model depends on its
+    features staying the same, so they must not move when text preparation does.
+    """
+    out: list[Word] = []
+    append = out.append
+    breaks = [m.start() for m in _BREAK.finditer(text)]
+    count, b, sentence = len(breaks), 0, 0
+    lowered = text.lower() if text.isascii() else None  # same offsets only for ASCII
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        raw = match.group()
+        if "*" in raw:
+            while start < end and text[start] == "*":
+                start += 1
+            while end > start and text[end - 1] == "*":
+                end -= 1
+            raw = text[start:end]
+        if not raw.isalnum() and not any(c.isalnum() for c in raw):
+            continue
+        if b < count and breaks[b] < start:
+            while b < count and breaks[b] < start:
+                b += 1
+            if out:
+                sentence += 1
+        if lowered is not None:
+            low = lowered[start:end]
+        else:
+            low = raw.lower()
+            if "\u2019" in low:
+                low = low.replace("\u2019", "'")
+        append(_new_word(Word, (start, end, raw, low, sentence)))
+    return out
+
+
+_new_word = tuple.__new__  # a Word without NamedTuple's slower keyword-aware constructor
+
+
+def shape(raw: str) -> str:
+    """A word's spelling class: masked, number, upper, title or lower."""
+    if "*" in raw or "@" in raw or "$" in raw:
+        return "masked"
+    if raw.isdigit():
+        return "number"
+    if raw.isupper() and len(raw) > 1:
+        return "upper"
+    return "title" if raw[:1].isupper() else "lower"
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSettings:
+    """Which features a model uses (recorded in its file).
+
+    - ``chars``: (shortest, longest) character n-grams of ``<word>``; (0, 0) for none.
+    - ``context``: how many words on each side are features of their own.
+    - ``bigrams``: the word with its left and with its right neighbour.
+    - ``shape``: the word's spelling class (:func:`shape`).
+    - ``sentence``: flags of the word's sentence: ``you`` (it addresses the reader),
+      ``exclaims`` (it ends in "!"), ``shouts`` (it has a word in capitals).
+    """
+
+    chars: tuple[int, int] = (3, 5)
+    context: int = 2
+    bigrams: bool = False
+    shape: bool = False
+    sentence: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "chars": list(self.chars),
+            "context": self.context,
+            "bigrams": self.bigrams,
+            "shape": self.shape,
+            "sentence": list(self.sentence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> FeatureSettings:
+        """Validate the ``features`` table of a model file (ValueError says what is wrong)."""
+        if not isinstance(data, dict):
+            raise ValueError("'features' must be an object")
+        unknown = set(data) - {"chars", "context", "bigrams", "shape", "sentence"}
+        if unknown:
+            raise ValueError(f"'features' has unknown keys: {', '.join(sorted(unknown))}")
+        chars = data.get("chars", [0, 0])
+        if not (
+            isinstance(chars, list)
+            and len(chars) == 2
+            and all(type(n) is int for n in chars)
+            and (chars == [0, 0] or 1 <= chars[0] <= chars[1] <= 8)
+        ):
+            raise ValueError("'features.chars' must be [shortest, longest] within 1..8, or [0, 0]")
+        context = data.get("context", 0)
+        if type(context) is not int or not 0 <= context <= 3:
+            raise ValueError("'features.context' must be an integer within 0..3")
+        for key in ("bigrams", "shape"):
+            if not isinstance(data.get(key, False), bool):
+                raise ValueError(f"'features.{key}' must be true or false")
+        sentence = data.get("sentence", [])
+        if not isinstance(sentence, list) or any(f not in SENTENCE_FLAGS for f in sentence):
+            raise ValueError(f"'features.sentence' must list some of {', '.join(SENTENCE_FLAGS)}")
+        return cls(
+            (chars[0], chars[1]),
+            context,
+            data.get("bigrams", False),
+            data.get("shape", False),
+            tuple(sentence),
+        )
+
+
+def char_ngrams(low: str, chars: tuple[int, int]) -> list[str]:
+    """The character n-grams of ``<low>`` (repeats kept: each counts)."""
+    shortest, longest = chars
+    if not shortest:
+        return []
+    marked = f"<{low}>"
+    size = len(marked)
+    return [marked[i : i + n] for n in range(shortest, longest + 1) for i in range(size - n + 1)]
+
+
+def sentence_flags(items: Sequence[Word], text: str, wanted: Sequence[str]) -> list[list[str]]:
+    """For each sentence index, the flags of ``wanted`` it raises."""
+    if not items or not wanted:
+        return [[] for _ in range(items[-1].sentence + 1 if items else 0)]
+    flags: list[list[str]] = [[] for _ in range(items[-1].sentence + 1)]
+    first = 0
+    for i, word in enumerate(items):
+        if i + 1 < len(items) and items[i + 1].sentence == word.sentence:
+            continue
+        members = items[first : i + 1]
+        gap = text[word.end : items[i + 1].start] if i + 1 < len(items) else text[word.end :]
+        found = flags[word.sentence]
+        if "you" in wanted and any(m.low in SECOND_PERSON for m in members):
+            found.append("you")
+        if "exclaims" in wanted and "!" in gap:
+            found.append("exclaims")
+        if "shouts" in wanted and any(len(m.raw) > 2 and m.raw.isupper() for m in members):
+            found.append("shouts")
+        first = i + 1
+    return flags
+
+
+def feature_pairs(
+    items: Sequence[Word],
+    text: str,
+    settings: FeatureSettings,
+    span: tuple[int, int] | None = None,
+) -> Iterator[list[tuple[str, str]]]:
+    """The features of each word (of the words ``span[0]..span[1]`` only, when given)
+    as (kind, key) pairs: the one definition of a word's features, which training
+    (:func:`token_features`) and the evidence use; :meth:`Model.scores` sums the
+    same features faster."""
+    k = settings.context
+    pad = max(k, 1)
+    first, last = span if span is not None else (0, len(items) - 1)
+    window = items[max(0, first - pad) : last + pad + 1]
+    before = first - max(0, first - pad)  # the window's index of word ``first``
+    padded = ["<s>"] * pad + [w.low for w in window] + ["</s>"] * pad
+    flags = sentence_flags(items, text, settings.sentence) if settings.sentence else None
+    chars = settings.chars
+    for i in range(first, last + 1):
+        word = items[i]
+        at = pad + before + i - first  # word i in ``padded``
+        pairs = [("word", word.low), *(("char", g) for g in char_ngrams(word.low, chars))]
+        if settings.shape:
+            pairs.append(("shape", shape(word.raw)))
+        for d in range(1, k + 1):
+            pairs.append((f"prev{d}", padded[at - d]))
+            pairs.append((f"next{d}", padded[at + d]))
+        if settings.bigrams:
+            pairs.append(("left", f"{padded[at - 1]} {word.low}"))
+            pairs.append(("right", f"{word.low} {padded[at + 1]}"))
+        if flags is not None:
+            pairs += [("sentence", flag) for flag in flags[word.sentence]]
+        yield pairs
+
+
+def token_features(items: Sequence[Word], text: str, settings: FeatureSettings) -> list[list[str]]:
+    """Each word's features as ``kind=key`` strings, for training."""
+    return [[f"{kind}={key}" for kind, key in row] for row in feature_pairs(items, text, settings)]
+
+
+def document_features(items: Sequence[Word], settings: FeatureSettings) -> list[str]:
+    """A document's distinct word and character n-gram features (each weighs
+    1/sqrt(count), so long documents do not win by length alone)."""
+    seen: dict[str, None] = {}
+    for word in items:
+        seen[f"word={word.low}"] = None
+        for gram in char_ngrams(word.low, settings.chars):
+            seen[f"char={gram}"] = None
+    return list(seen)
+
+
+def merge_runs(items: Sequence[Word], positive: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first, last) word indexes of the runs of positive words; a run never crosses
+    a sentence break, so one hit is one stretch of one sentence."""
+    runs: list[tuple[int, int]] = []
+    i, size = 0, len(items)
+    while i < size:
+        if not positive[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < size and positive[j + 1] and items[j + 1].sentence == items[j].sentence:
+            j += 1
+        runs.append((i, j))
+        i = j + 1
+    return runs
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1.0 - probability))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One technique a model predicts: per word (``span``) or per document (``doc``)."""
+
+    technique: str
+    kind: str
+    labels: tuple[str, ...]
+    bias: float
+    threshold: float
+    warning: float
+    weights: Mapping[str, Mapping[str, float]]
+    examples: tuple[Example, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """A span the model finds: offsets, the head, and the probability."""
+
+    start: int
+    end: int
+    head: Head
+    probability: float
+    first: int  # word indexes, for the evidence
+    last: int
+
+
+_EMPTY: Mapping[str, float] = {}
+
+
+@dataclass(eq=False)
+class Model:
+    """A loaded model file: feature settings, heads, and what training recorded."""
+
+    path: Path
+    name: str
+    status: str
+    settings: FeatureSettings
+    heads: tuple[Head, ...]
+    training: Mapping[str, Any]
+    span_heads: tuple[Head, ...] = field(init=False, repr=False)
+    doc_heads: tuple[Head, ...] = field(init=False, repr=False)
+    _cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.span_heads = tuple(h for h in self.heads if h.kind == "span")
+        self.doc_heads = tuple(h for h in self.heads if h.kind == "doc")
+
+    def predict(
+        self, text: str, threshold: float | None = None, items: Sequence[Word] | None = None
+    ) -> list[Prediction]:
+        """Every span of ``text`` some head scores at or above its threshold
+        (``threshold`` replaces the heads' own); ``items`` are ``words(text)`` when
+        the caller has them already."""
+        items = words(text) if items is None else items
+        if not items:
+            return []
+        found: list[Prediction] = []
+        if self.span_heads:
+            scores = self.scores(items, text)
+            for head, z in zip(self.span_heads, scores, strict=True):
+                cut = _logit(head.threshold if threshold is None else threshold)
+                if max(z) < cut:
+                    continue
+                for first, last in merge_runs(items, [s >= cut for s in z]):
+                    top = max(z[first : last + 1])
+                    found.append(
+                        Prediction(
+                            items[first].start, items[last].end, head, _sigmoid(top), first, last
+                        )
+                    )
+        for head in self.doc_heads:
+            probability = _sigmoid(self.document_score(head, items))
+            if probability >= (head.threshold if threshold is None else threshold):
+                start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+                found.append(Prediction(start, end, head, probability, 0, len(items) - 1))
+        return found
+
+    def scores(self, items: Sequence[Word], text: str) -> list[list[float]]:
+        """Per span head, each word's log-odds: the sum of :func:`token_features`'
+        weights, with the features a word makes alone cached per spelling and the
+        neighbours' weights looked up by ``map`` (loops in C: this runs per comment)."""
+        settings = self.settings
+        k = settings.context
+        pad = max(k, 1)
+        size = len(items)
+        lows = [w.low for w in items]
+        padded = ["<s>"] * pad + lows + ["</s>"] * pad
+        cache = self._cache
+        if len(cache) > 200_000:
+            cache.clear()
+        own: list[tuple[float, ...]] = []
+        for word in items:
+            value = cache.get(word.raw)
+            if value is None:
+                value = cache[word.raw] = self._own(word)
+            own.append(value)
+        flags = sentence_flags(items, text, settings.sentence) if settings.sentence else None
+        zeros = repeat(0.0)
+        out: list[list[float]] = []
+        for h, head in enumerate(self.span_heads):
+            weights = head.weights
+            bias = head.bias
+            z = [bias + value[h] for value in own]
+            if flags is not None:
+                table = weights.get("sentence", _EMPTY)
+                by_sentence = [sum(table.get(f, 0.0) for f in found) for found in flags]
+                z = [zi + by_sentence[w.sentence] for zi, w in zip(z, items, strict=True)]
+            for d in range(1, k + 1):
+                before = weights.get(f"prev{d}")
+                if before:
+                    z = list(map(add, z, map(before.get, padded[pad - d : pad - d + size], zeros)))
+                after = weights.get(f"next{d}")
+                if after:
+                    z = list(map(add, z, map(after.get, padded[pad + d : pad + d + size], zeros)))
+            if settings.bigrams:
+                left = weights.get("left")
+                if left:
+                    before_words = padded[pad - 1 : pad - 1 + size]
+                    keys = [f"{a} {b}" for a, b in zip(before_words, lows, strict=True)]
+                    z = list(map(add, z, map(left.get, keys, zeros)))
+                right = weights.get("right")
+                if right:
+                    after_words = padded[pad + 1 : pad + 1 + size]
+                    keys = [f"{a} {b}" for a, b in zip(lows, after_words, strict=True)]
+                    z = list(map(add, z, map(right.get, keys, zeros)))
+            out.append(z)
+        return out
+
+    def _own(self, word: Word) -> tuple[float, ...]:
+        """Per span head, the weight of the features a word makes on its own."""
+        grams = char_ngrams(word.low, self.settings.chars)
+        kind = shape(word.raw) if self.settings.shape else None
+        values = []
+        for head in self.span_heads:
+            weights = head.weights
+            chars = weights.get("char", _EMPTY)
+            total = weights.get("word", _EMPTY).get(word.low, 0.0)
+            total += sum(chars.get(g, 0.0) for g in grams) if chars else 0.0
+            if kind is not None:
+                total += weights.get("shape", _EMPTY).get(kind, 0.0)
+            values.append(total)
+        return tuple(values)
+
+    def document_score(self, head: Head, items: Sequence[Word]) -> float:
+        """A doc head's log-odds for a document."""
+        features = document_features(items, self.settings)
+        if not features:
+            return head.bias
+        total = sum(_weight(head, f) for f in features)
+        return head.bias + total / math.sqrt(len(features))
+
+    def explain(
+        self, prediction: Prediction, text: str, items: Sequence[Word] | None = None
+    ) -> dict[str, float]:
+        """The features that carried a prediction: the largest positive weights summed
+        over its words (for a doc head, over the document), strongest first."""
+        items = words(text) if items is None else items
+        head = prediction.head
+        totals: dict[str, float] = {}
+        if head.kind == "doc":
+            features = document_features(items, self.settings)
+            scale = 1 / math.sqrt(len(features)) if features else 0.0
+            for feature in features:
+                totals[feature] = _weight(head, feature) * scale
+        else:
+            span = (prediction.first, prediction.last)
+            weights = head.weights
+            for row in feature_pairs(items, text, self.settings, span):
+                for kind, key in row:
+                    weight = weights.get(kind, _EMPTY).get(key, 0.0)
+                    if weight > 0:
+                        feature = f"{kind}={key}"
+                        totals[feature] = totals.get(feature, 0.0) + weight
+        best = sorted((f for f in totals if totals[f] > 0), key=lambda f: -totals[f])
+        return {f: round(totals[f], 3) for f in best[:EVIDENCE_FEATURES]}
+
+
+def _weight(head: Head, feature: str) -> float:
+    kind, _, key = feature.partition("=")
+    return head.weights.get(kind, _EMPTY).get(key, 0.0)
+
+
+# --- the file format ---------------------------------------------------------------
+
+
+def read_document(path: Path) -> Any:
+    """The JSON of a model file, gzip-compressed or not (ModelError otherwise)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2)
+            handle.seek(0)
+            if head == b"\x1f\x8b":
+                with gzip.GzipFile(fileobj=handle) as unzipped:
+                    raw = unzipped.read(MAX_BYTES + 1)
+            else:
+                raw = handle.read(MAX_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ModelError(f"{path}: cannot read model: {exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise ModelError(f"{path}: model is larger than {MAX_BYTES >> 20} MB")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ModelError(f"{path}: not a model file (JSON expected): {exc}") from None
+
+
+def parse_model(data: Any, path: Path) -> Model:
+    """A validated :class:`Model` from a model file's JSON."""
+    try:
+        return _parse(data, path)
+    except ValueError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number")
+    return float(value)
+
+
+def _parse(data: Any, path: Path) -> Model:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"not a rhetoric model file ('format' must be '{FORMAT}')")
+    version = data.get("version")
+    if version != FORMAT_VERSION:
+        raise ValueError(
+            f"model format version {version!r} is not supported (this rhetoric reads "
+            f"version {FORMAT_VERSION}; retrain the model or upgrade rhetoric)"
+        )
+    unknown = sorted(set(data) - MODEL_KEYS)
+    if unknown:
+        raise ValueError(f"unknown keys: {', '.join(unknown)}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name:
+        raise ValueError("'name' must be a non-empty string")
+    status = data.get("status", "preview")
+    if status not in ("preview", "stable"):
+        raise ValueError("'status' must be 'preview' or 'stable'")
+    training = data.get("training", {})
+    if not isinstance(training, dict):
+        raise ValueError("'training' must be an object")
+    settings = FeatureSettings.from_dict(data.get("features"))
+    heads = data.get("heads")
+    if not isinstance(heads, list) or not heads:
+        raise ValueError("'heads' must be a non-empty list")
+    parsed = tuple(_head(head, n) for n, head in enumerate(heads, start=1))
+    techniques = [h.technique for h in parsed]
+    if len(set(techniques)) != len(techniques):
+        raise ValueError("two heads predict the same technique")
+    return Model(path, name, status, settings, parsed, training)
+
+
+def _head(data: Any, n: int) -> Head:
+    where = f"heads[{n}]"
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be an object")
+    unknown = sorted(set(data) - HEAD_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys: {', '.join(unknown)}")
+    technique, kind = data.get("technique"), data.get("kind")
+    if not isinstance(technique, str) or not technique:
+        raise ValueError(f"{where}.technique must be a technique id")
+    if kind not in ("span", "doc"):
+        raise ValueError(f"{where}.kind must be 'span' or 'doc'")
+    labels = data.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise ValueError(f"{where}.labels must be a list of strings")
+    threshold = _number(data.get("threshold"), f"{where}.threshold")
+    warning = _number(data.get("warning", 1.0), f"{where}.warning")
+    if not 0.0 < threshold < 1.0 or not threshold <= warning <= 1.0:
+        raise ValueError(f"{where}: need 0 < threshold < 1 and threshold <= warning <= 1")
+    weights = data.get("weights")
+    if not isinstance(weights, dict):
+        raise ValueError(f"{where}.weights must be an object of feature kinds")
+    allowed = SPAN_KINDS if kind == "span" else DOC_KINDS
+    table: dict[str, dict[str, float]] = {}
+    for feature_kind, values in weights.items():
+        if feature_kind not in allowed:
+            raise ValueError(f"{where}.weights: unknown feature kind '{feature_kind}'")
+        if not isinstance(values, dict):
+            raise ValueError(f"{where}.weights.{feature_kind} must be an object")
+        table[feature_kind] = {
+            str(key): _number(value, f"{where}.weights.{feature_kind}[{key!r}]")
+            for key, value in values.items()
+        }
+    examples = data.get("examples", [])
+    if not isinstance(examples, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("flag"), bool)
+        for e in examples
+    ):
+        raise ValueError(f"{where}.examples must be a list of {{'text', 'flag'}} objects")
+    return Head(
+        technique,
+        kind,
+        tuple(labels),
+        _number(data.get("bias", 0.0), f"{where}.bias"),
+        threshold,
+        warning,
+        table,
+        tuple(Example(e["text"], e["flag"]) for e in examples),
+    )
+
+
+_LOADED: dict[tuple[str, int, int], Model] = {}
+
+
+def load_model(path: Path) -> Model:
+    """Read and validate a model file (kept while the file is unchanged, so analyzers
+    rebuilt by workers or reloads parse it once)."""
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read model: {exc.strerror or exc}") from None
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    model = _LOADED.get(key)
+    if model is None:
+        model = _LOADED[key] = parse_model(read_document(Path(path)), Path(path))
+    return model
+
+
+def write_model(data: Mapping[str, Any], path: Path) -> Model:
+    """Validate a model document and write it (gzip-compressed when the name ends in
+    ``.gz``, byte-for-byte reproducible); returns it as loaded."""
+    model = parse_model(data, path)
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    encoded = raw.encode("utf-8")
+    if path.name.endswith(".gz"):
+        encoded = gzip.compress(encoded, compresslevel=9, mtime=0)
+    path.write_bytes(encoded)
+    return model
+
+
+# --- the detector -------------------------------------------------------------------
+
+
+def _rule(technique: str, models: Sequence[Model]) -> RuleInfo:
+    names = ", ".join(sorted({m.name for m in models}))
+    sources = sorted(
+        {str(d.get("path", "")) for m in models for d in m.training.get("data", []) if d}
+    )
+    trained_on = f" It was trained on {', '.join(sources)}." if sources else ""
+    return RuleInfo(
+        id=f"{RULE_PREFIX}{technique}",
+        technique=technique,
+        kind="model",
+        severity=Severity.INFO,
+        confidence=0.5,
+        status="stable" if all(m.status == "stable" for m in models) else "preview",
+        message=f"'{{match}}' reads as {technique} to the trained model ({names}).",
+        why=(
+            f"A statistical model ({names}) learned from labeled comments which spellings, "
+            "neighbouring words and sentence cues go with this technique, so it finds forms "
+            "that word lists miss. It cannot say why beyond the features listed in each "
+            "finding's evidence: measure it on your own data (rhetoric eval --model) "
+            f"before relying on it. Findings are warnings from the model's warning "
+            f"probability on, information below it.{trained_on}"
+        ),
+        examples=tuple(
+            e for m in models for h in m.heads if h.technique == technique for e in h.examples
+        ),
+        source=f"plugin:{PLUGIN}",
+    )
+
+
+class ScorerDetector:
+    """Runs every configured model over each comment."""
+
+    name = PLUGIN
+
+    def __init__(self, models: Sequence[Model], threshold: float | None = None) -> None:
+        self.models = tuple(models)
+        self.threshold = threshold
+        techniques = dict.fromkeys(h.technique for m in self.models for h in m.heads)
+        self._rules = {
+            t: _rule(t, [m for m in self.models if any(h.technique == t for h in m.heads)])
+            for t in techniques
+        }
+        self.rules = tuple(self._rules.values())
+
+    def detect(self, doc: Document) -> Iterator[Hit]:
+        text = doc.text
+        items = words(text)
+        if not items:
+            return
+        for model in self.models:
+            for found in model.predict(text, self.threshold, items):
+                head = found.head
+                yield doc.hit(
+                    self._rules[head.technique],
+                    found.start,
+                    found.end,
+                    confidence=round(found.probability, 4),
+                    severity=(
+                        Severity.WARNING if found.probability >= head.warning else Severity.INFO
+                    ),
+                    evidence={
+                        "kind": "model",
+                        "model": model.name,
+                        "probability": round(found.probability, 4),
+                        "features": model.explain(found, text, items),
+                    },
+                )
+
+
+def _threshold(config: AnalyzerConfig) -> float | None:
+    value = config.plugin_options(PLUGIN).get("threshold")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        raise ValueError(f"plugin-options.{PLUGIN}.threshold must be a probability in (0, 1)")
+    return float(value)
+
+
+def resolve(path: Path | str) -> Path:
+    """A model file, or the name of a model shipped with rhetoric (``toxic-cc0``:
+    ``rhetoric/data/models/toxic-cc0.json.gz``) when no such file exists."""
+    given = Path(path)
+    if given.exists() or given.suffix or len(given.parts) != 1:
+        return given
+    shipped = Path(str(files("rhetoric"))) / "data" / "models" / f"{given.name}.json.gz"
+    return shipped if shipped.is_file() else given
+
+
+@hookimpl
+def rhetoric_register_detectors(
+    register: Callable[[ScorerDetector], None], config: AnalyzerConfig
+) -> None:
+    paths = config.models
+    if not paths:
+        return  # no model, no detector: nothing to pay per comment
+    register(ScorerDetector([load_model(resolve(p)) for p in paths], _threshold(config)))

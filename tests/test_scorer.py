@@ -1,0 +1,425 @@
+"""The trained scorer: ``rhetoric train`` on small hand-made corpora with known
+answers, the model file (round trip, refusal of bad files), the ``scorer`` plugin
+(exact spans, evidence, no cost without a model) and every way to configure models
+(``--model``, the project file, ``AnalyzerConfig``, the serve worker's JSON)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run
+from rhetoric_plugins import scorer
+
+from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric.service.launch import ServeOptions
+
+FILLER = (
+    "the", "a", "cat", "dog", "walked", "home", "today", "was", "nice", "weather", "we",
+    "should", "go", "to", "park", "later", "friends", "said", "it", "rained", "and", "then",
+    "sun", "came", "out", "again",
+)  # fmt: skip
+
+
+def zork_corpus(path: Path, size: int = 240, seed: int = 7) -> Path:
+    """Records where the word "zork" is always the labeled span (label Z) and the
+    document label is "bad" exactly when it occurs."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(size):
+            words = rng.sample(FILLER, 7)
+            if i % 2 == 0:
+                words.insert(rng.randrange(len(words) + 1), "zork")
+            text = " ".join(words).capitalize() + "."
+            spans = []
+            if "zork" in text.lower():
+                start = text.lower().index("zork")
+                spans.append({"start": start, "end": start + 4, "label": "Z"})
+            label = "bad" if spans else "ok"
+            record = {"id": f"z{i}", "text": text, "spans": spans, "label": label}
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def model_document(**head: Any) -> dict[str, Any]:
+    """A hand-made one-head model: "zork" and "blorp" are name-calling, "you" before a
+    word raises it, and the sentence flag "shouts" too."""
+    spec = {
+        "technique": "name-calling",
+        "kind": "span",
+        "labels": ["Z"],
+        "bias": -4.0,
+        "threshold": 0.5,
+        "warning": 0.9,
+        "weights": {
+            "word": {"zork": 6.0, "blorp": 4.5},
+            "prev1": {"you": 1.0},
+            "sentence": {"shouts": 0.25},
+        },
+    }
+    spec.update(head)
+    return {
+        "format": scorer.FORMAT,
+        "version": scorer.FORMAT_VERSION,
+        "name": "hand",
+        "status": "stable",
+        "training": {"command": "by hand", "data": [{"path": "none"}]},
+        "features": {
+            "chars": [0, 0],
+            "context": 1,
+            "bigrams": False,
+            "shape": False,
+            "sentence": ["shouts"],
+        },
+        "heads": [spec],
+    }
+
+
+@pytest.fixture
+def hand_model(tmp_path: Path) -> Path:
+    path = tmp_path / "hand.json.gz"
+    scorer.write_model(model_document(), path)
+    return path
+
+
+def analyzer_with(*models: Path, **config: Any) -> Analyzer:
+    return Analyzer.from_config(AnalyzerConfig(models=models, readability=(), **config))
+
+
+# --- the plugin ---------------------------------------------------------------------
+
+
+def test_without_models_the_plugin_registers_nothing() -> None:
+    analyzer = Analyzer.from_config(AnalyzerConfig(readability=()))
+    assert "scorer" not in {d.name for d in analyzer.detectors}
+    assert not [r for r in analyzer.all_rules if r.id.startswith("model-")]
+    registered: list[object] = []
+    scorer.rhetoric_register_detectors(registered.append, AnalyzerConfig())
+    assert registered == []
+
+
+def test_model_hits_are_exact_spans_with_evidence(hand_model: Path) -> None:
+    analyzer = analyzer_with(hand_model, select=("model",))
+    text = "Well, you zork and blorp... and zork!\nNothing here."
+    report = analyzer.check(Comment("c", text))
+    spans = [(h.start, h.end, h.text) for h in report.hits]
+    assert spans == [(10, 14, "zork"), (19, 24, "blorp"), (32, 36, "zork")]
+    for hit in report.hits:
+        assert text[hit.start : hit.end] == hit.text
+        assert hit.rule == "model-name-calling" and hit.technique == "name-calling"
+        assert hit.evidence["kind"] == "model" and hit.evidence["model"] == "hand"
+    first, middle, last = report.hits
+    assert first.evidence["features"] == {"word=zork": 6.0, "prev1=you": 1.0}
+    assert first.severity.value == "warning"  # p = 0.95 >= warning 0.9
+    assert last.confidence == round(1 / (1 + math.exp(-(6.0 - 4.0))), 4)
+    assert (middle.severity.value, last.severity.value) == ("info", "info")
+
+
+def test_adjacent_positive_words_merge_within_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    scorer.write_model(model_document(), path)
+    model = scorer.load_model(path)
+    found = [(p.start, p.end) for p in model.predict("zork blorp. blorp")]
+    assert found == [(0, 10), (12, 17)]  # the sentence break splits the run
+
+
+def test_threshold_option_and_warning_severity(hand_model: Path) -> None:
+    text = "you zork"
+    plain = analyzer_with(hand_model).check(text).hits
+    assert [(h.text, h.severity.value) for h in plain] == [("zork", "warning")]  # p = 0.95
+    strict = analyzer_with(hand_model, options={"scorer": {"threshold": 0.99}})
+    assert strict.check(text).hits == ()
+    with pytest.raises(Exception, match="threshold must be a probability"):
+        analyzer_with(hand_model, options={"scorer": {"threshold": 2}})
+
+
+def test_preview_models_need_preview(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    document = model_document()
+    document["status"] = "preview"
+    scorer.write_model(document, path)
+    assert analyzer_with(path, select=("model",)).check("zork").hits == ()
+    assert len(analyzer_with(path, select=("model",), preview=True).check("zork").hits) == 1
+
+
+def test_fast_scores_equal_the_sum_of_the_feature_weights(tmp_path: Path) -> None:
+    """Model.scores (cached, grouped) adds up exactly what token_features lists."""
+    rng = random.Random(3)
+    text = "You IDIOT, you f**k up!! Go home... **stupid** people won't learn. Can't they?"
+    settings = scorer.FeatureSettings(bigrams=True, shape=True, sentence=scorer.SENTENCE_FLAGS)
+    rows = scorer.token_features(scorer.words(text), text, settings)
+    weights: dict[str, dict[str, float]] = {}
+    for row in rows:
+        for feature in row:
+            kind, _, key = feature.partition("=")
+            weights.setdefault(kind, {})[key] = round(rng.uniform(-1, 1), 3)
+    document = model_document(weights=weights, bias=0.25)
+    document["features"] = settings.to_dict()
+    model = scorer.parse_model(document, tmp_path / "x")
+    (fast,) = model.scores(scorer.words(text), text)
+    head = model.heads[0]
+    slow = [0.25 + sum(scorer._weight(head, f) for f in row) for row in rows]
+    assert fast == pytest.approx(slow)
+    # The evidence looks at a span's words alone: the same features as in the whole.
+    items = scorer.words(text)
+    whole = list(scorer.feature_pairs(items, text, settings))
+    for i in range(len(items)):
+        assert list(scorer.feature_pairs(items, text, settings, (i, i))) == [whole[i]]
+    assert list(scorer.feature_pairs(items, text, settings, (2, 5))) == whole[2:6]
+
+
+def test_words_keep_exact_offsets() -> None:
+    text = "**Stupid** f**k, y’all’re sh!t @ss… 42"
+    found = scorer.words(text)
+    assert all(text[w.start : w.end] == w.raw for w in found)
+    assert [w.low for w in found] == ["stupid", "f**k", "y'all're", "sh", "t", "@ss", "42"]
+
+
+# --- the model file -----------------------------------------------------------------
+
+
+def test_model_file_round_trip(tmp_path: Path) -> None:
+    document = model_document()
+    for name in ("m.json", "m.json.gz"):
+        path = tmp_path / name
+        scorer.write_model(document, path)
+        assert scorer.read_document(path) == document
+        model = scorer.load_model(path)
+        assert (model.name, model.status, model.heads[0].threshold) == ("hand", "stable", 0.5)
+    assert (
+        gzip.decompress((tmp_path / "m.json.gz").read_bytes()) == (tmp_path / "m.json").read_bytes()
+    )
+
+
+def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
+    head = document["heads"][0]
+    if change == "format":
+        document["format"] = "pickle"
+    elif change == "version":
+        document["version"] = 99
+    elif change == "kind":
+        head["weights"]["bogus"] = {"x": 1.0}
+    elif change == "weight":
+        head["weights"]["word"]["zork"] = "heavy"
+    elif change == "threshold":
+        head["threshold"] = 1.5
+    elif change == "features":
+        document["features"]["context"] = 9
+    elif change == "heads":
+        document["heads"] = []
+    elif change == "key":
+        head["code"] = "import os"
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("format", "not a rhetoric model file"),
+        ("version", "model format version 99 is not supported"),
+        ("kind", "unknown feature kind 'bogus'"),
+        ("weight", "must be a finite number"),
+        ("threshold", "need 0 < threshold < 1"),
+        ("features", "'features.context' must be an integer"),
+        ("heads", "'heads' must be a non-empty list"),
+        ("key", r"heads\[1\]: unknown keys: code"),
+    ],
+)
+def test_bad_model_documents_are_refused_naming_the_file(
+    tmp_path: Path, change: str, message: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(_broken(model_document(), change)), encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match=message) as caught:
+        scorer.load_model(path)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"\x80\x04\x95pickle", "not a model file"),
+        (b"\x1f\x8b\x08\x00broken gzip", "cannot read model"),
+        (b'{"format": "rhetoric-scorer", "version": 1, "name": "x", "weight": NaN', "not a model"),
+    ],
+)
+def test_unreadable_model_files_are_refused(tmp_path: Path, raw: bytes, message: str) -> None:
+    path = tmp_path / "bad.json.gz"
+    path.write_bytes(raw)
+    with pytest.raises(scorer.ModelError, match=message):
+        scorer.load_model(path)
+
+
+def test_nan_weights_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nan.json"
+    text = json.dumps(model_document()).replace('"zork": 6.0', '"zork": NaN')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match="finite number"):
+        scorer.load_model(path)
+
+
+def test_check_refuses_a_bad_or_missing_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]", encoding="utf-8")
+    comment = tmp_path / "c.txt"
+    comment.write_text("hello", encoding="utf-8")
+    for model in (bad, tmp_path / "missing.json"):
+        code, _ = run(["check", "--model", str(model), str(comment)])
+        assert code == 2
+        assert f"{model}: " in capsys.readouterr().err
+
+
+def test_the_shipped_model_loads_by_name() -> None:
+    path = scorer.resolve("toxic-cc0")
+    assert path.name == "toxic-cc0.json.gz" and path.is_file()
+    model = scorer.load_model(path)
+    assert model.status == "preview" and model.training["license"].startswith("CC0")
+    assert path.stat().st_size < 2_000_000
+    assert scorer.resolve("no-such-model") == Path("no-such-model")
+    analyzer = analyzer_with(Path("toxic-cc0"), preview=True, select=("model",))
+    report = analyzer.check("You are a pathetic idiot.")
+    assert any("idiot" in hit.text for hit in report.hits)
+
+
+# --- configuration ------------------------------------------------------------------
+
+
+def test_model_through_check(hand_model: Path, tmp_path: Path) -> None:
+    comment = tmp_path / "c.txt"
+    comment.write_text("Fine.\nWell you zork.\n", encoding="utf-8")
+    code, out = run(["check", "--model", str(hand_model), "--format", "jsonl", str(comment)])
+    assert code == 1
+    (hit,) = json.loads(out)["hits"]
+    assert (hit["text"], hit["rule"], hit["severity"]) == ("zork", "model-name-calling", "warning")
+    code, out = run(["check", str(comment), "--format", "jsonl"])
+    assert "model-" not in out
+
+
+@pytest.fixture
+def chdir(tmp_path: Path) -> Iterator[Path]:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    yield tmp_path
+    os.chdir(cwd)
+
+
+def test_models_key_in_the_project_file(hand_model: Path, chdir: Path) -> None:
+    (chdir / "sub").mkdir()
+    (chdir / "sub" / "c.txt").write_text("you zork\n", encoding="utf-8")
+    (chdir / "models").mkdir()
+    hand_model.rename(chdir / "models" / "hand.json.gz")
+    (chdir / ".rhetoric.toml").write_text('models = ["models/hand.json.gz"]\n', encoding="utf-8")
+    os.chdir(chdir / "sub")  # relative to the configuration file, not the working folder
+    code, out = run(["check", "--format", "jsonl", "c.txt"])
+    assert code == 1 and json.loads(out)["hits"][0]["rule"] == "model-name-calling"
+    code, out = run(["check", "--isolated", "--format", "jsonl", "c.txt"])
+    assert "model-name-calling" not in out
+
+
+def test_models_key_must_be_a_list_of_paths(
+    chdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (chdir / "c.txt").write_text("hello\n", encoding="utf-8")
+    (chdir / ".rhetoric.toml").write_text('models = "m.json"\n', encoding="utf-8")
+    code, _ = run(["check", "c.txt"])
+    assert code == 2
+    assert "'models' must be a list of model file paths" in capsys.readouterr().err
+
+
+def test_serve_options_carry_models(hand_model: Path) -> None:
+    options = ServeOptions(analyzer=AnalyzerConfig(models=(hand_model,)))
+    assert ServeOptions.from_json(options.to_json()).analyzer.models == (hand_model,)
+
+
+def test_model_flag_on_eval_and_rules(hand_model: Path, tmp_path: Path) -> None:
+    gold = zork_corpus(tmp_path / "gold.jsonl", size=20)
+    code, out = run(["eval", str(gold), "--map", "name-calling=Z", "--model", str(hand_model),
+                     "--select", "model", "--format", "json"])  # fmt: skip
+    assert code == 0
+    target = json.loads(out)["targets"][0]
+    assert target["span_overlap"]["f1"] == 1.0 and target["semeval2021_t5"] == 1.0
+    code, out = run(["rules", "list", "--model", str(hand_model)])
+    assert code == 0 and "model-name-calling" in out
+
+
+# --- training -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("sklearn")
+    folder = tmp_path_factory.mktemp("train")
+    gold = zork_corpus(folder / "gold.jsonl")
+    model = folder / "zork.json.gz"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "--map",
+                     "loaded-language=doc:bad", "-o", str(model), "--quiet"])  # fmt: skip
+    assert code == 0, out
+    assert out.startswith(f"wrote {model} (")
+    return model
+
+
+def test_trained_model_finds_the_word_it_learned(trained: Path) -> None:
+    analyzer = analyzer_with(trained, preview=True, select=("model",))
+    text = "Then zork walked home. The cat was nice."
+    hits = analyzer.check(Comment("c", text)).hits
+    spans = {(h.rule, h.start, h.end) for h in hits}
+    assert ("model-name-calling", 5, 9) in spans
+    assert ("model-loaded-language", 0, len(text)) in spans  # the document label
+    for hit in hits:
+        assert text[hit.start : hit.end] == hit.text
+        assert hit.evidence["features"]
+    assert analyzer.check("The cat walked home today.").hits == ()
+
+
+def test_trained_model_records_how_it_was_made(trained: Path) -> None:
+    document = scorer.read_document(trained)
+    training = document["training"]
+    assert training["command"].startswith("rhetoric train ")
+    assert "--map name-calling=Z" in training["command"]
+    assert training["maps"] == ["name-calling=Z", "loaded-language=doc:bad"]
+    assert training["data"][0]["records"] == 240 and len(training["data"][0]["sha256"]) == 64
+    assert document["features"]["chars"] == [3, 5]
+    heads = {h["technique"]: h for h in document["heads"]}
+    assert heads["name-calling"]["kind"] == "span" and heads["loaded-language"]["kind"] == "doc"
+    assert heads["name-calling"]["weights"]["word"]["zork"] > 0
+    assert 0 < heads["name-calling"]["threshold"] < 1
+
+
+def test_trained_model_rules_pass_their_own_examples(trained: Path) -> None:
+    """Training picks held-out texts the model gets right, so ``rules test`` passes."""
+    from rhetoric.quality.examples import run_all_examples
+
+    analyzer = analyzer_with(trained, preview=True)
+    rules = [r for r in analyzer.rules if r.id.startswith("model-")]
+    assert {r.id for r in rules} == {"model-name-calling", "model-loaded-language"}
+    results = run_all_examples(analyzer, rules)
+    assert len(results) == 4 and all(r.ok for r in results), [r.detail for r in results]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ("name-calling|slur=Z", "a model head predicts one technique"),
+        ("name-calling=Z,doc:bad", "mixes span labels and doc: labels"),
+        ("name-calling=Q", "no label 'Q'"),
+        ("nonsense=Z", "unknown technique 'nonsense'"),
+    ],
+)
+def test_train_refuses_bad_maps(
+    tmp_path: Path, mapping: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl", size=20)
+    code, _ = run(["train", str(gold), "--map", mapping, "-o", str(tmp_path / "m.json")])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "m.json").exists()
