@@ -1,0 +1,53 @@
+"""bench/quality.py regenerates docs/quality.md but keeps what others wrote into it:
+every section between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("quality_bench", ROOT / "bench" / "quality.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_marked_sections_survive_regeneration(tmp_path: Path) -> None:
+    page = tmp_path / "quality.md"
+    kept = "<!-- keep:start -->\n## Trained model\n\nHand-written | figures\n<!-- keep:end -->"
+    other = "<!-- scorer:start -->\nmore\n<!-- scorer:end -->"
+    page.write_text(f"# Detection quality\n\nold generated table\n\n{kept}\n\n{other}\n")
+    carried = _bench().kept_sections(page)
+    assert kept in carried and other in carried
+    assert "old generated table" not in carried
+
+
+def test_no_file_no_sections(tmp_path: Path) -> None:
+    assert _bench().kept_sections(tmp_path / "missing.md") == ""
+
+
+def test_every_inventory_technique_has_a_row() -> None:
+    bench = _bench()
+    from rhetoric import Analyzer, AnalyzerConfig
+
+    engine = Analyzer.from_config(
+        AnalyzerConfig(readability=()), plugin_dirs=[ROOT / "plugins"], entry_points=False
+    )
+    labels = {
+        bench.PTC_DEV: {
+            label for t in engine.techniques for label in t.mappings.get("semeval2020_t11", ())
+        },
+        bench.MEMES_DEV: set(),
+    }
+    rows = {check.mapping.split("=")[0] for check in bench.inventory_checks(engine, labels)}
+    with_ptc_label = {
+        t for t in bench.INVENTORY if engine.techniques.get(t).mappings.get("semeval2020_t11")
+    }
+    assert rows == with_ptc_label
