@@ -21,6 +21,7 @@ from .check.options import MARKUP
 from .commands import (
     EXIT_ERROR,
     UsageError,
+    batch,
     check,
     eval,
     explain,
@@ -28,6 +29,7 @@ from .commands import (
     rules,
     serve,
     techniques,
+    train,
 )
 from .config import DISABLE_ENV, ConfigError
 from .engine.errors import RuleLoadError
@@ -38,12 +40,14 @@ from .suggest import did_you_mean
 
 COMMANDS = {
     "check": check.run,
+    "batch": batch.run,
     "serve": serve.run,
     "eval": eval.run,
     "rules": rules.run,
     "explain": explain.run,
     "plugins": plugins.run,
     "techniques": techniques.run,
+    "train": train.run,
 }
 
 
@@ -156,6 +160,15 @@ def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
         metavar="TERMS",
         help="terms never to report (comma-separated)",
     )
+    group.add_argument(
+        "--model",
+        dest="models",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a trained model file (rhetoric train) for the scorer plugin (repeatable; "
+        "its rules are in preview unless trained with --status stable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--input",
-        choices=["auto", "text", "jsonl", "csv"],
+        choices=["auto", "text", "jsonl", "csv", "parquet"],
         default="auto",
         help="input format (auto: by file extension; default text)",
     )
@@ -255,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_analyzer_options(check)
     _add_repository_options(check)
+    _add_batch_parser(commands)
 
     rules = commands.add_parser("rules", help="list or test rules")
     rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
@@ -286,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     explain = commands.add_parser("explain", help="show what a rule finds and why")
-    explain.add_argument("rule_id", metavar="RULE_ID")
+    explain.add_argument(
+        "rule_id", metavar="RULE_ID", help="a rule id, or 'targets' for the kinds of target"
+    )
     _add_analyzer_options(explain)
 
     plugins = commands.add_parser("plugins", help="list loaded plugins")
@@ -345,10 +361,145 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-live-page", action="store_true", help="do not serve the page at /")
     _add_analyzer_options(serve)
 
+    _add_train_parser(commands)
+
     techniques = commands.add_parser("techniques", help="list the technique vocabulary")
     techniques.add_argument("--format", choices=["text", "json"], default="text")
     _add_analyzer_options(techniques)
     return parser
+
+
+def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``rhetoric train``: the gold files, the maps and the model's settings."""
+    parser = commands.add_parser(
+        "train",
+        help="learn a statistical scorer from labeled JSONL (needs rhetoric[train])",
+        description="Train a logistic regression over word, character n-gram and context "
+        "features (more with --extras) on gold JSONL (the format of 'rhetoric eval') and write "
+        "a model file for --model. A fifth of the records is held out to choose thresholds.",
+    )
+    parser.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="labeled records")
+    parser.add_argument(
+        "--map",
+        dest="maps",
+        action="append",
+        default=[],
+        metavar="TECH=LABEL[,LABEL...]",
+        help="one model head: this technique learned from these gold span labels, or "
+        "doc:LABEL for a document label (repeatable)",
+    )
+    parser.add_argument("--output", "-o", required=True, metavar="MODEL", help="model file "
+                        "to write (.json, or .json.gz compressed)")  # fmt: skip
+    parser.add_argument("--name", help="the model's name in findings (default: file name)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        metavar="P",
+        help="report from this probability on (default: chosen on the held-out records)",
+    )
+    parser.add_argument(
+        "--warning-at",
+        type=float,
+        default=0.8,
+        metavar="P",
+        help="findings at or above this probability are warnings, below it info (default 0.8)",
+    )
+    parser.add_argument(
+        "--status",
+        choices=["preview", "stable"],
+        default="preview",
+        help="status of the model's rules (default preview: reported with --preview only)",
+    )
+    parser.add_argument(
+        "--char-ngrams", type=train.ngram_range, default=(3, 5), metavar="N-M",
+        help="character n-gram lengths (default 3-5; 0 for none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--context", type=int, default=2, metavar="K", help="words on each side (default 2)"
+    )
+    parser.add_argument(
+        "--extras", type=_csv_list, default=[], metavar="NAMES",
+        help="optional features, comma-separated: bigrams, shape, and the sentence flags "
+        "you, exclaims, shouts (default none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--c", type=float, default=0.3, metavar="C",
+        help="inverse regularization strength of the logistic regression (default 0.3)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--min-count", type=int, default=2, metavar="N",
+        help="leave out features seen fewer than N times in training (default 2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-features", type=int, default=50_000, metavar="N",
+        help="keep the N largest weights per head (default 50000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-examples", action="store_true",
+        help="do not copy two short held-out texts into the model as its rules' examples",
+    )  # fmt: skip
+    parser.add_argument("--license", metavar="TEXT", help="the training data's license, recorded")
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+
+def _add_batch_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``rhetoric batch``: archives in, a folder of report files out, here or on Dask."""
+    parser = commands.add_parser(
+        "batch",
+        help="re-score archives of JSONL, CSV or Parquet dumps, here or on a Dask cluster",
+        description="Analyse every record of the inputs into DIR/part-NNNNN.jsonl (or "
+        ".parquet), one file per partition (a JSONL or CSV file, or row groups of a Parquet "
+        "file), each written whole or not at all. Without --scheduler it runs on this "
+        "machine's cores; with one, on a Dask cluster (needs rhetoric[dask]) whose workers "
+        "see the inputs, DIR and rule files at the same paths. Exit 0 when every record "
+        "is written, 2 when some were input errors or some partitions failed.",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="INPUT", help="dump files, or folders of .jsonl, .ndjson, "
+        ".csv, .parquet files",
+    )  # fmt: skip
+    parser.add_argument("--output", "-o", required=True, metavar="DIR", help="report folder")
+    parser.add_argument(
+        "--format", choices=["jsonl", "parquet"], default="jsonl", help="report files (jsonl)"
+    )
+    parser.add_argument(
+        "--input",
+        choices=["auto", "jsonl", "csv", "parquet"],
+        default="auto",
+        help="input format (auto: by file extension)",
+    )
+    parser.add_argument("--id-field", default="id", help="record field holding the id")
+    parser.add_argument("--text-field", default="text", help="record field holding the text")
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://HOST:8786), or 'local' "
+        "for a cluster of --workers processes on this machine; default: no Dask",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, default=0, metavar="N", help="processes here or in the local "
+        "cluster (default 0: all cores); with a scheduler ADDRESS, wait for N workers",
+    )  # fmt: skip
+    parser.add_argument(
+        "--resume", action="store_true", help="finish the run begun in DIR: skip the "
+        "partitions already written (the inputs and rules must be the same)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rows-per-partition", type=int, default=100_000, metavar="N",
+        help="rows of a Parquet file per partition, in whole row groups (default 100000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--readability", action="store_true", help="add textstat readability metrics"
+    )
+    parser.add_argument("--metrics", type=_csv_list, metavar="NAMES", help="these metrics")
+    parser.add_argument("--borderline", type=float, default=0.4, metavar="SCORE")
+    parser.add_argument("--flagged", type=float, default=0.7, metavar="SCORE")
+    parser.set_defaults(no_readability=False)
+    _add_analyzer_options(parser)
+
 
 def _add_repository_options(parser: argparse.ArgumentParser) -> None:
     """The ``check`` flags for configuration files, markup, suppressions and CI."""
