@@ -15,14 +15,28 @@ from .document import Detector, Document
 from .engine.errors import RuleLoadError
 from .hookspecs import hookimpl
 from .host import PluginLoadError
-from .model import Comment, DetectorError, Example, Hit, Report, RuleInfo, Severity, Verdict
+from .model import (
+    GROUPS,
+    Comment,
+    DetectorError,
+    Example,
+    Hit,
+    Report,
+    RuleInfo,
+    Severity,
+    Target,
+    TargetKind,
+    Verdict,
+)
 from .moderation import Moderator
 from .policy import DEFAULT_POLICY, Action, Condition, Decision, Policy, PolicyError, PolicyRule
+from .scoring import rescored
 from .techniques import Technique
 from .text import PreparedText, Token, prepare
 
 __all__ = [
     "DEFAULT_POLICY",
+    "GROUPS",
     "Action",
     "Analysis",
     "Analyzer",
@@ -48,6 +62,8 @@ __all__ = [
     "RuleLoadError",
     "Screen",
     "Severity",
+    "Target",
+    "TargetKind",
     "Technique",
     "Thresholds",
     "Token",
@@ -55,4 +71,5 @@ __all__ = [
     "__version__",
     "hookimpl",
     "prepare",
+    "rescored",
 ]

@@ -2,8 +2,8 @@
 
 Building loads plugins, collects techniques, rule folders and detectors through
 the hooks, and compiles the YAML rules. Checking runs one pipeline,
-prepare -> detect -> filter (hooks, allowlist) -> merge -> screen -> score ->
-report -> adjust -> notify, in two halves (:meth:`Analyzer.detect`,
+prepare -> detect -> filter (hooks, allowlist) -> escalate -> merge -> screen ->
+score -> report -> adjust -> notify, in two halves (:meth:`Analyzer.detect`,
 :meth:`Analyzer.conclude`) so batch runs can detect on worker processes. Whatever
 drops a finding (filter hooks, the allowlist, a caller's :class:`Screen`) decides
 before scoring, so every hook sees the report that is printed, served or stored.
@@ -113,6 +113,8 @@ class Analyzer:
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
+        compiled = next((d for d in self.detectors if isinstance(d, CompiledRules)), None)
+        self._escalations = compiled.escalations if compiled is not None else None
         self._sources = tuple(
             (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
         )
@@ -279,6 +281,8 @@ class Analyzer:
             hits = self._filter(hits, doc, errors)
         if hits and self._allowed:
             hits = [h for h in hits if " ".join(h.text.casefold().split()) not in self._allowed]
+        if hits and self._escalations:
+            hits = self._escalations.apply(hits, comment.text)
         return Detection(comment, tuple(hits), tuple(errors), doc)
 
     def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
@@ -418,7 +422,7 @@ class Analyzer:
         return kept
 
     def _adjust(self, report: Report, doc: Document) -> Report:
-        arguments: dict[str, object] = {"report": report, "doc": doc}
+        arguments: dict[str, object] = {"report": report, "doc": doc, "config": self.config}
         for name, result, error in self.host.call_each(
             "rhetoric_adjust_report",
             budget=self._budget,

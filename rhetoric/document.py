@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import FrozenInstanceError
 from typing import Any, Protocol, runtime_checkable
 
-from .model import Comment, Hit, RuleInfo, Severity
+from .model import Comment, Hit, RuleInfo, Severity, Target
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
 from .text.plain import is_plain, word_pieces
@@ -147,8 +147,10 @@ class Document:
         severity: Severity | str | None = None,
         message: str | None = None,
         evidence: Mapping[str, Any] | None = None,
+        target: Target | None = None,
     ) -> Hit:
-        """Build a hit for ``rule`` on ``text[start:end]`` with the rule's defaults.
+        """Build a hit for ``rule`` on ``text[start:end]`` with the rule's defaults
+        (``target``: whom it aims at, when the detector knows).
 
         ``{match}`` in the message is replaced by the matched text (plain
         substitution: messages are never evaluated).
@@ -170,6 +172,7 @@ class Document:
             confidence=rule.confidence if confidence is None else float(confidence),
             message=template.replace("{match}", matched),
             evidence=dict(evidence or {}),
+            target=target,
         )
 
 

@@ -93,13 +93,17 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
 
 
 @hookspec
-def rhetoric_adjust_report(report: Report, doc: Document) -> Report | None:
-    """Change a finished report (add scores, re-decide the verdict...).
+def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig) -> Report | None:
+    """Change a finished report (raise or lower hits' confidence, add scores,
+    re-decide the verdict...).
 
     Chained like ``rhetoric_filter_hit``.
 
-    :return: a new :class:`rhetoric.Report` (use ``dataclasses.replace``) or ``None``
-        to leave it unchanged.
+    :param config: the analyzer's configuration: ``rhetoric.rescored(report, hits,
+        config.thresholds)`` gives a report with changed hits and the scores and
+        verdict they earn, exactly as the analyzer would score them.
+    :return: a new :class:`rhetoric.Report` (use ``dataclasses.replace`` or
+        ``rhetoric.rescored``) or ``None`` to leave it unchanged.
     """
 
 

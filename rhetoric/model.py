@@ -69,6 +69,50 @@ class Comment:
     metadata: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
+class TargetKind(StrEnum):
+    """Whom a finding aims at: moderators decide by it (an insult to the person spoken
+    to is harassment; the same word aimed at an identity group is hate speech)."""
+
+    ADDRESSEE = "addressee"  # the person spoken to ("you")
+    PERSON = "person"  # a named or described individual, public figure or not
+    GROUP = "group"  # an identity group (``group`` names the community)
+    INSTITUTION = "institution"  # a government, party, company, the media...
+    UNSPECIFIED = "unspecified"  # aimed at someone the text does not say
+
+
+# The communities of a group target: HateXplain's names, so results line up with it.
+GROUPS: tuple[str, ...] = (
+    "African", "Arab", "Asian", "Caucasian", "Hispanic", "Indian", "Indigenous", "Jewish",
+    "Islam", "Christian", "Hindu", "Women", "Men", "Homosexual", "Bisexual", "Asexual",
+    "Heterosexual", "Refugee", "Disability", "Economic", "Minority", "Other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Whom a hit aims at: a ``kind``, the words that name the target when the text
+    has them (``start``/``end``/``text``, offsets into the original like a hit's),
+    and for a group the community (one of :data:`GROUPS`)."""
+
+    kind: TargetKind
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    group: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, TargetKind):
+            object.__setattr__(self, "kind", TargetKind(self.kind))
+        if self.group is not None and self.group not in GROUPS:
+            raise ValueError(f"unknown target group {self.group!r} (one of: {', '.join(GROUPS)})")
+        if self.group is not None and self.kind is not TargetKind.GROUP:
+            raise ValueError("only a group target names a group")
+        if (self.start is None) != (self.end is None) or (self.start is None) != (
+            self.text is None
+        ):
+            raise ValueError("a target's start, end and text are given together or not at all")
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One finding: a span of the *original* text and what it is.
@@ -76,6 +120,7 @@ class Hit:
     ``start``/``end`` are code-point offsets into ``Comment.text``, end-exclusive,
     so ``comment.text[hit.start:hit.end] == hit.text`` always holds.
     ``evidence`` explains the match (normalized form, word class, merged rules...).
+    ``target`` says whom it aims at, when that is known (see :class:`Target`).
     Hashable (``evidence`` is compared but left out of the hash), so hits can be
     set members and dictionary keys.
     """
@@ -89,6 +134,7 @@ class Hit:
     confidence: float
     message: str
     evidence: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    target: Target | None = None
 
     def downgraded(self, **evidence: Any) -> Hit:
         """This hit kept as ``info`` with half its confidence, ``evidence`` added:

@@ -30,7 +30,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from .model import Hit, Report, Severity
+from .model import GROUPS, Hit, Report, Severity, TargetKind
 from .scoring import overall_score, technique_scores
 from .selection import names, unknown_ids
 from .suggest import did_you_mean
@@ -52,7 +52,8 @@ class Action(StrEnum):
 
 _ACTION_RANK = {Action.ALLOW: 0, Action.REVIEW: 1, Action.REJECT: 2}
 _CONDITION_KEYS = (
-    "techniques", "rules", "min_severity", "min_confidence", "min_score", "min_hits",
+    "techniques", "rules", "targets", "groups", "min_severity", "min_confidence", "min_score",
+    "min_hits",
 )  # fmt: skip
 _RULE_KEYS = ("action", "when", "reason", "code")
 _POLICY_KEYS = ("default", "rules", "rejection_codes", "default_code")
@@ -64,15 +65,32 @@ REJECTION_CODES = (
     "HARASSMENT_BULLYING", "MISINFORMATION", "HATE_SPEECH", "IRRELEVANT_CONTENT", "OTHER",
 )  # fmt: skip
 
-# Technique ids only, so the mapping holds whatever rules those techniques have. Most
-# serious first: the first entry naming a hit behind a rejection gives its code
-# (identity attacks are rules of the slur technique, so they are hate speech too).
+# A key of ``rejection_codes`` naming whom a hit aims at rather than what it is.
+TARGET_KEY = "target:"
+
+# Technique ids and target kinds only, so the mapping holds whatever rules those
+# techniques have. Most serious first: the first entry naming a hit behind a
+# rejection gives its code. Threats are a crime in most places; an attack on an
+# identity group is hate speech whatever its technique (identity attacks are rules of
+# the slur technique, so they are too); an attack on the person spoken to is
+# harassment.
 DEFAULT_REJECTION_CODES: tuple[tuple[str, str], ...] = (
+    ("threat", "ILLEGAL_CONTENT"),
     ("slur", "HATE_SPEECH"),
+    ("target:group", "HATE_SPEECH"),
+    ("target:addressee", "HARASSMENT_BULLYING"),
     ("name-calling", "ABUSIVE"),
     ("profanity", "OFFENSIVE"),
     ("conspiracy-framing", "MISINFORMATION"),
 )
+
+
+def _key_names(key: str, hit: Hit) -> bool:
+    """Whether a ``rejection_codes`` key names ``hit``: ``target:KIND`` by whom it aims
+    at, anything else as ``--select`` does (a technique or rule id, or a prefix)."""
+    if key.startswith(TARGET_KEY):
+        return hit.target is not None and hit.target.kind.value == key[len(TARGET_KEY) :]
+    return names((key,), hit.technique, hit.rule)
 
 
 def _check_code(code: object, where: str) -> None:
@@ -87,17 +105,21 @@ class Condition:
     """When a policy rule applies.
 
     Hits are considered when their technique is in ``techniques`` (any if empty),
-    their rule id starts with one of ``rules`` (any if empty), and they reach
-    ``min_severity`` and ``min_confidence``. The condition holds when at least
-    ``min_hits`` hits are considered and, if ``min_score`` is set, the score of the
-    considered hits reaches it: per technique the noisy-OR of their confidences, as
-    in a report, and the highest of those. So ``min_severity: warning, min_score:
-    0.7`` means "warning-or-worse hits scoring at least 0.7", and a strong ``info``
-    hit cannot lift weak warnings over the bar.
+    their rule id starts with one of ``rules`` (any if empty), their target's kind
+    is in ``targets`` and its group in ``groups`` (any if empty; a hit without a
+    target has none), and they reach ``min_severity`` and ``min_confidence``.
+    The condition holds when at least ``min_hits`` hits are considered and, if
+    ``min_score`` is set, the score of the considered hits reaches it: per technique
+    the noisy-OR of their confidences, as in a report, and the highest of those.
+    So ``min_severity: warning, min_score: 0.7`` means "warning-or-worse hits
+    scoring at least 0.7", and a strong ``info`` hit cannot lift weak warnings over
+    the bar.
     """
 
     techniques: frozenset[str] = frozenset()
     rules: tuple[str, ...] = ()
+    targets: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
     min_severity: Severity | None = None
     min_confidence: float = 0.0
     min_score: float | None = None
@@ -110,6 +132,10 @@ class Condition:
         if self.techniques and hit.technique not in self.techniques:
             return False
         if self.rules and not any(hit.rule.startswith(prefix) for prefix in self.rules):
+            return False
+        if self.targets and (hit.target is None or hit.target.kind.value not in self.targets):
+            return False
+        if self.groups and (hit.target is None or hit.target.group not in self.groups):
             return False
         if self.min_severity is not None and hit.severity.rank < self.min_severity.rank:
             return False
@@ -165,8 +191,10 @@ class Decision:
 class Policy:
     """Rules, the default action, and how rejections are coded.
 
-    ``rejection_codes`` is ordered ``(technique or rule-id prefix, code)`` pairs: the
-    first pair naming a hit behind a rejection gives its code, else ``default_code``.
+    ``rejection_codes`` is ordered ``(key, code)`` pairs, a key being a technique or
+    rule-id prefix or ``target:KIND`` (whom the hit aims at: ``target:group``,
+    ``target:addressee``...): the first pair naming a hit behind a rejection gives
+    its code, else ``default_code``.
     ``source`` names where the policy came from, for error messages.
     """
 
@@ -177,8 +205,15 @@ class Policy:
     source: str = field(default="policy", compare=False)
 
     def __post_init__(self) -> None:
+        kinds = [kind.value for kind in TargetKind]
         for key, code in self.rejection_codes:
             _check_code(code, f"{self.source}: rejection_codes: {key}")
+            kind = key.removeprefix(TARGET_KEY)
+            if key.startswith(TARGET_KEY) and kind not in kinds:
+                raise PolicyError(
+                    f"{self.source}: rejection_codes: unknown target kind '{kind}'"
+                    f"{did_you_mean(kind, kinds) or ' (one of ' + ', '.join(kinds) + ')'}"
+                )
         _check_code(self.default_code, f"{self.source}: default_code")
 
     def decide(self, report: Report, context: Mapping[str, Any] | None = None) -> Decision:
@@ -205,7 +240,7 @@ class Policy:
         prefix of one), else ``default_code``."""
         hits = list(hits)
         for key, code in self.rejection_codes:
-            if any(names((key,), hit.technique, hit.rule) for hit in hits):
+            if any(_key_names(key, hit) for hit in hits):
                 return code
         return self.default_code
 
@@ -253,7 +288,8 @@ class Policy:
                     refuse(f"{where}.rules", "rule id", prefix, known_rules, note)
         if self.rejection_codes == DEFAULT_REJECTION_CODES:
             return
-        unknown = unknown_ids((key for key, _ in self.rejection_codes), everything)
+        keys = [key for key, _ in self.rejection_codes if not key.startswith(TARGET_KEY)]
+        unknown = unknown_ids(keys, everything)
         if unknown:
             refuse("rejection_codes", "technique or rule id", unknown[0], everything)
 
@@ -303,6 +339,11 @@ DEFAULT_POLICY = Policy(
             Action.REJECT,
             Condition(techniques=frozenset({"slur"}), min_severity=Severity.ERROR),
             "contains a slur",
+        ),
+        PolicyRule(
+            Action.REJECT,
+            Condition(techniques=frozenset({"threat"}), min_severity=Severity.WARNING),
+            "threatens violence",
         ),
         PolicyRule(
             Action.REVIEW,
@@ -376,14 +417,35 @@ def _condition(data: Any, where: str) -> Condition:
     except ValueError as exc:
         raise PolicyError(f"{where}: {exc}") from None
     min_hits = number("min_hits", 1, 10_000)
+    kinds = [kind.value for kind in TargetKind]
+    for kind in strings("targets"):
+        if kind not in kinds:
+            raise PolicyError(
+                f"{where}: targets: unknown target kind '{kind}'"
+                f"{did_you_mean(kind, kinds) or ' (one of ' + ', '.join(kinds) + ')'}"
+            )
+    for group in strings("groups"):
+        if group not in GROUPS:
+            raise PolicyError(
+                f"{where}: groups: unknown group '{group}'"
+                f"{did_you_mean(group, GROUPS) or ' (one of ' + ', '.join(GROUPS) + ')'}"
+            )
     return Condition(
         techniques=frozenset(strings("techniques")),
         rules=strings("rules"),
+        targets=frozenset(strings("targets")),
+        groups=frozenset(strings("groups")),
         min_severity=min_severity,
         min_confidence=number("min_confidence", 0, 1) or 0.0,
         min_score=number("min_score", 0, 1),
         min_hits=int(min_hits) if min_hits is not None else 1,
     )
+
+
+_TARGET_WORDS = {
+    "addressee": "the person spoken to", "person": "a person", "group": "an identity group",
+    "institution": "an institution", "unspecified": "someone unnamed",
+}  # fmt: skip
 
 
 def _describe(condition: Condition) -> str:
@@ -393,6 +455,10 @@ def _describe(condition: Condition) -> str:
     head = f"{kinds} findings" if kinds else "findings"
     if condition.rules:
         head += f" of rules {', '.join(condition.rules)}"
+    if condition.targets:
+        head += f" aimed at {' or '.join(_TARGET_WORDS[t] for t in sorted(condition.targets))}"
+    if condition.groups:
+        head += f" ({', '.join(sorted(condition.groups))})"
     limits = []
     if condition.min_severity is not None:
         limits.append(f"at {condition.min_severity.value} level or above")
@@ -402,6 +468,6 @@ def _describe(condition: Condition) -> str:
         limits.append(f"scoring at least {condition.min_score:g}")
     if condition.min_hits > 1:
         limits.append(f"at least {condition.min_hits} of them")
-    if not kinds and not condition.rules and not limits:
+    if not kinds and not condition.rules and not condition.targets and not limits:
         return "any finding"
     return ", ".join([head, *limits])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from .config import Thresholds
-from .model import Hit, Severity, Verdict
+from .model import Hit, Report, Severity, Verdict
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -17,8 +18,8 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
     """Merge overlapping hits of the same technique into one per cluster.
 
     The strongest hit (severity, then confidence, then length) gives the rule,
-    message and confidence; the span is the union of the cluster; the other rules
-    are listed in ``evidence['merged']`` so nothing found is hidden.
+    message, confidence and target; the span is the union of the cluster; the other
+    rules are listed in ``evidence['merged']`` so nothing found is hidden.
     """
     by_technique: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
@@ -62,6 +63,8 @@ def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
         confidence=best.confidence,
         message=best.message,
         evidence=evidence,
+        # Whom the cluster aims at: the strongest hit's target, else any other's.
+        target=best.target or next((h.target for h in cluster if h.target), None),
     )
 
 
@@ -112,3 +115,16 @@ def verdict(score: float, thresholds: Thresholds, flagging: float | None = None)
     if score >= thresholds.borderline and score > 0:
         return Verdict.BORDERLINE
     return Verdict.CLEAN
+
+
+def rescored(report: Report, hits: Sequence[Hit], thresholds: Thresholds) -> Report:
+    """``report`` with ``hits`` in place of its own, and the scores, score and verdict
+    they earn: for plugins that change a finished report's hits
+    (``rhetoric_adjust_report`` gets the analyzer's ``config.thresholds``).
+
+    Techniques the report carried without scoring them (a host's notices, such as
+    unused suppression comments) stay unscored.
+    """
+    unscored = {hit.technique for hit in report.hits} - set(report.scores)
+    scores, score, judged = judge([h for h in hits if h.technique not in unscored], thresholds)
+    return replace(report, hits=tuple(hits), scores=scores, score=score, verdict=judged)

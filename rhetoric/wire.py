@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from .model import DetectorError, Hit, Report, RuleInfo, Severity, Verdict
+from .model import DetectorError, Hit, Report, RuleInfo, Severity, Target, TargetKind, Verdict
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: hits may carry a "target"
 
 
 def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:
-    return {
+    data = {
         "start": hit.start,
         "end": hit.end,
         "text": hit.text,
@@ -48,6 +48,31 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "message": hit.message,
         "evidence": _jsonable(hit.evidence),
     }
+    if hit.target is not None:
+        data["target"] = target_to_dict(hit.target)
+    return data
+
+
+def target_to_dict(target: Target) -> dict[str, Any]:
+    """``kind``, then ``start``/``end``/``text`` when the text names the target, and
+    ``group`` for a group."""
+    data: dict[str, Any] = {"kind": target.kind.value}
+    if target.start is not None:
+        data.update(start=target.start, end=target.end, text=target.text)
+    if target.group is not None:
+        data["group"] = target.group
+    return data
+
+
+def target_from_dict(data: Mapping[str, Any]) -> Target:
+    start, end = data.get("start"), data.get("end")
+    return Target(
+        kind=TargetKind(data["kind"]),
+        start=int(start) if start is not None else None,
+        end=int(end) if end is not None else None,
+        text=str(data["text"]) if data.get("text") is not None else None,
+        group=str(data["group"]) if data.get("group") is not None else None,
+    )
 
 
 def hit_from_dict(data: Mapping[str, Any]) -> Hit:
@@ -61,6 +86,7 @@ def hit_from_dict(data: Mapping[str, Any]) -> Hit:
         confidence=float(data["confidence"]),
         message=str(data["message"]),
         evidence=dict(data.get("evidence", {})),
+        target=target_from_dict(data["target"]) if data.get("target") else None,
     )
 
 

@@ -74,6 +74,7 @@ STRICT = Policy.from_mapping(
     "conformance policy",
 )
 CODES = {
+    "threat": "ILLEGAL_CONTENT",
     "slur": "HATE_SPEECH",
     "name-calling": "ABUSIVE",
     "profanity": "OFFENSIVE",
@@ -126,7 +127,8 @@ LIVE_CASES: dict[str, tuple[str, str]] = {
     # name: (comment body, author role)
     "clean": ("Thanks for the article, the figures on page two were useful.", "COMMENTER"),
     "info-only": ("Shocking! The mayor resigned.", "COMMENTER"),
-    "insulting": ("You stupid idiot", "COMMENTER"),
+    "insulting": ("You stupid idiot", "COMMENTER"),  # aimed at the person spoken to
+    "insulting-person": ("That mayor is a total idiot", "COMMENTER"),
     "profane": ("This is bullshit", "COMMENTER"),
     "slur": ("go home you wetback", "COMMENTER"),
     "conspiracy": ("The plandemic was planned by the elites to control us", "COMMENTER"),
@@ -187,11 +189,12 @@ def test_every_live_answer_passes_corals_validation_unchanged(
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("insulting", "ABUSIVE"),
+        ("insulting", "HARASSMENT_BULLYING"),
+        ("insulting-person", "ABUSIVE"),
         ("profane", "OFFENSIVE"),
         ("slur", "HATE_SPEECH"),
         ("conspiracy", "MISINFORMATION"),
-        ("html", "ABUSIVE"),
+        ("html", "HARASSMENT_BULLYING"),
         ("default-slur", "HATE_SPEECH"),
     ],
 )

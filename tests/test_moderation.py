@@ -384,7 +384,12 @@ class Recoder:
 
 @pytest.mark.parametrize(
     ("code", "expected", "error"),
-    [("SPAM", "SPAM", False), (None, "ABUSIVE", False), ("RUDE", "ABUSIVE", True)],
+    # "you utter moron" insults the person spoken to: harassment, by the default mapping.
+    [
+        ("SPAM", "SPAM", False),
+        (None, "HARASSMENT_BULLYING", False),
+        ("RUDE", "HARASSMENT_BULLYING", True),
+    ],
 )
 def test_a_plugin_rejection_always_leaves_with_a_valid_code(
     code: str | None, expected: str, error: bool

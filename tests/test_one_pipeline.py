@@ -21,7 +21,7 @@ from rhetoric import Analyzer, AnalyzerConfig, Hit, PluginLoadError, hookimpl
 
 SEEN_ENV = "RHETORIC_TEST_SEEN"
 
-RECORDER = '''
+RECORDER = """
 import json, os
 from rhetoric import hookimpl
 
@@ -31,7 +31,7 @@ def rhetoric_report_ready(report, comment):
     with open(os.environ["RHETORIC_TEST_SEEN"], "a", encoding="utf-8") as seen:
         hits = [[h.start, h.end, h.rule, h.text] for h in report.hits]
         seen.write(json.dumps({"id": report.id, "hits": hits, "verdict": report.verdict}) + "\\n")
-'''
+"""
 
 COMMITTED = "Intro line.\nOnly an idiot.\nWhat a moron.\n"
 WORKING = (
@@ -158,13 +158,13 @@ def test_wrapper_implementations_are_refused_by_name(plugin: object, hook: str) 
 
 def test_a_refused_plugin_file_names_its_file(tmp_path: Path) -> None:
     (tmp_path / "timing.py").write_text(
-        textwrap.dedent('''
+        textwrap.dedent("""
             from rhetoric import hookimpl
 
             @hookimpl(wrapper=True)
             def rhetoric_report_ready(report, comment):
                 return (yield)
-        '''),
+        """),
         encoding="utf-8",
     )
     code, _ = run(["check", "--isolated", "--plugins-dir", str(tmp_path), "-"])
@@ -200,5 +200,3 @@ def test_hits_are_hashable_values() -> None:
     assert len({one, same}) == 1 and hash(one) == hash(same)
     report = Analyzer.from_config(AnalyzerConfig()).check("You idiot.")
     assert {report: 1}[report] == 1
-
-

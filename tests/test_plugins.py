@@ -287,36 +287,36 @@ def test_adjust_and_report_ready_hooks() -> None:
 
 
 def test_register_techniques_extends_the_vocabulary(tmp_path: Path) -> None:
-    folder = tmp_path / "rules" / "flag-waving"
+    folder = tmp_path / "rules" / "glittering-generalities"
     folder.mkdir(parents=True)
-    (folder / "patriotic.yml").write_text(
+    (folder / "virtue-words.yml").write_text(
         textwrap.dedent("""
         kind: lexicon
         status: stable
-        message: "'{match}' appeals to patriotism"
-        why: Flag-waving justifies an idea by appeal to national pride instead of reasons.
+        message: "'{match}' is a virtue word standing in for an argument"
+        why: Glittering generalities attach vague virtue words to an idea instead of reasons.
         references: [https://propaganda.qcri.org/annotations/definitions.html]
-        terms: [real patriots]
+        terms: [freedom-loving]
         examples:
-          flag: ["All [[real patriots]] agree."]
-          pass: ["Patriots won the game."]
+          flag: ["All [[freedom-loving]] people agree."]
+          pass: ["Freedom Day is a holiday."]
     """)
     )
 
     class Techniques:
         @hookimpl
         def rhetoric_register_techniques(self, register):  # type: ignore[no-untyped-def]
-            register(Technique("flag-waving", "Flag-waving", "Appeal to patriotism."))
+            register(Technique("glittering-generalities", "Glittering generalities", "Virtues."))
 
         @hookimpl
         def rhetoric_register_rule_paths(self, register):  # type: ignore[no-untyped-def]
             register(tmp_path / "rules")
 
     analyzer = Analyzer.from_config(NO_READABILITY, plugins=[Techniques()], entry_points=False)
-    assert [h.technique for h in analyzer.check("Every real patriots knows").hits] == [
-        "flag-waving"
+    assert [h.technique for h in analyzer.check("Every freedom-loving voter knows").hits] == [
+        "glittering-generalities"
     ]
-    assert "flag-waving" in analyzer.techniques
+    assert "glittering-generalities" in analyzer.techniques
 
 
 def test_filters_are_chained_each_sees_the_previous_replacement() -> None:

@@ -2,8 +2,10 @@
 
 Lexicon terms, word-class terms and exceptions share one :class:`TokenTrie`;
 sequence templates are indexed by their first element; pattern rules are
-compiled regexes run with a time bound. The result is an ordinary detector (the
-same protocol plugins implement), so the runner treats YAML and Python alike.
+compiled regexes run with a time bound; escalation rules are kept for the analyzer,
+which applies them to every detector's hits (:mod:`rhetoric.engine.escalation`).
+The result is an ordinary detector (the same protocol plugins implement), so the
+runner treats YAML and Python alike.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ import regex
 
 from ..config import AnalyzerConfig
 from ..document import Document
-from ..model import DetectorError, Hit, RuleInfo
+from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
+from .escalation import Escalations
 from .inflect import inflections
 from .literals import required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
@@ -165,10 +168,12 @@ class CompiledRules:
                         ) from None
                     templates.append(template)
                     used_classes.update(e.name for e in template.elements if e.kind == "class")
-            else:
+            elif spec.kind == "pattern":
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+        # Escalation rules act on every detector's hits: the analyzer applies them.
+        self.escalations = Escalations(self._specs)
         class_anchors: dict[str, frozenset[str]] = {}
         for name in sorted(used_classes):
             found = set()
@@ -259,6 +264,7 @@ class CompiledRules:
                         "form": match.form,
                         "how": match.how,
                     },
+                    target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
                 )
                 candidates.append((payload.rule, hit))
         breaks: list[bool] | None = None
@@ -334,15 +340,17 @@ class CompiledRules:
                     continue
                 index = int(template.payload)  # type: ignore[call-overload]
                 spec = self._specs[index]
+                begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
                 hit = doc.hit(
                     spec.info,
-                    tokens[match.mark_first].start,
-                    tokens[match.mark_last].end,
+                    begin,
+                    end,
                     evidence={
                         "kind": "sequence",
                         "template": template.source,
                         "matched": text[tokens[match.first].start : tokens[match.last].end],
                     },
+                    target=_aimed_at(doc, spec.community, begin, end),
                 )
                 yield index, hit
 
@@ -513,6 +521,14 @@ def _sentence_breaks(prepared: PreparedText) -> list[bool]:
         if 0 < following < count and tokens[following - 1].end <= position:
             breaks[following] = True
     return breaks
+
+
+def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Target | None:
+    """The target of a hit of a rule or term that names an identity group (a slur
+    names the group it attacks): the hit's own words; None for any other rule."""
+    if community is None:
+        return None
+    return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
 
 
 def _inside_word(text: str, begin: int, finish: int) -> bool:

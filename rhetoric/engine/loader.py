@@ -16,7 +16,7 @@ from pathlib import Path
 import regex
 import yaml
 
-from ..model import Example, RuleInfo, Severity
+from ..model import GROUPS, Example, RuleInfo, Severity
 from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
@@ -28,16 +28,18 @@ _DOC_NAMES = ("readme", "license", "licence", "notice", "changelog")
 _ID = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
 
-KINDS = ("lexicon", "pattern", "sequence", "cooccurrence")
+KINDS = ("lexicon", "pattern", "sequence", "cooccurrence", "escalation")
 COMMON_KEYS = (
     "id", "kind", "severity", "confidence", "status", "message", "why", "instead",
     "references", "examples", "exceptions", "antipatterns", "obfuscation", "masks",
+    "community",
 )  # fmt: skip
 KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
     "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
     "sequence": ("templates",),
     "cooccurrence": ("groups", "min_groups", "window", "within_sentence", "require", "inflect"),
+    "escalation": ("all", "within", "effect"),
 }
 REQUIRED_KEYS = ("kind", "message", "why", "examples")
 KIND_REQUIRED = {
@@ -45,9 +47,13 @@ KIND_REQUIRED = {
     "pattern": ("pattern",),
     "sequence": ("templates",),
     "cooccurrence": ("groups",),
+    "escalation": ("all",),
 }
+# What one condition of an escalation rule asks of a hit (see EscalationCondition).
+CONDITION_KEYS = ("techniques", "rules", "targets", "groups", "min_severity")
+TARGET_KINDS = ("addressee", "person", "group", "institution", "unspecified")
 GROUP_KEYS = ("terms", "weight")
-TERM_KEYS = ("term", "severity", "confidence", "inflect")
+TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
 CLASS_KEYS = ("description", "terms", "inflect")
 
 
@@ -60,6 +66,7 @@ class TermSpec:
     severity: Severity | None = None
     confidence: float | None = None
     inflect: bool | None = None
+    community: str | None = None  # the identity group the term names (a slur's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,19 @@ class CueGroup:
     terms: tuple[TermSpec, ...]
     includes: tuple[tuple[str, int], ...]
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationCondition:
+    """What one hit must be for an escalation rule: of these techniques, of rules
+    starting with these ids, aimed at these kinds of target and groups, at least this
+    severe (each optional)."""
+
+    techniques: frozenset[str] = frozenset()
+    rules: tuple[str, ...] = ()
+    targets: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    min_severity: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +118,12 @@ class RuleSpec:
     antipatterns: tuple[regex.Pattern[str], ...] = ()
     obfuscation: bool = True
     masks: bool = True
+    # The identity group the rule's hits aim at (one of rhetoric.GROUPS): a slur names
+    # its target; terms may name their own.
+    community: str | None = None
+    conditions: tuple[EscalationCondition, ...] = ()
+    within: str = "comment"
+    effect: str = "combine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +287,18 @@ def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
             if "confidence" in entries
             else None,
             inflect=doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else None,
+            community=_community(doc, entries["community"][1]) if "community" in entries else None,
         )
     return TermSpec(text=_clean_term(doc, node), line=line_of(node))
+
+
+def _community(doc: YamlFile, node: yaml.Node) -> str:
+    """An identity group's name, one of ``rhetoric.GROUPS`` (HateXplain's names)."""
+    value = doc.string(node, "community")
+    if value not in GROUPS:
+        hint = did_you_mean(value, GROUPS) or f" (one of: {', '.join(GROUPS)})"
+        raise doc.fail(node, f"unknown community '{value}'{hint}")
+    return value
 
 
 def _clean_term(doc: YamlFile, node: yaml.Node) -> str:
@@ -383,6 +419,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         ),
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
         "masks": opt("masks", lambda n: doc.boolean(n, "masks"), True),
+        "community": opt("community", lambda n: _community(doc, n), None),
     }
     if kind == "lexicon":
         terms = tuple(_term(doc, item) for item in doc.sequence(entries["terms"][1], "terms"))
@@ -417,6 +454,8 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         )
     if kind == "cooccurrence":
         return _cooccurrence(doc, entries, common, ruleset, info.confidence)
+    if kind == "escalation":
+        return _escalation(doc, entries, common, techniques)
     templates = []
     for item in doc.sequence(entries["templates"][1], "templates"):
         text = doc.string(item, "template")
@@ -425,6 +464,58 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
                 raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
         templates.append((text, line_of(item)))
     return RuleSpec(**common, templates=tuple(templates))
+
+
+def _escalation(
+    doc: YamlFile,
+    entries: dict[str, tuple[yaml.Node, yaml.Node]],
+    common: dict[str, object],
+    techniques: TechniqueRegistry,
+) -> RuleSpec:
+    """An escalation rule: conditions that distinct hits of one comment (or one of its
+    sentences) must meet together, and what follows when they do."""
+    conditions = [
+        _condition(doc, item, techniques) for item in doc.sequence(entries["all"][1], "all")
+    ]
+    within = "comment"
+    if "within" in entries:
+        within = doc.choice(entries["within"][1], "within", ("comment", "sentence"))
+    effect = "combine"
+    if "effect" in entries:
+        effect = doc.choice(entries["effect"][1], "effect", ("combine", "raise"))
+    return RuleSpec(
+        **common,  # type: ignore[arg-type]
+        conditions=tuple(conditions),
+        within=within,
+        effect=effect,
+    )
+
+
+def _condition(
+    doc: YamlFile, item: yaml.Node, techniques: TechniqueRegistry
+) -> EscalationCondition:
+    fields = doc.mapping(item, "condition")
+    doc.check_keys(fields, CONDITION_KEYS, (), "condition", item)
+
+    def strings(key: str, known: Sequence[str] | None, what: str) -> tuple[str, ...]:
+        if key not in fields:
+            return ()
+        node = fields[key][1]
+        values = doc.strings(node, key)
+        for value in values:
+            if known is not None and value not in known:
+                hint = did_you_mean(value, known) or f" (one of: {', '.join(known)})"
+                raise doc.fail(node, f"unknown {what} '{value}'{hint}")
+        return tuple(values)
+
+    severity = fields.get("min_severity")
+    return EscalationCondition(
+        techniques=frozenset(strings("techniques", techniques.ids(), "technique")),
+        rules=strings("rules", None, "rule"),
+        targets=frozenset(strings("targets", TARGET_KINDS, "target kind")),
+        groups=frozenset(strings("groups", GROUPS, "group")),
+        min_severity=_severity(doc, severity[1]) if severity is not None else None,
+    )
 
 
 def _cooccurrence(

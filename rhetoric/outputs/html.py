@@ -199,6 +199,10 @@ def _tip(hit: Hit, rules: dict[str, RuleInfo]) -> str:
     rule = rules.get(hit.rule)
     why = rule.why if rule is not None and rule.why else ""
     head = f"{hit.technique} · {hit.rule} ({hit.severity.value}, {hit.confidence:.2f})"
+    if hit.target is not None:
+        head += f" · aimed at {hit.target.kind.value}" + (
+            f" ({hit.target.group})" if hit.target.group else ""
+        )
     return "\n".join(part for part in (head, hit.message, f"Why: {why}" if why else "") if part)
 
 
@@ -286,10 +290,23 @@ def _findings(
             f"<code>{_text(hit.technique)}</code> · <code>{_text(hit.rule)}</code> · "
             f'<span class="sev-{_attr(hit.severity.value)}">{_text(hit.severity.value)}</span>'
             f' · <span class="meta">{hit.confidence:.2f} · line {line}:{column}'
-            f" (offsets {hit.start}\u2013{hit.end})</span>"
+            f" (offsets {hit.start}\u2013{hit.end})</span>{_target(hit)}"
             f'<p class="msg">{_text(hit.message)}</p>{why}</li>'
         )
     return f'<ol class="findings">{"".join(items)}</ol>'
+
+
+def _target(hit: Hit) -> str:
+    """Whom the hit aims at, next to it: ``aimed at: group (Jewish) «the Jews»``."""
+    target = hit.target
+    if target is None:
+        return ""
+    what = target.kind.value + (f" ({target.group})" if target.group else "")
+    words = f" \u00ab{_text(target.text)}\u00bb" if target.text else ""
+    return (
+        f' · <span class="target" data-target="{_attr(target.kind.value)}">'
+        f"aimed at: {_text(what)}{words}</span>"
+    )
 
 
 class HtmlFormatter(Formatter):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..analyzer import Analyzer
-from ..model import Comment, Example, RuleInfo
+from ..model import Comment, Example, Hit, RuleInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,11 @@ def _union(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return {(s, e) for s, e in merged}
 
 
+def _by(rule_id: str, hit: Hit) -> bool:
+    """Whether ``hit`` is the rule's: its own, or one an escalation rule raised."""
+    return hit.rule == rule_id or hit.evidence.get("escalated_by") == rule_id
+
+
 def run_examples(analyzer: Analyzer, rule: RuleInfo) -> list[ExampleResult]:
     """Results for each example of one rule (the analyzer must have it enabled)."""
     flags = [e for e in rule.examples if e.flag]
@@ -48,7 +53,7 @@ def run_examples(analyzer: Analyzer, rule: RuleInfo) -> list[ExampleResult]:
     for example in rule.examples:
         text, expected = example.parse()
         analysis = analyzer.analyse(Comment(id=f"example:{rule.id}", text=text))
-        found = _union({(h.start, h.end) for h in analysis.raw_hits if h.rule == rule.id})
+        found = _union({(h.start, h.end) for h in analysis.raw_hits if _by(rule.id, h)})
         errors = [e for e in analysis.report.errors if rule.id in e.source]
         want = set(expected) if example.flag else set()
         ok = found == want and not errors

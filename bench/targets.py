@@ -1,0 +1,163 @@
+"""Measure whom findings aim at (targets) and threats on the development data.
+
+    python bench/targets.py [--data ../shared/data] [--out docs/quality.md]
+
+- HateXplain (``targets``: the communities annotators say a hateful or offensive post
+  attacks): among those posts where rhetoric names a group, how often it is one of the
+  annotators' communities (goal >= 70%); among the posts annotators say target a
+  community, how often rhetoric names one (goal >= 50%).
+- Toxic spans typed: document-level precision/recall/F1 of ``threat`` hits against
+  posts with a ``Threat`` span (goal F1 >= 0.50 with precision >= 0.60), and span
+  overlap of ``slur``/``name-calling`` hits aimed at a group against ``Identity based
+  Attack`` spans (goal F1 >= 0.35).
+
+Rules and plugins come from this checkout. The corpora are read where they lie and
+never copied. With ``--out`` the table replaces the section between
+``<!-- targets:start -->`` and ``<!-- targets:end -->`` of that file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rhetoric import Analyzer, AnalyzerConfig, Comment, Hit, TargetKind  # noqa: E402
+
+START, END = "<!-- targets:start -->", "<!-- targets:end -->"
+
+
+def read(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def hits_of(analyzer: Analyzer, records: list[dict[str, object]]) -> list[tuple[Hit, ...]]:
+    return [analyzer.check(Comment(str(r["id"]), str(r["text"]))).hits for r in records]
+
+
+def hatexplain(analyzer: Analyzer, data: Path) -> dict[str, float]:
+    records = [r for r in read(data / "hatexplain/dev.jsonl") if r["label"] != "normal"]
+    named = agreed = wanted = found = 0
+    for record, hits in zip(records, hits_of(analyzer, records), strict=True):
+        communities = set(record.get("targets") or ())  # type: ignore[arg-type]
+        ours = {
+            h.target.group for h in hits
+            if h.target is not None and h.target.kind is TargetKind.GROUP and h.target.group
+        }  # fmt: skip
+        if ours:
+            named += 1
+            agreed += bool(ours & communities)
+        if communities - {"None", "Other"}:
+            wanted += 1
+            found += bool(ours)
+    return {
+        "posts": len(records),
+        "named": named,
+        "agreement": agreed / named if named else 0.0,
+        "annotated": wanted,
+        "coverage": found / wanted if wanted else 0.0,
+    }
+
+
+def toxic_typed(analyzer: Analyzer, data: Path) -> dict[str, float]:
+    records = read(data / "toxic_spans_typed/dev.jsonl")
+    tp = fp = fn = 0
+    span_hits = span_right = gold_spans = gold_found = 0
+    for record, hits in zip(records, hits_of(analyzer, records), strict=True):
+        spans = record["spans"]  # type: ignore[assignment]
+        threat_gold = any(s["label"] == "Threat" for s in spans)  # type: ignore[union-attr,index]
+        threat_ours = any(h.technique == "threat" for h in hits)
+        tp += threat_gold and threat_ours
+        fp += threat_ours and not threat_gold
+        fn += threat_gold and not threat_ours
+        identity = [(s["start"], s["end"]) for s in spans  # type: ignore[union-attr,index]
+                    if s["label"] == "Identity based Attack"]  # type: ignore[index]  # fmt: skip
+        aimed = [
+            h for h in hits
+            if h.technique in ("slur", "name-calling")
+            and h.target is not None and h.target.kind is TargetKind.GROUP
+        ]  # fmt: skip
+        span_hits += len(aimed)
+        span_right += sum(any(h.start < e and s < h.end for s, e in identity) for h in aimed)
+        gold_spans += len(identity)
+        gold_found += sum(any(h.start < e and s < h.end for h in aimed) for s, e in identity)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    span_p = span_right / span_hits if span_hits else 0.0
+    span_r = gold_found / gold_spans if gold_spans else 0.0
+    return {
+        "threat_p": precision, "threat_r": recall,
+        "threat_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "threat_docs": tp + fn, "threat_flagged": tp + fp,
+        "identity_p": span_p, "identity_r": span_r,
+        "identity_f1": 2 * span_p * span_r / (span_p + span_r) if span_p + span_r else 0.0,
+    }  # fmt: skip
+
+
+def table(hx: dict[str, float], tx: dict[str, float]) -> str:
+    def pct(value: float) -> str:
+        return f"{100 * value:.1f}"
+
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    rows = [
+        ("HateXplain: a named group is one of the annotators' communities",
+         f"{pct(hx['agreement'])} ({hx['named']} posts name one)", ">= 70",
+         met(hx["agreement"] >= 0.70)),
+        ("HateXplain: posts targeting a community where rhetoric names a group",
+         f"{pct(hx['coverage'])} (of {hx['annotated']})", ">= 50", met(hx["coverage"] >= 0.50)),
+        ("Toxic spans typed: threat documents P / R / F1",
+         f"{pct(tx['threat_p'])} / {pct(tx['threat_r'])} / {pct(tx['threat_f1'])} "
+         f"({tx['threat_docs']} threat posts, {tx['threat_flagged']} flagged)",
+         "F1 >= 50, P >= 60", met(tx["threat_f1"] >= 0.5 and tx["threat_p"] >= 0.6)),
+        ("Toxic spans typed: Identity based Attack spans, slur + name-calling aimed at a group, "
+         "P / R / F1", f"{pct(tx['identity_p'])} / {pct(tx['identity_r'])} / "
+         f"{pct(tx['identity_f1'])}", "F1 >= 35", met(tx["identity_f1"] >= 0.35)),
+    ]  # fmt: skip
+    lines = [
+        START,
+        "## Targets and threats",
+        "",
+        "Produced by `python bench/targets.py` on the development splits (hateful and "
+        "offensive HateXplain posts; toxic spans typed dev). Percentages.",
+        "",
+        "| measure | value | goal | met |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"skipped: corpus folder {args.data} is not present", file=sys.stderr)
+        return 0
+    analyzer = Analyzer.from_config(
+        AnalyzerConfig(), plugin_dirs=[ROOT / "plugins"], entry_points=False
+    )
+    section = table(hatexplain(analyzer, args.data), toxic_typed(analyzer, args.data))
+    print(section)
+    if args.out is not None:
+        text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Whom a finding aims at: the person spoken to, a person, an identity group, an
+institution, or someone the text does not name.
+
+Moderators decide by the target: an insult to another commenter is harassment, the
+same word aimed at an ethnic or religious group is hate speech, a mocking label for a
+senator is rough political speech. This plugin gives each hit of a technique that
+aims at someone (``name-calling``, ``slur``, ``conspiracy-framing``, ``threat`` and
+the inventory techniques that attack people) a :class:`rhetoric.Target`, found in
+its own words first, then in the nearest words of its sentence that name a
+target: second-person words, identity-group nouns (with HateXplain's community
+names), institutions, and persons (a capitalised name, a third-person pronoun).
+A hit that already has a target (set by its detector) keeps it.
+
+Options (``config.plugin_options("targets")``): ``techniques``, the technique ids
+whose hits get a target (default :data:`TARGETED`). Other plugins can set or
+change targets with their own ``rhetoric_filter_hit``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Sequence
+from operator import attrgetter
+from typing import Final
+
+from rhetoric import AnalyzerConfig, Document, Hit, Target, TargetKind, Token, hookimpl
+
+TARGETED: Final = frozenset({
+    "name-calling", "slur", "conspiracy-framing", "threat", "questioning-reputation",
+    "guilt-by-association", "appeal-to-hypocrisy", "straw-man",
+})  # fmt: skip
+LEFT_WINDOW: Final = 8  # words before the hit searched for its target (subjects come first)
+RIGHT_WINDOW: Final = 5  # words after it ("idiots, all of you")
+
+ADDRESSEE: Final = frozenset({
+    "you", "your", "you're", "youre", "yours", "yourself", "yourselves", "u", "ur", "ya",
+    "thou", "thee", "y'all", "yall",
+})  # fmt: skip
+PERSON_WORDS: Final = frozenset({
+    "he", "him", "his", "himself", "she", "her", "herself", "he's", "she's",
+    "guy", "man", "woman", "lady", "dude", "bloke", "fellow", "president", "senator",
+    "governor", "mayor", "minister", "chancellor", "councillor", "councilman",
+    "congressman", "congresswoman", "judge", "ceo", "author", "reporter", "journalist",
+})  # fmt: skip
+
+# Identity-group words and the community each names (HateXplain's names). Plural
+# nouns name the group on their own (a singular "woman" is a person, "poor" mostly
+# describes a decision); the adjectives only before a people word
+# ("black people", "jewish bankers"), since "black cars" names nobody.
+GROUP_NOUNS: Final[dict[str, str]] = {
+    **dict.fromkeys(("blacks", "africans", "african-americans"), "African"),
+    **dict.fromkeys(("arabs", "palestinians", "saudis", "syrians", "iraqis"), "Arab"),
+    **dict.fromkeys(("asians", "chinese", "japanese", "koreans", "vietnamese", "filipinos"),
+                    "Asian"),
+    **dict.fromkeys(("whites", "caucasians", "crackers", "rednecks"), "Caucasian"),
+    **dict.fromkeys(("hispanics", "latinos", "latinas", "latinx", "mexicans"), "Hispanic"),
+    **dict.fromkeys(("hindus",), "Hindu"),
+    **dict.fromkeys(("natives", "aboriginals", "aborigines"), "Indigenous"),
+    **dict.fromkeys(("jews", "jew", "jewry", "zionists"), "Jewish"),
+    **dict.fromkeys(("muslims", "muslim", "moslems", "islam", "islamists", "mohammedans"),
+                    "Islam"),
+    **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants"), "Christian"),
+    **dict.fromkeys(("women", "females", "girls", "feminists", "wives", "ladies"), "Women"),
+    **dict.fromkeys(("men", "males"), "Men"),
+    **dict.fromkeys(("gays", "lesbians", "homosexuals", "queers", "lgbt", "lgbtq", "trannies",
+                     "transgenders", "transsexuals"), "Homosexual"),
+    **dict.fromkeys(("bisexuals",), "Bisexual"),
+    **dict.fromkeys(("asexuals",), "Asexual"),
+    **dict.fromkeys(("heterosexuals", "straights"), "Heterosexual"),
+    **dict.fromkeys(("refugees", "immigrants", "migrants", "illegals", "asylum-seekers",
+                     "aliens", "foreigners"), "Refugee"),
+    **dict.fromkeys(("disabled", "cripples", "retards", "autists"), "Disability"),
+    **dict.fromkeys(("homeless",), "Economic"),
+    **dict.fromkeys(("minorities",), "Minority"),
+}  # fmt: skip
+GROUP_ADJECTIVES: Final[dict[str, str]] = {
+    "black": "African", "african": "African", "arab": "Arab", "asian": "Asian",
+    "chinese": "Asian", "white": "Caucasian", "hispanic": "Hispanic", "latino": "Hispanic",
+    "mexican": "Hispanic", "indian": "Indian", "native": "Indigenous", "jewish": "Jewish",
+    "muslim": "Islam", "islamic": "Islam", "christian": "Christian", "catholic": "Christian",
+    "hindu": "Hindu", "gay": "Homosexual", "lesbian": "Homosexual", "queer": "Homosexual",
+    "trans": "Homosexual", "bisexual": "Bisexual", "straight": "Heterosexual",
+    "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
+    "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
+}  # fmt: skip
+PEOPLE: Final = frozenset({
+    "people", "folks", "folk", "men", "women", "guys", "kids", "boys", "girls", "persons",
+    "families", "community", "communities", "population", "populations", "crowd", "lot",
+})  # fmt: skip
+INSTITUTIONS: Final = frozenset({
+    "government", "govt", "administration", "regime", "media", "msm", "press", "police",
+    "cops", "congress", "senate", "parliament", "courts", "judiciary", "fbi", "cia", "nsa",
+    "doj", "irs", "cdc", "fda", "nih", "nato", "wef", "imf", "banks", "bankers",
+    "corporations", "pharma", "establishment", "elite", "elites", "globalists", "democrats",
+    "republicans", "dems", "gop", "tories", "liberals", "conservatives", "leftists", "antifa",
+    "newspaper", "networks", "universities", "church", "agency", "agencies", "ministry",
+    "military", "army",
+})  # fmt: skip
+# Acronyms that are everyday words in lower case ("who", "un", "eu"): institutions only
+# when written in capitals.
+ACRONYMS: Final = frozenset({"who", "un", "eu", "fed", "ecb"})
+# Capitalised words that begin sentences or titles without naming anyone.
+NOT_NAMES: Final = frozenset({
+    "i", "the", "a", "an", "this", "that", "these", "those", "it", "they", "we", "what",
+    "why", "how", "when", "where", "who", "if", "and", "but", "or", "so", "no", "yes", "oh",
+    "there", "here", "everyone", "everybody", "someone", "somebody", "anyone", "anybody",
+    "nobody", "all", "some", "any", "each", "every", "my", "our", "their", "his", "her",
+    "one", "people", "god", "jesus", "lord", "america", "american", "americans", "english",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})  # fmt: skip
+# A sentence's first word is a name when a verb of its subject follows ("Trump is").
+SUBJECT_VERBS: Final = frozenset({
+    "is", "was", "has", "had", "does", "did", "should", "will", "would", "must", "can",
+    "could", "isn't", "wasn't", "doesn't", "didn't", "won't", "needs", "said", "says",
+    "wants", "thinks", "knows", "lies", "lied",
+})  # fmt: skip
+_SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
+SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
+_START: Final = attrgetter("start")
+
+
+@hookimpl
+def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | None:
+    if hit.target is not None:
+        return None
+    options = config.plugin_options("targets")
+    techniques = options.get("techniques", TARGETED)
+    if hit.technique not in techniques:
+        return None
+    target = find_target(doc, hit.start, hit.end)
+    return dataclasses.replace(hit, target=target)
+
+
+def find_target(doc: Document, start: int, end: int) -> Target:
+    """The target of a finding on ``doc.text[start:end]``: named in its own words,
+    else by the nearest word of its sentence that names one (left first, where
+    subjects stand), else unspecified."""
+    tokens = doc.prepared.tokens
+    text = doc.text
+    first = bisect.bisect_left(tokens, start, key=_START)
+    last = bisect.bisect_left(tokens, end, key=_START)  # tokens[first:last] lie in the hit
+    begin, finish = _sentence(text, start, end)
+    own = _named(text, tokens, range(first, last), first, last)
+    if own is not None:
+        return own
+    if _vocative(text, start, end, begin, finish):
+        return Target(TargetKind.ADDRESSEE)
+    left = [i for i in range(first - 1, max(first - LEFT_WINDOW, 0) - 1, -1)
+            if tokens[i].start >= begin]  # fmt: skip
+    right = [i for i in range(last, min(last + RIGHT_WINDOW, len(tokens)))
+             if tokens[i].end <= finish]  # fmt: skip
+    # Nearest first; at equal distance the word before the hit wins.
+    order = [i for pair in zip(left, right, strict=False) for i in pair]
+    order += left[len(right) :] + right[len(left) :]
+    found = _named(text, tokens, order, first, last)
+    return found if found is not None else Target(TargetKind.UNSPECIFIED)
+
+
+def _named(
+    text: str, tokens: Sequence[Token], indexes: Sequence[int], first: int, last: int
+) -> Target | None:
+    """The first of ``indexes`` whose word names a target, as that target."""
+    for i in indexes:
+        token = tokens[i]
+        norm = token.norm
+        span = (token.start, token.end)
+        if norm in ADDRESSEE:
+            return _target(text, TargetKind.ADDRESSEE, *span)
+        group = GROUP_NOUNS.get(norm)
+        if group is None and norm in GROUP_ADJECTIVES and i + 1 < len(tokens):
+            following = tokens[i + 1]
+            if following.norm in PEOPLE or following.norm in GROUP_NOUNS:
+                group = GROUP_ADJECTIVES[norm]
+                span = (token.start, following.end)
+        if group is not None:
+            return _target(text, TargetKind.GROUP, *span, group=group)
+        if norm in INSTITUTIONS or (norm in ACRONYMS and text[span[0] : span[1]].isupper()):
+            return _target(text, TargetKind.INSTITUTION, *span)
+        following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
+        if norm in PERSON_WORDS or _is_name(text, token, first <= i < last, following):
+            return _target(text, TargetKind.PERSON, *span)
+    return None
+
+
+def _is_name(text: str, token: Token, in_hit: bool, following: str) -> bool:
+    """A capitalised word, not part of the hit itself nor capitalised for other
+    reasons: inside a sentence, or first in it when its verb follows ("Trump is")."""
+    start = token.start
+    if in_hit or not text[start : start + 1].isupper():
+        return False
+    word = token.norm.removesuffix("'s")
+    if word in NOT_NAMES or not word.isalpha() or len(word) < 2:
+        return False
+    if text[start : token.end].isupper():
+        return False  # SHOUTING or an acronym, not a name
+    before = start - 1
+    while before >= 0 and text[before] in " \t\"'(":
+        before -= 1
+    first_word = before < 0 or text[before] in ".!?\n:"
+    return not first_word or following in SUBJECT_VERBS or token.norm.endswith("'s")
+
+
+def _vocative(text: str, start: int, end: int, begin: int, finish: int) -> bool:
+    """Whether the hit addresses someone by it: set off by a comma at the end of its
+    sentence ("shut up, idiot") or at its start ("Idiot, read it again")."""
+    before = text[begin:start].rstrip()
+    after = text[end:finish].strip(" \t!?.\"'")
+    return (before.endswith(",") and not after) or (not before.strip() and after[:1] == ",")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence of ``text[start:end]`` begins and ends, looked for within
+    :data:`SENTENCE_REACH` characters (a hit in a huge text costs the same)."""
+    low = max(0, start - SENTENCE_REACH)
+    begin = low
+    for match in _SENTENCE_END.finditer(text, low, start):
+        begin = match.end()
+    after = _SENTENCE_END.search(text, end, end + SENTENCE_REACH)
+    if after is not None:
+        return begin, after.start()
+    return begin, min(len(text), end + SENTENCE_REACH)
+
+
+def _target(text: str, kind: TargetKind, start: int, end: int, group: str | None = None) -> Target:
+    return Target(kind, start, end, text[start:end], group)

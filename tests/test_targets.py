@@ -1,0 +1,184 @@
+"""Whom a finding aims at: the target of a hit, found by the ``targets`` plugin, carried
+on the wire, used by policies (and so by the Coral answer), shown in reports."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import jsonschema
+import pytest
+from conftest import run
+
+from rhetoric import (
+    GROUPS,
+    Analyzer,
+    AnalyzerConfig,
+    Hit,
+    Policy,
+    PolicyError,
+    Report,
+    Severity,
+    Target,
+    TargetKind,
+    Verdict,
+)
+from rhetoric.check.inputs import InputRecord
+from rhetoric.model import Comment
+from rhetoric.outputs import FORMATTERS, Outcome
+from rhetoric.wire import SCHEMA_VERSION, hit_from_dict, hit_to_dict, report_schema, report_to_dict
+
+ANALYZER = Analyzer.from_config(AnalyzerConfig())
+
+
+def target_of(text: str, word: str) -> tuple[str, str | None, str | None]:
+    """(kind, words, group) of the hit on ``word`` in ``text``."""
+    report = ANALYZER.check(text)
+    (hit,) = [h for h in report.hits if h.text == word and h.technique == "name-calling"]
+    assert hit.target is not None
+    return hit.target.kind.value, hit.target.text, hit.target.group
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("You are an idiot.", "idiot", ("addressee", "You", None)),
+        ("Shut up, idiot.", "idiot", ("addressee", None, None)),
+        ("Those immigrants are vermin.", "vermin", ("group", "immigrants", "Refugee")),
+        ("Honestly, black people are animals.", "animals", ("group", "black people", "African")),
+        ("The media are idiots.", "idiots", ("institution", "media", None)),
+        ("Trump is a moron.", "moron", ("person", "Trump", None)),
+        ("My neighbour Bob is a total moron.", "moron", ("person", "Bob", None)),
+        ("Only an idiot would vote for that.", "idiot", ("unspecified", None, None)),
+        # The word "who" is no institution; "WHO" is.
+        ("Anyone who believes it is a fool.", "fool", ("unspecified", None, None)),
+        ("The WHO are clowns.", "clowns", ("institution", "WHO", None)),
+        # Another sentence's words do not count.
+        ("I met Bob. What a moron.", "moron", ("unspecified", None, None)),
+    ],
+)
+def test_the_targets_plugin_finds_whom_a_hit_aims_at(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
+def test_target_spans_point_at_the_original_words() -> None:
+    text = "Honestly,  BLACK   people are animals!"
+    for hit in ANALYZER.check(text).hits:
+        target = hit.target
+        assert target is not None and target.start is not None and target.end is not None
+        assert text[target.start : target.end] == target.text
+
+
+def test_techniques_without_a_victim_get_no_target() -> None:
+    report = ANALYZER.check("What a shocking disaster.")
+    assert report.hits and all(h.target is None for h in report.hits)
+
+
+def test_a_plugin_may_choose_which_techniques_get_targets() -> None:
+    config = AnalyzerConfig(options={"targets": {"techniques": ["slur"]}})
+    report = Analyzer.from_config(config).check("You are an idiot.")
+    assert [h.target for h in report.hits] == [None]
+
+
+def test_targets_are_validated() -> None:
+    with pytest.raises(ValueError, match="unknown target group 'Martians'"):
+        Target(TargetKind.GROUP, group="Martians")
+    with pytest.raises(ValueError, match="only a group target"):
+        Target(TargetKind.PERSON, group="Jewish")
+    with pytest.raises(ValueError, match="given together"):
+        Target(TargetKind.PERSON, start=0, end=3)
+    assert Target("addressee").kind is TargetKind.ADDRESSEE  # type: ignore[arg-type]
+
+
+def hit(target: Target | None) -> Hit:
+    return Hit(4, 9, "idiot", "name-calling", "insult-label", Severity.WARNING, 0.85, "m",
+               target=target)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        Target(TargetKind.ADDRESSEE, 0, 3, "you"),
+        Target(TargetKind.GROUP, 10, 14, "jews", "Jewish"),
+        Target(TargetKind.UNSPECIFIED),
+    ],
+)
+def test_targets_travel_on_the_wire(target: Target | None) -> None:
+    data = hit_to_dict(hit(target))
+    assert ("target" in data) is (target is not None)
+    assert hit_from_dict(json.loads(json.dumps(data))) == hit(target)
+    record = report_to_dict(Report("c", (hit(target),), {"name-calling": 0.85}, 0.85,
+                                   Verdict.FLAGGED))  # fmt: skip
+    assert record["schema_version"] == SCHEMA_VERSION == "1.1"
+    jsonschema.Draft202012Validator(report_schema()).validate(record)
+
+
+def test_the_schema_lists_exactly_the_groups_and_kinds() -> None:
+    target = report_schema()["$defs"]["target"]["properties"]
+    assert target["group"]["enum"] == list(GROUPS)
+    assert target["kind"]["enum"] == [kind.value for kind in TargetKind]
+
+
+def report_with(target: Target | None) -> Report:
+    return Report("c", (hit(target),), {"name-calling": 0.85}, 0.85, Verdict.FLAGGED)
+
+
+def test_policies_decide_and_code_by_target() -> None:
+    policy = Policy.from_mapping(
+        {
+            "rules": [
+                {"action": "reject", "when": {"targets": ["group"], "groups": ["Jewish"]}},
+                {"action": "review", "when": {"targets": ["addressee"]}},
+            ]
+        }
+    )
+    jews = Target(TargetKind.GROUP, 10, 14, "jews", "Jewish")
+    assert policy.decide(report_with(jews)).action.value == "reject"
+    assert policy.decide(report_with(jews)).code == "HATE_SPEECH"  # target:group, by default
+    you = Target(TargetKind.ADDRESSEE, 0, 3, "you")
+    assert policy.decide(report_with(you)).action.value == "review"
+    assert policy.decide(report_with(None)).action.value == "allow"
+    strict = Policy.from_mapping({"rules": [{"action": "reject"}]})
+    assert strict.decide(report_with(you)).code == "HARASSMENT_BULLYING"
+    assert strict.decide(report_with(Target(TargetKind.PERSON, 0, 3, "Bob"))).code == "ABUSIVE"
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"rules": [{"action": "reject", "when": {"targets": ["adressee"]}}]},
+         "unknown target kind 'adressee' (did you mean 'addressee'?)"),
+        ({"rules": [{"action": "reject", "when": {"groups": ["jewish"]}}]},
+         "unknown group 'jewish' (did you mean 'Jewish'?)"),
+        ({"rejection_codes": {"target:grup": "HATE_SPEECH"}},
+         "unknown target kind 'grup' (did you mean 'group'?)"),
+    ],
+)  # fmt: skip
+def test_policies_refuse_unknown_target_kinds_and_groups(
+    mapping: dict[str, object], message: str
+) -> None:
+    with pytest.raises(PolicyError, match=re.escape(message)):
+        Policy.from_mapping(mapping)
+
+
+def test_the_html_report_shows_the_target() -> None:
+    buffer = io.StringIO()
+    formatter = FORMATTERS["html"](buffer)
+    text = "You are an idiot."
+    record = InputRecord("c.txt", 1, Comment("c", text))
+    formatter.write(Outcome(record, ANALYZER.check(text)))
+    formatter.close()
+    assert 'data-target="addressee"' in buffer.getvalue()
+    assert "aimed at: addressee \u00abYou\u00bb" in buffer.getvalue()
+
+
+def test_explain_documents_the_kinds() -> None:
+    code, out = run(["explain", "targets"])
+    assert code == 0
+    for kind in TargetKind:
+        assert kind.value in out
+    assert "Homosexual" in out
