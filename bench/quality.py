@@ -73,6 +73,10 @@ STANDARD = [
 PTC_DEV = "semeval2020_t11_ptc/dev_sents.jsonl"
 PTC_TRAIN = "semeval2020_t11_ptc/train_sents.jsonl"
 MEMES_DEV = "semeval2021_t6_memes/dev.jsonl"
+MEMES_TRAIN = "semeval2021_t6_memes/train.jsonl"
+# Where each corpus' labels come from in a technique's mappings.
+TAXONOMY = {PTC_DEV: "semeval2020_t11", PTC_TRAIN: "semeval2020_t11",
+            MEMES_DEV: "semeval2021_t6", MEMES_TRAIN: "semeval2021_t6"}  # fmt: skip
 # The propaganda inventory beyond the core techniques (plugins/techniques.py): one row
 # per technique on the PTC dev sentences (and on the memes where the label occurs), every
 # rule measured, previews included. Labels come from the technique's own mappings.
@@ -84,10 +88,12 @@ INVENTORY = (
     "consequential-oversimplification", "repetition", "questioning-reputation",
 )  # fmt: skip
 # Held-out goal per SemEval-2023 label: span precision >= 0.40 wherever a label gets
-# 10 hits or more. A rule is stable only with dev precision >= 0.50 (see STABLE_*).
+# 10 hits or more. A rule is stable only when its precision on the *training* splits
+# (PTC train sentences and memes train, pooled) is >= 0.50 (see STABLE_*): the dev
+# splits only report, so they stay an honest estimate of what the status promises.
 INVENTORY_GOAL = 0.40
 STABLE_PRECISION = 0.50
-STABLE_MIN_HITS = 3  # fewer dev hits than this measure nothing
+STABLE_MIN_HITS = 3  # fewer training hits than this measure nothing
 # Ordinary user comments: the inventory must stay quiet there.
 ORDINARY = ("toxic_spans_semeval2021/dev.jsonl", "hatexplain/dev.jsonl")
 
@@ -140,7 +146,7 @@ def main() -> int:
             }
         return gold[corpus]
 
-    for corpus in (PTC_DEV, MEMES_DEV):
+    for corpus in (PTC_DEV, MEMES_DEV, PTC_TRAIN, MEMES_TRAIN):
         load(corpus)
     checks = [*STANDARD, *inventory_checks(engines[True], labels)]
     results = evaluate_all(engines, checks, load, labels)
@@ -167,6 +173,7 @@ def main() -> int:
             rule_tables.append("\n".join(lines))
         print(rows[-1], file=sys.stderr)
     stability = stability_table(engines[True], load, labels)
+    by_label, by_label_summary = semeval2023_table(engines[False], load, labels)
     quiet = ordinary_table(engines[True], args.data)
     elapsed = time.perf_counter() - started
     document = [
@@ -200,20 +207,36 @@ def main() -> int:
         "The techniques beyond the core five (doubt, exaggeration, appeals to fear, authority "
         "and popularity, flag-waving...) map onto SemEval-2020 Task 11 (PTC) and SemEval-2023 "
         "Task 3 labels (`rhetoric techniques --format json`). Their rules were written from the "
-        "techniques' definitions and tuned on the PTC *train* sentences; each starts as a "
-        f"`preview` and is `stable` only when its span precision on the PTC *dev* sentences is "
-        f"at least {pct(STABLE_PRECISION)} over at least {STABLE_MIN_HITS} hits, with train "
-        "agreeing (at least the same bar). PTC marks these techniques sparsely (a sentence "
-        "holds 'the American people' and nobody labels it, or 'everyone knows' and the label "
-        "is missing), so many rules written for comments have too few news hits to earn the "
-        "status and stay previews: they run with `--preview`. Techniques without a PTC label "
-        "(obfuscation; popularity, hypocrisy, straw man and red herring share one) are "
-        "measured where they occur, on the memes set.",
+        "techniques' definitions and tuned on the *training* splits (PTC train sentences, memes "
+        "train); each starts as a `preview` and is `stable` only when its span precision on "
+        f"those training splits, pooled, is at least {pct(STABLE_PRECISION)} over at least "
+        f"{STABLE_MIN_HITS} hits. The PTC *dev* columns only report how that holds up: dev "
+        "decides nothing, so it stays an estimate of what `stable` promises. PTC marks these "
+        "techniques sparsely (a sentence holds 'the American people' and nobody labels it, or "
+        "'everyone knows' and the label is missing), so many rules written for comments have "
+        "too few news hits to earn the status and stay previews: they run with `--preview`. "
+        "Popularity and guilt by association share one PTC label, and whataboutism, "
+        "hypocrisy, straw man and red herring another; appeal to time, consequential "
+        "oversimplification and obfuscation have none (obfuscation occurs in the memes set).",
         "",
-        "| technique | rule | status | dev hits | dev precision | train hits | train precision "
-        "| meets the bar |",
+        "| technique | rule | status | train hits | train precision | dev hits | dev precision "
+        "| meets the bar (train) |",
         "|---|---|---|---:|---:|---:|---:|---|",
         *stability,
+        "",
+        "## The SemEval-2023 view, default settings",
+        "",
+        "The held-out measurement reads each technique's `mappings.semeval2023_t3` and runs "
+        "with default settings, so only `stable` rules count there. Rehearsed here on the PTC "
+        "dev sentences (SemEval-2023 English reuses the PTC articles, so its labels are PTC's, "
+        "finer): hits per SemEval-2023 label and their span precision against the technique's "
+        "PTC labels, the label's goal being precision >= 40.0 once it has 10 hits or more.",
+        "",
+        *by_label_summary,
+        "",
+        "| SemEval-2023 label | technique | hits | span precision | >= 40.0 (10+ hits) |",
+        "|---|---|---:|---:|---|",
+        *by_label,
         "",
         "## Quiet on ordinary comments",
         "",
@@ -267,46 +290,141 @@ def stability_table(
     load: Callable[[str], tuple[list[GoldRecord], list[str]]],
     labels: dict[str, set[str]],
 ) -> list[str]:
-    """Per inventory rule: its status and its precision on the PTC dev and train
-    sentences, and whether that earns ``stable``."""
-    mapped: dict[str, str] = {}
-    for technique_id in INVENTORY:
-        technique = engine.techniques.get(technique_id)
-        ptc = technique.mappings.get("semeval2020_t11", ()) if technique else ()
-        if ptc:
-            mapped[technique_id] = f"{technique_id}={','.join(ptc)}"
+    """Per inventory rule: its status, its precision on the training splits (PTC train
+    sentences and memes train, pooled: what decides ``stable``) and on PTC dev (reported,
+    never used to decide)."""
     measured: dict[str, dict[str, dict[str, Any]]] = {}
-    for corpus in (PTC_DEV, PTC_TRAIN):
-        records, problems = load(corpus)
-        targets = [parse_target(m, labels[corpus]) for m in mapped.values()]
-        evaluation = evaluate(engine, records, targets, problems)
-        for technique_id, result in zip(mapped, evaluation.results, strict=True):
-            measured.setdefault(corpus, {})[technique_id] = result.to_dict()["rules"]
+    for corpus in (PTC_TRAIN, MEMES_TRAIN, PTC_DEV):
+        measured[corpus] = rule_precision(engine, corpus, load, labels)
     lines: list[str] = []
     for technique_id in INVENTORY:
         for rule in sorted(
             (r for r in engine.all_rules if r.technique == technique_id), key=lambda r: r.id
         ):
-            dev = measured.get(PTC_DEV, {}).get(technique_id, {}).get(rule.id, {})
-            train = measured.get(PTC_TRAIN, {}).get(technique_id, {}).get(rule.id, {})
-            if technique_id not in mapped:
-                verdict = "no PTC label"
+            dev = measured[PTC_DEV].get(rule.id, {})
+            train = pooled(measured[PTC_TRAIN].get(rule.id), measured[MEMES_TRAIN].get(rule.id))
+            if not any(labels_of(engine, technique_id, c) for c in (PTC_TRAIN, MEMES_TRAIN)):
+                verdict = "no training label"
             else:
-                verdict = "yes" if earns_stable(dev, train) else "no"
+                verdict = "yes" if earns_stable(train) else "no"
             lines.append(
-                f"| {technique_id} | {rule.id} | {rule.status} | {dev.get('hits', 0)} | "
-                f"{pct(dev.get('precision'))} | {train.get('hits', 0)} | "
-                f"{pct(train.get('precision'))} | {verdict} |"
+                f"| {technique_id} | {rule.id} | {rule.status} | {train.get('hits', 0)} | "
+                f"{pct(train.get('precision'))} | {dev.get('hits', 0)} | "
+                f"{pct(dev.get('precision'))} | {verdict} |"
             )
     return lines
 
 
-def earns_stable(dev: dict[str, Any], train: dict[str, Any]) -> bool:
-    """The bar for ``stable``: dev precision >= STABLE_PRECISION over STABLE_MIN_HITS hits
-    or more, and train precision at least as good as the bar (not luck on a few sentences)."""
-    precise = (dev.get("precision") or 0.0) >= STABLE_PRECISION
-    agreed = (train.get("precision") or 0.0) >= STABLE_PRECISION
-    return dev.get("hits", 0) >= STABLE_MIN_HITS and precise and agreed
+def labels_of(engine: Analyzer, technique_id: str, corpus: str) -> tuple[str, ...]:
+    """The technique's labels in the taxonomy of ``corpus`` (empty: not measurable there)."""
+    technique = engine.techniques.get(technique_id)
+    return tuple(technique.mappings.get(TAXONOMY[corpus], ())) if technique else ()
+
+
+def rule_precision(
+    engine: Analyzer,
+    corpus: str,
+    load: Callable[[str], tuple[list[GoldRecord], list[str]]],
+    labels: dict[str, set[str]],
+) -> dict[str, dict[str, Any]]:
+    """Hits and span precision of every inventory rule on ``corpus``, each against its
+    own technique's labels there (rules of techniques without such labels are left out)."""
+    records, problems = load(corpus)
+    mapped = {
+        t: f"{t}={','.join(labels_of(engine, t, corpus))}"
+        for t in INVENTORY
+        if labels_of(engine, t, corpus)
+    }
+    targets = [parse_target(m, labels[corpus]) for m in mapped.values()]
+    evaluation = evaluate(engine, records, targets, problems)
+    out: dict[str, dict[str, Any]] = {}
+    for result in evaluation.results:
+        out.update(result.to_dict()["rules"])
+    return out
+
+
+def pooled(*stats: dict[str, Any] | None) -> dict[str, Any]:
+    """Hits and correct hits summed over corpora, with the precision they give."""
+    hits = sum(s["hits"] for s in stats if s)
+    correct = sum(s["correct"] for s in stats if s)
+    return {"hits": hits, "correct": correct, "precision": correct / hits if hits else None}
+
+
+def earns_stable(train: dict[str, Any]) -> bool:
+    """The bar for ``stable``: precision >= STABLE_PRECISION over STABLE_MIN_HITS hits or
+    more on the training splits (the rules were written and pruned there; dev is kept to
+    report how that holds up)."""
+    precise = (train.get("precision") or 0.0) >= STABLE_PRECISION
+    return train.get("hits", 0) >= STABLE_MIN_HITS and precise
+
+
+def semeval2023_table(
+    engine: Analyzer,
+    load: Callable[[str], tuple[list[GoldRecord], list[str]]],
+    labels: dict[str, set[str]],
+) -> tuple[list[str], list[str]]:
+    """The held-out measurement's view, rehearsed on the PTC dev sentences with default
+    settings (stable rules only): per SemEval-2023 label (``mappings.semeval2023_t3``),
+    its hits and their span precision against the technique's PTC labels; per PTC label,
+    the recall of the techniques mapped onto it; and the micro-averaged span-overlap
+    F1 over all labels (every gold span of the 14 PTC labels counts). Hits of techniques
+    without a PTC label are listed but cannot be judged on PTC, so they stay out of the
+    micro figures. Returns the table rows and the summary lines."""
+    records, problems = load(PTC_DEV)
+    owners: dict[str, list[str]] = {}  # SemEval-2023 label -> techniques
+    for technique in engine.techniques:
+        for label in technique.mappings.get("semeval2023_t3", ()):
+            owners.setdefault(label, []).append(technique.id)
+    ptc_labels = sorted(
+        {label for t in engine.techniques for label in t.mappings.get("semeval2020_t11", ())}
+        & labels[PTC_DEV]
+    )
+    per_label = [
+        parse_target(f"{'|'.join(ids)}={','.join(labels_of(engine, ids[0], PTC_DEV)) or '-'}",
+                     labels[PTC_DEV])
+        for ids in owners.values()
+    ]  # fmt: skip
+    per_gold = []
+    for gold_label in ptc_labels:
+        ids = [t.id for t in engine.techniques if gold_label in labels_of(engine, t.id, PTC_DEV)]
+        per_gold.append(parse_target(f"{'|'.join(ids)}={gold_label}", labels[PTC_DEV]))
+    evaluation = evaluate(engine, records, [*per_label, *per_gold], problems)
+    label_results = evaluation.results[: len(per_label)]
+    gold_results = evaluation.results[len(per_label) :]
+    rows: list[str] = []
+    with_hits = judged_hits = correct = 0
+    for label, result in sorted(zip(owners, label_results, strict=True)):
+        spans = result.spans
+        judged = bool(labels_of(engine, owners[label][0], PTC_DEV))
+        with_hits += spans.pred > 0
+        if judged:
+            judged_hits += spans.pred
+            correct += spans.tp_pred
+        precision = spans.tp_pred / spans.pred if judged and spans.pred else None
+        meets = "-" if spans.pred < 10 or not judged else (
+            "yes" if (precision or 0) >= INVENTORY_GOAL else "**no**")  # fmt: skip
+        rows.append(
+            f"| {label} | {', '.join(owners[label])} | {spans.pred} | "
+            f"{pct(precision) if judged else 'no PTC label'} | {meets} |"
+        )
+    gold = found = 0
+    recall_rows = []
+    for gold_label, result in zip(ptc_labels, gold_results, strict=True):
+        gold += result.spans.gold
+        found += result.spans.tp_gold
+        recall_rows.append(f"{gold_label} {result.spans.tp_gold}/{result.spans.gold}")
+    precision = correct / judged_hits if judged_hits else 0.0
+    recall = found / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    summary = [
+        f"- SemEval-2023 labels with hits from stable rules: **{with_hits}** of {len(owners)} "
+        "mapped (the held-out goal: 14 of the 19 labels its data holds).",
+        f"- Micro-averaged span overlap over all PTC labels: precision {pct(precision)}, "
+        f"recall {pct(recall)}, **F1 {pct(f1)}** ({correct} of {judged_hits} judged hits "
+        f"right; {found} of {gold} gold spans found; held-out goal F1 30.0).",
+        "- Recall per PTC label (gold spans found): " + "; ".join(recall_rows) + ".",
+    ]
+    return rows, summary
 
 
 def ordinary_table(engine: Analyzer, data: Path) -> list[str]:

@@ -51,3 +51,38 @@ def test_every_inventory_technique_has_a_row() -> None:
         t for t in bench.INVENTORY if engine.techniques.get(t).mappings.get("semeval2020_t11")
     }
     assert rows == with_ptc_label
+
+
+def test_stable_is_earned_on_training_hits_only() -> None:
+    """The bar reads the pooled training splits: enough hits, precise enough; dev (never
+    passed in) cannot promote or demote a rule."""
+    bench = _bench()
+    pooled = bench.pooled({"hits": 2, "correct": 2}, None, {"hits": 2, "correct": 0})
+    assert pooled == {"hits": 4, "correct": 2, "precision": 0.5}
+    assert bench.earns_stable(pooled)
+    assert not bench.earns_stable(bench.pooled({"hits": 2, "correct": 2}))  # too few hits
+    assert not bench.earns_stable(bench.pooled({"hits": 10, "correct": 4}))  # imprecise
+    assert not bench.earns_stable(bench.pooled())
+
+
+def test_semeval2023_view_counts_labels_and_micro_f1() -> None:
+    """The rehearsal of the held-out measurement: default settings, one row per
+    SemEval-2023 label, hits judged against the technique's PTC labels, micro F1 over
+    every PTC gold span."""
+    bench = _bench()
+    from rhetoric import Analyzer, AnalyzerConfig
+    from rhetoric.quality.evaluation import GoldRecord, GoldSpan
+
+    engine = Analyzer.from_config(
+        AnalyzerConfig(readability=()), plugin_dirs=[ROOT / "plugins"], entry_points=False
+    )
+    text = "The American people deserve better. Nobody asked them."
+    records = [
+        GoldRecord("1", text, (GoldSpan(0, 19, "Flag-Waving"), GoldSpan(36, 54, "Doubt")), None)
+    ]
+    labels = {bench.PTC_DEV: {"Flag-Waving", "Doubt"}}
+    rows, summary = bench.semeval2023_table(engine, lambda corpus: (records, []), labels)
+    flag = next(row for row in rows if row.startswith("| Flag_Waving |"))
+    assert "| flag-waving | 1 | 100.0 |" in flag
+    assert "labels with hits from stable rules: **1**" in summary[0]
+    assert "F1 66.7" in summary[1]  # 1 of 1 hit right, 1 of 2 gold spans found
