@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 import time
@@ -97,6 +98,30 @@ STABLE_MIN_HITS = 3  # fewer training hits than this measure nothing
 # Ordinary user comments: the inventory must stay quiet there.
 ORDINARY = ("toxic_spans_semeval2021/dev.jsonl", "hatexplain/dev.jsonl")
 
+# Where each core technique's rules are measured, one precision per rule pooled over its
+# corpora (span overlap where the corpus has spans, the document label otherwise). A
+# rule earns warning-level hits only with WARNING_PRECISION over WARNING_MIN_HITS hits or
+# more; tests/test_rule_precision.py holds the rule files to the recorded figures.
+PRECISION_SOURCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "name-calling": (
+        ("toxic_spans_semeval2021/dev.jsonl", "name-calling=toxic"),
+        (PTC_DEV, "name-calling=Name_Calling,Labeling"),
+        (MEMES_DEV, "name-calling=Name calling/Labeling"),
+    ),
+    "loaded-language": (
+        (PTC_DEV, "loaded-language=Loaded_Language"),
+        (MEMES_DEV, "loaded-language=Loaded Language"),
+    ),
+    "profanity": (("toxic_spans_semeval2021/dev.jsonl", "profanity=toxic"),),
+    "conspiracy-framing": (
+        ("pan2024_oppositional_en/dev.jsonl", "conspiracy-framing=doc:CONSPIRACY"),
+        ("prct_youtube/dev.jsonl", "conspiracy-framing=doc:PRCT"),
+    ),
+}
+WARNING_PRECISION = 0.50
+WARNING_MIN_HITS = 5  # fewer hits than this measure nothing: the rule keeps its level
+PRECISION_FILE = ROOT / "docs" / "rule-precision.json"
+
 
 def inventory_checks(engine: Analyzer, labels: dict[str, set[str]]) -> list[Check]:
     """One span-precision row per inventory technique and corpus whose labels hold its
@@ -174,6 +199,9 @@ def main() -> int:
         print(rows[-1], file=sys.stderr)
     stability = stability_table(engines[True], load, labels)
     by_label, by_label_summary = semeval2023_table(engines[False], load, labels)
+    figures = severity_precision(engines, load, labels)
+    PRECISION_FILE.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", "utf-8")
+    precision_rows = precision_table(engines[True], figures)
     quiet = ordinary_table(engines[True], args.data)
     elapsed = time.perf_counter() - started
     document = [
@@ -248,6 +276,24 @@ def main() -> int:
         "| technique | " + " | ".join(f"`{c}` hits (comments)" for c in ORDINARY) + " |",
         "|---|" + "---:|" * len(ORDINARY),
         *quiet,
+        "",
+        "## Per-rule precision and severity",
+        "",
+        "Each rule of the core techniques is measured on its development corpora (pooled: "
+        + "; ".join(
+            f"{t}: " + ", ".join(f"`{c}` (`{m.split('=')[1]}`)" for c, m in sources)
+            for t, sources in PRECISION_SOURCES.items()
+        )
+        + "), stable rules with the default rules, preview rules with `--preview`. A rule "
+        f"may report `warning` or `error` hits only with a precision of at least "
+        f"{pct(WARNING_PRECISION)} over at least {WARNING_MIN_HITS} hits; below the bar it is "
+        "`info` (or a preview). Rules with fewer hits are unmeasured and keep their level. "
+        "The figures are recorded in `docs/rule-precision.json`, and "
+        "`tests/test_rule_precision.py` fails when a rule file disagrees with them.",
+        "",
+        "| technique | rule | status | severity | hits | precision | verdict |",
+        "|---|---|---|---|---:|---:|---|",
+        *precision_rows,
         "",
         "## Per-rule hits and precision",
         "",
@@ -425,6 +471,65 @@ def semeval2023_table(
         "- Recall per PTC label (gold spans found): " + "; ".join(recall_rows) + ".",
     ]
     return rows, summary
+
+
+def severity_precision(
+    engines: dict[bool, Analyzer],
+    load: Callable[[str], tuple[list[GoldRecord], list[str]]],
+    labels: dict[str, set[str]],
+) -> dict[str, Any]:
+    """Per rule of the PRECISION_SOURCES techniques: hits and correct hits pooled over
+    its corpora, measured with the rules that run by default (previews with previews,
+    so a preview rule's figures show whether it earns a place)."""
+    counts: dict[bool, dict[str, list[int]]] = {False: {}, True: {}}
+    for preview, engine in engines.items():
+        for sources in PRECISION_SOURCES.values():
+            for corpus, mapping in sources:
+                records, problems = load(corpus)
+                target = parse_target(mapping, labels[corpus])
+                (result,) = evaluate(engine, records, [target], problems).results
+                for rule, stats in result.to_dict()["rules"].items():
+                    pooled = counts[preview].setdefault(rule, [0, 0])
+                    pooled[0] += stats["hits"]
+                    pooled[1] += round((stats["precision"] or 0.0) * stats["hits"])
+    rules: dict[str, dict[str, Any]] = {}
+    for rule in engines[True].all_rules:
+        if rule.technique not in PRECISION_SOURCES:
+            continue
+        hits, correct = counts[rule.status == "preview"].get(rule.id, [0, 0])
+        rules[f"{rule.technique}/{rule.id}"] = {
+            "hits": hits,
+            "correct": correct,
+            "precision": round(correct / hits, 4) if hits else None,
+        }
+    return {
+        "about": "Per-rule precision on the development data, written by bench/quality.py; "
+        "see 'Per-rule precision and severity' in docs/quality.md.",
+        "warning_precision": WARNING_PRECISION,
+        "warning_min_hits": WARNING_MIN_HITS,
+        "sources": {t: [f"{c} {m}" for c, m in srcs] for t, srcs in PRECISION_SOURCES.items()},
+        "rules": rules,
+    }
+
+
+def precision_verdict(figure: dict[str, Any]) -> str:
+    """'warning allowed', 'info only' or 'unmeasured' for one rule's recorded figure."""
+    if figure["hits"] < WARNING_MIN_HITS:
+        return "unmeasured"
+    return "warning allowed" if figure["precision"] >= WARNING_PRECISION else "info only"
+
+
+def precision_table(engine: Analyzer, figures: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    by_key = {f"{r.technique}/{r.id}": r for r in engine.all_rules}
+    for key, figure in sorted(figures["rules"].items()):
+        rule = by_key[key]
+        technique, rule_id = key.split("/")
+        lines.append(
+            f"| {technique} | {rule_id} | {rule.status} | {rule.severity.value} | "
+            f"{figure['hits']} | {pct(figure['precision'])} | {precision_verdict(figure)} |"
+        )
+    return lines
 
 
 def ordinary_table(engine: Analyzer, data: Path) -> list[str]:

@@ -172,3 +172,17 @@ def test_downgraded_hit_keeps_span_and_adds_evidence() -> None:
     assert (lowered.start, lowered.end, lowered.rule) == (4, 10, "r")
     assert lowered.severity is Severity.INFO and lowered.confidence == 0.45
     assert lowered.evidence == {"quoted": True} and original.evidence == {}
+
+
+def test_same_span_hits_of_two_techniques_name_each_other() -> None:
+    """Issue 14: an insult found as name-calling and loaded language is one finding
+    under two techniques; both stay (the measured choice), each naming the other."""
+    name_calling = hit(4, 10, "name-calling", "insult")
+    loaded = hit(4, 10, "loaded-language", "charged", Severity.INFO)
+    other = hit(11, 16, "loaded-language", "other", Severity.INFO)
+    merged = merge_overlapping([name_calling, loaded, other], TEXT)
+    assert {h.technique: h.evidence.get("also") for h in merged if h.start == 4} == {
+        "name-calling": ["loaded-language:charged"],
+        "loaded-language": ["name-calling:insult"],
+    }
+    assert "also" not in next(h for h in merged if h.start == 11).evidence

@@ -29,7 +29,8 @@ def test_seed_comments() -> None:
     assert ("smoking crack", "name-calling") in found
     assert ("hectoring bully", "name-calling") in found
     conspiracy = [h for r in reports for h in r["hits"] if h["technique"] == "conspiracy-framing"]
-    assert any(h["text"] == "with but one goal" for h in conspiracy)
+    # Since issue 14 the cue counts only beside its agent ("occupied Iraq with but one goal").
+    assert any("with but one goal" in h["text"] for h in conspiracy)
     assert reports[0]["hits"] == [], "the neutral Pentagon news report must be clean"
     for report in reports:
         assert report["readability"]["lexicon_count"] > 0, "readability metrics on request"
