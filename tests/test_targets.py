@@ -64,6 +64,29 @@ def test_the_targets_plugin_finds_whom_a_hit_aims_at(
     assert target_of(text, word) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # An identity word right before a label, or inside it, pins it on the group.
+        ("Haha, definitely white trash.", "trash", ("group", "white", "Caucasian")),
+        ("Those gay idiots again.", "idiots", ("group", "gay", "Homosexual")),
+        # ... but not an everyday adjective, an idiom, or a label for the group's enemies.
+        ("What a poor fool.", "fool", ("unspecified", None, None)),
+        ("The anti-gay bigot lost.", "bigot", ("unspecified", None, None)),
+    ],
+)
+def test_an_identity_word_before_a_label_names_the_group(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
+def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
+    report = ANALYZER.check("He is a white supremacist and a liar.")
+    labels = [h for h in report.hits if "supremacist" in h.text.lower()]
+    assert labels and all(h.target is None or h.target.kind is not TargetKind.GROUP for h in labels)
+
+
 def test_target_spans_point_at_the_original_words() -> None:
     text = "Honestly,  BLACK   people are animals!"
     for hit in ANALYZER.check(text).hits:
