@@ -87,6 +87,53 @@ def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
     assert labels and all(h.target is None or h.target.kind is not TargetKind.GROUP for h in labels)
 
 
+def threats(text: str) -> list[Hit]:
+    """The threat hits the built-in pack reports on ``text`` at warning or above."""
+    report = ANALYZER.check(text)
+    return [h for h in report.hits if h.technique == "threat" and h.severity is not Severity.INFO]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Traitors, every one of them. Kill them all.",
+        "If guilty, hang him.",
+        "He has no value to society. Just execute the bastard.",
+        "I think we should round them up and hang them.",
+        "They both deserve the death penalty.",
+        "Khadr should simply have been summarily executed.",
+        "Hope they're both beaten to death in the can.",
+        "Touch my car again and I'll kick your ass.",
+        "I'd love to put a bullet in his head.",
+        "Your days are numbered.",
+    ],
+)
+def test_threats_phrased_many_ways_are_found(text: str) -> None:
+    assert threats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # reports, quotes, denials, games and idioms are not threats
+        "I will kill you in the next round, said the chess champion.",
+        "Police said the man threatened to kill his neighbour.",
+        "'Kill them all,' the crowd chanted, police said.",
+        '"I will kill you," he told her, according to the court file.',
+        "Don't kill them, they are harmless snakes.",
+        "He should not be executed, whatever he did.",
+        "Her proposal should be shot down in committee.",
+        "Kill the bill! Call your senator today.",
+        "Shoot them an email and ask for a refund.",
+        "We'll kill them at the polls in November.",
+        "Kill them all! They don't belong in the forest anyway. /s",
+        "I hope you get well soon.",
+    ],
+)
+def test_reports_quotes_denials_and_games_are_not_threats(text: str) -> None:
+    assert not threats(text)
+
+
 def test_target_spans_point_at_the_original_words() -> None:
     text = "Honestly,  BLACK   people are animals!"
     for hit in ANALYZER.check(text).hits:
