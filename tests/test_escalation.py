@@ -169,5 +169,5 @@ def test_unknown_communities_are_refused_with_a_suggestion(
     write_rule: RuleWriter, rules_dir: Path
 ) -> None:
     write_rule("slur/words.yml", rule("lexicon", "terms:\n  - {term: x, community: Jewsih}\n"))
-    with pytest.raises(RuleLoadError, match="unknown community 'Jewsih'.*Jewish"):
+    with pytest.raises(RuleLoadError, match=r"unknown community 'Jewsih'.*Jewish"):
         only_rules(rules_dir)
