@@ -70,6 +70,8 @@ def test_the_targets_plugin_finds_whom_a_hit_aims_at(
         # An identity word right before a label, or inside it, pins it on the group.
         ("Haha, definitely white trash.", "trash", ("group", "white", "Caucasian")),
         ("Those gay idiots again.", "idiots", ("group", "gay", "Homosexual")),
+        ("Those jihadists are scum.", "scum", ("group", "jihadists", "Islam")),
+        ("Transgender people are idiots.", "idiots", ("group", "Transgender people", "Homosexual")),
         # ... but not an everyday adjective, an idiom, or a label for the group's enemies.
         ("What a poor fool.", "fool", ("unspecified", None, None)),
         ("The anti-gay bigot lost.", "bigot", ("unspecified", None, None)),
