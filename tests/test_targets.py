@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -30,6 +33,7 @@ from rhetoric.outputs import FORMATTERS, Outcome
 from rhetoric.wire import SCHEMA_VERSION, hit_from_dict, hit_to_dict, report_schema, report_to_dict
 
 ANALYZER = Analyzer.from_config(AnalyzerConfig())
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def target_of(text: str, word: str) -> tuple[str, str | None, str | None]:
@@ -254,3 +258,38 @@ def test_explain_documents_the_kinds() -> None:
     for kind in TargetKind:
         assert kind.value in out
     assert "Homosexual" in out
+
+
+def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_path: Path) -> None:
+    """bench/targets.py on a made-up corpus: the figures follow the definitions, and
+    ``--out`` replaces its own section of the page and nothing else."""
+    data = tmp_path / "data"
+
+    def write(name: str, records: list[dict[str, object]]) -> None:
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    threat = "Traitors, all of them. Kill them all."
+    write("hatexplain/dev.jsonl", [
+        {"id": "h1", "text": "those muslims are vermin", "label": "hatespeech",
+         "targets": ["Islam"]},
+        {"id": "h2", "text": "nice weather today", "label": "normal", "targets": []},
+    ])  # fmt: skip
+    write("toxic_spans_typed/dev.jsonl", [
+        {"id": "t1", "text": threat, "spans": [{"start": 23, "end": 36, "label": "Threat"}]},
+        {"id": "t2", "text": "What a lovely day.", "spans": []},
+    ])  # fmt: skip
+    page = tmp_path / "quality.md"
+    page.write_text("# Quality\n\n<!-- targets:start -->\nold\n<!-- targets:end -->\n\nkept\n")
+    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    run_bench = subprocess.run(
+        [*bench, "--out", str(page)], capture_output=True, text=True, check=True
+    )
+    assert "| Toxic spans typed: threat documents P / R / F1 | 100.0 / 100.0 / 100.0" in (
+        run_bench.stdout
+    )
+    assert "| 100.0 (1 posts name one) |" in run_bench.stdout
+    text = page.read_text()
+    assert "old" not in text and text.endswith("<!-- targets:end -->\n\nkept\n")
+    assert text.count("<!-- targets:start -->") == 1
