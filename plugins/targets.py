@@ -50,19 +50,22 @@ PERSON_WORDS: Final = frozenset({
 # describes a decision); the adjectives only before a people word
 # ("black people", "jewish bankers"), since "black cars" names nobody.
 GROUP_NOUNS: Final[dict[str, str]] = {
-    **dict.fromkeys(("blacks", "africans", "african-americans"), "African"),
+    **dict.fromkeys(("blacks", "africans", "african-americans", "negroes", "nigerians",
+                     "somalis", "haitians", "ethiopians"), "African"),
     **dict.fromkeys(("arabs", "palestinians", "saudis", "syrians", "iraqis"), "Arab"),
     **dict.fromkeys(("asians", "chinese", "japanese", "koreans", "vietnamese", "filipinos"),
                     "Asian"),
     **dict.fromkeys(("whites", "caucasians", "crackers", "rednecks"), "Caucasian"),
     **dict.fromkeys(("hispanics", "latinos", "latinas", "latinx", "mexicans"), "Hispanic"),
     **dict.fromkeys(("hindus",), "Hindu"),
+    **dict.fromkeys(("indians",), "Indian"),
     **dict.fromkeys(("natives", "aboriginals", "aborigines"), "Indigenous"),
     **dict.fromkeys(("jews", "jew", "jewry", "zionists"), "Jewish"),
-    **dict.fromkeys(("muslims", "muslim", "moslems", "islam", "islamists", "mohammedans"),
-                    "Islam"),
+    **dict.fromkeys(("muslims", "muslim", "moslems", "islam", "islamists", "mohammedans",
+                     "jihadis", "jihadists"), "Islam"),
     **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants"), "Christian"),
-    **dict.fromkeys(("women", "females", "girls", "feminists", "wives", "ladies"), "Women"),
+    **dict.fromkeys(("women", "females", "girls", "feminists", "feminazis", "wives", "ladies"),
+                    "Women"),
     **dict.fromkeys(("men", "males"), "Men"),
     **dict.fromkeys(("gays", "lesbians", "homosexuals", "queers", "lgbt", "lgbtq", "trannies",
                      "transgenders", "transsexuals"), "Homosexual"),
@@ -81,10 +84,23 @@ GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "mexican": "Hispanic", "indian": "Indian", "native": "Indigenous", "jewish": "Jewish",
     "muslim": "Islam", "islamic": "Islam", "christian": "Christian", "catholic": "Christian",
     "hindu": "Hindu", "gay": "Homosexual", "lesbian": "Homosexual", "queer": "Homosexual",
-    "trans": "Homosexual", "bisexual": "Bisexual", "straight": "Heterosexual",
+    "trans": "Homosexual", "transgender": "Homosexual", "bisexual": "Bisexual",
+    "straight": "Heterosexual",
     "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
     "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
 }  # fmt: skip
+# Group adjectives that right before a label mostly mean something else ("poor fool",
+# "straight idiot", "native troll"), and identity-looking idioms ("black sheep").
+EVERYDAY_BEFORE_LABEL: Final = frozenset({"poor", "straight", "native", "illegal", "disabled"})
+IDIOMS: Final = frozenset({
+    ("black", "sheep"), ("black", "hat"), ("white", "knight"), ("white", "lie"),
+    ("white", "elephant"), ("indian", "giver"), ("chinese", "whispers"),
+})  # fmt: skip
+# Labels for those who hate or rank a group: "white supremacist" and "gay basher" attack
+# the supremacist and the basher, not white or gay people.
+IDEOLOGY_LABELS: Final = frozenset({
+    "supremacist", "nationalist", "separatist", "hater", "basher", "bigot", "phobe",
+})  # fmt: skip
 PEOPLE: Final = frozenset({
     "people", "folks", "folk", "men", "women", "guys", "kids", "boys", "girls", "persons",
     "families", "community", "communities", "population", "populations", "crowd", "lot",
@@ -174,6 +190,10 @@ def _named(
             if following.norm in PEOPLE or following.norm in GROUP_NOUNS:
                 group = GROUP_ADJECTIVES[norm]
                 span = (token.start, following.end)
+            elif _modifies_hit(norm, following.norm, i, first, last) and not (
+                i > 0 and tokens[i - 1].norm == "anti"
+            ):
+                group = GROUP_ADJECTIVES[norm]
         if group is not None:
             return _target(text, TargetKind.GROUP, *span, group=group)
         if norm in INSTITUTIONS or (norm in ACRONYMS and text[span[0] : span[1]].isupper()):
@@ -182,6 +202,22 @@ def _named(
         if norm in PERSON_WORDS or _is_name(text, token, first <= i < last, following):
             return _target(text, TargetKind.PERSON, *span)
     return None
+
+
+def _modifies_hit(adjective: str, following: str, i: int, first: int, last: int) -> bool:
+    """Whether the identity adjective at ``i`` qualifies the hit's own label: it stands
+    in the hit or right before it ("white trash", "radical Islamic terrorists", "gay
+    idiots"), so the label is pinned on people for who they are. Adjectives with an
+    everyday sense there ("poor fool", "straight shooter"), idioms ("black sheep") and
+    labels for the group's enemies ("white supremacist", "anti-gay bigot") do not
+    count."""
+    right_place = first - 1 <= i < last - 1  # before the label's last word, in or next to it
+    return (
+        right_place
+        and adjective not in EVERYDAY_BEFORE_LABEL
+        and (adjective, following) not in IDIOMS
+        and following.removesuffix("s") not in IDEOLOGY_LABELS
+    )
 
 
 def _is_name(text: str, token: Token, in_hit: bool, following: str) -> bool:

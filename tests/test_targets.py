@@ -6,6 +6,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -30,6 +33,7 @@ from rhetoric.outputs import FORMATTERS, Outcome
 from rhetoric.wire import SCHEMA_VERSION, hit_from_dict, hit_to_dict, report_schema, report_to_dict
 
 ANALYZER = Analyzer.from_config(AnalyzerConfig())
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def target_of(text: str, word: str) -> tuple[str, str | None, str | None]:
@@ -62,6 +66,78 @@ def test_the_targets_plugin_finds_whom_a_hit_aims_at(
     text: str, word: str, expected: tuple[str, str | None, str | None]
 ) -> None:
     assert target_of(text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # An identity word right before a label, or inside it, pins it on the group.
+        ("Haha, definitely white trash.", "trash", ("group", "white", "Caucasian")),
+        ("Those gay idiots again.", "idiots", ("group", "gay", "Homosexual")),
+        ("Those jihadists are scum.", "scum", ("group", "jihadists", "Islam")),
+        ("Transgender people are idiots.", "idiots", ("group", "Transgender people", "Homosexual")),
+        # ... but not an everyday adjective, an idiom, or a label for the group's enemies.
+        ("What a poor fool.", "fool", ("unspecified", None, None)),
+        ("The anti-gay bigot lost.", "bigot", ("unspecified", None, None)),
+    ],
+)
+def test_an_identity_word_before_a_label_names_the_group(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
+def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
+    report = ANALYZER.check("He is a white supremacist and a liar.")
+    labels = [h for h in report.hits if "supremacist" in h.text.lower()]
+    assert labels and all(h.target is None or h.target.kind is not TargetKind.GROUP for h in labels)
+
+
+def threats(text: str) -> list[Hit]:
+    """The threat hits the built-in pack reports on ``text`` at warning or above."""
+    report = ANALYZER.check(text)
+    return [h for h in report.hits if h.technique == "threat" and h.severity is not Severity.INFO]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Traitors, every one of them. Kill them all.",
+        "If guilty, hang him.",
+        "He has no value to society. Just execute the bastard.",
+        "I think we should round them up and hang them.",
+        "They both deserve the death penalty.",
+        "Khadr should simply have been summarily executed.",
+        "Hope they're both beaten to death in the can.",
+        "Touch my car again and I'll kick your ass.",
+        "I'd love to put a bullet in his head.",
+        "Your days are numbered.",
+    ],
+)
+def test_threats_phrased_many_ways_are_found(text: str) -> None:
+    assert threats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # reports, quotes, denials, games and idioms are not threats
+        "I will kill you in the next round, said the chess champion.",
+        "Police said the man threatened to kill his neighbour.",
+        "'Kill them all,' the crowd chanted, police said.",
+        '"I will kill you," he told her, according to the court file.',
+        "Don't kill them, they are harmless snakes.",
+        "He should not be executed, whatever he did.",
+        "Her proposal should be shot down in committee.",
+        "Kill the bill! Call your senator today.",
+        "Shoot them an email and ask for a refund.",
+        "We'll kill them at the polls in November.",
+        "Kill them all! They don't belong in the forest anyway. /s",
+        "I hope you get well soon.",
+    ],
+)
+def test_reports_quotes_denials_and_games_are_not_threats(text: str) -> None:
+    assert not threats(text)
 
 
 def test_target_spans_point_at_the_original_words() -> None:
@@ -182,3 +258,38 @@ def test_explain_documents_the_kinds() -> None:
     for kind in TargetKind:
         assert kind.value in out
     assert "Homosexual" in out
+
+
+def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_path: Path) -> None:
+    """bench/targets.py on a made-up corpus: the figures follow the definitions, and
+    ``--out`` replaces its own section of the page and nothing else."""
+    data = tmp_path / "data"
+
+    def write(name: str, records: list[dict[str, object]]) -> None:
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    threat = "Traitors, all of them. Kill them all."
+    write("hatexplain/dev.jsonl", [
+        {"id": "h1", "text": "those muslims are vermin", "label": "hatespeech",
+         "targets": ["Islam"]},
+        {"id": "h2", "text": "nice weather today", "label": "normal", "targets": []},
+    ])  # fmt: skip
+    write("toxic_spans_typed/dev.jsonl", [
+        {"id": "t1", "text": threat, "spans": [{"start": 23, "end": 36, "label": "Threat"}]},
+        {"id": "t2", "text": "What a lovely day.", "spans": []},
+    ])  # fmt: skip
+    page = tmp_path / "quality.md"
+    page.write_text("# Quality\n\n<!-- targets:start -->\nold\n<!-- targets:end -->\n\nkept\n")
+    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    run_bench = subprocess.run(
+        [*bench, "--out", str(page)], capture_output=True, text=True, check=True
+    )
+    assert "| Toxic spans typed: threat documents P / R / F1 | 100.0 / 100.0 / 100.0" in (
+        run_bench.stdout
+    )
+    assert "| 100.0 (1 posts name one) |" in run_bench.stdout
+    text = page.read_text()
+    assert "old" not in text and text.endswith("<!-- targets:end -->\n\nkept\n")
+    assert text.count("<!-- targets:start -->") == 1
