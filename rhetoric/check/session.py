@@ -15,7 +15,8 @@ repository* needs, and nothing runs after the analysis behind its back:
 It yields one :class:`~rhetoric.outputs.Outcome` per input record, exactly as
 the formatters expect, and remembers whether the run failed. Two batch concerns
 sit here too, before analysis: a repeated id is flagged on the later record
-(which is still analysed and reported), and with ``--resume`` the records an
+(which is still analysed and reported; :mod:`rhetoric.check.ids` remembers ids in
+memory that does not grow with the archive), and with ``--resume`` the records an
 earlier run already wrote are skipped (:mod:`rhetoric.check.resume`).
 """
 
@@ -38,6 +39,7 @@ from ..text.markup import blank, markup_for, mask
 from .baseline import Baseline, encodable_fingerprint
 from .baseline import write as write_baseline
 from .gitdiff import changed_lines
+from .ids import FirstUses
 from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
 from .options import CheckOptions, PathOptions, ProjectFile, path_options, project_file_for
 from .parallel import Failed, analyse_in_order, default_jobs
@@ -160,7 +162,7 @@ class CheckSession:
         self.options = options
         self.ledger = ledger
         self.resumed = 0
-        self._seen: dict[str | None, tuple[str, int | None]] = {}
+        self._first_uses = FirstUses()
         self.rules: dict[str, RuleInfo] = {UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
         self.techniques: dict[str, Technique] = {}
         self.failing = False
@@ -253,8 +255,8 @@ class CheckSession:
         """
         for record in records:
             record_id = record.output_id
-            first = self._seen.setdefault(record_id, (record.source, record.line))
-            if first != (record.source, record.line) and record.comment is not None:
+            first = self._first_uses.first_use(record_id, record.source, record.line)
+            if first is not None and record.comment is not None:
                 where = f"{first[0]}:{first[1]}" if first[1] else first[0]
                 notice = f"duplicate id '{record_id}' (first used at {where})"
                 record = dataclasses.replace(record, notices=(*record.notices, notice))
@@ -308,6 +310,7 @@ class CheckSession:
 
     def finish(self) -> None:
         """Write the baseline and say what the baseline hid (on stderr)."""
+        self._first_uses.close()
         book = self.book
         if self.options.write_baseline:
             count = write_baseline(self.options.write_baseline, book.recorded)
