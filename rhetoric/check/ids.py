@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-IN_MEMORY: Final = 200_000
-"""Ids kept in a dict before the run moves them to disk (about 40 MB at most)."""
+IN_MEMORY: Final = 20_000
+"""Ids kept in a dict before the run moves them to disk (about 4 MB at most), so that
+a run of any size past this holds the same few megabytes: a 20 MB dump and a 2 GB one
+peak at the same memory."""
 
-FILTER_BITS: Final = 1 << 26
-"""Bits of the Bloom filter (8 MB): about 4% false positives at 10 million ids."""
+FILTER_BITS: Final = 1 << 25
+"""Bits of the Bloom filter (4 MB): about 2% false positives at a million ids and a
+quarter at ten million, each costing one indexed lookup (a few microseconds)."""
 
 _PROBES: Final = 3
 _BATCH: Final = 20_000
@@ -78,18 +82,20 @@ class FirstUses:
         self._db = sqlite3.connect(Path(self._folder.name) / "ids.sqlite", isolation_level=None)
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
-            "PRAGMA cache_size=-16000;"
+            "PRAGMA cache_size=-2000;"
             "CREATE TABLE ids (id TEXT PRIMARY KEY, source INTEGER, line INTEGER) WITHOUT ROWID;"
         )
         self._filter = bytearray(self._bits // 8)
-        rows = []
+        self._db.execute("BEGIN")
+        self._db.executemany("INSERT INTO ids VALUES (?, ?, ?)", self._rows(memory))
+        self._memory = None
+
+    def _rows(self, memory: dict[str | None, Location]) -> Iterator[tuple[str, int, int | None]]:
+        """The dict's ids as table rows, one at a time (a list of them would double the peak)."""
         for record_id, (source, line) in memory.items():
             key = _NONE if record_id is None else _ID + record_id
             self._mark(key)
-            rows.append((key, self._source(source), line))
-        self._db.execute("BEGIN")
-        self._db.executemany("INSERT INTO ids VALUES (?, ?, ?)", rows)
-        self._memory = None
+            yield key, self._source(source), line
 
     def _on_disk(self, key: str, source: str, line: int | None) -> Location | None:
         db = self._db
