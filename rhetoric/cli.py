@@ -167,7 +167,7 @@ def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="PATH",
         help="a trained model file (rhetoric train) for the scorer plugin (repeatable; "
-        "its rules are in preview unless trained with --status stable)",
+        "a model trained with --status preview reports only with --preview)",
     )
 
 
@@ -395,7 +395,21 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "--threshold",
         type=float,
         metavar="P",
-        help="report from this probability on (default: chosen on the held-out records)",
+        help="report from this probability on (default: chosen on the held-out records, "
+        "for the union with the rules' hits unless --alone)",
+    )
+    parser.add_argument(
+        "--threshold-metric",
+        choices=["span", "character"],
+        default="span",
+        help="what span thresholds maximise on the held-out records: span-overlap F1 "
+        "(default) or character F1 (as toxic-spans scoring counts)",
+    )
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="choose span thresholds for the model on its own, not for its union with the "
+        "built-in rules (for a model run with --select model, or without the rules)",
     )
     parser.add_argument(
         "--warning-at",
@@ -407,8 +421,9 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     parser.add_argument(
         "--status",
         choices=["preview", "stable"],
-        default="preview",
-        help="status of the model's rules (default preview: reported with --preview only)",
+        default="stable",
+        help="status of the model's rules (default stable: --model runs them; preview: "
+        "they report only with --preview)",
     )
     parser.add_argument(
         "--char-ngrams", type=train.ngram_range, default=(3, 5), metavar="N-M",

@@ -282,7 +282,7 @@ def test_the_shipped_model_loads_by_name() -> None:
     path = scorer.resolve("toxic-cc0")
     assert path.name == "toxic-cc0.json.gz" and path.is_file()
     model = scorer.load_model(path)
-    assert model.status == "preview" and model.training["license"].startswith("CC0")
+    assert model.status == "stable" and model.training["license"].startswith("CC0")
     assert path.stat().st_size < 2_000_000
     assert scorer.resolve("no-such-model") == Path("no-such-model")
     analyzer = analyzer_with(Path("toxic-cc0"), preview=True, select=("model",))
@@ -403,6 +403,84 @@ def test_trained_model_rules_pass_their_own_examples(trained: Path) -> None:
     assert {r.id for r in rules} == {"model-name-calling", "model-loaded-language"}
     results = run_all_examples(analyzer, rules)
     assert len(results) == 4 and all(r.ok for r in results), [r.detail for r in results]
+
+
+def test_trained_models_run_without_preview(trained: Path) -> None:
+    """A model the user trains and passes with --model is opted into: it reports by
+    default, and its span thresholds were chosen for the union with the rules."""
+    document = scorer.read_document(trained)
+    assert document["status"] == "stable"
+    span_head = next(h for h in document["heads"] if h["kind"] == "span")
+    assert span_head["held_out"]["with_rules"] is True
+    assert span_head["held_out"]["level"] == "span overlap"
+    hits = analyzer_with(trained, select=("model",)).check("Then zork walked home.").hits
+    assert [(h.rule, h.text) for h in hits if h.rule == "model-name-calling"] == [
+        ("model-name-calling", "zork")
+    ]
+
+
+def noisy_corpus(path: Path, size: int = 300, seed: int = 5) -> Path:
+    """'zork' is always labeled Z; 'blip' is labeled Z on two in five of its uses only,
+    so a model alone cannot tell which blips count."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(size):
+            words = rng.sample(FILLER, 6)
+            extra = ("zork", "blip")[i % 2]
+            words.insert(rng.randrange(len(words) + 1), extra)
+            text = " ".join(words).capitalize() + "."
+            start = text.lower().index(extra)
+            labeled = extra == "zork" or rng.random() < 0.4
+            spans = [{"start": start, "end": start + 4, "label": "Z"}] if labeled else []
+            out.write(json.dumps({"id": f"n{i}", "text": text, "spans": spans}) + "\n")
+    return path
+
+
+def test_thresholds_are_chosen_for_the_union_with_the_rules(tmp_path: Path) -> None:
+    """Rules that find exactly the labeled blips make the union at least as good as the
+    model alone at every threshold, so the chosen union F1 is too; the rules run on the
+    held-out records only."""
+    pytest.importorskip("sklearn")
+    from rhetoric.quality.training import TrainOptions, train
+
+    gold = noisy_corpus(tmp_path / "noisy.jsonl")
+    records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    labeled_blips = {
+        r["text"]: [(s["start"], s["end"]) for s in r["spans"]]
+        for r in records
+        if "blip" in r["text"].lower()
+    }
+    asked: list[str] = []
+
+    def rules(text: str) -> list[tuple[str, int, int]]:
+        asked.append(text)
+        return [("name-calling", s, e) for s, e in labeled_blips.get(text, [])]
+
+    def held_out_f1(**options: Any) -> float:
+        document = train(TrainOptions(gold=(gold,), maps=("name-calling=Z",), name="n",
+                                      examples=False, **options))  # fmt: skip
+        return float(document["heads"][0]["held_out"]["f1"])
+
+    alone = held_out_f1()
+    union = held_out_f1(rules=rules)
+    assert 0 < len(asked) < len(records) / 2  # a fifth is held out
+    assert alone < 1.0 and union > alone
+    assert held_out_f1(rules=rules, threshold_metric="character") > 0
+
+
+def test_train_alone_is_recorded_and_skips_the_rules(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl", size=60)
+    model = tmp_path / "alone.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model),
+                     "--alone", "--status", "preview", "--quiet"])  # fmt: skip
+    assert code == 0, out
+    document = scorer.read_document(model)
+    assert document["status"] == "preview"
+    assert "--alone" in document["training"]["command"]
+    assert "--status preview" in document["training"]["command"]
+    assert document["heads"][0]["held_out"]["with_rules"] is False
+    assert analyzer_with(model, select=("model",)).check("Then zork walked.").hits == ()
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -39,7 +40,7 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--name", args.name]
     low, high = args.char_ngrams
     defaults = {"--char-ngrams": "3-5", "--context": "2", "--c": "0.3", "--warning-at": "0.8",
-                "--status": "preview", "--max-features": "50000", "--min-count": "2",
+                "--status": "stable", "--max-features": "50000", "--min-count": "2",
                 "--extras": ""}  # fmt: skip
     given = {
         "--char-ngrams": "0" if not low else f"{low}-{high}",
@@ -56,6 +57,10 @@ def command_line(args: argparse.Namespace) -> str:
             parts += [flag, value]
     if args.threshold is not None:
         parts += ["--threshold", str(args.threshold)]
+    if args.alone:
+        parts.append("--alone")
+    if args.threshold_metric != "span":
+        parts += ["--threshold-metric", args.threshold_metric]
     if args.limit is not None:
         parts += ["--limit", str(args.limit)]
     if args.no_examples:
@@ -63,6 +68,17 @@ def command_line(args: argparse.Namespace) -> str:
     if args.license:
         parts += ["--license", args.license]
     return shlex.join(parts)
+
+
+def _rule_hits() -> Callable[[str], list[tuple[str, int, int]]]:
+    """The built-in rules and plugins as (technique, start, end) per text: the hits a
+    model's spans join when it runs beside them, so its thresholds are chosen for that."""
+    analyzer = Analyzer.from_config(AnalyzerConfig())
+
+    def hits(text: str) -> list[tuple[str, int, int]]:
+        return [(hit.technique, hit.start, hit.end) for hit in analyzer.check(text).hits]
+
+    return hits
 
 
 def _probability(value: float | None, flag: str) -> None:
@@ -104,6 +120,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         license=args.license,
         limit=args.limit,
         techniques=frozenset(vocabulary.ids()),
+        rules=None if args.alone else _rule_hits(),
+        threshold_metric="character" if args.threshold_metric == "character" else "span overlap",
     )
 
     def say(message: str) -> None:

@@ -13,8 +13,12 @@ and the model file keeps, per feature string, the weight of its column, so
 inference looks strings up and evidence can name them.
 
 A fifth of the records (chosen by a hash of their id, so the same every run) is held
-out to choose each head's threshold (the one with the best character-level F1 for
-span heads, the best F1 for document heads); the model is then refitted on all records.
+out to choose each head's threshold (the one with the best span-overlap F1 for span
+heads, the best F1 for document heads); the model is then refitted on all records.
+A span head's model runs beside the rules, so by default its threshold is the best for
+the union of its spans with the rules' hits of the same technique (``rules``): the
+threshold best for the model alone is lower (it has to find everything itself) and, in
+a union, adds mostly false alarms.
 """
 
 from __future__ import annotations
@@ -70,13 +74,17 @@ class TrainOptions:
     c: float = 0.3
     threshold: float | None = None
     warning: float = 0.8
-    status: str = "preview"
+    status: str = "stable"
     max_features: int = 50_000
     min_count: int = 2
     examples: bool = True
     license: str | None = None
     limit: int | None = None
     techniques: frozenset[str] = frozenset()  # known technique ids; empty: do not check
+    # (technique, start, end) of the rules' hits on a text: span thresholds are chosen for
+    # the union with them; None chooses them for the model alone
+    rules: Callable[[str], Sequence[tuple[str, int, int]]] | None = None
+    threshold_metric: str = "span overlap"  # or "character": what span thresholds maximise
 
 
 @dataclass(slots=True)
@@ -263,27 +271,51 @@ def _span_threshold(
     records: Sequence[GoldRecord],
     items: Sequence[Sequence[Any]],
     head: HeadData,
+    rules: dict[int, list[tuple[int, int]]] | None = None,
+    by_character: bool = False,
 ) -> tuple[float, float]:
-    """The threshold with the best character-level F1 on the held-out records'
-    merged spans (as the plugin builds them), and that F1."""
+    """The threshold with the best span-overlap F1 on the held-out records (a predicted
+    span is right when it overlaps a gold span, a gold span found when a predicted one
+    overlaps it: the measure ``rhetoric eval`` leads with), or ``by_character`` the best
+    character-level F1 (what toxic-spans scoring counts), spans merged as the plugin
+    merges them, and that F1; with ``rules`` (the rules' spans per held-out record),
+    of the union with them."""
     merge_runs = scorer().merge_runs
     by_record: dict[int, list[float]] = {}
     for probability, record in zip(probabilities, rows, strict=True):
         by_record.setdefault(record, []).append(probability)
+    marked = rules or {}
+    judged = sorted(set(by_record) | set(marked))
+    truths = {record: _gold_spans(records[record], head.target) for record in judged}
     best = (0.5, -1.0)
     for step in range(1, 20):
         cut = step / 20
-        tp = predicted = gold = 0
-        for record, values in by_record.items():
+        right = predicted = found = gold = 0
+        for record in judged:
+            values = by_record.get(record, [])
             words = items[record]
-            chars = set()
-            for first, last in merge_runs(words, [v >= cut for v in values]):
-                chars.update(range(words[first].start, words[last].end))
-            truth = _gold_chars(records[record], head.target)
-            tp += len(chars & truth)
-            predicted += len(chars)
+            spans = list(marked.get(record, ()))
+            spans += [
+                (words[first].start, words[last].end)
+                for first, last in merge_runs(words, [v >= cut for v in values])
+            ]
+            truth = truths[record]
+            if by_character:
+                chars = {c for s, e in spans for c in range(s, e)}
+                gold_chars = {c for s, e in truth for c in range(s, e)}
+                right += len(chars & gold_chars)
+                predicted += len(chars)
+                found += len(chars & gold_chars)
+                gold += len(gold_chars)
+                continue
+            predicted += len(spans)
+            right += sum(any(s < e2 and s2 < e for s2, e2 in truth) for s, e in spans)
             gold += len(truth)
-        best = _better(best, cut, _f1(tp, predicted, gold))
+            found += sum(any(s < e2 and s2 < e for s, e in spans) for s2, e2 in truth)
+        precision = right / predicted if predicted else 0.0
+        recall = found / gold if gold else 0.0
+        score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        best = _better(best, cut, score)
     return best
 
 
@@ -305,6 +337,29 @@ def _doc_threshold(probabilities: Sequence[float], labels: Sequence[int]) -> tup
         predicted = sum(1 for p in probabilities if p >= cut)
         best = _better(best, cut, _f1(tp, predicted, sum(labels)))
     return best
+
+
+def _rule_hits(
+    options: TrainOptions,
+    records: Sequence[GoldRecord],
+    held: Sequence[bool],
+    heads: Sequence[HeadData],
+    say: Callable[[str], None],
+) -> dict[str, dict[int, list[tuple[int, int]]]] | None:
+    """Per span head's technique, the rules' spans on each held-out record (None when
+    thresholds are chosen for the model alone, or were given)."""
+    spans = {head.technique for head in heads if head.kind == "span"}
+    if options.rules is None or options.threshold is not None or not spans:
+        return None
+    say("running the rules on the held-out records, to choose thresholds for the union")
+    found: dict[str, dict[int, list[tuple[int, int]]]] = {technique: {} for technique in spans}
+    for index, record in enumerate(records):
+        if not held[index]:
+            continue
+        for technique, start, end in options.rules(record.text):
+            if technique in found:
+                found[technique].setdefault(index, []).append((start, end))
+    return found
 
 
 def _named_weights(
@@ -345,6 +400,7 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
     say(f"{len(records)} records; featurizing")
     rows = featurize(records, heads, settings)
     held = np.array([_held_out(r, i) for i, r in enumerate(records)], dtype=bool)
+    found = _rule_hits(options, records, held.tolist(), heads, say)
     documents: list[dict[str, Any]] = []
     for head in heads:
         matrix_rows = rows.words if head.kind == "span" else rows.docs
@@ -373,7 +429,13 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             scored = fit.predict_proba(matrix[row_held])[:, 1]
             if head.kind == "span":
                 threshold, held_f1 = _span_threshold(
-                    scored.tolist(), owner[row_held].tolist(), records, rows.items, head
+                    scored.tolist(),
+                    owner[row_held].tolist(),
+                    records,
+                    rows.items,
+                    head,
+                    None if found is None else found.get(head.technique, {}),
+                    by_character=options.threshold_metric == "character",
                 )
             else:
                 threshold, held_f1 = _doc_threshold(scored.tolist(), labels[row_held].tolist())
@@ -392,7 +454,8 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                 "held_out": {
                     "records": int(held.sum()),
                     "f1": held_f1,
-                    "level": ("character" if head.kind == "span" else "document"),
+                    "level": (options.threshold_metric if head.kind == "span" else "document"),
+                    "with_rules": found is not None and head.kind == "span",
                 },
                 "weights": _named_weights(final.coef_[0], columns, options.max_features),
             }
