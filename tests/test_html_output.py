@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -358,14 +357,14 @@ def test_control_characters_and_lone_surrogates_are_made_visible(tmp_path: Path)
     assert [m.text for m in card.find_all("mark")] == ["idiot"]
 
 
-def test_long_text_with_many_hits_renders_quickly() -> None:
+def test_long_text_with_many_hits_renders_every_hit() -> None:
+    """Rendering speed is measured in bench/, not here (a timed test fails on a loaded
+    machine); this checks that 20,000 hits in one long text all become marks."""
     text = "you idiot, " * 20_000
     hits = [
         hit(text, i * 11 + 4, i * 11 + 9, "name-calling", "insult-label") for i in range(20_000)
     ]
-    started = time.perf_counter()
     root = render(text, hits)
-    assert time.perf_counter() - started < 10
     assert len(root.find_all("mark")) == 20_000
     assert root.find_all("p", "text")[0].text == text
 
