@@ -51,6 +51,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]  # the working tree's rhetoric, and performance.py
 
 from performance import build_corpus, common_arguments, load_texts, vocabulary  # noqa: E402
+from sections import write_section  # noqa: E402
 
 from rhetoric import Analyzer, AnalyzerConfig, __version__  # noqa: E402
 from rhetoric.engine.compiled import CompiledRules, _term_tokens  # noqa: E402
@@ -60,7 +61,6 @@ from rhetoric.text import PreparedText, prepare  # noqa: E402
 COMMENTS = 10_000
 SIZES = (1_000, 10_000)
 KINDS = ("absent", "present")
-START, END = "<!-- matchers:start -->", "<!-- matchers:end -->"
 AC_PACKAGES = ("pyahocorasick", "ahocorasick-rs")
 SIGNS = "@$!|+*#%"
 
@@ -313,21 +313,9 @@ def main() -> int:
     }
     print(json.dumps(results, indent=2))
     section = render(results, " ".join(["python bench/matchers.py", *sys.argv[1:]]))
-    write_section(args.out, section)
+    write_section(args.out, "matchers", section)
     log(f"wrote the matchers section of {args.out}")
     return 0
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace the marked section, or append it: the rest of the file is not ours."""
-    block = f"{START}\n{section}\n{END}"
-    text = path.read_text("utf-8") if path.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), flags=re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text, count=1)
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text else "") + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def render(results: dict[str, Any], command: str) -> str:

@@ -29,7 +29,6 @@ import datetime as dt
 import json
 import os
 import random
-import re
 import resource
 import shutil
 import statistics
@@ -47,8 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from performance import load_texts  # noqa: E402
+from sections import write_section  # noqa: E402
 
-START, END = "<!-- scale:start -->", "<!-- scale:end -->"
 RHETORIC = [sys.executable, "-m", "rhetoric"]
 TARGET_MEMORY = 1.2  # big / small peak RSS
 TARGET_SPEEDUP = 1.7  # Dask with 2 workers / one process
@@ -284,18 +283,6 @@ def render_throughput(speed: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the marked section, or append it: the rest of the file is not ours."""
-    block = f"{START}\n{section}\n{END}"
-    text = path.read_text("utf-8") if path.exists() else ""
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), flags=re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text, count=1)
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text else "") + block + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -362,7 +349,7 @@ def main() -> int:
         log(f"figures kept in {args.results}; write the section with --render")
         return 0
     section = render(results, "`; `".join(results["commands"].values()))
-    write_section(args.out, section)
+    write_section(args.out, "scale", section)
     print(section)
     log(f"wrote the scale section of {args.out}")
     return 0
@@ -387,7 +374,7 @@ def render_files(paths: list[Path], out: Path, note: str) -> int:
     section = render(merged, "`; `".join(merged["commands"].values()))
     if note:
         section = section.replace("\n\n", f"\n\n{note}\n\n", 1)
-    write_section(out, section)
+    write_section(out, "scale", section)
     print(section)
     return 0
 
