@@ -17,8 +17,11 @@ from rhetoric.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
-# Compiled rules are cached per user; the tests keep theirs out of the user's cache.
-os.environ.setdefault("RHETORIC_CACHE_DIR", tempfile.mkdtemp(prefix="rhetoric-test-cache-"))
+# Compiled rules are cached per user; the tests keep theirs out of the user's cache, in a
+# folder deleted when the run ends (each run would otherwise leave one behind in /tmp).
+if "RHETORIC_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.TemporaryDirectory(prefix="rhetoric-test-cache-")
+    os.environ["RHETORIC_CACHE_DIR"] = _CACHE.name
 
 
 @pytest.fixture(scope="session")
