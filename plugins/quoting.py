@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, hookimpl, only_when
 
 _QUOTED = regex.compile(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
 _BLOCK_QUOTE = regex.compile(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
@@ -63,7 +63,14 @@ def _containment(text: str, min_words: int) -> tuple[list[int], list[int]]:
     return starts, reach
 
 
+# Without one of these no quotation can be found (a passage in double quotes, a block
+# quote, or a quote in single quotes after a verb of naming): the hook is not called.
+CUES = ('"', "\u201c", "\u201e", "\u00ab", ">", "call", "label", "dub", "brand", "term",
+        "describ", "refer")  # fmt: skip
+
+
 @hookimpl
+@only_when(*CUES)
 def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
     text = doc.text
     options = config.plugin_options("quoting")

@@ -167,3 +167,98 @@ def test_document_view_facts(text: str, view: str | None, plain: bool) -> None:
 def test_clean_report_line_matches_the_encoder_for_any_id(ident: str) -> None:
     report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
     assert _clean_line(report) == json_line(report_to_dict(report))
+
+
+# --- filter hooks called only where their cues are (only_when) --------------------------
+
+# Words and signs the gated filters and the antipatterns look for, in several cases and
+# with the non-ASCII letters a case-insensitive regex reads as ASCII ones (dotted and
+# dotless I, long s, the Kelvin sign), beside labels the filters act on.
+CUE_VOCABULARY = (
+    'you idiot moron vermin animals parasites traitor " \u201c \u201d \u201e \u00ab \u00bb',
+    "> not NOT n't n\u2019t never nor don't stop calling call called label labelled dub",
+    "brand branded refer referred to as the word the term the use of is wrong was racist",
+    "has to stop condemn criticised slammed \u0130diot \u0131diot \u017ftop Kall \u212aall",
+    "N\u0130GGER kike spic retard retarded the n-word called me a said that they are /s",
+    "kill them shoot him hang them all I will kill you dead wrong hung out to dry nigger",
+    "fag faggot tranny I'm a proud dyke homo and hetero flame retardant not all of them are",
+)
+CUE_WORDS = [word for line in CUE_VOCABULARY for word in line.split(" ")]
+CUE_GAPS = (" ", " ", " ", ", ", ". ", "\n", "\n> ", " '", "' ", ' "', '" ')
+
+
+def cue_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = CUE_WORDS + WORDS
+    return [
+        "".join(rng.choice(words) + rng.choice(CUE_GAPS) for _ in range(rng.randint(1, 30)))
+        for _ in range(count)
+    ]
+
+
+def test_cued_filters_and_antipatterns_on_generated_text() -> None:
+    """Reports agree with the filter hooks called on every comment and every
+    antipattern run, on text dense in the cues and in the hits they judge."""
+    assert_same(cue_texts(2000, seed=15))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CUE_WORDS + WORDS), st.sampled_from(CUE_GAPS)),
+                max_size=25))  # fmt: skip
+def test_cued_filters_on_any_mix_of_cue_words(pieces: list[tuple[str, str]]) -> None:
+    comment = Comment("c", "".join(word + gap for word, gap in pieces))
+    assert FAST.check(comment) == SLOW.check(comment)
+
+
+def test_builtin_filters_declare_cues() -> None:
+    """The gate is real: the quoting and condemnation filters are skipped on comments
+    without their cues (and the analyzer knows it only through the public hook API)."""
+    cued = {name: cues for (name, *_), cues in zip(FAST._filters, FAST._filter_cues, strict=True)}
+    assert cued["plugin:quoting"] and cued["plugin:condemnation"]
+    assert cued["plugin:targets"] is None  # every targeted hit gets a target
+    assert all(cues is None for cues in SLOW._filter_cues)
+
+
+def test_only_when_calls_a_hook_only_on_comments_with_a_cue() -> None:
+    from rhetoric import Hit, hookimpl, only_when
+    from rhetoric.hookspecs import fold_cues
+
+    seen: list[str] = []
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        @only_when("Quoth", "\u201c")
+        def rhetoric_filter_hit(hit: Hit, doc: Document) -> None:
+            seen.append(doc.text)
+
+    texts = ("you idiot", "QUOTH the idiot", "\u201cidiot\u201d", "qu\u00f6th, idiot")
+    for fast, called in ((True, [texts[1], texts[2]]), (False, list(texts))):
+        seen.clear()
+        analyzer = Analyzer.from_config(AnalyzerConfig(fast_paths=fast), plugins=[Plugin()])
+        for text in texts:
+            assert analyzer.check(text).hits, text
+        assert list(dict.fromkeys(seen)) == called  # once per hit: several per text
+    assert fold_cues("\u0130DIOT \u017fK") == "idiot sk"
+    with pytest.raises(TypeError):
+        only_when()
+    with pytest.raises(TypeError):
+        only_when("")
+
+
+def test_only_when_on_adjust_report() -> None:
+    from rhetoric import hookimpl, only_when
+
+    seen: list[str] = []
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        @only_when("lol")
+        def rhetoric_adjust_report(report: object, doc: Document) -> None:
+            seen.append(doc.text)
+
+    analyzer = Analyzer.from_config(AnalyzerConfig(), plugins=[Plugin()])
+    for text in ("you idiot", "you idiot LOL", "nice day"):
+        analyzer.check(text)
+    assert seen == ["you idiot LOL"]
