@@ -262,3 +262,67 @@ def test_only_when_on_adjust_report() -> None:
     for text in ("you idiot", "you idiot LOL", "nice day"):
         analyzer.check(text)
     assert seen == ["you idiot LOL"]
+
+
+# --- JSONL lines made directly from reports -----------------------------------------
+
+
+def _line_reports() -> list[Report]:
+    texts = cue_texts(300, seed=3) + generated(300, seed=5)
+    return [FAST.check(Comment(f"c{i}", t)) for i, t in enumerate(texts)]
+
+
+def test_report_line_is_the_encoded_report() -> None:
+    from rhetoric.outputs.json import report_line
+
+    reports = _line_reports()
+    assert sum(bool(r.hits) for r in reports) > 200
+    for report in reports:
+        assert report_line(report) == json_line(report_to_dict(report))
+
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6)
+EVIDENCE = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.frozensets(st.text(max_size=3), max_size=2)
+        | st.dictionaries(st.text(max_size=4) | st.integers() | st.booleans(), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    ident=st.text(max_size=8),
+    rule=st.sampled_from(["insult-label", "r\u00e9gle", "r\ud800"]),  # a lone surrogate too
+    text=st.text(min_size=1, max_size=12),
+    evidence=st.dictionaries(st.text(max_size=5), EVIDENCE, max_size=4),
+    confidence=st.floats(0, 1) | st.integers(0, 1),
+    score=st.floats(allow_nan=True) | st.integers(0, 1),
+    target=st.booleans(),
+    readability=st.dictionaries(st.text(max_size=4), st.floats() | st.integers(), max_size=2),
+)
+def test_report_line_matches_the_encoder_for_any_report(
+    ident: str,
+    rule: str,
+    text: str,
+    evidence: dict,  # type: ignore[type-arg]
+    confidence: float,
+    score: float,
+    target: bool,
+    readability: dict,  # type: ignore[type-arg]
+) -> None:
+    from rhetoric import DetectorError, Hit, Severity, Target, TargetKind
+    from rhetoric.outputs.json import report_line
+
+    aimed = Target(TargetKind.GROUP, 0, len(text), text, "Jewish") if target else None
+    hit = Hit(0, len(text), text, "slur", rule, Severity.ERROR, confidence, text, evidence, aimed)
+    errors = (DetectorError("plugin:x", text),)
+    for report in (
+        Report(ident, (hit, hit), {"slur": score}, score, Verdict.FLAGGED, readability, errors),
+        Report(ident, (), {}, score, Verdict.CLEAN, readability, ()),
+    ):
+        assert report_line(report) == json_line(report_to_dict(report))
