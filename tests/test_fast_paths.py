@@ -264,6 +264,24 @@ def test_only_when_on_adjust_report() -> None:
     assert seen == ["you idiot LOL"]
 
 
+# --- antipatterns run only where their literals are ----------------------------------
+
+
+def test_antipatterns_have_literals() -> None:
+    """Most antipatterns of the built-in pack have required literals (the gate is
+    real), and each literal is lowercase ASCII as the folded text is."""
+    from rhetoric.engine.compiled import CompiledRules
+
+    rules = FAST.detectors[0]
+    assert isinstance(rules, CompiledRules)
+    gates = [g for per_rule in rules._antipattern_literals.values() for g in per_rule]
+    assert gates and sum(g is not None for g in gates) >= len(gates) * 2 // 3
+    for gate in gates:
+        assert gate is None or all(lit.isascii() and lit == lit.lower() for lit in gate)
+    slow = SLOW.detectors[0]
+    assert all(g is None for per_rule in slow._antipattern_literals.values() for g in per_rule)
+
+
 # --- JSONL lines made directly from reports -----------------------------------------
 
 

@@ -24,6 +24,7 @@ import regex
 
 from ..config import AnalyzerConfig
 from ..document import Document
+from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
@@ -172,6 +173,16 @@ class CompiledRules:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+        # Per rule with antipatterns, for each antipattern the literals of which a match
+        # needs one (None: it always runs). Without fast paths every antipattern runs.
+        self._antipattern_literals: dict[int, tuple[tuple[str, ...] | None, ...]] = {
+            index: tuple(
+                _antipattern_prefilter(antipattern) if config.fast_paths else None
+                for antipattern in spec.antipatterns
+            )
+            for index, spec in enumerate(self._specs)
+            if spec.antipatterns
+        }
         # Escalation rules act on every detector's hits: the analyzer applies them.
         self.escalations = Escalations(self._specs)
         class_anchors: dict[str, frozenset[str]] = {}
@@ -453,7 +464,9 @@ class CompiledRules:
             if spec.antipatterns:
                 if index not in cancelled:
                     try:
-                        cancelled[index] = self._antipattern_spans(doc.prepared, spec)
+                        cancelled[index] = self._antipattern_spans(
+                            doc.prepared, spec, self._antipattern_literals[index]
+                        )
                     except TimeoutError:
                         cancelled[index] = None
                         yield DetectorError(f"rule:{spec.info.id}", "antipattern timed out")
@@ -463,14 +476,26 @@ class CompiledRules:
             yield hit
 
     def _antipattern_spans(
-        self, prepared: PreparedText, spec: RuleSpec
+        self,
+        prepared: PreparedText,
+        spec: RuleSpec,
+        literals: tuple[tuple[str, ...] | None, ...],
     ) -> list[tuple[list[int], list[int]]]:
-        """Per antipattern, the starts and ends (in the original) of its matches."""
+        """Per antipattern, the starts and ends (in the original) of its matches; an
+        antipattern whose required literals are all absent is not run (no matches)."""
         found_spans = []
-        for antipattern in spec.antipatterns:
+        subject = prepared.normalized
+        folded: str | None = None
+        for antipattern, needed in zip(spec.antipatterns, literals, strict=True):
             starts: list[int] = []
             ends: list[int] = []
-            for found in antipattern.finditer(prepared.normalized, timeout=self._timeout):
+            if needed is not None:
+                if folded is None:
+                    folded = subject if subject.isascii() else fold_cues(subject)
+                if not any(literal in folded for literal in needed):
+                    found_spans.append((starts, ends))
+                    continue
+            for found in antipattern.finditer(subject, timeout=self._timeout):
                 begin, finish = prepared.to_original(*found.span())
                 starts.append(begin)
                 ends.append(finish)
@@ -501,6 +526,16 @@ def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
         # Case-insensitive matching on the original text cannot use a plain test.
         return None if spec.ignorecase else tuple(literals)
     return tuple(literal.casefold() for literal in literals)
+
+
+def _antipattern_prefilter(antipattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals of which every match of a (case-insensitive) antipattern holds one,
+    lowercased as ``fold_cues`` folds the text they are looked for in; two chars are
+    enough ("/s"): a test that rarely skips still costs next to nothing."""
+    found = required_literals(antipattern.pattern, re.IGNORECASE, min_length=2)
+    if found is None or not all(literal.isascii() for literal in found):
+        return None  # unknown, or letters whose case-insensitive forms are many
+    return tuple(sorted({fold_cues(literal) for literal in found}))
 
 
 def _sentence_breaks(prepared: PreparedText) -> list[bool]:

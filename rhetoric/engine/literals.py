@@ -17,8 +17,11 @@ from typing import Any
 MIN_LENGTH = 3
 
 
-def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
-    """Strings of which at least one occurs in every match, or None if unknown."""
+def required_literals(
+    pattern: str, flags: int = 0, min_length: int = MIN_LENGTH
+) -> tuple[str, ...] | None:
+    """Strings of which at least one occurs in every match, or None if unknown (or
+    when one of them is shorter than ``min_length``: too common to be worth a test)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -26,7 +29,7 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     except Exception:  # regex-only syntax, or anything the stdlib parser rejects
         return None
     found = _alternatives(list(tree))
-    if not found or any(len(text) < MIN_LENGTH for text in found):
+    if not found or any(len(text) < min_length for text in found):
         return None
     return tuple(sorted(set(found)))
 
