@@ -23,6 +23,7 @@ import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -304,7 +305,8 @@ class Analyzer:
             # most comments: nothing to merge, screen or score
             report = Report(comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text))
         else:
-            merged = merge_overlapping(hits, comment.text)
+            # One hit merges with nothing (the common case: skip the grouping).
+            merged = list(hits) if len(hits) == 1 else merge_overlapping(hits, comment.text)
             extra: list[Hit] = []
             errors = detection.errors
             if screen is not None:
@@ -328,7 +330,8 @@ class Analyzer:
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
-        return Analysis(report, tuple(sorted(hits, key=lambda h: h.sort_key)))
+        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=_SORT_KEY))
+        return Analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:
         for name, _, error in self.host.call_each(
@@ -483,6 +486,8 @@ class Analyzer:
 
         return compute_readability(text, self.config.readability)
 
+
+_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
 
 # rhetoric_filter_hit's arguments in order: implementations taking all of them (in
 # the hookspec's order, as pluggy reads them from the signature) are called positionally.

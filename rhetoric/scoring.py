@@ -112,11 +112,24 @@ def overall_score(scores: Mapping[str, float]) -> float:
 
 def judge(hits: Iterable[Hit], thresholds: Thresholds) -> tuple[dict[str, float], float, Verdict]:
     """Per-technique scores, overall score and verdict of a set of (merged) hits: the
-    one place a report's judgement is made, also when a caller drops hits later."""
-    hits = list(hits)
-    scores = technique_scores(hits)
+    one place a report's judgement is made, also when a caller drops hits later.
+
+    One pass for both noisy-ORs (``technique_scores`` of all hits and of the
+    warning-or-worse ones, :func:`flagging_score`), multiplying in the same order, so
+    the figures are exactly theirs."""
+    remaining: dict[str, float] = {}
+    flagging: dict[str, float] = {}
+    warning = Severity.WARNING.rank
+    for hit in hits:
+        technique = hit.technique
+        factor = 1.0 - hit.confidence
+        remaining[technique] = remaining.get(technique, 1.0) * factor
+        if hit.severity.rank >= warning:
+            flagging[technique] = flagging.get(technique, 1.0) * factor
+    scores = {technique: round(1.0 - rest, 4) for technique, rest in sorted(remaining.items())}
     score = overall_score(scores)
-    return scores, score, verdict(score, thresholds, flagging_score(hits))
+    flagged = max((round(1.0 - rest, 4) for rest in flagging.values()), default=0.0)
+    return scores, score, verdict(score, thresholds, flagged)
 
 
 def flagging_score(hits: Iterable[Hit]) -> float:
