@@ -344,3 +344,39 @@ def test_report_line_matches_the_encoder_for_any_report(
         Report(ident, (), {}, score, Verdict.CLEAN, readability, ()),
     ):
         assert report_line(report) == json_line(report_to_dict(report))
+
+
+# --- pattern prefilters in one pass --------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    groups=st.lists(st.lists(st.text("abc? \u00e9", min_size=1, max_size=4), max_size=4),
+                    max_size=6),
+    text=st.text("abc? \u00e9x", max_size=40),
+)  # fmt: skip
+def test_literal_groups_pass_finds_what_substring_tests_find(
+    groups: list[list[str]], text: str
+) -> None:
+    """The Aho-Corasick pass over a text says which groups of literals occur in it
+    exactly as one substring test per literal does (its fallback)."""
+    from rhetoric.engine.literals import LiteralGroups
+
+    expected = sum(
+        1 << index for index, group in enumerate(groups) if any(lit in text for lit in group)
+    )
+    assert LiteralGroups(groups).present(text) == expected
+    fallback = LiteralGroups(groups)
+    fallback._automaton = False  # as without pyahocorasick
+    assert fallback.present(text) == expected
+
+
+def test_literal_groups_survive_the_cache() -> None:
+    import pickle
+
+    from rhetoric.engine.literals import LiteralGroups
+
+    groups = LiteralGroups([("kill", "die"), ("?",), ()])
+    assert groups.present("why die?") == 0b11
+    copy = pickle.loads(pickle.dumps(groups))
+    assert copy._automaton is None and copy.present("kill") == 0b01

@@ -31,7 +31,7 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import required_literals
+from .literals import LiteralGroups, required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
@@ -210,6 +210,15 @@ class CompiledRules:
         self._skip_plain = config.fast_paths and all(
             literals is not None for _, _, literals in self._patterns
         )
+        # The prefilters of the pattern rules that match the normalized text, looked
+        # for in one pass (bit i: pattern i); those on the original text (few, and
+        # case-sensitive) test their literals one by one.
+        self._normalized_literals = LiteralGroups(
+            [
+                literals if literals is not None and not self._specs[rule].on_original else ()
+                for rule, _, literals in self._patterns
+            ]
+        )
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -221,9 +230,12 @@ class CompiledRules:
         folded = doc.ascii_view
         if folded is None or self._anchors.may_fire(doc.view_words):
             return False
+        if self._normalized_literals.present(folded):
+            return False
         for rule, _, literals in self._patterns:
-            subject = doc.text if self._specs[rule].on_original else folded
-            if literals is None or any(literal in subject for literal in literals):
+            if literals is None:
+                return False
+            if self._specs[rule].on_original and any(literal in doc.text for literal in literals):
                 return False
         return doc.is_plain
 
@@ -291,11 +303,13 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
-        for rule, pattern, literals in self._patterns:
+        present = self._normalized_literals.present(prepared.normalized) if self._fast else -1
+        for bit, (rule, pattern, literals) in enumerate(self._patterns):
             if literals is not None:
-                spec = self._specs[rule]
-                subject = prepared.original if spec.on_original else prepared.normalized
-                if not any(literal in subject for literal in literals):
+                if self._specs[rule].on_original:
+                    if not any(literal in prepared.original for literal in literals):
+                        continue
+                elif not present >> bit & 1:
                     continue
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
