@@ -380,3 +380,72 @@ def test_literal_groups_survive_the_cache() -> None:
     assert groups.present("why die?") == 0b11
     copy = pickle.loads(pickle.dumps(groups))
     assert copy._automaton is None and copy.present("kill") == 0b01
+
+
+# --- pattern rules run only the alternatives a comment can match ---------------------
+
+
+def test_split_alternatives() -> None:
+    from rhetoric.engine.literals import split_alternatives
+
+    assert split_alternatives("(?x)a\\ b|c(?:d|e)|[|]x # a|comment\n|y") == (
+        "(?x)",
+        ["a\\ b", "c(?:d|e)", "[|]x # a|comment\n", "y"],
+    )
+    assert split_alternatives("(?im)a|b") == ("(?im)", ["a", "b"])
+    for unsplit in ("abc", "(a|b)", "(?i:a)|b", "a{e<=1}|b", "[[:alpha:]]|b", "(a|b"):
+        assert split_alternatives(unsplit) is None, unsplit
+
+
+def _pattern_texts(count: int, seed: int) -> list[str]:
+    """Text made of the words of the pattern rules' own examples, shuffled."""
+    rules = FAST.detectors[0]
+    words = [
+        word
+        for rule, _, _ in rules._patterns
+        for example in rules._specs[rule].info.examples
+        for word in example.parse()[0].split()
+    ]
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(words) for _ in range(rng.randint(3, 40))) + rng.choice(".?!")
+        for _ in range(count)
+    ]
+
+
+def test_reduced_patterns_find_what_whole_patterns_find() -> None:
+    """On text made of the rules' example words, each pattern rule reduced to the
+    alternatives the text holds the literals of finds exactly the matches of the
+    whole pattern, and the gate is real (some texts run fewer alternatives)."""
+    from rhetoric.hookspecs import fold_cues
+    from rhetoric.text import prepare
+
+    rules = FAST.detectors[0]
+    assert len(rules._alternatives) >= 10
+    reduced_runs = 0
+    for text in _pattern_texts(600, seed=21) + [e.text for e in _examples(rules)]:
+        normalized = prepare(text).normalized
+        held = rules._alternative_literals.present(fold_cues(normalized))
+        for bit, (rule, pattern, _) in enumerate(rules._patterns):
+            alternatives = rules._alternatives.get(bit)
+            if alternatives is None:
+                continue
+            whole = [m.span() for m in pattern.finditer(normalized)]
+            reduced = rules._reduced_pattern(bit, pattern, alternatives, held)
+            if reduced is not pattern:
+                reduced_runs += 1
+            found = [] if reduced is None else [m.span() for m in reduced.finditer(normalized)]
+            assert found == whole, (rules._specs[rule].info.id, text)
+    assert reduced_runs > 1000
+
+
+def _examples(rules: object) -> list[object]:
+    return [
+        example
+        for rule, _, _ in rules._patterns  # type: ignore[attr-defined]
+        for example in rules._specs[rule].info.examples  # type: ignore[attr-defined]
+    ]
+
+
+def test_alternative_gates_are_off_without_fast_paths() -> None:
+    assert SLOW.detectors[0]._alternatives == {}

@@ -9,6 +9,7 @@ cannot be analysed, or some alternative has no literal, the rule always runs.
 
 from __future__ import annotations
 
+import re
 import re._constants as constants
 import re._parser as parser
 import warnings
@@ -126,3 +127,113 @@ class LiteralGroups:
             automaton.add_word(literal, value)
         automaton.make_automaton()
         return automaton
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_FUZZY = re.compile(r"\{[^}]*[<>=]")
+# Group openers whose inside is read like the rest of the pattern; any other "(?"
+# (scoped flags, conditionals, regex-only syntax) leaves a pattern unsplit.
+_PLAIN_OPENERS = ("(?:", "(?=", "(?!", "(?<=", "(?<!", "(?P<", "(?>")
+
+
+def split_alternatives(pattern: str) -> tuple[str, list[str]] | None:
+    """``(global flags, top-level alternatives)`` of a pattern: ``(?x)a|b|c`` gives
+    ``("(?x)", ["a", "b", "c"])``. None when it has a single alternative, or syntax this
+    reader does not follow (then the pattern is always run whole)."""
+    if _FUZZY.search(pattern):
+        return None  # regex's fuzzy constraints read as plain text by the stdlib parser
+    prefix = ""
+    while match := _GLOBAL_FLAGS.match(pattern, len(prefix)):
+        prefix += match.group()
+    verbose = "x" in prefix
+    parts: list[str] = []
+    start = i = len(prefix)
+    depth = 0
+    size = len(pattern)
+    while i < size:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+            if i < 0:
+                return None
+            continue
+        if char == "#" and verbose:
+            newline = pattern.find("\n", i)
+            i = size if newline < 0 else newline + 1
+            continue
+        if char == "(":
+            if pattern.startswith("(?", i) and not pattern.startswith(_PLAIN_OPENERS, i):
+                return None
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    if depth != 0 or not parts:
+        return None
+    parts.append(pattern[start:])
+    return prefix, parts
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class opening at ``i`` (-1 when unclosed)."""
+    j = i + 1
+    if pattern.startswith("^", j):
+        j += 1
+    if pattern.startswith("]", j):
+        j += 1  # a ']' first in a class is a literal
+    while j < len(pattern):
+        if pattern[j] == "\\":
+            j += 2
+        elif pattern[j] == "[":
+            return -1  # a nested set (regex's set operations): not followed here
+        elif pattern[j] == "]":
+            return j + 1
+        else:
+            j += 1
+    return -1
+
+
+def required_sets(pattern: str, flags: int = 0, min_length: int = 2) -> list[tuple[str, ...]]:
+    """Every set of strings of which a match must hold one (each run of plain
+    characters, each group whose alternatives all have one), found as
+    :func:`required_literals` finds the best of them; empty when unknown."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = parser.parse(pattern, flags)
+    except Exception:
+        return []
+    found: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) >= min_length:
+            found.append(("".join(run),))
+        run.clear()
+
+    for op, av in list(tree):
+        if op is constants.LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        inner: list[str] | None = None
+        if op is constants.SUBPATTERN:
+            inner = _alternatives(list(av[-1]))
+        elif op is constants.BRANCH:
+            branches = [_alternatives(list(branch)) for branch in av[1]]
+            if all(branches):
+                inner = [text for branch in branches for text in branch or []]
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
+            inner = _alternatives(list(av[2]))
+        if inner and all(len(text) >= min_length for text in inner):
+            found.append(tuple(sorted(set(inner))))
+    close_run()
+    return found
