@@ -135,6 +135,8 @@ SUBJECT_VERBS: Final = frozenset({
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
+_FIELDS: Final = attrgetter(*(field.name for field in dataclasses.fields(Hit)))
+_TARGET_FIELD: Final = [field.name for field in dataclasses.fields(Hit)].index("target")
 
 
 @hookimpl
@@ -146,7 +148,9 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     if hit.technique not in techniques:
         return None
     target = find_target(doc, hit.start, hit.end)
-    return dataclasses.replace(hit, target=target)
+    values = list(_FIELDS(hit))  # dataclasses.replace(hit, target=...) without its
+    values[_TARGET_FIELD] = target  # introspection on every call (every targeted hit)
+    return Hit(*values)
 
 
 def find_target(doc: Document, start: int, end: int) -> Target:
