@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from .config import Thresholds
-from .model import Hit, Report, Severity, Verdict
+from .model import Hit, Report, Severity, Verdict, replace_hit
+
+_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
+_SPAN = attrgetter("start", "end")
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -26,7 +30,7 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
         by_technique[hit.technique].append(hit)
     merged: list[Hit] = []
     for group in by_technique.values():
-        group.sort(key=lambda h: (h.start, h.end))
+        group.sort(key=_SPAN)
         cluster: list[Hit] = []
         cluster_end = -1
         for hit in group:
@@ -37,7 +41,7 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
             cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
         if cluster:
             merged.append(_merge_cluster(cluster, text))
-    merged.sort(key=lambda h: h.sort_key)
+    merged.sort(key=_SORT_KEY)
     return link_same_span(merged)
 
 
@@ -65,7 +69,9 @@ def link_same_span(hits: list[Hit]) -> list[Hit]:
             for h in by_span[hit.start, hit.end]
             if h.technique != hit.technique
         )
-        linked.append(replace(hit, evidence={**hit.evidence, "also": others}) if others else hit)
+        if others:
+            hit = replace_hit(hit, evidence={**hit.evidence, "also": others})
+        linked.append(hit)
     return linked
 
 
