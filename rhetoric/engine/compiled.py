@@ -27,7 +27,7 @@ from ..document import Document
 from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..text import PreparedText, prepare
-from .anchors import COMMON, AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
+from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
@@ -594,9 +594,9 @@ def _alternative_gates(
     patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]],
     fast: bool,
 ) -> tuple[dict[int, _Alternatives], LiteralGroups]:
-    """For each pattern rule made of top-level alternatives (``a|b|c``), a set of
-    literals each alternative needs (one of them), lowercased to be looked for in the
-    folded text, and the groups of those sets (one bit each) for one pass over it.
+    """For each pattern rule made of top-level alternatives (``a|b|c``), the sets of
+    literals each alternative needs (one of each set), lowercased to be looked for in
+    the folded text, and the groups of those sets (one bit each) for one pass over it.
     Only rules on the normalized text without a reported group: dropping alternatives
     would renumber groups."""
     gates: dict[int, _Alternatives] = {}
@@ -614,25 +614,16 @@ def _alternative_gates(
         flags = re.IGNORECASE if spec.ignorecase else 0
         needs = []
         for source in sources:
-            sets = [
+            sets = {
                 tuple(sorted({literal.lower() for literal in found}))
                 for found in required_sets(prefix + source, flags)
                 if all(literal.isascii() for literal in found)
-            ]
-            # One set each, the least likely to occur: the others would mostly report
-            # everyday words ("the", "is"), costing more than they rule out.
-            needs.append((bits.setdefault(min(sets, key=_commonness), len(bits)),) if sets else ())
+            }
+            needs.append(tuple(bits.setdefault(found, len(bits)) for found in sorted(sets)))
         if any(needs):
             joiner = "\n|" if "x" in prefix else "|"  # a verbose comment ends at the newline
             gates[position] = (prefix, tuple(sources), tuple(needs), joiner)
     return gates, LiteralGroups(sorted(bits, key=bits.__getitem__))
-
-
-def _commonness(literals: tuple[str, ...]) -> tuple[int, int]:
-    """How likely a comment is to hold one of ``literals``: everyday words and two
-    letters first, then short ones."""
-    words = [literal.strip() for literal in literals]
-    return sum(len(w) <= 2 or w in COMMON for w in words), -min(map(len, words))
 
 
 def _antipattern_prefilter(antipattern: regex.Pattern[str]) -> tuple[str, ...] | None:
