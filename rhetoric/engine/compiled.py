@@ -31,7 +31,7 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import LiteralGroups, required_literals, required_sets, split_alternatives
+from .literals import LiteralGroups, required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
@@ -219,11 +219,6 @@ class CompiledRules:
                 for rule, _, literals in self._patterns
             ]
         )
-        self._alternatives, self._alternative_literals = _alternative_gates(
-            self._specs, self._patterns, config.fast_paths
-        )
-        # Pattern rules reduced to the alternatives a comment can match, built on demand.
-        self._reduced: dict[tuple[int, tuple[int, ...]], regex.Pattern[str]] = {}
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -309,7 +304,6 @@ class CompiledRules:
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
         present = self._normalized_literals.present(prepared.normalized) if self._fast else -1
-        held: int | None = None  # the alternatives' literal sets found in the text
         for bit, (rule, pattern, literals) in enumerate(self._patterns):
             if literals is not None:
                 if self._specs[rule].on_original:
@@ -317,44 +311,8 @@ class CompiledRules:
                         continue
                 elif not present >> bit & 1:
                     continue
-            alternatives = self._alternatives.get(bit)
-            if alternatives is not None:
-                if held is None:
-                    normalized = prepared.normalized
-                    folded = normalized if normalized.isascii() else fold_cues(normalized)
-                    held = self._alternative_literals.present(folded)
-                reduced = self._reduced_pattern(bit, pattern, alternatives, held)
-                if reduced is None:
-                    continue
-                pattern = reduced
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
-
-    def _reduced_pattern(
-        self, bit: int, pattern: regex.Pattern[str], alternatives: _Alternatives, held: int
-    ) -> regex.Pattern[str] | None:
-        """``pattern`` with only the alternatives whose literal sets are all ``held``
-        (the others cannot match anywhere in the text, so every match, at every
-        position, is the one the whole pattern finds); None when none is left."""
-        prefix, sources, needs, joiner = alternatives
-        active = tuple(i for i, bits in enumerate(needs) if all(held >> b & 1 for b in bits))
-        if len(active) == len(sources):
-            return pattern
-        if not active:
-            return None
-        reduced = self._reduced.get((bit, active))
-        if reduced is None:
-            if len(self._reduced) >= _MAX_REDUCED:  # bound memory on adversarial input
-                self._reduced.clear()
-            source = prefix + joiner.join(sources[i] for i in active)
-            reduced = self._reduced[bit, active] = regex.compile(source, pattern.flags)
-        return reduced
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled (compiled-rules cache) without the reduced patterns built so far."""
-        state = dict(self.__dict__)
-        state["_reduced"] = {}
-        return state
 
     def _active_templates(
         self, doc: Document, class_ends: dict[int, dict[str, set[int]]]
@@ -582,48 +540,6 @@ def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
         # Case-insensitive matching on the original text cannot use a plain test.
         return None if spec.ignorecase else tuple(literals)
     return tuple(literal.casefold() for literal in literals)
-
-
-# (global flags, alternatives, per alternative the bits of its literal sets, joiner)
-_Alternatives = tuple[str, tuple[str, ...], tuple[tuple[int, ...], ...], str]
-_MAX_REDUCED = 4096
-
-
-def _alternative_gates(
-    specs: list[RuleSpec],
-    patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]],
-    fast: bool,
-) -> tuple[dict[int, _Alternatives], LiteralGroups]:
-    """For each pattern rule made of top-level alternatives (``a|b|c``), the sets of
-    literals each alternative needs (one of each set), lowercased to be looked for in
-    the folded text, and the groups of those sets (one bit each) for one pass over it.
-    Only rules on the normalized text without a reported group: dropping alternatives
-    would renumber groups."""
-    gates: dict[int, _Alternatives] = {}
-    bits: dict[tuple[str, ...], int] = {}
-    if not fast:
-        return gates, LiteralGroups([])
-    for position, (rule, _, _) in enumerate(patterns):
-        spec = specs[rule]
-        if spec.group or spec.on_original:
-            continue
-        split = split_alternatives(spec.pattern)
-        if split is None:
-            continue
-        prefix, sources = split
-        flags = re.IGNORECASE if spec.ignorecase else 0
-        needs = []
-        for source in sources:
-            sets = {
-                tuple(sorted({literal.lower() for literal in found}))
-                for found in required_sets(prefix + source, flags)
-                if all(literal.isascii() for literal in found)
-            }
-            needs.append(tuple(bits.setdefault(found, len(bits)) for found in sorted(sets)))
-        if any(needs):
-            joiner = "\n|" if "x" in prefix else "|"  # a verbose comment ends at the newline
-            gates[position] = (prefix, tuple(sources), tuple(needs), joiner)
-    return gates, LiteralGroups(sorted(bits, key=bits.__getitem__))
 
 
 def _antipattern_prefilter(antipattern: regex.Pattern[str]) -> tuple[str, ...] | None:
