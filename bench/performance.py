@@ -218,6 +218,10 @@ def stages(
             started = clock()
             records = [r for r in read_records(str(path), read) if r.comment is not None]
             spent["decode"] = clock() - started
+            # A stream holds one record at a time: the cyclic collector must not walk
+            # the 10,000 kept here again and again, which `rhetoric check` never does.
+            gc.collect()
+            gc.freeze()
             count = len(records)
             sink = StringIO()
             formatter = JsonlFormatter(sink)

@@ -245,7 +245,7 @@ class CompiledRules:
         prepared = doc.prepared
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        class_ends: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        class_ends: dict[int, dict[str, set[int]]] = {}
         with_templates = self._templates.count > 0 and bool(prepared.tokens)
         if with_templates and self._fast and doc.is_plain:
             # A plain comment's tokens are its words: no template whose words are
@@ -253,7 +253,14 @@ class CompiledRules:
             with_templates = self._template_gate.may_fire(doc.view_words)
         if with_templates:
             for match in self._class_trie.scan(prepared):
-                class_ends[match.first][match.payload].add(match.last)  # type: ignore[index]
+                names = class_ends.get(match.first)
+                if names is None:
+                    names = class_ends[match.first] = {}
+                ends = names.get(match.payload)  # type: ignore[call-overload]
+                if ends is None:
+                    names[match.payload] = {match.last}  # type: ignore[index]
+                else:
+                    ends.add(match.last)
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
