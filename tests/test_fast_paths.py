@@ -380,3 +380,12 @@ def test_literal_groups_survive_the_cache() -> None:
     assert groups.present("why die?") == 0b11
     copy = pickle.loads(pickle.dumps(groups))
     assert copy._automaton is None and copy.present("kill") == 0b01
+
+
+def test_required_literals_leave_fuzzy_patterns_alone() -> None:
+    """The stdlib parser reads regex's fuzzy constraints as plain text: such a pattern
+    gets no prefilter (it always runs) rather than a wrong one."""
+    from rhetoric.engine.literals import required_literals
+
+    assert required_literals("(?:idiot){e<=1}") is None
+    assert required_literals("idiot|moron") == ("idiot", "moron")

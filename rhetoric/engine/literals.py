@@ -9,6 +9,7 @@ cannot be analysed, or some alternative has no literal, the rule always runs.
 
 from __future__ import annotations
 
+import re
 import re._constants as constants
 import re._parser as parser
 import warnings
@@ -21,6 +22,7 @@ except ImportError:  # pragma: no cover - a dependency, absent only with --no-de
     ahocorasick = None
 
 MIN_LENGTH = 3
+_FUZZY = re.compile(r"\{[^}]*[<>=]")
 
 
 def required_literals(
@@ -28,6 +30,8 @@ def required_literals(
 ) -> tuple[str, ...] | None:
     """Strings of which at least one occurs in every match, or None if unknown (or
     when one of them is shorter than ``min_length``: too common to be worth a test)."""
+    if _FUZZY.search(pattern):
+        return None  # regex's fuzzy constraints ({e<=1}), which the stdlib reads as text
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
