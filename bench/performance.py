@@ -179,6 +179,96 @@ def breakdown(analyzer: Analyzer, comments: list[Comment], runs: int) -> dict[st
         gc.unfreeze()
 
 
+STAGES = ("decode", "gate", "prepare", "detectors", "filters", "escalation", "conclude",
+          "encode")  # fmt: skip
+
+
+def stages(
+    analyzer: Analyzer, path: Path, runs: int, clock: Callable[[], float] = time.perf_counter
+) -> dict[str, float]:
+    """Microseconds per comment in each stage of a record's way through ``rhetoric
+    check --input jsonl --format jsonl`` (medians of ``runs``), timed comment by
+    comment with the analyzer's own steps: ``decode`` reads the JSONL records;
+    ``gate`` is the rule engine's test whether a comment can match at all (folding,
+    view words, anchors, prefilters); ``prepare`` the tokens of the comments that
+    pass it; ``detectors`` every detector's remaining work and the checks of its
+    hits; ``filters`` the filter hooks (and the allowlist); ``escalation`` the
+    escalation rules; ``conclude`` merging, scoring, the report and its hooks;
+    ``encode`` the JSONL line. Only the run around them (reading ahead, id
+    bookkeeping, progress, start-up) is left out. ``clock``: ``time.process_time``
+    compares versions on a loaded machine better than wall time."""
+    from io import StringIO
+
+    from rhetoric import Document
+    from rhetoric.analyzer import Detection
+    from rhetoric.check.inputs import ReadOptions, read_records
+    from rhetoric.outputs.base import Outcome
+    from rhetoric.outputs.json import JsonlFormatter
+
+    rules = analyzer.detectors[0]
+    skip_plain = getattr(rules, "_skip_plain", False)
+    read = ReadOptions(input_format="jsonl")
+    totals: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    count = 0
+    gc.collect()
+    gc.freeze()
+    try:
+        for _ in range(runs):
+            spent = dict.fromkeys(STAGES, 0.0)
+            started = clock()
+            records = [r for r in read_records(str(path), read) if r.comment is not None]
+            spent["decode"] = clock() - started
+            # A stream holds one record at a time: the cyclic collector must not walk
+            # the 10,000 kept here again and again, which `rhetoric check` never does.
+            gc.collect()
+            gc.freeze()
+            count = len(records)
+            sink = StringIO()
+            formatter = JsonlFormatter(sink)
+            for record in records:
+                comment = record.comment
+                assert comment is not None
+                t0 = clock()
+                doc = Document.of(comment)
+                skipped = skip_plain and rules._cannot_fire(doc)
+                t1 = clock()
+                if not skipped:
+                    doc.prepared  # noqa: B018 (prepared once, kept by the document)
+                t2 = clock()
+                errors: list = []  # type: ignore[type-arg]
+                hits = analyzer._detect(doc, errors)
+                t3 = clock()
+                if hits and analyzer._filters:
+                    hits = analyzer._filter(hits, doc, errors)
+                if hits and analyzer._allowed:
+                    allowed = analyzer._allowed
+                    hits = [h for h in hits if " ".join(h.text.casefold().split()) not in allowed]
+                t4 = clock()
+                if hits and analyzer._escalations:
+                    hits = analyzer._escalations.apply(hits, comment.text)
+                t5 = clock()
+                detection = Detection(comment, tuple(hits), tuple(errors), doc)
+                report = analyzer.conclude(detection).report
+                t6 = clock()
+                formatter.write(Outcome(record, report))
+                t7 = clock()
+                sink.seek(0)
+                sink.truncate()
+                spent["gate"] += t1 - t0
+                spent["prepare"] += t2 - t1
+                spent["detectors"] += t3 - t2
+                spent["filters"] += t4 - t3
+                spent["escalation"] += t5 - t4
+                spent["conclude"] += t6 - t5
+                spent["encode"] += t7 - t6
+            del records
+            for stage in STAGES:
+                totals[stage].append(spent[stage])
+    finally:
+        gc.unfreeze()
+    return {stage: statistics.median(totals[stage]) / max(1, count) * 1e6 for stage in STAGES}
+
+
 def drain(results: Iterable[object]) -> None:
     """Consume ``results`` keeping none of them (as a stream of comments does)."""
     collections.deque(results, maxlen=0)
@@ -264,6 +354,9 @@ def main() -> int:
         results["floor"] = {"rate": small / floor, "mb_s": small_bytes / floor / 1e6}
         log(f"matching only: {small / matching:,.0f} comments/s; floor {small / floor:,.0f}")
         results["breakdown"] = breakdown(analyzer, comments, runs)
+        results["stages"] = stages(analyzer, small_path, runs)
+        log("stages (µs per comment): " + ", ".join(
+            f"{name} {value:.1f}" for name, value in results["stages"].items()))  # fmt: skip
 
         # lexicon size: 1,000 vs 10,000 terms (one generated rule, nothing else), twice:
         # with words absent from the comments (the matcher's own cost) and with real
@@ -459,8 +552,39 @@ def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
         f"{parts['hits_json_us']:.1f} |",
         f"| tokenization floor (`re.findall(r'\\w+')`) | {1e6 / results['floor']['rate']:.1f} |",
         "",
+        *stage_lines(results),
     ]
     return "\n".join(lines)
+
+
+def stage_lines(results: dict) -> list[str]:  # type: ignore[type-arg]
+    """The table of stages (see :func:`stages`) beside the whole process on the same
+    comments, whose remainder is the run around the stages and start-up."""
+    table = results.get("stages")
+    if not table:
+        return []
+    small = results["corpus"]["small"][0]
+    total = sum(table.values())
+    whole = 1e6 / results["whole_process_civil"]["rate"]
+    start_up = results["cold_start"]["rhetoric"] / small * 1e6
+    return [
+        "### Stages of one record",
+        "",
+        f"The same {small:,} Civil Comments, each timed stage by stage as `rhetoric check "
+        "--input jsonl --format jsonl` takes it (`stages()` in bench/performance.py; "
+        "microseconds per comment, medians). The rule engine's `detect` repeats the "
+        "gate's anchor test on the facts the gate computed: that repeat counts under "
+        "detectors.",
+        "",
+        "| stage | µs per comment | share |",
+        "|---|---:|---:|",
+        *[f"| {name} | {value:.1f} | {value / total:.0%} |" for name, value in table.items()],
+        f"| **sum of the stages** | **{total:.1f}** | 100% |",
+        f"| whole process on these comments (`check --jobs 1`) | {whole:.1f} | - |",
+        f"| ... of which start-up (cold start / {small:,}) | {start_up:.1f} | - |",
+        f"| ... of which the run around the stages | {whole - total - start_up:.1f} | - |",
+        "",
+    ]
 
 
 if __name__ == "__main__":

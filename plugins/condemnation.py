@@ -14,7 +14,8 @@ from typing import Any
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, hookimpl, only_when
+from rhetoric.hookspecs import fold_cues
 
 DEFAULT_TECHNIQUES = ("name-calling",)
 
@@ -67,15 +68,26 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return max(begin, floor), after.start() if after else min(len(text), end + _REACH)
 
 
+# Literals the regexes cannot match without (case-insensitively): a negation for
+# _NEGATED; a word of naming (call, label, dub, brand, refer, "the word", "the term",
+# "the use of") for both _STOP_CALLING and _CALLING.
+NEGATION_CUES = ("not", "n't", "n\u2019t", "never", "nor")
+NAMING_CUES = ("call", "label", "dub", "brand", "refer", "word", "term", "use")
+
+
 def judge(text: str, start: int, end: int) -> str | None:
-    """``negated`` or ``condemned`` when the label at ``start:end`` is used that way."""
+    """``negated`` or ``condemned`` when the label at ``start:end`` is used that way.
+    A regex runs only when the words before the label hold a literal it needs."""
     begin, finish = _sentence(text, start, end)
-    before, after = text[begin:start], text[end:finish]
-    if _NEGATED.search(before):
+    before = text[begin:start]
+    folded = fold_cues(before)
+    if any(cue in folded for cue in NEGATION_CUES) and _NEGATED.search(before):
         return "negated"
+    if not any(cue in folded for cue in NAMING_CUES):
+        return None
     if _STOP_CALLING.search(before):
         return "condemned"
-    if _CALLING.search(before) and _VERDICT.search(after):
+    if _CALLING.search(before) and _VERDICT.search(text[end:finish]):
         return "condemned"
     return None
 
@@ -86,6 +98,7 @@ def _techniques(options: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 @hookimpl
+@only_when(*NEGATION_CUES, *NAMING_CUES)  # a comment with none of them is not judged
 def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
     options = config.plugin_options("condemnation")
     if hit.technique not in _techniques(options):

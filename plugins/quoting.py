@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, hookimpl, only_when
+from rhetoric.hookspecs import fold_cues
 
 _QUOTED = regex.compile(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
 _BLOCK_QUOTE = regex.compile(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
@@ -34,12 +35,25 @@ _REPORTED = regex.compile(
 )
 
 
+# What each kind of quotation cannot be found without (case-insensitively): a regex
+# runs only on a comment holding one of its marks or verbs.
+_QUOTED_MARKS = ('"', "\u201c", "\u201e", "\u00ab")
+_NAMING_VERBS = ("call", "label", "dub", "brand", "term", "describ", "refer")
+
+
 @lru_cache(maxsize=256)
 def quoted_spans(text: str, min_words: int) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that are quotations (not scare quotes)."""
-    spans = [m.span() for m in _QUOTED.finditer(text) if len(_WORD.findall(m.group())) >= min_words]
-    spans.extend(m.span() for m in _BLOCK_QUOTE.finditer(text))
-    spans.extend(m.span(1) for m in _REPORTED.finditer(text))
+    spans = []
+    if any(mark in text for mark in _QUOTED_MARKS):
+        spans = [
+            m.span() for m in _QUOTED.finditer(text) if len(_WORD.findall(m.group())) >= min_words
+        ]
+    if ">" in text:
+        spans.extend(m.span() for m in _BLOCK_QUOTE.finditer(text))
+    folded = fold_cues(text)
+    if any(verb in folded for verb in _NAMING_VERBS):
+        spans.extend(m.span(1) for m in _REPORTED.finditer(text))
     return tuple(sorted(spans))
 
 
@@ -64,6 +78,7 @@ def _containment(text: str, min_words: int) -> tuple[list[int], list[int]]:
 
 
 @hookimpl
+@only_when(*_QUOTED_MARKS, ">", *_NAMING_VERBS)  # without them no quotation can be found
 def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | bool | None:
     text = doc.text
     options = config.plugin_options("quoting")

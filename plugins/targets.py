@@ -135,6 +135,13 @@ SUBJECT_VERBS: Final = frozenset({
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
+# Every word one of the lists above gives a meaning to (the others can only name a
+# person by being capitalised).
+_LISTED: Final = frozenset(
+    (*ADDRESSEE, *PERSON_WORDS, *GROUP_NOUNS, *GROUP_ADJECTIVES, *INSTITUTIONS, *ACRONYMS)
+)
+_FIELDS: Final = attrgetter(*(field.name for field in dataclasses.fields(Hit)))
+_TARGET_FIELD: Final = [field.name for field in dataclasses.fields(Hit)].index("target")
 
 
 @hookimpl
@@ -146,7 +153,9 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     if hit.technique not in techniques:
         return None
     target = find_target(doc, hit.start, hit.end)
-    return dataclasses.replace(hit, target=target)
+    values = list(_FIELDS(hit))  # dataclasses.replace(hit, target=...) without its
+    values[_TARGET_FIELD] = target  # introspection on every call (every targeted hit)
+    return Hit(*values)
 
 
 def find_target(doc: Document, start: int, end: int) -> Target:
@@ -181,6 +190,8 @@ def _named(
     for i in indexes:
         token = tokens[i]
         norm = token.norm
+        if norm not in _LISTED and not text[token.start : token.start + 1].isupper():
+            continue  # most words: in no list, and not capitalised, so not a name either
         span = (token.start, token.end)
         if norm in ADDRESSEE:
             return _target(text, TargetKind.ADDRESSEE, *span)

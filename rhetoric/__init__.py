@@ -13,7 +13,7 @@ from .analyzer import Analysis, Analyzer, Detection, Screen
 from .config import AnalyzerConfig, ConfigError, Thresholds
 from .document import Detector, Document
 from .engine.errors import RuleLoadError
-from .hookspecs import hookimpl
+from .hookspecs import hookimpl, only_when
 from .host import PluginLoadError
 from .model import (
     GROUPS,
@@ -70,6 +70,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "hookimpl",
+    "only_when",
     "prepare",
     "rescored",
 ]

@@ -23,6 +23,7 @@ import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +33,7 @@ from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
+from .hookspecs import cues_of, fold_cues
 from .host import CallBudget, PluginHost, PluginLoadError
 from .model import Comment, DetectorError, Hit, Report, RuleInfo, Verdict
 from .scoring import judge, merge_overlapping
@@ -105,11 +107,22 @@ class Analyzer:
         self._enabled = frozenset(r.id for r in self.rules)
         # (source, function, argnames, positional): the usual signature is called
         # with positional arguments, no keyword dict to build per hit.
+        filters = host.implementations("rhetoric_filter_hit")
         self._filters = tuple(
             (f"plugin:{name}", function, argnames, argnames == _FILTER_ARGS)
-            for name, function, argnames in host.implementations("rhetoric_filter_hit")
+            for name, function, argnames in filters
         )
+        # The cues each filter declared (only_when), None for those called on every
+        # comment; without fast paths every filter is called (the reference behaviour).
+        self._filter_cues = tuple(
+            cues_of(function) if config.fast_paths else None for _, function, _ in filters
+        )
+        self._cued_filters = any(cues is not None for cues in self._filter_cues)
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
+        self._cued_adjusters = config.fast_paths and any(
+            cues_of(function) is not None
+            for _, function, _ in host.implementations("rhetoric_adjust_report")
+        )
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
@@ -292,7 +305,8 @@ class Analyzer:
             # most comments: nothing to merge, screen or score
             report = Report(comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text))
         else:
-            merged = merge_overlapping(hits, comment.text)
+            # One hit merges with nothing (the common case: skip the grouping).
+            merged = list(hits) if len(hits) == 1 else merge_overlapping(hits, comment.text)
             extra: list[Hit] = []
             errors = detection.errors
             if screen is not None:
@@ -316,7 +330,8 @@ class Analyzer:
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
-        return Analysis(report, tuple(sorted(hits, key=lambda h: h.sort_key)))
+        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=_SORT_KEY))
+        return Analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:
         for name, _, error in self.host.call_each(
@@ -376,12 +391,26 @@ class Analyzer:
         instead of through ``PluginHost.call_each``, with the same isolation and budget.
         """
         budget = self._budget
+        filters = self._filters
+        if self._cued_filters:
+            # A filter whose cues the comment lacks keeps every hit: it is not called
+            # (a switched-off one stays, so its refusal is still reported).
+            folded = fold_cues(doc.text)
+            filters = tuple(
+                entry
+                for entry, cues in zip(filters, self._filter_cues, strict=True)
+                if cues is None
+                or any(cue in folded for cue in cues)
+                or budget.refusal(entry[0]) is not None
+            )
+            if not filters:
+                return hits
         limit = budget.allowed(len(doc.text))
         config = self.config
         kept: list[Hit] = []
         for hit in hits:
             current: Hit | None = hit
-            for source, function, argnames, positional in self._filters:
+            for source, function, argnames, positional in filters:
                 if refusal := budget.refusal(source):
                     errors.append(_error(source, refusal))
                     continue
@@ -428,6 +457,7 @@ class Analyzer:
             budget=self._budget,
             text_length=len(doc.text),
             arguments=arguments,
+            cue_text=fold_cues(doc.text) if self._cued_adjusters else None,
         ):
             if error is not None:
                 report = arguments["report"] = dataclasses.replace(
@@ -456,6 +486,8 @@ class Analyzer:
 
         return compute_readability(text, self.config.readability)
 
+
+_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
 
 # rhetoric_filter_hit's arguments in order: implementations taking all of them (in
 # the hookspec's order, as pluggy reads them from the signature) are called positionally.

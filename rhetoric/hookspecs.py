@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -37,6 +37,55 @@ if TYPE_CHECKING:
 PROJECT = "rhetoric"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+CUES_ATTRIBUTE = "rhetoric_cues"
+# The non-ASCII letters that a case-insensitive regex matches to an ASCII letter and
+# that lower() does not make that letter (or makes two chars of): dotted and dotless
+# I, long s, the Kelvin sign. Folding them keeps a cue test no stricter than the regex.
+_CUE_LETTERS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold_cues(text: str) -> str:
+    """The form in which :func:`only_when` cues are looked for: ``text`` lowercased
+    (with the few non-ASCII letters that case-insensitive regexes read as ASCII ones
+    made those letters), so a cue is found wherever an ``IGNORECASE`` regex of the
+    same letters could match."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_CUE_LETTERS).lower()
+
+
+def only_when(*cues: str) -> Callable[[_F], _F]:
+    """Declare the text cues without which a ``rhetoric_filter_hit`` or
+    ``rhetoric_adjust_report`` implementation has nothing to do, so the analyzer calls
+    it only on comments holding at least one of them.
+
+    Cues are literal substrings compared case-insensitively (:func:`fold_cues`),
+    looked for once per comment, which costs far less than calling the hook on each
+    hit. Declaring them is a promise: on a comment with none of them the hook keeps
+    the hit or report as it is (returns ``None``). With ``fast_paths`` off the hook is
+    called on every comment, which is how a test shows the cues are enough::
+
+        @hookimpl
+        @only_when('"', "\u201c", "called")
+        def rhetoric_filter_hit(hit, doc, config): ...
+    """
+    if not cues or not all(isinstance(cue, str) and cue for cue in cues):
+        raise TypeError("only_when() takes one or more non-empty strings")
+    folded = tuple(dict.fromkeys(fold_cues(cue) for cue in cues))
+
+    def mark(function: _F) -> _F:
+        setattr(function, CUES_ATTRIBUTE, folded)
+        return function
+
+    return mark
+
+
+def cues_of(function: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The folded cues ``function`` declared with :func:`only_when`, or None."""
+    cues = getattr(function, CUES_ATTRIBUTE, None)
+    return cues if isinstance(cues, tuple) else None
 
 
 # --- set-up: called once per analyzer ---------------------------------------------
@@ -83,6 +132,8 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     """Keep, change or drop one hit before hits are merged and scored.
 
     Implementations are chained: each one sees the hit as the previous one left it.
+    The hottest hook (called per hit): one that can only act on comments with some
+    words or signs declares them with :func:`only_when` and is not called elsewhere.
 
     :param hit: the candidate hit (offsets into ``doc.text``).
     :param doc: the comment and its prepared text.
@@ -97,7 +148,7 @@ def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig
     """Change a finished report (raise or lower hits' confidence, add scores,
     re-decide the verdict...).
 
-    Chained like ``rhetoric_filter_hit``.
+    Chained like ``rhetoric_filter_hit``, and like it may declare :func:`only_when` cues.
 
     :param config: the analyzer's configuration: ``rhetoric.rescored(report, hits,
         config.thresholds)`` gives a report with changed hits and the scores and

@@ -240,6 +240,7 @@ class PluginHost:
         budget: CallBudget | None = None,
         text_length: int = 0,
         arguments: dict[str, Any] | None = None,
+        cue_text: str | None = None,
         **kwargs: Any,
     ) -> Iterator[tuple[str, Any, BaseException | None]]:
         """Call every implementation in pluggy's order, isolating failures.
@@ -249,6 +250,8 @@ class PluginHost:
         between yields: each implementation is called with its current values.
         With a ``budget``, a call that overran yields :class:`PluginTooSlow` instead
         of its result, and a plugin switched off by the budget is not called.
+        With ``cue_text`` (the comment folded by ``hookspecs.fold_cues``), an
+        implementation that declared ``only_when`` cues absent from it is skipped.
         """
         implementations = self._cache.get(hook_name)
         if implementations is None:
@@ -261,6 +264,12 @@ class PluginHost:
             if budget is not None and (refusal := budget.refusal(source)):
                 yield name, None, refusal
                 continue
+            if (
+                cue_text is not None
+                and (cues := hookspecs.cues_of(function)) is not None
+                and not any(cue in cue_text for cue in cues)
+            ):
+                continue  # its cues are absent: it would leave everything as it is
             started = time.perf_counter()
             try:
                 result = function(**{a: values[a] for a in argnames})

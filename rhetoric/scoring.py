@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from operator import attrgetter
 
 from .config import Thresholds
-from .model import Hit, Report, Severity, Verdict
+from .model import Hit, Report, Severity, Verdict, replace_hit
+
+_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
+_SPAN = attrgetter("start", "end")
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -26,7 +30,7 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
         by_technique[hit.technique].append(hit)
     merged: list[Hit] = []
     for group in by_technique.values():
-        group.sort(key=lambda h: (h.start, h.end))
+        group.sort(key=_SPAN)
         cluster: list[Hit] = []
         cluster_end = -1
         for hit in group:
@@ -37,7 +41,7 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
             cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
         if cluster:
             merged.append(_merge_cluster(cluster, text))
-    merged.sort(key=lambda h: h.sort_key)
+    merged.sort(key=_SORT_KEY)
     return link_same_span(merged)
 
 
@@ -65,7 +69,9 @@ def link_same_span(hits: list[Hit]) -> list[Hit]:
             for h in by_span[hit.start, hit.end]
             if h.technique != hit.technique
         )
-        linked.append(replace(hit, evidence={**hit.evidence, "also": others}) if others else hit)
+        if others:
+            hit = replace_hit(hit, evidence={**hit.evidence, "also": others})
+        linked.append(hit)
     return linked
 
 
@@ -112,11 +118,24 @@ def overall_score(scores: Mapping[str, float]) -> float:
 
 def judge(hits: Iterable[Hit], thresholds: Thresholds) -> tuple[dict[str, float], float, Verdict]:
     """Per-technique scores, overall score and verdict of a set of (merged) hits: the
-    one place a report's judgement is made, also when a caller drops hits later."""
-    hits = list(hits)
-    scores = technique_scores(hits)
+    one place a report's judgement is made, also when a caller drops hits later.
+
+    One pass for both noisy-ORs (``technique_scores`` of all hits and of the
+    warning-or-worse ones, :func:`flagging_score`), multiplying in the same order, so
+    the figures are exactly theirs."""
+    remaining: dict[str, float] = {}
+    flagging: dict[str, float] = {}
+    warning = Severity.WARNING.rank
+    for hit in hits:
+        technique = hit.technique
+        factor = 1.0 - hit.confidence
+        remaining[technique] = remaining.get(technique, 1.0) * factor
+        if hit.severity.rank >= warning:
+            flagging[technique] = flagging.get(technique, 1.0) * factor
+    scores = {technique: round(1.0 - rest, 4) for technique, rest in sorted(remaining.items())}
     score = overall_score(scores)
-    return scores, score, verdict(score, thresholds, flagging_score(hits))
+    flagged = max((round(1.0 - rest, 4) for rest in flagging.values()), default=0.0)
+    return scores, score, verdict(score, thresholds, flagged)
 
 
 def flagging_score(hits: Iterable[Hit]) -> float:

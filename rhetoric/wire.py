@@ -46,7 +46,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "severity": hit.severity.value,
         "confidence": hit.confidence,
         "message": hit.message,
-        "evidence": _jsonable(hit.evidence),
+        "evidence": jsonable(hit.evidence),
     }
     if hit.target is not None:
         data["target"] = target_to_dict(hit.target)
@@ -149,13 +149,15 @@ def report_schema() -> dict[str, Any]:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` made of JSON types only (mappings, sequences and sets as objects and
+    arrays, anything else as its ``str``): what a hit's evidence is written as."""
     if type(value) in _PLAIN:  # most evidence values; skips the costly ABC checks below
         return value
     if type(value) is dict or isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)

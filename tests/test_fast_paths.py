@@ -167,3 +167,225 @@ def test_document_view_facts(text: str, view: str | None, plain: bool) -> None:
 def test_clean_report_line_matches_the_encoder_for_any_id(ident: str) -> None:
     report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
     assert _clean_line(report) == json_line(report_to_dict(report))
+
+
+# --- filter hooks called only where their cues are (only_when) --------------------------
+
+# Words and signs the gated filters and the antipatterns look for, in several cases and
+# with the non-ASCII letters a case-insensitive regex reads as ASCII ones (dotted and
+# dotless I, long s, the Kelvin sign), beside labels the filters act on.
+CUE_VOCABULARY = (
+    'you idiot moron vermin animals parasites traitor " \u201c \u201d \u201e \u00ab \u00bb',
+    "> not NOT n't n\u2019t never nor don't stop calling call called label labelled dub",
+    "brand branded refer referred to as the word the term the use of is wrong was racist",
+    "has to stop condemn criticised slammed \u0130diot \u0131diot \u017ftop Kall \u212aall",
+    "N\u0130GGER kike spic retard retarded the n-word called me a said that they are /s",
+    "kill them shoot him hang them all I will kill you dead wrong hung out to dry nigger",
+    "fag faggot tranny I'm a proud dyke homo and hetero flame retardant not all of them are",
+)
+CUE_WORDS = [word for line in CUE_VOCABULARY for word in line.split(" ")]
+CUE_GAPS = (" ", " ", " ", ", ", ". ", "\n", "\n> ", " '", "' ", ' "', '" ')
+
+
+def cue_texts(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = CUE_WORDS + WORDS
+    return [
+        "".join(rng.choice(words) + rng.choice(CUE_GAPS) for _ in range(rng.randint(1, 30)))
+        for _ in range(count)
+    ]
+
+
+def test_cued_filters_and_antipatterns_on_generated_text() -> None:
+    """Reports agree with the filter hooks called on every comment and every
+    antipattern run, on text dense in the cues and in the hits they judge."""
+    assert_same(cue_texts(2000, seed=15))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CUE_WORDS + WORDS), st.sampled_from(CUE_GAPS)),
+                max_size=25))  # fmt: skip
+def test_cued_filters_on_any_mix_of_cue_words(pieces: list[tuple[str, str]]) -> None:
+    comment = Comment("c", "".join(word + gap for word, gap in pieces))
+    assert FAST.check(comment) == SLOW.check(comment)
+
+
+def test_builtin_filters_declare_cues() -> None:
+    """The gate is real: the quoting and condemnation filters are skipped on comments
+    without their cues (and the analyzer knows it only through the public hook API)."""
+    cued = {name: cues for (name, *_), cues in zip(FAST._filters, FAST._filter_cues, strict=True)}
+    assert cued["plugin:quoting"] and cued["plugin:condemnation"]
+    assert cued["plugin:targets"] is None  # every targeted hit gets a target
+    assert all(cues is None for cues in SLOW._filter_cues)
+
+
+def test_only_when_calls_a_hook_only_on_comments_with_a_cue() -> None:
+    from rhetoric import Hit, hookimpl, only_when
+    from rhetoric.hookspecs import fold_cues
+
+    seen: list[str] = []
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        @only_when("Quoth", "\u201c")
+        def rhetoric_filter_hit(hit: Hit, doc: Document) -> None:
+            seen.append(doc.text)
+
+    texts = ("you idiot", "QUOTH the idiot", "\u201cidiot\u201d", "qu\u00f6th, idiot")
+    for fast, called in ((True, [texts[1], texts[2]]), (False, list(texts))):
+        seen.clear()
+        analyzer = Analyzer.from_config(AnalyzerConfig(fast_paths=fast), plugins=[Plugin()])
+        for text in texts:
+            assert analyzer.check(text).hits, text
+        assert list(dict.fromkeys(seen)) == called  # once per hit: several per text
+    assert fold_cues("\u0130DIOT \u017fK") == "idiot sk"
+    with pytest.raises(TypeError):
+        only_when()
+    with pytest.raises(TypeError):
+        only_when("")
+
+
+def test_only_when_on_adjust_report() -> None:
+    from rhetoric import hookimpl, only_when
+
+    seen: list[str] = []
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        @only_when("lol")
+        def rhetoric_adjust_report(report: object, doc: Document) -> None:
+            seen.append(doc.text)
+
+    analyzer = Analyzer.from_config(AnalyzerConfig(), plugins=[Plugin()])
+    for text in ("you idiot", "you idiot LOL", "nice day"):
+        analyzer.check(text)
+    assert seen == ["you idiot LOL"]
+
+
+# --- antipatterns run only where their literals are ----------------------------------
+
+
+def test_antipatterns_have_literals() -> None:
+    """Most antipatterns of the built-in pack have required literals (the gate is
+    real), and each literal is lowercase ASCII as the folded text is."""
+    from rhetoric.engine.compiled import CompiledRules
+
+    rules = FAST.detectors[0]
+    assert isinstance(rules, CompiledRules)
+    gates = [g for per_rule in rules._antipattern_literals.values() for g in per_rule]
+    assert gates and sum(g is not None for g in gates) >= len(gates) * 2 // 3
+    for gate in gates:
+        assert gate is None or all(lit.isascii() and lit == lit.lower() for lit in gate)
+    slow = SLOW.detectors[0]
+    assert all(g is None for per_rule in slow._antipattern_literals.values() for g in per_rule)
+
+
+# --- JSONL lines made directly from reports -----------------------------------------
+
+
+def _line_reports() -> list[Report]:
+    texts = cue_texts(300, seed=3) + generated(300, seed=5)
+    return [FAST.check(Comment(f"c{i}", t)) for i, t in enumerate(texts)]
+
+
+def test_report_line_is_the_encoded_report() -> None:
+    from rhetoric.outputs.json import report_line
+
+    reports = _line_reports()
+    assert sum(bool(r.hits) for r in reports) > 200
+    for report in reports:
+        assert report_line(report) == json_line(report_to_dict(report))
+
+
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6)
+EVIDENCE = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.frozensets(st.text(max_size=3), max_size=2)
+        | st.dictionaries(st.text(max_size=4) | st.integers() | st.booleans(), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    ident=st.text(max_size=8),
+    rule=st.sampled_from(["insult-label", "r\u00e9gle", "r\ud800"]),  # a lone surrogate too
+    text=st.text(min_size=1, max_size=12),
+    evidence=st.dictionaries(st.text(max_size=5), EVIDENCE, max_size=4),
+    confidence=st.floats(0, 1) | st.integers(0, 1),
+    score=st.floats(allow_nan=True) | st.integers(0, 1),
+    target=st.booleans(),
+    readability=st.dictionaries(st.text(max_size=4), st.floats() | st.integers(), max_size=2),
+)
+def test_report_line_matches_the_encoder_for_any_report(
+    ident: str,
+    rule: str,
+    text: str,
+    evidence: dict,  # type: ignore[type-arg]
+    confidence: float,
+    score: float,
+    target: bool,
+    readability: dict,  # type: ignore[type-arg]
+) -> None:
+    from rhetoric import DetectorError, Hit, Severity, Target, TargetKind
+    from rhetoric.outputs.json import report_line
+
+    aimed = Target(TargetKind.GROUP, 0, len(text), text, "Jewish") if target else None
+    hit = Hit(0, len(text), text, "slur", rule, Severity.ERROR, confidence, text, evidence, aimed)
+    errors = (DetectorError("plugin:x", text),)
+    for report in (
+        Report(ident, (hit, hit), {"slur": score}, score, Verdict.FLAGGED, readability, errors),
+        Report(ident, (), {}, score, Verdict.CLEAN, readability, ()),
+    ):
+        assert report_line(report) == json_line(report_to_dict(report))
+
+
+# --- pattern prefilters in one pass --------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    groups=st.lists(st.lists(st.text("abc? \u00e9", min_size=1, max_size=4), max_size=4),
+                    max_size=6),
+    text=st.text("abc? \u00e9x", max_size=40),
+)  # fmt: skip
+def test_literal_groups_pass_finds_what_substring_tests_find(
+    groups: list[list[str]], text: str
+) -> None:
+    """The Aho-Corasick pass over a text says which groups of literals occur in it
+    exactly as one substring test per literal does (its fallback)."""
+    from rhetoric.engine.literals import LiteralGroups
+
+    expected = sum(
+        1 << index for index, group in enumerate(groups) if any(lit in text for lit in group)
+    )
+    assert LiteralGroups(groups).present(text) == expected
+    fallback = LiteralGroups(groups)
+    fallback._automaton = False  # as without pyahocorasick
+    assert fallback.present(text) == expected
+
+
+def test_literal_groups_survive_the_cache() -> None:
+    import pickle
+
+    from rhetoric.engine.literals import LiteralGroups
+
+    groups = LiteralGroups([("kill", "die"), ("?",), ()])
+    assert groups.present("why die?") == 0b11
+    copy = pickle.loads(pickle.dumps(groups))
+    assert copy._automaton is None and copy.present("kill") == 0b01
+
+
+def test_required_literals_leave_fuzzy_patterns_alone() -> None:
+    """The stdlib parser reads regex's fuzzy constraints as plain text: such a pattern
+    gets no prefilter (it always runs) rather than a wrong one."""
+    from rhetoric.engine.literals import required_literals
+
+    assert required_literals("(?:idiot){e<=1}") is None
+    assert required_literals("idiot|moron") == ("idiot", "moron")

@@ -24,13 +24,14 @@ import regex
 
 from ..config import AnalyzerConfig
 from ..document import Document
+from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import required_literals
+from .literals import LiteralGroups, required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
@@ -172,6 +173,16 @@ class CompiledRules:
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+        # Per rule with antipatterns, for each antipattern the literals of which a match
+        # needs one (None: it always runs). Without fast paths every antipattern runs.
+        self._antipattern_literals: dict[int, tuple[tuple[str, ...] | None, ...]] = {
+            index: tuple(
+                _antipattern_prefilter(antipattern) if config.fast_paths else None
+                for antipattern in spec.antipatterns
+            )
+            for index, spec in enumerate(self._specs)
+            if spec.antipatterns
+        }
         # Escalation rules act on every detector's hits: the analyzer applies them.
         self.escalations = Escalations(self._specs)
         class_anchors: dict[str, frozenset[str]] = {}
@@ -199,6 +210,15 @@ class CompiledRules:
         self._skip_plain = config.fast_paths and all(
             literals is not None for _, _, literals in self._patterns
         )
+        # The prefilters of the pattern rules that match the normalized text, looked
+        # for in one pass (bit i: pattern i); those on the original text (few, and
+        # case-sensitive) test their literals one by one.
+        self._normalized_literals = LiteralGroups(
+            [
+                literals if literals is not None and not self._specs[rule].on_original else ()
+                for rule, _, literals in self._patterns
+            ]
+        )
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -210,9 +230,12 @@ class CompiledRules:
         folded = doc.ascii_view
         if folded is None or self._anchors.may_fire(doc.view_words):
             return False
+        if self._normalized_literals.present(folded):
+            return False
         for rule, _, literals in self._patterns:
-            subject = doc.text if self._specs[rule].on_original else folded
-            if literals is None or any(literal in subject for literal in literals):
+            if literals is None:
+                return False
+            if self._specs[rule].on_original and any(literal in doc.text for literal in literals):
                 return False
         return doc.is_plain
 
@@ -222,7 +245,7 @@ class CompiledRules:
         prepared = doc.prepared
         matches = self._trie.scan(prepared) if prepared.tokens else []
         exceptions: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        class_ends: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        class_ends: dict[int, dict[str, set[int]]] = {}
         with_templates = self._templates.count > 0 and bool(prepared.tokens)
         if with_templates and self._fast and doc.is_plain:
             # A plain comment's tokens are its words: no template whose words are
@@ -230,7 +253,14 @@ class CompiledRules:
             with_templates = self._template_gate.may_fire(doc.view_words)
         if with_templates:
             for match in self._class_trie.scan(prepared):
-                class_ends[match.first][match.payload].add(match.last)  # type: ignore[index]
+                names = class_ends.get(match.first)
+                if names is None:
+                    names = class_ends[match.first] = {}
+                ends = names.get(match.payload)  # type: ignore[call-overload]
+                if ends is None:
+                    names[match.payload] = {match.last}  # type: ignore[index]
+                else:
+                    ends.add(match.last)
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
@@ -280,11 +310,13 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
-        for rule, pattern, literals in self._patterns:
+        present = self._normalized_literals.present(prepared.normalized) if self._fast else -1
+        for bit, (rule, pattern, literals) in enumerate(self._patterns):
             if literals is not None:
-                spec = self._specs[rule]
-                subject = prepared.original if spec.on_original else prepared.normalized
-                if not any(literal in subject for literal in literals):
+                if self._specs[rule].on_original:
+                    if not any(literal in prepared.original for literal in literals):
+                        continue
+                elif not present >> bit & 1:
                     continue
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
@@ -453,7 +485,9 @@ class CompiledRules:
             if spec.antipatterns:
                 if index not in cancelled:
                     try:
-                        cancelled[index] = self._antipattern_spans(doc.prepared, spec)
+                        cancelled[index] = self._antipattern_spans(
+                            doc.prepared, spec, self._antipattern_literals[index]
+                        )
                     except TimeoutError:
                         cancelled[index] = None
                         yield DetectorError(f"rule:{spec.info.id}", "antipattern timed out")
@@ -463,14 +497,26 @@ class CompiledRules:
             yield hit
 
     def _antipattern_spans(
-        self, prepared: PreparedText, spec: RuleSpec
+        self,
+        prepared: PreparedText,
+        spec: RuleSpec,
+        literals: tuple[tuple[str, ...] | None, ...],
     ) -> list[tuple[list[int], list[int]]]:
-        """Per antipattern, the starts and ends (in the original) of its matches."""
+        """Per antipattern, the starts and ends (in the original) of its matches; an
+        antipattern whose required literals are all absent is not run (no matches)."""
         found_spans = []
-        for antipattern in spec.antipatterns:
+        subject = prepared.normalized
+        folded: str | None = None
+        for antipattern, needed in zip(spec.antipatterns, literals, strict=True):
             starts: list[int] = []
             ends: list[int] = []
-            for found in antipattern.finditer(prepared.normalized, timeout=self._timeout):
+            if needed is not None:
+                if folded is None:
+                    folded = subject if subject.isascii() else fold_cues(subject)
+                if not any(literal in folded for literal in needed):
+                    found_spans.append((starts, ends))
+                    continue
+            for found in antipattern.finditer(subject, timeout=self._timeout):
                 begin, finish = prepared.to_original(*found.span())
                 starts.append(begin)
                 ends.append(finish)
@@ -501,6 +547,16 @@ def _prefilter(spec: RuleSpec, flags: int) -> tuple[str, ...] | None:
         # Case-insensitive matching on the original text cannot use a plain test.
         return None if spec.ignorecase else tuple(literals)
     return tuple(literal.casefold() for literal in literals)
+
+
+def _antipattern_prefilter(antipattern: regex.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals of which every match of a (case-insensitive) antipattern holds one,
+    lowercased as ``fold_cues`` folds the text they are looked for in; two chars are
+    enough ("/s"): a test that rarely skips still costs next to nothing."""
+    found = required_literals(antipattern.pattern, re.IGNORECASE, min_length=2)
+    if found is None or not all(literal.isascii() for literal in found):
+        return None  # unknown, or letters whose case-insensitive forms are many
+    return tuple(sorted({fold_cues(literal) for literal in found}))
 
 
 def _sentence_breaks(prepared: PreparedText) -> list[bool]:

@@ -13,12 +13,11 @@ the filter hooks and the targets they set, and before hits are merged and scored
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Final
 
-from ..model import Hit, Severity, TargetKind
+from ..model import Hit, Severity, TargetKind, replace_hit
 from .loader import EscalationCondition, RuleSpec
 
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
@@ -129,7 +128,7 @@ def _raised(spec: RuleSpec, hits: list[Hit], scope: Sequence[int]) -> list[Hit]:
         if not any(_meets(condition, hit) for condition in spec.conditions):
             continue
         severity = max((hit.severity, info.severity), key=_rank)
-        raised[index] = dataclasses.replace(
+        raised[index] = replace_hit(
             hit,
             severity=severity,
             confidence=max(hit.confidence, info.confidence),

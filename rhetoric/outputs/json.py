@@ -8,12 +8,15 @@ input may carry) is written with ASCII escapes: a raw surrogate is not UTF-8.
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Callable
+from json import encoder as _json_encoder
 from typing import Any, TextIO
 
 from ..__about__ import __version__
-from ..model import Report, Verdict
-from ..wire import SCHEMA_VERSION, error_record, report_to_dict
+from ..model import Hit, Report, Verdict
+from ..wire import SCHEMA_VERSION, error_record, jsonable, report_to_dict, target_to_dict
 from .base import Formatter, Outcome
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -32,6 +35,28 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     return error_record(
         record.record_id, outcome.error or "unknown error", source=record.source, line=record.line
     )
+
+
+def _value_encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False)`` without its per-call set-up: one C
+    encoder made once (no circular-reference bookkeeping: every value encoded here
+    was just built from a report, so it holds no cycle), or the Python one where
+    there is no C encoder."""
+    make = getattr(_json_encoder, "c_make_encoder", None)
+    options = json.JSONEncoder(ensure_ascii=False)
+    if make is None:
+        return options.encode
+    encode = make(
+        None, options.default, _json_encoder.encode_basestring, None,
+        options.key_separator, options.item_separator, False, False, True,
+    )  # fmt: skip
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode = _value_encoder()
+_string: Callable[[str], str] = _json_encoder.encode_basestring  # type: ignore[assignment]
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_RECORD_HEAD = f'{{"schema_version": {_string(SCHEMA_VERSION)}, "id": '
 
 
 def json_line(record: dict[str, Any]) -> str:
@@ -61,10 +86,67 @@ def _clean_line(report: Report) -> str | None:
     return f"{_CLEAN_HEAD}{encoded}{_CLEAN_TAIL}"
 
 
+def report_line(report: Report) -> str:
+    """The JSONL line of a report, made field by field from the report itself (no
+    record dict, one shared encoder for the values that need one); byte for byte what
+    ``json_line(report_to_dict(report))`` writes (``tests/test_fast_paths.py``), which
+    it falls back to for any value it does not expect and for lone surrogates."""
+    try:
+        hits = [_hit_json(hit) for hit in report.hits]
+        score = report.score
+        if type(score) is not float or not math.isfinite(score):
+            raise TypeError
+        scores, readability, errors = report.scores, report.readability, report.errors
+        line = (
+            f'{_RECORD_HEAD}{_encode(report.id)}, "hits": [{", ".join(hits)}], '
+            f'"scores": {_encode(dict(scores)) if scores else "{}"}, "score": {score!r}, '
+            f'"verdict": {_string(report.verdict.value)}, '
+            f'"readability": {_encode(dict(readability)) if readability else "{}"}, '
+            f'"errors": {_errors_json(errors) if errors else "[]"}}}\n'
+        )
+    except (TypeError, ValueError, AttributeError):
+        return json_line(report_to_dict(report))
+    if not line.isascii() and _SURROGATE.search(line):
+        return json_line(report_to_dict(report))
+    return line
+
+
+def _hit_json(hit: Hit) -> str:
+    """``hit_to_dict(hit)`` encoded; TypeError for a value it does not expect."""
+    start, end, confidence = hit.start, hit.end, hit.confidence
+    if type(start) is not int or type(end) is not int or type(confidence) is not float:
+        raise TypeError
+    if not math.isfinite(confidence):
+        raise TypeError
+    evidence = hit.evidence
+    if not (
+        type(evidence) is dict
+        and all(type(key) is str for key in evidence)
+        and all(type(value) in _PLAIN for value in evidence.values())
+    ):
+        evidence = jsonable(evidence)  # what hit_to_dict encodes: plain JSON values
+    target = hit.target
+    tail = "}" if target is None else f', "target": {_encode(target_to_dict(target))}}}'
+    return (
+        f'{{"start": {start}, "end": {end}, "text": {_string(hit.text)}, '
+        f'"technique": {_string(hit.technique)}, "rule": {_string(hit.rule)}, '
+        f'"severity": {_string(hit.severity.value)}, "confidence": {confidence!r}, '
+        f'"message": {_string(hit.message)}, "evidence": {_encode(evidence)}{tail}'
+    )
+
+
+def _errors_json(errors: tuple[Any, ...]) -> str:
+    return _encode([{"source": e.source, "message": e.message} for e in errors])
+
+
 class JsonlFormatter(Formatter):
     def write(self, outcome: Outcome) -> None:
-        line = _clean_line(outcome.report) if outcome.report is not None else None
-        self.out.write(line or json_line(outcome_to_dict(outcome)))
+        report = outcome.report
+        if report is not None:
+            line = _clean_line(report) or report_line(report)
+        else:
+            line = json_line(outcome_to_dict(outcome))
+        self.out.write(line)
         self.out.flush()
 
 
