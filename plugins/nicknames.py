@@ -6,6 +6,9 @@ shape instead: a capitalised word that is not the name itself, that contains a
 mocking word (``kill``, ``bummer``, ``shill``, ``tard``...), and whose remaining
 letters come from a public figure's name, either as an exact portmanteau
 (prefix of one word + suffix of the other) or as a close blend.
+
+It also reports epithets fixed to names and people in news prose (``epithet-label``):
+"the bumbling council", "the execrable Count Varo", "self-styled experts".
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
+
+import regex
 
 from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
 
@@ -184,6 +189,97 @@ EPITHET_RULE = RuleInfo(
 )
 
 
+# Insulting or branding adjectives that news prose fixes to a name or a person noun
+# (issues 14 and 16): a word class built from the SemEval-2020 PTC *train* sentences
+# and general usage. Left out: those other name-calling rules report (stupid, crooked),
+# and those that missed more often than not on the PTC and toxic spans *train* splits
+# (deranged, unhinged, rabid, tyrannical, totalitarian, murderous, hapless). On those
+# splits the rule's hits were Name_Calling spans 19 times in 23 and toxic spans 10 in 17.
+LABEL_EPITHETS = (
+    "execrable", "scurrilous", "bumbling", "inept", "dimwitted", "dim-witted", "half-witted",
+    "creepy", "discredited", "despotic", "fanatical", "power-mad", "power-crazed", "sleazy",
+    "slimy", "smarmy", "shifty", "sanctimonious", "self-righteous", "obsequious", "servile",
+    "craven", "treacherous", "traitorous", "duplicitous", "two-faced", "deceitful",
+    "mendacious", "venal", "odious", "depraved", "godless", "demonic", "self-styled",
+    "self-proclaimed", "self-appointed", "wannabe", "tinpot", "tin-pot", "two-bit",
+    "washed-up", "doddering", "loony", "bloodthirsty", "thuggish",
+)  # fmt: skip
+# Adjectives with literal uses in news ('corrupt practices', 'reckless driving', 'the
+# Predatory Lending Act'): only before a person noun in lower case (a capitalised one
+# may be a title: 'Corrupt Practices', 'Reckless Endangerment').
+PERSON_EPITHETS = (
+    "corrupt", "reckless", "predatory", "third-rate", "second-rate", "third rate", "second rate",
+)  # fmt: skip
+PERSONS = (
+    "people", "man", "men", "woman", "women", "folks", "crowd", "mob", "gang", "clique",
+    "cabal", "elite", "elites", "leader", "leaders", "president", "pope", "bishop", "bishops",
+    "cardinal", "cardinals", "priest", "priests", "cleric", "clerics", "clergy", "prelate",
+    "prelates", "official", "officials", "bureaucrat", "bureaucrats", "politician",
+    "politicians", "senator", "senators", "lawmaker", "lawmakers", "judge", "judges",
+    "journalist", "journalists", "reporter", "reporters", "media", "press", "pundit",
+    "pundits", "activist", "activists", "professor", "professors", "academic", "academics",
+    "expert", "experts", "agent", "agents", "liberals", "democrats", "republicans",
+    "conservatives", "progressives", "mullahs", "dictator", "dictators", "tyrant", "tyrants",
+    "ruler", "rulers", "minister", "ministers", "lawyer", "lawyers", "attorney", "attorneys",
+    "prosecutor", "prosecutors", "supporters", "followers", "colleagues", "allies", "cronies",
+    "ideologues",
+)  # fmt: skip
+# A comment none of whose words is one of these cannot hold an epithet (a hyphenated
+# or two-word adjective counts by its longest part: 'styled', 'witted'): one set test
+# rules most comments out, and the regex is tried only where such a word stands.
+_EPITHET_GATE = frozenset(
+    max(re.split("[- ]", w), key=len) for w in (*LABEL_EPITHETS, *PERSON_EPITHETS)
+)
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """Lower-case or capitalised forms (not shouted: 'BUMBLING FBI' is left alone)."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{regex.escape(w[1:])}" for w in words)
+
+
+_PERSON = "|".join(PERSONS)
+_EPITHET_LABEL = regex.compile(
+    rf"(?<![\w-])(?:(?P<hit>{_alternatives(LABEL_EPITHETS)})\s+(?:[A-Z][\w\u2019'.-]+|"
+    rf"(?:{_PERSON})\b)|(?P<hit>{_alternatives(PERSON_EPITHETS)})\s+"
+    rf"(?:{_PERSON}|(?i:authorities|king|kings|police|cops))\b)"
+)
+
+LABEL_RULE = RuleInfo(
+    id="epithet-label",
+    technique="name-calling",
+    kind="python",
+    severity=Severity.INFO,
+    confidence=0.5,
+    status="stable",
+    message=(
+        "'{match}' is an epithet fixed to a person or group: a verdict in place of a description."
+    ),
+    why=(
+        "An adjective welded to a name ('the bumbling council', 'the execrable Count Varo', "
+        "'the despotic rulers') labels the target every time it is mentioned, so the "
+        "judgement travels with the name and is never argued."
+    ),
+    instead="Describe what the person or group did, and let readers draw the verdict.",
+    references=(
+        "https://propaganda.qcri.org/annotations/definitions.html",
+        "https://en.wikipedia.org/wiki/Epithet",
+    ),
+    examples=(
+        Example("Meanwhile the [[bumbling]] Water Board lost the files again.", flag=True),
+        Example("The [[execrable]] Count Varo sold the title twice.", flag=True),
+        Example("Talks with the [[despotic]] rulers of the island failed again.", flag=True),
+        Example("Too many [[self-styled]] experts filled the panel.", flag=True),
+        Example("They hired a [[third-rate]] prosecutor with a loud voice.", flag=True),
+        Example("The radical new design cut fuel use by a third.", flag=False),
+        Example("He has a creepy feeling about the old house.", flag=False),
+        Example("Congress passed the Predatory Lending Act in 2009.", flag=False),
+        Example("The Foreign Corrupt Practices Act applies to them.", flag=False),
+        Example("He was fined for reckless driving.", flag=False),
+        Example("A BUMBLING FBI, SAYS THE HEADLINE.", flag=False),
+    ),
+)
+
+
 def _starts_name(doc: Document, index: int) -> bool:
     """Whether token ``index`` exists, is glued to the previous one and is capitalised."""
     tokens = doc.prepared.tokens
@@ -323,7 +419,7 @@ class NicknameDetector:
     """Finds name/insult blends among capitalised words."""
 
     name = "nicknames"
-    rules = (RULE, EPITHET_RULE)
+    rules = (RULE, EPITHET_RULE, LABEL_RULE)
 
     def __init__(self, *, fast: bool = True) -> None:
         self.fast = fast
@@ -333,6 +429,7 @@ class NicknameDetector:
         if view is None:  # other texts (and the reference run) always go the full way
             yield from self._blends(doc)
             yield from self._epithets(doc)
+            yield from self._epithet_labels(doc)
             return
         # With an ASCII view each part can be ruled out from the words alone, and the
         # comment's tokens are only needed (prepared) for a part that may find something.
@@ -340,6 +437,25 @@ class NicknameDetector:
             yield from self._blends(doc)
         if not EPITHETS.isdisjoint(doc.view_words):
             yield from self._epithets(doc)
+        if not _EPITHET_GATE.isdisjoint(doc.view_words):
+            yield from self._epithet_labels(doc)
+
+    def _epithet_labels(self, doc: Document) -> Iterator[Hit]:
+        """An insulting adjective before a capitalised name or a person noun: the regex
+        is tried only where a gate word starts (or ends a hyphenated adjective)."""
+        text = doc.text
+        tokens = doc.prepared.tokens
+        for token in tokens:
+            if token.norm not in _EPITHET_GATE:
+                continue
+            starts = [token.start]
+            if token.index and text[token.start - 1 : token.start] == "-":
+                starts.append(tokens[token.index - 1].start)
+            for start in starts:
+                match = _EPITHET_LABEL.match(text, start)
+                if match is not None:
+                    yield doc.hit(LABEL_RULE, match.start("hit"), match.end("hit"))
+                    break
 
     def _epithets(self, doc: Document) -> Iterator[Hit]:
         """A mocking adjective right before a capitalised public figure's name."""

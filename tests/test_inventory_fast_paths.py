@@ -33,6 +33,9 @@ CUES = (
     "deal with it get over it move on period full stop just saying cope suck it up",
     "why aren't we talking about what we should be talking about is instead of nobody is",
     "protect our country defend our constitution sold out America the American people",
+    # name-calling patterns of issue 16 (epithets, hating compounds, quoted labels)
+    "the bumbling council Corrupt officials Self-styled experts Trump-hating Russophobes",
+    'warmongers called him a "traitor" dubbed Morrow \u201cthe Butcher\u201d henchmen gun-toting',
 )
 WORDS = [word for line in CUES for word in line.split(" ")]
 GAPS = [" ", " ", " ", "  ", "\n", ", ", ". ", "? ", "! ", " \n\n", "\t"]
