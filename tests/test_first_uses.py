@@ -4,6 +4,7 @@ a limit, on disk behind a Bloom filter (rhetoric.check.ids)."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 import rhetoric.check.ids
 from rhetoric.check.ids import FirstUses
+from rhetoric.check.parallel import MIN_PARALLEL
 
 ids = st.lists(
     st.tuples(st.one_of(st.none(), st.text(max_size=4)), st.sampled_from(["a.jsonl", "b.csv"])),
@@ -67,3 +69,33 @@ def test_check_flags_repeats_past_the_memory_limit(
     assert [r["id"] for r in flagged] == ["c1", "c7"]
     assert f"{dump}:2" in json.dumps(flagged[0]) and f"{dump}:8" in json.dumps(flagged[1])
     assert code == 2
+
+
+def test_the_table_may_be_closed_by_another_thread() -> None:
+    """With --jobs the ids are asked about in the reader thread and the run ends in the
+    main one; closing must not fail on SQLite's same-thread check."""
+    first_uses = FirstUses(in_memory=1, filter_bits=64)
+    worker = threading.Thread(
+        target=lambda: [first_uses.first_use(str(n % 7), "f", n) for n in range(20)]
+    )
+    worker.start()
+    worker.join()
+    assert first_uses.first_use("3", "g", 99) == ("f", 3)
+    first_uses.close()
+
+
+def test_parallel_check_flags_repeats_past_the_memory_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same repeats, and the same output, with a pool as with one process."""
+    monkeypatch.setattr(rhetoric.check.ids, "IN_MEMORY", 50)
+    dump = tmp_path / "dump.jsonl"
+    rows = [{"id": f"c{n % (MIN_PARALLEL + 50)}", "text": "Hi."} for n in range(MIN_PARALLEL + 60)]
+    dump.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):
+        argv = ["check", "--isolated", "--input", "jsonl", "--format", "jsonl", "--jobs", jobs]
+        code, outputs[jobs] = run([*argv, str(dump)])
+        assert code == 2
+    assert outputs["1"] == outputs["2"]
+    assert sum("duplicate id" in line for line in outputs["2"].splitlines()) == 10

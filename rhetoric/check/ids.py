@@ -79,7 +79,12 @@ class FirstUses:
     def _spill(self, memory: dict[str | None, Location]) -> None:
         """Move every id to the table, and from now on ask the filter and the table."""
         self._folder = tempfile.TemporaryDirectory(prefix="rhetoric-ids-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "ids.sqlite", isolation_level=None)
+        # check_same_thread off: with --jobs the records are read (and their ids asked
+        # about) in a reader thread, and the run closes this in the main one; the two
+        # never use it at the same time.
+        self._db = sqlite3.connect(
+            Path(self._folder.name) / "ids.sqlite", isolation_level=None, check_same_thread=False
+        )
         self._db.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
             "PRAGMA cache_size=-2000;"
