@@ -23,7 +23,6 @@ import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +34,7 @@ from .engine.errors import RuleLoadError
 from .engine.loader import RuleSet, load_rule_paths
 from .hookspecs import cues_of, fold_cues
 from .host import CallBudget, PluginHost, PluginLoadError
-from .model import Comment, DetectorError, Hit, Report, RuleInfo, Verdict
+from .model import HIT_ORDER, Comment, DetectorError, Hit, Report, RuleInfo, Verdict
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
@@ -315,7 +314,7 @@ class Analyzer:
                 errors = (*errors, *screen.input_errors())
             scores, score, judged = judge(merged, self.config.thresholds)
             if extra:
-                merged = sorted([*merged, *extra], key=lambda h: h.sort_key)
+                merged = sorted([*merged, *extra], key=HIT_ORDER)
             report = Report(
                 id=comment.id,
                 hits=tuple(merged),
@@ -330,7 +329,7 @@ class Analyzer:
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
-        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=_SORT_KEY))
+        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=HIT_ORDER))
         return Analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:
@@ -486,8 +485,6 @@ class Analyzer:
 
         return compute_readability(text, self.config.readability)
 
-
-_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
 
 # rhetoric_filter_hit's arguments in order: implementations taking all of them (in
 # the hookspec's order, as pluggy reads them from the signature) are called positionally.

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import regex
 
@@ -150,8 +150,11 @@ class Hit:
 
     @property
     def sort_key(self) -> tuple[int, int, str, str]:
-        return (self.start, self.end, self.technique, self.rule)
+        return HIT_ORDER(self)
 
+
+HIT_ORDER: Final = attrgetter("start", "end", "technique", "rule")
+"""The order hits are reported in (``Hit.sort_key`` without a call: a ``sorted`` key)."""
 
 _HIT_NAMES = tuple(field.name for field in fields(Hit))
 _HIT_VALUES = attrgetter(*_HIT_NAMES)

@@ -8,9 +8,8 @@ from dataclasses import replace
 from operator import attrgetter
 
 from .config import Thresholds
-from .model import Hit, Report, Severity, Verdict, replace_hit
+from .model import HIT_ORDER, Hit, Report, Severity, Verdict, replace_hit
 
-_SORT_KEY = attrgetter("start", "end", "technique", "rule")  # Hit.sort_key, without a call
 _SPAN = attrgetter("start", "end")
 
 
@@ -41,7 +40,7 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
             cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
         if cluster:
             merged.append(_merge_cluster(cluster, text))
-    merged.sort(key=_SORT_KEY)
+    merged.sort(key=HIT_ORDER)
     return link_same_span(merged)
 
 
