@@ -19,13 +19,12 @@ change targets with their own ``rhetoric_filter_hit``.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import Final
 
-from rhetoric import AnalyzerConfig, Document, Hit, Target, TargetKind, Token, hookimpl
+from rhetoric import AnalyzerConfig, Document, Hit, Target, TargetKind, Token, hookimpl, replace_hit
 
 TARGETED: Final = frozenset({
     "name-calling", "slur", "conspiracy-framing", "threat", "questioning-reputation",
@@ -140,8 +139,6 @@ _START: Final = attrgetter("start")
 _LISTED: Final = frozenset(
     (*ADDRESSEE, *PERSON_WORDS, *GROUP_NOUNS, *GROUP_ADJECTIVES, *INSTITUTIONS, *ACRONYMS)
 )
-_FIELDS: Final = attrgetter(*(field.name for field in dataclasses.fields(Hit)))
-_TARGET_FIELD: Final = [field.name for field in dataclasses.fields(Hit)].index("target")
 
 
 @hookimpl
@@ -153,9 +150,7 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     if hit.technique not in techniques:
         return None
     target = find_target(doc, hit.start, hit.end)
-    values = list(_FIELDS(hit))  # dataclasses.replace(hit, target=...) without its
-    values[_TARGET_FIELD] = target  # introspection on every call (every targeted hit)
-    return Hit(*values)
+    return replace_hit(hit, target=target)
 
 
 def find_target(doc: Document, start: int, end: int) -> Target:

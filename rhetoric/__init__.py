@@ -27,6 +27,7 @@ from .model import (
     Target,
     TargetKind,
     Verdict,
+    replace_hit,
 )
 from .moderation import Moderator
 from .policy import DEFAULT_POLICY, Action, Condition, Decision, Policy, PolicyError, PolicyRule
@@ -72,5 +73,6 @@ __all__ = [
     "hookimpl",
     "only_when",
     "prepare",
+    "replace_hit",
     "rescored",
 ]

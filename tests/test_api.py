@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import lexicon_rule
@@ -82,3 +83,11 @@ def test_reload_rereads_rules_and_keeps_plugins(tmp_path) -> None:  # type: igno
     fresh = analyzer.reload()
     assert [h.text for h in fresh.check("heck darn LOUD").hits] == ["heck", "darn", "LOUD"]
     assert [h.text for h in analyzer.check("heck darn LOUD").hits] == ["heck", "LOUD"]
+
+
+def test_replace_hit_is_dataclasses_replace() -> None:
+    """The public copy helper plugins use gives what dataclasses.replace gives."""
+    hit = Analyzer.from_config(AnalyzerConfig()).check("what a moron").hits[0]
+    changes = {"confidence": 0.25, "message": "changed", "target": None}
+    assert rhetoric.replace_hit(hit, **changes) == dataclasses.replace(hit, **changes)
+    assert rhetoric.replace_hit(hit) == hit
