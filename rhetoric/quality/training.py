@@ -287,6 +287,11 @@ def _span_threshold(
     marked = rules or {}
     judged = sorted(set(by_record) | set(marked))
     truths = {record: _gold_spans(records[record], head.target) for record in judged}
+    truth_chars = (
+        {r: {c for s, e in truth for c in range(s, e)} for r, truth in truths.items()}
+        if by_character
+        else {}
+    )
     best = (0.5, -1.0)
     for step in range(1, 20):
         cut = step / 20
@@ -299,15 +304,15 @@ def _span_threshold(
                 (words[first].start, words[last].end)
                 for first, last in merge_runs(words, [v >= cut for v in values])
             ]
-            truth = truths[record]
             if by_character:
                 chars = {c for s, e in spans for c in range(s, e)}
-                gold_chars = {c for s, e in truth for c in range(s, e)}
+                gold_chars = truth_chars[record]
                 right += len(chars & gold_chars)
                 predicted += len(chars)
                 found += len(chars & gold_chars)
                 gold += len(gold_chars)
                 continue
+            truth = truths[record]
             predicted += len(spans)
             right += sum(any(s < e2 and s2 < e for s2, e2 in truth) for s, e in spans)
             gold += len(truth)
