@@ -131,6 +131,16 @@ SUBJECT_VERBS: Final = frozenset({
     "could", "isn't", "wasn't", "doesn't", "didn't", "won't", "needs", "said", "says",
     "wants", "thinks", "knows", "lies", "lied",
 })  # fmt: skip
+# Words that join a group, as the subject, to the label said of it ("X are Y",
+# "X as Y"), and words that start another clause between them.
+LINKS: Final = frozenset({
+    "is", "are", "was", "were", "be", "being", "been", "seem", "seems", "become",
+    "becomes", "remain", "remains", "as", "like", "such",
+})  # fmt: skip
+CLAUSE_BREAKS: Final = frozenset({
+    "and", "but", "or", "while", "whereas", "because", "than", "when", "if", "who",
+    "that", "which", "where",
+})  # fmt: skip
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
@@ -200,14 +210,40 @@ def _named(
                 i > 0 and tokens[i - 1].norm == "anti"
             ):
                 group = GROUP_ADJECTIVES[norm]
-        if group is not None:
+        if group is not None and _aimed_at_group(text, tokens, i, first, last):
             return _target(text, TargetKind.GROUP, *span, group=group)
+        if group is not None:
+            continue  # a group named elsewhere in the sentence, not the one labelled
         if norm in INSTITUTIONS or (norm in ACRONYMS and text[span[0] : span[1]].isupper()):
             return _target(text, TargetKind.INSTITUTION, *span)
         following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
         if norm in PERSON_WORDS or _is_name(text, token, first <= i < last, following):
             return _target(text, TargetKind.PERSON, *span)
     return None
+
+
+def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last: int) -> bool:
+    """Whether the group word at ``i`` is what the hit on ``tokens[first:last]`` labels:
+    in the hit or right next to it ("Muslim scum", "stupid women"), or the subject the
+    label is said of, joined to it by a copula within the clause ("Indians are liars",
+    "men are all idiots", "refer to Catholics as stupid"). A group named elsewhere in
+    the sentence ("a muslim kook shot us, and morons blame trump"; "something stupid
+    about women") is not the target of that label."""
+    if first <= i < last:
+        return True
+    if i >= last:  # after the hit: only right after it, in the same phrase
+        return i == last and not _punctuated(text, tokens[last - 1].end, tokens[i].start)
+    if _punctuated(text, tokens[i].end, tokens[first].start):
+        return False
+    between = tokens[i + 1 : first]
+    return not between or (
+        not any(t.norm in CLAUSE_BREAKS for t in between)
+        and any(t.norm in LINKS for t in between)
+    )
+
+
+def _punctuated(text: str, start: int, end: int) -> bool:
+    return any(c in ",;:()" for c in text[start:end])
 
 
 def _modifies_hit(adjective: str, following: str, i: int, first: int, last: int) -> bool:

@@ -87,6 +87,24 @@ def test_an_identity_word_before_a_label_names_the_group(
     assert target_of(text, word) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # A group is the target when the label is said of it ...
+        ("Everyone knows Indians are liars.", "liars", ("group", "Indians", "Indian")),
+        ("He refers to Catholics as morons.", "morons", ("group", "Catholics", "Christian")),
+        # ... not when it is named elsewhere in the sentence.
+        ("A muslim preacher spoke, and morons cheered.", "morons", ("unspecified", None, None)),
+        ("He said something idiotic about women.", "idiotic", ("person", "He", None)),
+        ("Trump is an idiot, white people are fine.", "idiot", ("person", "Trump", None)),
+    ],
+)
+def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
 def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
     report = ANALYZER.check("He is a white supremacist and a liar.")
     labels = [h for h in report.hits if "supremacist" in h.text.lower()]
