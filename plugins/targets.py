@@ -237,8 +237,7 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
         return False
     between = tokens[i + 1 : first]
     return not between or (
-        not any(t.norm in CLAUSE_BREAKS for t in between)
-        and any(t.norm in LINKS for t in between)
+        not any(t.norm in CLAUSE_BREAKS for t in between) and any(t.norm in LINKS for t in between)
     )
 
 
