@@ -58,6 +58,10 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Shut up [[n*gger]].", "Typical [[f*ggot]]."),
         ("What the [[f*ck]]?", "You [[c*nt]]."),
     ),
+    "mask first letter": (
+        ("Shut up [[*igger]].", "Typical [[*aggots]]."),
+        ("You [[*ucking]] idiot.", "Stop it, [[*ssholes]]."),
+    ),
     "mask #": (("A bunch of [[sp#cs]].",), ("Holy [[sh#t]].",)),
     "mask %": (("Dirty [[k%ke]].",), ("Lying [[wh%re]].",)),
     "mask with digits": (
@@ -152,6 +156,7 @@ INNOCENT: dict[str, tuple[str, ...]] = {
     ),
     "innocent leet and masks": (
         "See you l8r, b4 2day ends.", "h3ll0 w0rld", "*sigh* fine", "**bold** text",
+        "*Terms apply.", "*Itches may occur.", "*Bigger is better.",
         "50% off, $5 only", "C++ and C# are languages.", "my p4ssw0rd", "g00d j0b",
     ),
     "innocent stretching": (

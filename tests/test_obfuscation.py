@@ -116,6 +116,10 @@ def test_english_spelling_gets_no_swap(word: str) -> None:
         ("b!*ch", "b??ch"),
         ("p*5$*ng", "p?s??ng"),
         ("@ss*", "ass?"),
+        ("*ucking", "?ucking"),  # a leading star hides the first letter
+        ("*uck", None),  # too short: buck, duck, fuck...
+        ("*sigh*", None),  # emphasis
+        ("#ucking", None),  # a hashtag
     ],
 )
 def test_a_grawlix_hides_letters(text: str, mask: str | None) -> None:
@@ -167,6 +171,11 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("Dick move, you Dick.", "Dick", "profanity"),
         ("you Dick Head", "Dick", "profanity"),
         ("SHUT UP DICK", "DICK", "profanity"),
+        ("you *ucking idiot", "*ucking", "profanity"),  # a star for the first letter
+        ("Stop it, *ssholes.", "*ssholes", "profanity"),
+        ("*jacu1*te", "*jacu1*te", "profanity"),
+        ("the *ucking hell*", "*ucking", "profanity"),  # a star that closes no emphasis
+        ("Those *fuckwits again.", "*fuckwits", "profanity"),  # a stray star, plain word
     ],
 )
 def test_disguised_words_are_found(text: str, span: str, technique: str) -> None:
@@ -206,6 +215,9 @@ def test_names_are_not_words(text: str) -> None:
         "Keep your politics out of my vagina!",
         "See you l8r, b4 2day ends.",
         "What the f#@% happened?",
+        "*Terms apply. *Itches and rashes are side effects.",  # footnote stars
+        "*hunting* season, *bigger* fish",  # emphasis
+        "a *uck, a #ucking hashtag",  # too short to guess; a hashtag hides nothing
     ],
 )
 def test_innocent_text_is_not_reported(text: str) -> None:

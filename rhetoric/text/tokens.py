@@ -15,7 +15,8 @@ import regex
 
 from .normalize import WORD_CHARS, OffsetMap
 from .obfuscation import MASK_SIGNS, SPELLED_GAP_PATTERN, TOKEN_SIGNS, char_class
-from .variants import MAX_VARIANTS, analyze
+from .variants import MAX_VARIANTS, MIN_LEADING_MASK_WORD, analyze
+from .wordlists import in_english_words
 
 
 class Token(NamedTuple):
@@ -64,6 +65,18 @@ MIN_JOINED_RUN: Final = 3
 MAX_JOINED: Final = 1024
 
 
+def _hides_first_letter(run: str, i: int, j: int) -> bool:
+    """Whether the ``*`` at ``run[i]`` stands for a hidden first letter ("*ucking",
+    "*jacu1*te") rather than a footnote mark ("*Terms apply"): one star before a letter,
+    in a word of five or more that does not end with a star, whose rest is no English word."""
+    if j - i < MIN_LEADING_MASK_WORD or run[i] != "*" or run[j - 1] == "*":
+        return False
+    if not run[i + 1].isalpha():
+        return False
+    rest = run[i + 1 : j].lower()
+    return not in_english_words(rest)
+
+
 def _trim(run: str) -> tuple[int, int] | None:
     """Bounds of the word inside a run of word chars and signs, or None if it has no word.
 
@@ -86,6 +99,8 @@ def _trim(run: str) -> tuple[int, int] | None:
             cut = min(lead, trail)
             i += cut
             j -= cut
+        if _hides_first_letter(run, i, j):  # "*ucking": the star is the word's first letter
+            break
         while i < j and run[i] in _LEADING_MASK:  # "#tag", "*footnote"
             i += 1
         if i < j and run[i] == "!" and not (i + 1 < j and run[i + 1].isalpha()):

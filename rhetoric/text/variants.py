@@ -19,6 +19,8 @@ MAX_VARIANTS: Final = 8
 MAX_WORD: Final = 200
 _MAX_DECODINGS: Final = 4
 _MAX_STRETCH_RUNS: Final = 3
+# A hidden first letter leaves too many readings of a short word ("*uck": buck, duck...).
+MIN_LEADING_MASK_WORD: Final = 5
 
 _PRIMARY: Final = str.maketrans({sign: letters[0] for sign, letters in LEET.items()})
 _MASK_TO_QUESTION: Final = str.maketrans(dict.fromkeys(MASK_SIGNS, "?"))
@@ -112,7 +114,11 @@ def mask_of(norm: str) -> str | None:
     masked = sum(1 for char in norm if char in MASK_SIGNS)
     decoded = norm.translate(_PRIMARY)
     first = next(i for i, char in enumerate(norm) if char in MASK_SIGNS)
-    if _LETTER_RE.search(decoded, 0, first) is None:
+    if first == 0:
+        # Tokens keep a leading star only when it hides the first letter ("*ucking").
+        if norm[0] != "*" or len(norm) < MIN_LEADING_MASK_WORD or norm[-1] == "*":
+            return None
+    elif _LETTER_RE.search(decoded, 0, first) is None:
         return None
     if masked != 1 and masked * 2 > len(norm) + 1:
         return None
@@ -126,4 +132,9 @@ def analyze(norm: str) -> tuple[tuple[str, ...], str | None]:
         return (), None
     if _LETTER_RE.search(norm) is None:
         return (), None
+    if norm[0] == "*" and norm[-1] != "*":
+        # "*libtards" may also be a plain word behind a stray star: read it both ways.
+        rest = norm[1:]
+        variants = (rest, *spellings(rest))[:MAX_VARIANTS]
+        return variants, mask_of(norm)
     return spellings(norm), mask_of(norm)
