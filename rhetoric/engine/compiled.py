@@ -31,7 +31,7 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import LiteralGroups, required_literals
+from .literals import LiteralGroups, required_groups, required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
@@ -213,12 +213,31 @@ class CompiledRules:
         # The prefilters of the pattern rules that match the normalized text, looked
         # for in one pass (bit i: pattern i); those on the original text (few, and
         # case-sensitive) test their literals one by one.
-        self._normalized_literals = LiteralGroups(
-            [
-                literals if literals is not None and not self._specs[rule].on_original else ()
-                for rule, _, literals in self._patterns
-            ]
-        )
+        groups: list[tuple[str, ...]] = [
+            literals if literals is not None and not self._specs[rule].on_original else ()
+            for rule, _, literals in self._patterns
+        ]
+        # On an ASCII subject a pattern also needs every group of literals of one of its
+        # alternatives (``required_groups``): per pattern, the bit masks of those groups
+        # (appended to the same pass), None when it has none.
+        self._strict: list[tuple[int, ...] | None] = []
+        for rule, pattern, _ in self._patterns:
+            found = None
+            if config.fast_paths and not self._specs[rule].on_original:
+                found = required_groups(pattern.pattern, pattern.flags & regex.IGNORECASE)
+            if found is None:
+                self._strict.append(None)
+                continue
+            masks = []
+            for alternative in found:
+                mask = 0
+                for group in alternative:
+                    if group not in groups:
+                        groups.append(group)
+                    mask |= 1 << groups.index(group)
+                masks.append(mask)
+            self._strict.append(tuple(masks))
+        self._normalized_literals = LiteralGroups(groups)
 
     @property
     def rules(self) -> list[RuleInfo]:
@@ -230,14 +249,22 @@ class CompiledRules:
         folded = doc.ascii_view
         if folded is None or self._anchors.may_fire(doc.view_words):
             return False
-        if self._normalized_literals.present(folded):
-            return False
-        for rule, _, literals in self._patterns:
+        present = self._normalized_literals.present(folded)
+        for bit, (rule, _, literals) in enumerate(self._patterns):
             if literals is None:
                 return False
-            if self._specs[rule].on_original and any(literal in doc.text for literal in literals):
+            if self._specs[rule].on_original:
+                if any(literal in doc.text for literal in literals):
+                    return False
+            elif present >> bit & 1 and self._needs_met(bit, present):
                 return False
         return doc.is_plain
+
+    def _needs_met(self, bit: int, present: int) -> bool:
+        """Whether pattern ``bit`` has every group of literals of one of its alternatives
+        in an ASCII subject (``present``: the groups found there)."""
+        masks = self._strict[bit]
+        return masks is None or any(present & mask == mask for mask in masks)
 
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
         if self._skip_plain and self._cannot_fire(doc):
@@ -310,7 +337,9 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
-        present = self._normalized_literals.present(prepared.normalized) if self._fast else -1
+        normalized = prepared.normalized
+        present = self._normalized_literals.present(normalized) if self._fast else -1
+        strict = self._fast and normalized.isascii()
         for bit, (rule, pattern, literals) in enumerate(self._patterns):
             if literals is not None:
                 if self._specs[rule].on_original:
@@ -318,6 +347,8 @@ class CompiledRules:
                         continue
                 elif not present >> bit & 1:
                     continue
+            if strict and not self._needs_met(bit, present):
+                continue
             yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
 

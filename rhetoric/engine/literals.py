@@ -79,6 +79,74 @@ def _alternatives(items: list[tuple[Any, Any]]) -> list[str] | None:
     return best
 
 
+def required_groups(
+    pattern: str, flags: int = 0, min_length: int = MIN_LENGTH
+) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    """What every match needs, finer than :func:`required_literals`: one entry per
+    top-level alternative of the pattern, each the groups of literals of which the
+    alternative needs one member *each* (a rule that needs "if" and "will" and "die"
+    is skipped on a comment holding only "die"). None when the pattern cannot be read
+    or some alternative has no group (it could match without any literal). Only
+    lowercase-able ASCII literals are kept (other letters have case-insensitive forms
+    that a folded text may not show), and only those of ``min_length`` chars or more.
+    """
+    if _FUZZY.search(pattern):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = list(parser.parse(pattern, flags))
+    except Exception:
+        return None
+    if len(tree) == 1 and tree[0][0] is constants.BRANCH:
+        branches = [list(branch) for branch in tree[0][1][1]]
+    else:
+        branches = [tree]
+    found = []
+    for branch in branches:
+        groups = _groups(branch, min_length)
+        if not groups:
+            return None
+        found.append(tuple(sorted(set(groups))))
+    return tuple(found)
+
+
+def _groups(items: list[tuple[Any, Any]], min_length: int) -> list[tuple[str, ...]]:
+    """Every group of literals a sequence of items needs: each run of plain chars, the
+    groups of each required subpattern or repeat, and for a branch the union of one
+    group of each alternative (when all have one)."""
+    found: list[tuple[str, ...]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            text = "".join(run)
+            if len(text) >= min_length and text.isascii():
+                found.append((text,))
+            run.clear()
+
+    for op, av in items:
+        if op is constants.LITERAL:
+            run.append(chr(av))
+            continue
+        close_run()
+        if op is constants.SUBPATTERN:
+            found.extend(_groups(list(av[-1]), min_length))
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and av[0] >= 1:
+            found.extend(_groups(list(av[2]), min_length))
+        elif op is constants.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                options = _groups(list(branch), min_length)
+                if not options:
+                    break
+                union.update(max(options, key=lambda group: min(map(len, group))))
+            else:
+                found.append(tuple(sorted(union)))
+    close_run()
+    return found
+
+
 def _score(literals: list[str]) -> int:
     """Prefer alternatives whose shortest literal is longest (the most selective test)."""
     return min(len(text) for text in literals)
