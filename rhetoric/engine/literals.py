@@ -22,6 +22,8 @@ except ImportError:  # pragma: no cover - a dependency, absent only with --no-de
     ahocorasick = None
 
 MIN_LENGTH = 3
+# What the parser leaves around a top-level alternation: assertions and shared chars.
+_AROUND = (constants.AT, constants.ASSERT, constants.ASSERT_NOT, constants.LITERAL)
 _FUZZY = re.compile(r"\{[^}]*[<>=]")
 
 
@@ -98,10 +100,14 @@ def required_groups(
             tree = list(parser.parse(pattern, flags))
     except Exception:
         return None
-    if len(tree) == 1 and tree[0][0] is constants.BRANCH:
-        branches = [list(branch) for branch in tree[0][1][1]]
-    else:
+    # A top-level alternation is split into alternatives, with what the parser moved
+    # out of it (a shared "\b" or first letter) kept around each of them; an
+    # alternation between other parts is one group instead.
+    at = next((i for i, (op, _) in enumerate(tree) if op is constants.BRANCH), None)
+    if at is None or any(op not in _AROUND for i, (op, _) in enumerate(tree) if i != at):
         branches = [tree]
+    else:
+        branches = [[*tree[:at], *branch, *tree[at + 1 :]] for branch in tree[at][1][1]]
     found = []
     for branch in branches:
         groups = _groups(branch, min_length)
