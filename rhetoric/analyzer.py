@@ -31,7 +31,6 @@ from .document import Detector, Document
 from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
-from .engine.literals import LiteralGroups
 from .engine.loader import RuleSet, load_rule_paths
 from .hookspecs import cues_of
 from .host import CallBudget, PluginHost, PluginLoadError
@@ -118,10 +117,6 @@ class Analyzer:
             cues_of(function) if config.fast_paths else None for _, function, _ in filters
         )
         self._cued_filters = any(cues is not None for cues in self._filter_cues)
-        # Every filter's cues looked for in one pass (bit i: filter i has a cue in the
-        # comment), and the filters without cues, always called.
-        self._filter_cue_pass = LiteralGroups([cues or () for cues in self._filter_cues])
-        self._uncued = sum(1 << i for i, cues in enumerate(self._filter_cues) if cues is None)
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
         self._cued_adjusters = config.fast_paths and any(
             cues_of(function) is not None
@@ -412,11 +407,13 @@ class Analyzer:
         if self._cued_filters:
             # A filter whose cues the comment lacks keeps every hit: it is not called
             # (a switched-off one stays, so its refusal is still reported).
-            called = self._filter_cue_pass.present(doc.folded) | self._uncued
+            folded = doc.folded
             filters = tuple(
                 entry
-                for i, entry in enumerate(filters)
-                if called >> i & 1 or budget.refusal(entry[0]) is not None
+                for entry, cues in zip(filters, self._filter_cues, strict=True)
+                if cues is None
+                or any(cue in folded for cue in cues)
+                or budget.refusal(entry[0]) is not None
             )
             if not filters:
                 return hits
