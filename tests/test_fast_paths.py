@@ -406,6 +406,10 @@ def test_required_groups_need_one_literal_of_each_group() -> None:
         ((" story",),),
     )
     assert required_groups(r"worst|\w+") is None
+    # Looked for in lowercased text, whatever the pattern's case.
+    assert required_groups(r"(?i)Sold out AMERICA") == ((("sold out america",),),)
+    # POSIX classes are regex syntax the stdlib parser reads as chars.
+    assert required_groups(r"[[:alpha:]]+ story") is None
     assert required_groups(r"(?:idiot){e<=1}") is None
 
 

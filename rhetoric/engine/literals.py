@@ -90,10 +90,11 @@ def required_groups(
     is skipped on a comment holding only "die"). None when the pattern cannot be read
     or some alternative has no group (it could match without any literal). Only
     lowercase-able ASCII literals are kept (other letters have case-insensitive forms
-    that a folded text may not show), and only those of ``min_length`` chars or more.
+    that a folded text may not show), lowercased as a folded ASCII text is, and only
+    those of ``min_length`` chars or more.
     """
-    if _FUZZY.search(pattern):
-        return None
+    if _FUZZY.search(pattern) or "[:" in pattern:
+        return None  # regex's fuzzy constraints and POSIX classes, read as text by the stdlib
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -128,7 +129,7 @@ def _groups(items: list[tuple[Any, Any]], min_length: int) -> list[tuple[str, ..
         if run:
             text = "".join(run)
             if len(text) >= min_length and text.isascii():
-                found.append((text,))
+                found.append((text.lower(),))
             run.clear()
 
     for op, av in items:
