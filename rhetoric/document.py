@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import FrozenInstanceError
 from typing import Any, Protocol, runtime_checkable
 
+from .hookspecs import fold_cues
 from .model import Comment, Hit, RuleInfo, Severity, Target
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
@@ -33,7 +34,16 @@ class Document:
     Immutable like the frozen value types it carries.
     """
 
-    __slots__ = ("_normalized", "_pieces", "_plain", "_prepared", "_view", "_words", "comment")
+    __slots__ = (
+        "_folded",
+        "_normalized",
+        "_pieces",
+        "_plain",
+        "_prepared",
+        "_view",
+        "_words",
+        "comment",
+    )
 
     comment: Comment
     _prepared: PreparedText | None
@@ -46,6 +56,7 @@ class Document:
         object.__setattr__(self, "_pieces", None)
         object.__setattr__(self, "_words", None)
         object.__setattr__(self, "_plain", None)
+        object.__setattr__(self, "_folded", None)
 
     @classmethod
     def of(cls, comment: Comment) -> Document:
@@ -100,6 +111,16 @@ class Document:
                 words = frozenset(pieces[1::2])
             object.__setattr__(self, "_words", words)
         return words
+
+    @property
+    def folded(self) -> str:
+        """The text as :func:`~rhetoric.hookspecs.fold_cues` folds it, computed once:
+        the filter and report hooks' cue tests share it instead of folding again."""
+        folded = self._folded
+        if folded is None:
+            folded = fold_cues(self.comment.text)
+            object.__setattr__(self, "_folded", folded)
+        return folded
 
     @property
     def is_plain(self) -> bool:

@@ -59,6 +59,8 @@ def link_same_span(hits: list[Hit]) -> list[Hit]:
     by_span: dict[tuple[int, int], list[Hit]] = defaultdict(list)
     for hit in hits:
         by_span[hit.start, hit.end].append(hit)
+    if len(by_span) == len(hits):  # the usual case: no two hits share a span
+        return hits
     if all(len({h.technique for h in group}) < 2 for group in by_span.values()):
         return hits
     linked: list[Hit] = []

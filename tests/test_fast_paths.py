@@ -389,3 +389,48 @@ def test_required_literals_leave_fuzzy_patterns_alone() -> None:
 
     assert required_literals("(?:idiot){e<=1}") is None
     assert required_literals("idiot|moron") == ("idiot", "moron")
+
+
+def test_required_groups_need_one_literal_of_each_group() -> None:
+    """Each top-level alternative needs one literal of each of its groups; a short,
+    optional or non-ASCII part adds no group, and an alternative without any leaves
+    the pattern without a requirement."""
+    from rhetoric.engine.literals import required_groups
+
+    # The parser takes the shared "w" out of will|would.
+    assert required_groups(r"\b(?:if|unless)\b.{3,9}?(?:will|would) (?:die|kill)") == (
+        (("die", "kill"), ("ill", "ould")),
+    )
+    assert required_groups(r"(?:the )?worst\w* ever|caf\u00e9\w* story") == (
+        ((" ever",), ("worst",)),
+        ((" story",),),
+    )
+    assert required_groups(r"worst|\w+") is None
+    # Looked for in lowercased text, whatever the pattern's case.
+    assert required_groups(r"(?i)Sold out AMERICA") == ((("sold out america",),),)
+    # POSIX classes are regex syntax the stdlib parser reads as chars.
+    assert required_groups(r"[[:alpha:]]+ story") is None
+    assert required_groups(r"(?:idiot){e<=1}") is None
+
+
+def test_required_groups_hold_on_every_match_of_the_built_in_patterns() -> None:
+    """Wherever a built-in pattern matches its rule's examples (and the generated
+    text), the engine's strict prefilter lets it run."""
+    from rhetoric.engine.compiled import CompiledRules
+
+    rules = FAST.detectors[0]
+    assert isinstance(rules, CompiledRules)
+    texts = generated(300) + cue_texts(300, seed=9)
+    for spec in rules._specs:
+        texts.extend(
+            example.text.replace("[[", "").replace("]]", "") for example in spec.info.examples
+        )
+    assert sum(masks is not None for masks in rules._strict) >= len(rules._strict) // 2
+    for text in texts:
+        normalized = prepare(text).normalized
+        if not normalized.isascii():
+            continue
+        present = rules._normalized_literals.present(normalized)
+        for bit, (_, pattern, _) in enumerate(rules._patterns):
+            if pattern.search(normalized):
+                assert rules._needs_met(bit, present), (pattern.pattern[:40], text)

@@ -31,7 +31,7 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import LiteralGroups, required_literals
+from .literals import LiteralGroups, required_groups, required_literals
 from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
@@ -213,11 +213,45 @@ class CompiledRules:
         # The prefilters of the pattern rules that match the normalized text, looked
         # for in one pass (bit i: pattern i); those on the original text (few, and
         # case-sensitive) test their literals one by one.
-        self._normalized_literals = LiteralGroups(
-            [
-                literals if literals is not None and not self._specs[rule].on_original else ()
-                for rule, _, literals in self._patterns
-            ]
+        groups: list[tuple[str, ...]] = [
+            literals if literals is not None and not self._specs[rule].on_original else ()
+            for rule, _, literals in self._patterns
+        ]
+        # On an ASCII subject a pattern also needs every group of literals of one of its
+        # alternatives (``required_groups``): per pattern, the bit masks of those groups
+        # (appended to the same pass), None when it has none.
+        self._strict: list[tuple[int, ...] | None] = []
+        for rule, pattern, _ in self._patterns:
+            found = None
+            if config.fast_paths and not self._specs[rule].on_original:
+                found = required_groups(pattern.pattern, pattern.flags & regex.IGNORECASE)
+            if found is None:
+                self._strict.append(None)
+                continue
+            masks = []
+            for alternative in found:
+                mask = 0
+                for group in alternative:
+                    if group not in groups:
+                        groups.append(group)
+                    mask |= 1 << groups.index(group)
+                masks.append(mask)
+            self._strict.append(tuple(masks))
+        self._normalized_literals = LiteralGroups(groups)
+        # The patterns by how their prefilter is tested, as bits (bit i: pattern i), so
+        # a comment walks only the patterns it may match, in their order: those that
+        # always run, those with literals on the original text, those whose bit the
+        # one pass over the normalized text sets.
+        self._always = sum(1 << i for i, (_, _, lit) in enumerate(self._patterns) if lit is None)
+        self._on_original = [
+            (1 << i, literals)
+            for i, (rule, _, literals) in enumerate(self._patterns)
+            if literals is not None and self._specs[rule].on_original
+        ]
+        self._on_normalized = sum(
+            1 << i
+            for i, (rule, _, literals) in enumerate(self._patterns)
+            if literals is not None and not self._specs[rule].on_original
         )
 
     @property
@@ -230,14 +264,22 @@ class CompiledRules:
         folded = doc.ascii_view
         if folded is None or self._anchors.may_fire(doc.view_words):
             return False
-        if self._normalized_literals.present(folded):
+        if self._always:
             return False
-        for rule, _, literals in self._patterns:
-            if literals is None:
+        for _, literals in self._on_original:
+            if any(literal in doc.text for literal in literals):
                 return False
-            if self._specs[rule].on_original and any(literal in doc.text for literal in literals):
+        present = self._normalized_literals.present(folded)
+        for bit in _bits(present & self._on_normalized):
+            if self._needs_met(bit, present):
                 return False
         return doc.is_plain
+
+    def _needs_met(self, bit: int, present: int) -> bool:
+        """Whether pattern ``bit`` has every group of literals of one of its alternatives
+        in an ASCII subject (``present``: the groups found there)."""
+        masks = self._strict[bit]
+        return masks is None or any(present & mask == mask for mask in masks)
 
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
         if self._skip_plain and self._cannot_fire(doc):
@@ -310,16 +352,29 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
-        present = self._normalized_literals.present(prepared.normalized) if self._fast else -1
-        for bit, (rule, pattern, literals) in enumerate(self._patterns):
-            if literals is not None:
-                if self._specs[rule].on_original:
-                    if not any(literal in prepared.original for literal in literals):
-                        continue
-                elif not present >> bit & 1:
-                    continue
-            yield from self._run_pattern(doc, rule, pattern, candidates)
+        if self._patterns:
+            for bit in _bits(self._runnable(prepared)):
+                rule, pattern, _ = self._patterns[bit]
+                yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
+
+    def _runnable(self, prepared: PreparedText) -> int:
+        """The patterns whose prefilter the comment passes (bit i: pattern i); all of
+        them without fast paths."""
+        if not self._fast:
+            return (1 << len(self._patterns)) - 1
+        normalized = prepared.normalized
+        present = self._normalized_literals.present(normalized)
+        runnable = self._always
+        for bit, literals in self._on_original:
+            if any(literal in prepared.original for literal in literals):
+                runnable |= bit
+        candidates = present & self._on_normalized
+        if candidates and normalized.isascii():
+            for bit in _bits(candidates):
+                if not self._needs_met(bit, present):
+                    candidates &= ~(1 << bit)
+        return runnable | candidates
 
     def _active_templates(
         self, doc: Document, class_ends: dict[int, dict[str, set[int]]]
@@ -522,6 +577,14 @@ class CompiledRules:
                 ends.append(finish)
             found_spans.append((starts, ends))
         return found_spans
+
+
+def _bits(mask: int) -> Iterator[int]:
+    """The indexes of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _overlaps_any(spans: list[tuple[list[int], list[int]]], start: int, end: int) -> bool:
