@@ -290,6 +290,18 @@ def document_features(items: Sequence[Word], settings: FeatureSettings) -> list[
     return list(seen)
 
 
+def prior_features(items: Sequence[Word], settings: FeatureSettings) -> list[str]:
+    """A comment's features for a span head's prior: every word's word and character
+    n-gram features, repeats kept (each weighs 1/sqrt(their number)). A bag rather than
+    :func:`document_features`' distinct set, so inference can sum cached per-spelling
+    totals instead of building the set for every comment."""
+    out: list[str] = []
+    for word in items:
+        out.append(f"word={word.low}")
+        out += [f"char={gram}" for gram in char_ngrams(word.low, settings.chars)]
+    return out
+
+
 def merge_runs(items: Sequence[Word], positive: Sequence[bool]) -> list[tuple[int, int]]:
     """(first, last) word indexes of the runs of positive words; a run never crosses
     a sentence break, so one hit is one stretch of one sentence."""
@@ -409,6 +421,9 @@ class Model:
     span_heads: tuple[Head, ...] = field(init=False, repr=False)
     doc_heads: tuple[Head, ...] = field(init=False, repr=False)
     _cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    # per lowercased spelling: its number of prior features, then per span head the sum
+    # of its prior's weights over them
+    _prior_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.span_heads = tuple(h for h in self.heads if h.kind == "span")
@@ -426,13 +441,8 @@ class Model:
         found: list[Prediction] = []
         if self.span_heads:
             scores = self.scores(items, text)
-            features = None
-            for head, z in zip(self.span_heads, scores, strict=True):
-                prior = None
-                if head.prior is not None:
-                    if features is None:
-                        features = document_features(items, self.settings)
-                    prior = _sigmoid(_document_logit(head.prior.bias, head.prior.weights, features))
+            priors = self.priors(items)
+            for head, z, prior in zip(self.span_heads, scores, priors, strict=True):
                 cut = head.threshold if threshold is None else threshold
                 found += span_predictions(head, items, z, cut, prior)
         for head in self.doc_heads:
@@ -512,12 +522,45 @@ class Model:
         """A doc head's log-odds for a document."""
         return _document_logit(head.bias, head.weights, document_features(items, self.settings))
 
-    def prior_probability(self, head: Head, items: Sequence[Word]) -> float | None:
-        """The probability of a span head's prior for a comment (None without one)."""
-        if head.prior is None:
-            return None
-        features = document_features(items, self.settings)
-        return _sigmoid(_document_logit(head.prior.bias, head.prior.weights, features))
+    def priors(self, items: Sequence[Word]) -> list[float | None]:
+        """Per span head, its prior's probability for a comment (None without one):
+        the sum of :func:`prior_features`' weights from per-spelling totals."""
+        heads = self.span_heads
+        if not any(h.prior is not None for h in heads):
+            return [None] * len(heads)
+        cache = self._prior_cache
+        if len(cache) > 200_000:
+            cache.clear()
+        rows = []
+        for word in items:
+            value = cache.get(word.low)
+            if value is None:
+                value = cache[word.low] = self._prior_own(word.low)
+            rows.append(value)
+        totals = [sum(column) for column in zip(*rows, strict=True)] if rows else []
+        count = totals[0] if totals else 0.0
+        out: list[float | None] = []
+        for h, head in enumerate(heads):
+            if head.prior is None:
+                out.append(None)
+                continue
+            total = totals[h + 1] / math.sqrt(count) if count else 0.0
+            out.append(_sigmoid(head.prior.bias + total))
+        return out
+
+    def _prior_own(self, low: str) -> tuple[float, ...]:
+        grams = char_ngrams(low, self.settings.chars)
+        values = [float(1 + len(grams))]
+        for head in self.span_heads:
+            if head.prior is None:
+                values.append(0.0)
+                continue
+            weights = head.prior.weights
+            chars = weights.get("char", _EMPTY)
+            total = weights.get("word", _EMPTY).get(low, 0.0)
+            total += sum(chars.get(g, 0.0) for g in grams) if chars else 0.0
+            values.append(total)
+        return tuple(values)
 
     def explain(
         self, prediction: Prediction, text: str, items: Sequence[Word] | None = None

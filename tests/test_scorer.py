@@ -752,3 +752,19 @@ def test_eval_reads_the_scorer_threshold_from_the_project_file(
     assert predicted() == 0
     argv.append("--isolated")
     assert predicted() == 1
+
+
+def test_priors_from_cached_spellings_equal_the_feature_sum(prior_model: Path) -> None:
+    model = scorer.load_model(prior_model)
+    (head,) = model.span_heads
+    assert head.prior is not None
+    text = "Grr the cat said blip, THE cat said blip."
+    items = scorer.words(text)
+    bag = scorer.prior_features(items, model.settings)
+    total = 0.0
+    for feature in bag:
+        kind, _, key = feature.partition("=")
+        total += head.prior.weights.get(kind, {}).get(key, 0.0)
+    z = head.prior.bias + total / math.sqrt(len(bag))
+    assert model.priors(items) == [pytest.approx(1 / (1 + math.exp(-z)))]
+    assert model.priors(items) == model.priors(items)  # from the cache the second time

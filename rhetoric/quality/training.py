@@ -288,12 +288,16 @@ class Rows:
 
     words: Matrix = field(default_factory=Matrix)
     docs: Matrix = field(default_factory=Matrix)
+    priors: Matrix = field(default_factory=Matrix)  # per record, for span heads' priors
     word_record: array = field(default_factory=lambda: array("i"))  # row -> record index
     items: list[list[Any]] = field(default_factory=list)  # record -> its words
 
 
-def featurize(records: Sequence[GoldRecord], heads: Sequence[HeadData], settings: Any) -> Rows:
-    """Every row of every record, and each head's labels for its rows."""
+def featurize(
+    records: Sequence[GoldRecord], heads: Sequence[HeadData], settings: Any, priors: bool = False
+) -> Rows:
+    """Every row of every record, and each head's labels for its rows (and with
+    ``priors``, each record's prior features)."""
     plugin = scorer()
     rows = Rows()
     span_heads = [h for h in heads if h.kind == "span"]
@@ -311,7 +315,10 @@ def featurize(records: Sequence[GoldRecord], heads: Sequence[HeadData], settings
                     inside = sum(1 for i in range(word.start, word.end) if i in gold)
                     head.labels.append(int(2 * inside >= word.end - word.start))
                 head.doc_labels.append(int(bool(gold)))
-        if heads:  # per record too: document heads, and span heads' priors
+            if priors:
+                bag = plugin.prior_features(items, settings)
+                rows.priors.add(bag, 1 / math.sqrt(len(bag)) if bag else 0.0)
+        if doc_heads:
             features = plugin.document_features(items, settings)
             rows.docs.add(features, 1 / math.sqrt(len(features)) if features else 0.0)
             for head in doc_heads:
@@ -507,8 +514,10 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
         for name, counts in reported_as.items():
             say(f"--map {name!r}: rules' hits on gold spans {counts}")
     say(f"{len(records)} records; featurizing")
-    rows = featurize(records, heads, settings)
-    doc_matrix, doc_columns = rows.docs.build(options.min_count) if heads else (None, {})
+    rows = featurize(records, heads, settings, priors=options.prior and bool(span_heads))
+    prior_matrix, prior_columns = (
+        rows.priors.build(options.min_count) if options.prior and span_heads else (None, {})
+    )
     held_records: list[HeldOut] = []
     if search:
         for index in np.flatnonzero(held).tolist():
@@ -555,7 +564,7 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                     settings,
                 )  # fmt: skip
                 without = chosen.f1
-                priors = _prior_probabilities(options, head, doc_matrix, held, regression)
+                priors = _prior_probabilities(options, head, prior_matrix, held, regression)
                 if priors is not None:
                     for strength in STRENGTHS:
                         tried = _search(
@@ -603,10 +612,10 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             head_document["techniques"] = list(head.candidates)
         if chosen is not None and chosen.strength:
             prior_fit = regression(C=options.c, solver="liblinear", max_iter=1000)
-            prior_fit.fit(doc_matrix, np.array(head.doc_labels, dtype=np.int8))
+            prior_fit.fit(prior_matrix, np.array(head.doc_labels, dtype=np.int8))
             head_document["prior"] = {
                 "bias": round(float(prior_fit.intercept_[0]), 4),
-                "weights": _named_weights(prior_fit.coef_[0], doc_columns, options.max_features),
+                "weights": _named_weights(prior_fit.coef_[0], prior_columns, options.max_features),
                 "strength": chosen.strength,
             }
         documents.append(head_document)
