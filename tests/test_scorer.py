@@ -393,6 +393,9 @@ def test_trained_model_records_how_it_was_made(trained: Path) -> None:
     assert heads["name-calling"]["kind"] == "span" and heads["loaded-language"]["kind"] == "doc"
     assert heads["name-calling"]["weights"]["word"]["zork"] > 0
     assert 0 < heads["name-calling"]["threshold"] < 1
+    decision = heads["name-calling"]["held_out"]["prior"]  # tried, and recorded either way
+    assert decision["kept"] is ("prior" in heads["name-calling"])
+    assert 0 <= decision["f1_without"] <= 1 and 0 <= decision["f1_with"] <= 1
 
 
 def test_trained_model_rules_pass_their_own_examples(trained: Path) -> None:
@@ -697,6 +700,7 @@ def test_no_prior_trains_without_one(tmp_path: Path) -> None:
     assert code == 0, out
     (head,) = scorer.read_document(model)["heads"]
     assert "prior" not in head and head["held_out"]["prior"] is None
+    assert "threshold" in out and "prior x" not in out
 
 
 def test_version_1_models_still_load_and_refuse_version_2_keys(tmp_path: Path) -> None:

@@ -566,22 +566,27 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                 without = chosen.f1
                 priors = _prior_probabilities(options, head, prior_matrix, held, regression)
                 if priors is not None:
-                    for strength in STRENGTHS:
-                        tried = _search(
+                    tried = [
+                        _search(
                             analyzer, head, held_records, records, scores, priors, strength,
                             cuts, options, settings,
-                        )  # fmt: skip
-                        say(
-                            f"{head.technique}: prior x{strength}: threshold {tried.cut:.2f} "
-                            f"(held-out F1 {tried.f1:.3f}; without the prior {without:.3f})"
                         )
-                        if tried.f1 > chosen.f1 + 1e-9:
-                            chosen = tried
+                        for strength in STRENGTHS
+                    ]  # fmt: skip
+                    for choice in tried:
+                        say(
+                            f"{head.technique}: prior x{choice.strength}: threshold "
+                            f"{choice.cut:.2f} (held-out F1 {choice.f1:.3f}; without the "
+                            f"prior {without:.3f})"
+                        )
+                    best = max(tried, key=lambda c: c.f1)  # the first of equals: the weakest
+                    if best.f1 > without + 1e-9:
+                        chosen = best
                     prior_record = {
                         "f1_without": round(without, 4),
-                        "f1_with": round(chosen.f1, 4) if chosen.strength else None,
-                        "strength": chosen.strength or None,
-                        "kept": bool(chosen.strength),
+                        "f1_with": round(best.f1, 4),
+                        "strength": best.strength,
+                        "kept": chosen is best,
                     }
                 threshold, held_f1 = chosen.cut, chosen.f1
             else:
