@@ -69,7 +69,7 @@ HASH_BUCKETS = 1 << 20
 EXTRAS = ("bigrams", "shape", "you", "exclaims", "shouts")
 HELD_OUT = 5  # one record in five
 CUTS = tuple(step / 20 for step in range(1, 20))
-# Prior strengths tried on the held-out records (0: no prior).
+# Prior strengths tried on the held-out records, against none.
 STRENGTHS = (0.5, 0.75, 1.0)
 MAX_EXAMPLE_CHARS = 160
 
