@@ -20,6 +20,12 @@ on, ``info`` below; the evidence lists the features that carried the hit. The pl
 does not touch rule hits (no ``rhetoric_filter_hit``): a second opinion that changed
 the rules' confidence would be harder to explain than a finding of its own.
 
+A span head may carry a *prior* (format version 2): a per-comment classifier whose
+probability ``q`` that the comment holds the technique at all scales each word's
+probability by ``(1 - strength) + strength * q``, so a word that looks suspicious in a
+comment that reads as harmless needs more to be reported. Training keeps it only when
+it raised the held-out F1; findings it scaled say so in their evidence (``comment``).
+
 Options (``config.plugin_options("scorer")``): ``threshold``, a probability that
 replaces every head's own threshold (to trade precision for recall without
 retraining).
@@ -45,7 +51,8 @@ from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity,
 
 PLUGIN = "scorer"
 FORMAT = "rhetoric-scorer"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: heads may have a ``prior`` and the ``techniques`` of their map
+READ_VERSIONS = (1, 2)
 RULE_PREFIX = "model-"
 MAX_BYTES = 256 << 20  # decompressed: a model file is weights, not a corpus
 EVIDENCE_FEATURES = 5
@@ -64,11 +71,13 @@ SPAN_KINDS = frozenset(
      *(f"{side}{d}" for side in ("prev", "next") for d in range(1, 4)))
 )  # fmt: skip
 DOC_KINDS = frozenset(("word", "char"))
-# The keys a model file may have (version 1); anything else is refused, not ignored.
+# The keys a model file may have; anything else is refused, not ignored.
 MODEL_KEYS = frozenset(("format", "version", "name", "status", "created", "training", "features",
                         "heads"))  # fmt: skip
 HEAD_KEYS = frozenset(("technique", "kind", "labels", "bias", "threshold", "warning", "weights",
                        "examples", "held_out"))  # fmt: skip
+HEAD_KEYS_V2 = HEAD_KEYS | {"prior", "techniques"}
+PRIOR_KEYS = frozenset(("bias", "weights", "strength"))
 
 
 class ModelError(ValueError):
@@ -281,6 +290,18 @@ def document_features(items: Sequence[Word], settings: FeatureSettings) -> list[
     return list(seen)
 
 
+def prior_features(items: Sequence[Word], settings: FeatureSettings) -> list[str]:
+    """A comment's features for a span head's prior: every word's word and character
+    n-gram features, repeats kept (each weighs 1/sqrt(their number)). A bag rather than
+    :func:`document_features`' distinct set, so inference can sum cached per-spelling
+    totals instead of building the set for every comment."""
+    out: list[str] = []
+    for word in items:
+        out.append(f"word={word.low}")
+        out += [f"char={gram}" for gram in char_ngrams(word.low, settings.chars)]
+    return out
+
+
 def merge_runs(items: Sequence[Word], positive: Sequence[bool]) -> list[tuple[int, int]]:
     """(first, last) word indexes of the runs of positive words; a run never crosses
     a sentence break, so one hit is one stretch of one sentence."""
@@ -307,8 +328,24 @@ def _sigmoid(z: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class Prior:
+    """A span head's per-comment classifier (word and character n-gram features, as a
+    document head's): its probability scales the words' by ``1 - strength + strength * q``."""
+
+    bias: float
+    weights: Mapping[str, Mapping[str, float]]
+    strength: float
+
+    def factor(self, probability: float) -> float:
+        """What a comment with this prior probability multiplies word probabilities by."""
+        return 1.0 - self.strength + self.strength * probability
+
+
+@dataclass(frozen=True, slots=True)
 class Head:
-    """One technique a model predicts: per word (``span``) or per document (``doc``)."""
+    """One technique a model predicts: per word (``span``) or per document (``doc``).
+    ``techniques`` are those of the map it was trained from, when several (it reports
+    as ``technique``, the one the rules' hits matched best in training)."""
 
     technique: str
     kind: str
@@ -318,11 +355,14 @@ class Head:
     warning: float
     weights: Mapping[str, Mapping[str, float]]
     examples: tuple[Example, ...] = ()
+    prior: Prior | None = None
+    techniques: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """A span the model finds: offsets, the head, and the probability."""
+    """A span the model finds: offsets, the head, and the probability (already scaled
+    by the head's prior, whose own probability is ``prior`` when it has one)."""
 
     start: int
     end: int
@@ -330,6 +370,39 @@ class Prediction:
     probability: float
     first: int  # word indexes, for the evidence
     last: int
+    prior: float | None = None
+
+
+def span_predictions(
+    head: Head,
+    items: Sequence[Word],
+    z: Sequence[float],
+    threshold: float,
+    prior: float | None = None,
+) -> list[Prediction]:
+    """The runs of words whose probability, times the prior's factor, reaches
+    ``threshold``: one definition for the plugin and for training's threshold search."""
+    factor = 1.0 if prior is None or head.prior is None else head.prior.factor(prior)
+    if factor <= 0.0 or threshold / factor >= 1.0:
+        return []
+    cut = _logit(threshold / factor)
+    if max(z) < cut:
+        return []
+    found = []
+    for first, last in merge_runs(items, [s >= cut for s in z]):
+        top = max(z[first : last + 1])
+        found.append(
+            Prediction(
+                items[first].start,
+                items[last].end,
+                head,
+                _sigmoid(top) * factor,
+                first,
+                last,
+                prior if head.prior is not None else None,
+            )
+        )
+    return found
 
 
 _EMPTY: Mapping[str, float] = {}
@@ -348,6 +421,9 @@ class Model:
     span_heads: tuple[Head, ...] = field(init=False, repr=False)
     doc_heads: tuple[Head, ...] = field(init=False, repr=False)
     _cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    # per lowercased spelling: its number of prior features, then per span head the sum
+    # of its prior's weights over them
+    _prior_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.span_heads = tuple(h for h in self.heads if h.kind == "span")
@@ -365,17 +441,10 @@ class Model:
         found: list[Prediction] = []
         if self.span_heads:
             scores = self.scores(items, text)
-            for head, z in zip(self.span_heads, scores, strict=True):
-                cut = _logit(head.threshold if threshold is None else threshold)
-                if max(z) < cut:
-                    continue
-                for first, last in merge_runs(items, [s >= cut for s in z]):
-                    top = max(z[first : last + 1])
-                    found.append(
-                        Prediction(
-                            items[first].start, items[last].end, head, _sigmoid(top), first, last
-                        )
-                    )
+            priors = self.priors(items)
+            for head, z, prior in zip(self.span_heads, scores, priors, strict=True):
+                cut = head.threshold if threshold is None else threshold
+                found += span_predictions(head, items, z, cut, prior)
         for head in self.doc_heads:
             probability = _sigmoid(self.document_score(head, items))
             if probability >= (head.threshold if threshold is None else threshold):
@@ -451,11 +520,47 @@ class Model:
 
     def document_score(self, head: Head, items: Sequence[Word]) -> float:
         """A doc head's log-odds for a document."""
-        features = document_features(items, self.settings)
-        if not features:
-            return head.bias
-        total = sum(_weight(head, f) for f in features)
-        return head.bias + total / math.sqrt(len(features))
+        return _document_logit(head.bias, head.weights, document_features(items, self.settings))
+
+    def priors(self, items: Sequence[Word]) -> list[float | None]:
+        """Per span head, its prior's probability for a comment (None without one):
+        the sum of :func:`prior_features`' weights from per-spelling totals."""
+        heads = self.span_heads
+        if not any(h.prior is not None for h in heads):
+            return [None] * len(heads)
+        cache = self._prior_cache
+        if len(cache) > 200_000:
+            cache.clear()
+        rows = []
+        for word in items:
+            value = cache.get(word.low)
+            if value is None:
+                value = cache[word.low] = self._prior_own(word.low)
+            rows.append(value)
+        totals = [sum(column) for column in zip(*rows, strict=True)] if rows else []
+        count = totals[0] if totals else 0.0
+        out: list[float | None] = []
+        for h, head in enumerate(heads):
+            if head.prior is None:
+                out.append(None)
+                continue
+            total = totals[h + 1] / math.sqrt(count) if count else 0.0
+            out.append(_sigmoid(head.prior.bias + total))
+        return out
+
+    def _prior_own(self, low: str) -> tuple[float, ...]:
+        grams = char_ngrams(low, self.settings.chars)
+        values = [float(1 + len(grams))]
+        for head in self.span_heads:
+            if head.prior is None:
+                values.append(0.0)
+                continue
+            weights = head.prior.weights
+            chars = weights.get("char", _EMPTY)
+            total = weights.get("word", _EMPTY).get(low, 0.0)
+            total += sum(chars.get(g, 0.0) for g in grams) if chars else 0.0
+            values.append(total)
+        return tuple(values)
 
     def explain(
         self, prediction: Prediction, text: str, items: Sequence[Word] | None = None
@@ -486,6 +591,19 @@ class Model:
 def _weight(head: Head, feature: str) -> float:
     kind, _, key = feature.partition("=")
     return head.weights.get(kind, _EMPTY).get(key, 0.0)
+
+
+def _document_logit(
+    bias: float, weights: Mapping[str, Mapping[str, float]], features: Sequence[str]
+) -> float:
+    """Log-odds of a per-document classifier: each distinct feature weighs 1/sqrt(count)."""
+    if not features:
+        return bias
+    total = 0.0
+    for feature in features:
+        kind, _, key = feature.partition("=")
+        total += weights.get(kind, _EMPTY).get(key, 0.0)
+    return bias + total / math.sqrt(len(features))
 
 
 # --- the file format ---------------------------------------------------------------
@@ -530,10 +648,11 @@ def _parse(data: Any, path: Path) -> Model:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a rhetoric model file ('format' must be '{FORMAT}')")
     version = data.get("version")
-    if version != FORMAT_VERSION:
+    if isinstance(version, bool) or version not in READ_VERSIONS:
         raise ValueError(
             f"model format version {version!r} is not supported (this rhetoric reads "
-            f"version {FORMAT_VERSION}; retrain the model or upgrade rhetoric)"
+            f"versions {', '.join(map(str, READ_VERSIONS))}; retrain the model or upgrade "
+            "rhetoric)"
         )
     unknown = sorted(set(data) - MODEL_KEYS)
     if unknown:
@@ -551,18 +670,52 @@ def _parse(data: Any, path: Path) -> Model:
     heads = data.get("heads")
     if not isinstance(heads, list) or not heads:
         raise ValueError("'heads' must be a non-empty list")
-    parsed = tuple(_head(head, n) for n, head in enumerate(heads, start=1))
+    parsed = tuple(_head(head, n, version) for n, head in enumerate(heads, start=1))
     techniques = [h.technique for h in parsed]
     if len(set(techniques)) != len(techniques):
         raise ValueError("two heads predict the same technique")
     return Model(path, name, status, settings, parsed, training)
 
 
-def _head(data: Any, n: int) -> Head:
+def _weight_table(weights: Any, allowed: frozenset[str], where: str) -> dict[str, dict[str, float]]:
+    if not isinstance(weights, dict):
+        raise ValueError(f"{where} must be an object of feature kinds")
+    table: dict[str, dict[str, float]] = {}
+    for feature_kind, values in weights.items():
+        if feature_kind not in allowed:
+            raise ValueError(f"{where}: unknown feature kind '{feature_kind}'")
+        if not isinstance(values, dict):
+            raise ValueError(f"{where}.{feature_kind} must be an object")
+        table[feature_kind] = {
+            str(key): _number(value, f"{where}.{feature_kind}[{key!r}]")
+            for key, value in values.items()
+        }
+    return table
+
+
+def _prior(data: Any, where: str) -> Prior | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ValueError(f"{where} must be an object")
+    unknown = sorted(set(data) - PRIOR_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys: {', '.join(unknown)}")
+    strength = _number(data.get("strength"), f"{where}.strength")
+    if not 0.0 < strength <= 1.0:
+        raise ValueError(f"{where}.strength must be within (0, 1]")
+    return Prior(
+        _number(data.get("bias", 0.0), f"{where}.bias"),
+        _weight_table(data.get("weights"), DOC_KINDS, f"{where}.weights"),
+        strength,
+    )
+
+
+def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
     where = f"heads[{n}]"
     if not isinstance(data, dict):
         raise ValueError(f"{where} must be an object")
-    unknown = sorted(set(data) - HEAD_KEYS)
+    unknown = sorted(set(data) - (HEAD_KEYS if version == 1 else HEAD_KEYS_V2))
     if unknown:
         raise ValueError(f"{where}: unknown keys: {', '.join(unknown)}")
     technique, kind = data.get("technique"), data.get("kind")
@@ -577,20 +730,17 @@ def _head(data: Any, n: int) -> Head:
     warning = _number(data.get("warning", 1.0), f"{where}.warning")
     if not 0.0 < threshold < 1.0 or not threshold <= warning <= 1.0:
         raise ValueError(f"{where}: need 0 < threshold < 1 and threshold <= warning <= 1")
-    weights = data.get("weights")
-    if not isinstance(weights, dict):
-        raise ValueError(f"{where}.weights must be an object of feature kinds")
-    allowed = SPAN_KINDS if kind == "span" else DOC_KINDS
-    table: dict[str, dict[str, float]] = {}
-    for feature_kind, values in weights.items():
-        if feature_kind not in allowed:
-            raise ValueError(f"{where}.weights: unknown feature kind '{feature_kind}'")
-        if not isinstance(values, dict):
-            raise ValueError(f"{where}.weights.{feature_kind} must be an object")
-        table[feature_kind] = {
-            str(key): _number(value, f"{where}.weights.{feature_kind}[{key!r}]")
-            for key, value in values.items()
-        }
+    table = _weight_table(
+        data.get("weights"), SPAN_KINDS if kind == "span" else DOC_KINDS, f"{where}.weights"
+    )
+    prior = _prior(data.get("prior"), f"{where}.prior")
+    if prior is not None and kind != "span":
+        raise ValueError(f"{where}: only a span head has a prior")
+    techniques = data.get("techniques", [])
+    if not isinstance(techniques, list) or not all(isinstance(t, str) and t for t in techniques):
+        raise ValueError(f"{where}.techniques must be a list of technique ids")
+    if techniques and technique not in techniques:
+        raise ValueError(f"{where}: technique '{technique}' is not one of its techniques")
     examples = data.get("examples", [])
     if not isinstance(examples, list) or not all(
         isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("flag"), bool)
@@ -606,6 +756,8 @@ def _head(data: Any, n: int) -> Head:
         warning,
         table,
         tuple(Example(e["text"], e["flag"]) for e in examples),
+        prior,
+        tuple(techniques),
     )
 
 
@@ -692,22 +844,38 @@ class ScorerDetector:
             return
         for model in self.models:
             for found in model.predict(text, self.threshold, items):
-                head = found.head
-                yield doc.hit(
-                    self._rules[head.technique],
-                    found.start,
-                    found.end,
-                    confidence=round(found.probability, 4),
-                    severity=(
-                        Severity.WARNING if found.probability >= head.warning else Severity.INFO
-                    ),
-                    evidence={
-                        "kind": "model",
-                        "model": model.name,
-                        "probability": round(found.probability, 4),
-                        "features": model.explain(found, text, items),
-                    },
-                )
+                yield self.hit(doc, model, found, items)
+
+    def hit(
+        self,
+        doc: Document,
+        model: Model,
+        found: Prediction,
+        items: Sequence[Word],
+        explain: bool = True,
+    ) -> Hit:
+        """The finding for one prediction; ``explain=False`` leaves the features out
+        (training builds many hits only to score them)."""
+        head = found.head
+        evidence: dict[str, Any] = {
+            "kind": "model",
+            "model": model.name,
+            "probability": round(found.probability, 4),
+            "features": model.explain(found, doc.text, items) if explain else {},
+        }
+        if found.prior is not None and head.prior is not None:
+            evidence["comment"] = {
+                "prior": round(found.prior, 4),
+                "factor": round(head.prior.factor(found.prior), 4),
+            }
+        return doc.hit(
+            self._rules[head.technique],
+            found.start,
+            found.end,
+            confidence=round(found.probability, 4),
+            severity=Severity.WARNING if found.probability >= head.warning else Severity.INFO,
+            evidence=evidence,
+        )
 
 
 def _threshold(config: AnalyzerConfig) -> float | None:

@@ -322,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--per-rule", action="store_true", help="hits and precision per rule")
     evaluate.add_argument("--format", choices=["text", "json"], default="text")
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+    evaluate.add_argument(
+        "--config", metavar="FILE", help="use this configuration file instead of the one "
+        "nearest the working directory",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--isolated", action="store_true", help="ignore configuration files altogether"
+    )
     _add_analyzer_options(evaluate)
 
     serve = commands.add_parser(
@@ -448,6 +455,11 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     parser.add_argument(
         "--max-features", type=int, default=50_000, metavar="N",
         help="keep the N largest weights per head (default 50000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--no-prior", action="store_true",
+        help="no per-comment prior for span heads (by default one is tried on the held-out "
+        "records and kept when it raises their F1)",
     )  # fmt: skip
     parser.add_argument(
         "--no-examples", action="store_true",

@@ -18,7 +18,8 @@ import pytest
 from conftest import run
 from rhetoric_plugins import scorer
 
-from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric import Analyzer, AnalyzerConfig, Comment, RuleInfo, hookimpl
+from rhetoric.config import disabled_plugins
 from rhetoric.service.launch import ServeOptions
 
 FILLER = (
@@ -392,6 +393,9 @@ def test_trained_model_records_how_it_was_made(trained: Path) -> None:
     assert heads["name-calling"]["kind"] == "span" and heads["loaded-language"]["kind"] == "doc"
     assert heads["name-calling"]["weights"]["word"]["zork"] > 0
     assert 0 < heads["name-calling"]["threshold"] < 1
+    decision = heads["name-calling"]["held_out"]["prior"]  # tried, and recorded either way
+    assert decision["kept"] is ("prior" in heads["name-calling"])
+    assert 0 <= decision["f1_without"] <= 1 and 0 <= decision["f1_with"] <= 1
 
 
 def test_trained_model_rules_pass_their_own_examples(trained: Path) -> None:
@@ -436,6 +440,36 @@ def noisy_corpus(path: Path, size: int = 300, seed: int = 5) -> Path:
     return path
 
 
+class SpanRules:
+    """A plugin whose detector reports given spans of given texts (hand-made "rules"),
+    counting the texts it was asked about."""
+
+    def __init__(self, spans: dict[str, list[tuple[str, int, int]]]) -> None:
+        self.spans = spans
+        self.asked: list[str] = []
+        techniques = sorted({t for found in spans.values() for t, _, _ in found})
+        self.by_technique = {
+            t: RuleInfo(f"hand-{t}", t, "'{match}'", "Hand-made spans.", status="stable")
+            for t in techniques
+        }
+        self.rules = tuple(self.by_technique.values())
+
+    @hookimpl
+    def rhetoric_register_detectors(self, register: Any) -> None:
+        register(self)
+
+    name = "hand-rules"
+
+    def detect(self, doc: Any) -> Iterator[Any]:
+        self.asked.append(doc.text)
+        for technique, start, end in self.spans.get(doc.text, []):
+            yield doc.hit(self.by_technique[technique], start, end)
+
+    def analyzer(self) -> Analyzer:
+        config = AnalyzerConfig(disabled_plugins=disabled_plugins((), builtin_rules=False))
+        return Analyzer.from_config(config, plugins=[self])
+
+
 def test_thresholds_are_chosen_for_the_union_with_the_rules(tmp_path: Path) -> None:
     """Rules that find exactly the labeled blips make the union at least as good as the
     model alone at every threshold, so the chosen union F1 is too; the rules run on the
@@ -445,27 +479,78 @@ def test_thresholds_are_chosen_for_the_union_with_the_rules(tmp_path: Path) -> N
 
     gold = noisy_corpus(tmp_path / "noisy.jsonl")
     records = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
-    labeled_blips = {
-        r["text"]: [(s["start"], s["end"]) for s in r["spans"]]
-        for r in records
-        if "blip" in r["text"].lower()
-    }
-    asked: list[str] = []
-
-    def rules(text: str) -> list[tuple[str, int, int]]:
-        asked.append(text)
-        return [("name-calling", s, e) for s, e in labeled_blips.get(text, [])]
+    hand = SpanRules(
+        {
+            r["text"]: [("name-calling", s["start"], s["end"]) for s in r["spans"]]
+            for r in records
+            if "blip" in r["text"].lower()
+        }
+    )
+    analyzer = hand.analyzer()
 
     def held_out_f1(**options: Any) -> float:
         document = train(TrainOptions(gold=(gold,), maps=("name-calling=Z",), name="n",
-                                      examples=False, **options))  # fmt: skip
+                                      examples=False, prior=False, **options))  # fmt: skip
         return float(document["heads"][0]["held_out"]["f1"])
 
     alone = held_out_f1()
-    union = held_out_f1(rules=rules)
-    assert 0 < len(asked) < len(records) / 2  # a fifth is held out
+    union = held_out_f1(analyzer=analyzer)
+    assert 0 < len(hand.asked) < len(records) / 2  # a fifth is held out
     assert alone < 1.0 and union > alone
-    assert held_out_f1(rules=rules, threshold_metric="character") > 0
+    assert held_out_f1(analyzer=analyzer, alone=True) == alone
+    assert held_out_f1(analyzer=analyzer, threshold_metric="character") > 0
+
+
+def test_threshold_search_scores_what_eval_reports(tmp_path: Path) -> None:
+    """The held-out F1 training records is the one ``rhetoric eval`` gives for the
+    model trained on four fifths, run beside the rules on the held-out fifth: the
+    model's and the rules' overlapping hits merge into one finding there, so a rule hit
+    next to each model hit must not count twice."""
+    pytest.importorskip("sklearn")
+    from rhetoric.quality import training
+    from rhetoric.quality.evaluation import evaluate, parse_target, read_gold
+
+    gold = noisy_corpus(tmp_path / "noisy.jsonl")
+    records, _ = read_gold(gold)
+    # a rule hit on the first letters of each zork: eval's analyzer merges it with the
+    # model's hit there into one finding
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for r in records:
+        if "zork" in r.text.lower():
+            start = r.text.lower().index("zork")
+            spans[r.text] = [("name-calling", start, start + 2)]  # inside the zork span
+    hand = SpanRules(spans)
+    options = training.TrainOptions(
+        gold=(gold,), maps=("name-calling=Z",), name="n", examples=False, prior=False,
+        analyzer=hand.analyzer(),
+    )  # fmt: skip
+    document = training.train(options)
+    head = document["heads"][0]
+    held = [r for i, r in enumerate(records) if training._held_out(r, i)]
+    train_file = tmp_path / "train.jsonl"
+    train_file.write_text(
+        "".join(
+            line + "\n"
+            for i, line in enumerate(gold.read_text(encoding="utf-8").splitlines())
+            if not training._held_out(records[i], i)
+        ),
+        encoding="utf-8",
+    )
+    fitted = training.train(
+        training.TrainOptions(gold=(train_file,), maps=("name-calling=Z",), name="n",
+                              examples=False, prior=False, threshold=head["threshold"])
+    )  # fmt: skip
+    model = tmp_path / "four-fifths.json"
+    scorer.write_model(fitted, model)
+    config = AnalyzerConfig(
+        models=(model,), disabled_plugins=disabled_plugins((), builtin_rules=False)
+    )
+    measured = evaluate(
+        Analyzer.from_config(config, plugins=[SpanRules(spans)]),
+        held,
+        [parse_target("name-calling=Z", {"Z"})],
+    )
+    assert measured.results[0].spans.prf()["f1"] == pytest.approx(head["held_out"]["f1"])
 
 
 def test_train_alone_is_recorded_and_skips_the_rules(tmp_path: Path) -> None:
@@ -486,7 +571,8 @@ def test_train_alone_is_recorded_and_skips_the_rules(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
-        ("name-calling|slur=Z", "a model head predicts one technique"),
+        ("name-calling|slur=doc:bad", "a document head predicts one technique"),
+        ("name-calling|nonsense=Z", "unknown technique 'nonsense'"),
         ("name-calling=Z,doc:bad", "mixes span labels and doc: labels"),
         ("name-calling=Q", "no label 'Q'"),
         ("nonsense=Z", "unknown technique 'nonsense'"),
@@ -501,3 +587,188 @@ def test_train_refuses_bad_maps(
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "m.json").exists()
+
+
+def test_a_map_of_several_techniques_reports_as_the_rules_best_match(tmp_path: Path) -> None:
+    """'profanity|slur|name-calling=Z' trains (it was refused): the head reports as the
+    technique whose rules' hits overlap the gold spans most, here slur (on every zork)
+    over profanity (on a filler word) and name-calling (no hits), and keeps the map's
+    techniques, so eval's target of the same map counts it."""
+    pytest.importorskip("sklearn")
+    from rhetoric.quality.training import TrainOptions, train
+
+    gold = zork_corpus(tmp_path / "gold.jsonl")
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text = record["text"]
+        found = [("slur", s["start"], s["end"]) for s in record["spans"]]
+        if "cat" in text:
+            found.append(("profanity", text.index("cat"), text.index("cat") + 3))
+        spans[text] = found
+    hand = SpanRules(spans)
+    mapping = "profanity|slur|name-calling=Z"
+    document = train(TrainOptions(gold=(gold,), maps=(mapping,), name="m",
+                                  analyzer=hand.analyzer(), examples=False))  # fmt: skip
+    (head,) = document["heads"]
+    assert head["technique"] == "slur"
+    assert head["techniques"] == ["profanity", "slur", "name-calling"]
+    counts = document["training"]["reported_as"][mapping]
+    assert (
+        counts["rules_hits_on_gold"]["slur"] == 120
+        and counts["rules_hits_on_gold"]["name-calling"] == 0
+    )
+    model = tmp_path / "m.json"
+    scorer.write_model(document, model)
+    hits = analyzer_with(model, select=("model",)).check("Then zork walked home.").hits
+    assert [(h.rule, h.text) for h in hits] == [("model-slur", "zork")]
+
+
+def test_several_techniques_train_from_the_command_line(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl", size=60)
+    model = tmp_path / "m.json"
+    code, out = run(["train", str(gold), "--map", "slur|profanity|name-calling=Z", "-o",
+                     str(model), "--quiet", "--no-prior"])  # fmt: skip
+    assert code == 0, out
+    (head,) = scorer.read_document(model)["heads"]
+    assert head["technique"] in {"slur", "profanity", "name-calling"}
+    assert "--no-prior" in scorer.read_document(model)["training"]["command"]
+
+
+def cue_corpus(path: Path, size: int = 400, seed: int = 3) -> Path:
+    """'blip' is labeled only in comments that also say 'grr', five or more words away
+    (out of reach of the context features): only a per-comment prior can tell."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(size):
+            words = rng.sample(FILLER, 9)
+            cue, blip = i % 4 in (0, 1), i % 4 in (1, 2)
+            if cue:
+                words.insert(0, "grr")
+            if blip:
+                words.append("blip")
+            text = " ".join(words).capitalize() + "."
+            spans = []
+            if cue and blip:
+                start = text.index("blip")
+                spans.append({"start": start, "end": start + 4, "label": "Z"})
+            out.write(json.dumps({"id": f"q{i}", "text": text, "spans": spans}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def prior_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("sklearn")
+    folder = tmp_path_factory.mktemp("prior")
+    gold = cue_corpus(folder / "gold.jsonl")
+    model = folder / "prior.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model), "--quiet",
+                     "--alone"])  # fmt: skip
+    assert code == 0, out
+    return model
+
+
+def test_a_prior_that_raises_held_out_f1_is_kept_and_recorded(prior_model: Path) -> None:
+    document = scorer.read_document(prior_model)
+    assert document["version"] == 2
+    (head,) = document["heads"]
+    decision = head["held_out"]["prior"]
+    assert decision["kept"] is True and decision["f1_with"] > decision["f1_without"]
+    assert head["prior"]["strength"] == decision["strength"]
+    assert head["prior"]["weights"]["word"]["grr"] > 0
+
+
+def test_the_prior_scales_span_scores_and_says_so(prior_model: Path) -> None:
+    analyzer = analyzer_with(prior_model, select=("model",))
+    with_cue = "Grr the cat walked home today and we said blip."
+    hits = analyzer.check(with_cue).hits
+    assert [h.text for h in hits] == ["blip"]
+    comment = hits[0].evidence["comment"]
+    assert 0 < comment["prior"] < 1 and 0 < comment["factor"] <= 1
+    without = analyzer.check("The cat walked home today and we said blip.").hits
+    assert all(h.confidence < hits[0].confidence for h in without)
+    assert all(h.evidence["comment"]["prior"] < comment["prior"] for h in without)
+
+
+def test_no_prior_trains_without_one(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    gold = cue_corpus(tmp_path / "gold.jsonl")
+    model = tmp_path / "m.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model), "--quiet",
+                     "--alone", "--no-prior"])  # fmt: skip
+    assert code == 0, out
+    (head,) = scorer.read_document(model)["heads"]
+    assert "prior" not in head and head["held_out"]["prior"] is None
+    assert "threshold" in out and "prior x" not in out
+
+
+def test_version_1_models_still_load_and_refuse_version_2_keys(tmp_path: Path) -> None:
+    document = model_document()
+    document["version"] = 1
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    model = scorer.load_model(path)
+    assert [(p.start, p.end) for p in model.predict("you zork")] == [(4, 8)]
+    document["heads"][0]["prior"] = {"bias": 0.0, "weights": {}, "strength": 0.5}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match="unknown keys: prior"):
+        scorer.load_model(path)
+
+
+@pytest.mark.parametrize(
+    ("prior", "message"),
+    [
+        ({"bias": 0.0, "weights": {}, "strength": 0.0}, "strength must be within"),
+        ({"bias": 0.0, "weights": {"prev1": {}}, "strength": 0.5}, "unknown feature kind"),
+        ({"bias": 0.0, "weights": {}, "strength": 0.5, "x": 1}, "unknown keys: x"),
+    ],
+)
+def test_bad_priors_are_refused(tmp_path: Path, prior: dict[str, Any], message: str) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model_document(prior=prior)), encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match=message):
+        scorer.load_model(path)
+
+
+def test_eval_reads_the_scorer_threshold_from_the_project_file(
+    hand_model: Path, chdir: Path
+) -> None:
+    """'blorp' after 'you' scores sigmoid(-4 + 4.5 + 1) = 0.82: reported at the model's
+    own threshold 0.5, not under a project-file threshold of 0.9."""
+    gold = chdir / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"id": "1", "text": "Well you blorp.", "spans": [
+            {"start": 9, "end": 14, "label": "Z"}]}) + "\n", encoding="utf-8"
+    )  # fmt: skip
+    argv = ["eval", str(gold), "--map", "name-calling=Z", "--model", str(hand_model),
+            "--select", "model", "--format", "json"]  # fmt: skip
+
+    def predicted() -> int:
+        code, out = run(argv)
+        assert code == 0, out
+        return int(json.loads(out)["targets"][0]["span_overlap"]["predicted"])
+
+    assert predicted() == 1
+    (chdir / ".rhetoric.toml").write_text(
+        "[plugin-options.scorer]\nthreshold = 0.9\n", encoding="utf-8"
+    )
+    assert predicted() == 0
+    argv.append("--isolated")
+    assert predicted() == 1
+
+
+def test_priors_from_cached_spellings_equal_the_feature_sum(prior_model: Path) -> None:
+    model = scorer.load_model(prior_model)
+    (head,) = model.span_heads
+    assert head.prior is not None
+    text = "Grr the cat said blip, THE cat said blip."
+    items = scorer.words(text)
+    bag = scorer.prior_features(items, model.settings)
+    total = 0.0
+    for feature in bag:
+        kind, _, key = feature.partition("=")
+        total += head.prior.weights.get(kind, {}).get(key, 0.0)
+    z = head.prior.bias + total / math.sqrt(len(bag))
+    assert model.priors(items) == [pytest.approx(1 / (1 + math.exp(-z)))]
+    assert model.priors(items) == model.priors(items)  # from the cache the second time

@@ -1,4 +1,10 @@
-"""``rhetoric eval GOLD.jsonl --map TECH=LABEL``: precision, recall and F1 against labeled data."""
+"""``rhetoric eval GOLD.jsonl --map TECH=LABEL``: precision, recall and F1 against labeled data.
+
+The analyzer is the one ``rhetoric check`` would use on standard input here: the
+configuration file nearest the working directory (``--config FILE``, or none with
+``--isolated``) merged with the flags, so a model or a scorer threshold set in the
+file is measured as it will run.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,37 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from ..analyzer import Analyzer
+from ..check.inputs import STDIN
+from ..check.options import CheckOptions, ProjectFile, path_options, project_file_for
+from ..config import AnalyzerConfig
 from ..quality.evaluation import GoldError, evaluate, format_text, parse_target, read_gold
 from ..suggest import did_you_mean
-from . import EXIT_OK, UsageError, build_analyzer
+from . import EXIT_OK, UsageError, check_selection
+
+
+def _analyzer(args: argparse.Namespace) -> Analyzer:
+    """The flags merged with the configuration file, as ``check`` merges them."""
+    flags = CheckOptions(
+        paths=(),
+        readability=AnalyzerConfig().readability,
+        rules=tuple(Path(p) for p in args.rules),
+        builtin_rules=not args.no_builtin_rules,
+        select=tuple(args.select),
+        ignore=tuple(args.ignore),
+        preview=args.preview,
+        plugins=tuple(args.plugin),
+        plugin_dirs=tuple(Path(p) for p in args.plugins_dir),
+        disable_plugins=tuple(args.disable_plugin),
+        allow=tuple(args.allow),
+        models=tuple(Path(p) for p in args.models),
+    )
+    explicit = Path(args.config) if args.config else None
+    project = ProjectFile() if args.isolated else project_file_for(Path.cwd(), explicit)
+    config = path_options(flags, project, STDIN).analyzer_config
+    analyzer = Analyzer.from_config(config)
+    check_selection(analyzer, [("--select", config.select), ("--ignore", config.ignore)])
+    return analyzer
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -31,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         targets = [parse_target(mapping, known) for mapping in args.maps]
     except GoldError as exc:
         raise UsageError(str(exc)) from None
-    analyzer = build_analyzer(args)
+    analyzer = _analyzer(args)
     techniques = analyzer.techniques.ids()
     for mapping, target in zip(args.maps, targets, strict=True):
         for label in sorted(target.span_labels | target.doc_labels):

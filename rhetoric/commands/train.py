@@ -6,12 +6,11 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from ..analyzer import Analyzer
-from ..config import AnalyzerConfig, disabled_plugins
+from ..config import AnalyzerConfig
 from ..quality.training import TrainingError, TrainOptions, scorer, train
 from . import EXIT_OK, UsageError
 
@@ -63,22 +62,13 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--threshold-metric", args.threshold_metric]
     if args.limit is not None:
         parts += ["--limit", str(args.limit)]
+    if args.no_prior:
+        parts.append("--no-prior")
     if args.no_examples:
         parts.append("--no-examples")
     if args.license:
         parts += ["--license", args.license]
     return shlex.join(parts)
-
-
-def _rule_hits() -> Callable[[str], list[tuple[str, int, int]]]:
-    """The built-in rules and plugins as (technique, start, end) per text: the hits a
-    model's spans join when it runs beside them, so its thresholds are chosen for that."""
-    analyzer = Analyzer.from_config(AnalyzerConfig())
-
-    def hits(text: str) -> list[tuple[str, int, int]]:
-        return [(hit.technique, hit.start, hit.end) for hit in analyzer.check(text).hits]
-
-    return hits
 
 
 def _probability(value: float | None, flag: str) -> None:
@@ -98,10 +88,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     output = Path(args.output)
     if not output.parent.is_dir():
         raise UsageError(f"cannot write '{output}': folder '{output.parent}' does not exist")
-    # The technique vocabulary (built-in and from plugins), without compiling rules.
-    vocabulary = Analyzer.from_config(
-        AnalyzerConfig(disabled_plugins=disabled_plugins((), builtin_rules=False))
-    ).techniques
+    # The analyzer the model will join (built-in rules and plugins, as `rhetoric eval`
+    # builds it by default): its rules' hits, filters and merging choose the thresholds.
+    analyzer = Analyzer.from_config(AnalyzerConfig())
+    vocabulary = analyzer.techniques
     options = TrainOptions(
         gold=tuple(Path(p) for p in args.gold),
         maps=tuple(args.maps),
@@ -120,8 +110,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         license=args.license,
         limit=args.limit,
         techniques=frozenset(vocabulary.ids()),
-        rules=None if args.alone else _rule_hits(),
+        analyzer=analyzer,
+        alone=args.alone,
         threshold_metric="character" if args.threshold_metric == "character" else "span overlap",
+        prior=not args.no_prior,
     )
 
     def say(message: str) -> None:
@@ -139,8 +131,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         held = head["held_out"]
         f1 = "-" if held["f1"] is None else f"{held['f1']:.3f}"
         kept = sum(len(v) for v in head["weights"].values())
+        prior = head.get("prior")
+        comment = f"  prior x{prior['strength']}" if prior else ""
         out.write(
             f"  {head['technique']:20} {head['kind']:4}  threshold {head['threshold']:.2f}  "
-            f"held-out {held['level']} F1 {f1}  {kept} features\n"
+            f"held-out {held['level']} F1 {f1}  {kept} features{comment}\n"
         )
     return EXIT_OK

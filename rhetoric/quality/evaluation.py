@@ -214,7 +214,7 @@ def evaluate(
     results = [TargetResult(t) for t in targets]
     for record, report_hits in zip(records, _hits(analyzer, records), strict=True):
         for result in results:
-            _score(result, record, report_hits)
+            score_hits(result, record, report_hits)
     return Evaluation(results, len(records), list(problems))
 
 
@@ -223,11 +223,9 @@ def _hits(analyzer: Analyzer, records: Sequence[GoldRecord]) -> Iterator[tuple[H
         yield analyzer.check(Comment(id=record.id, text=record.text)).hits
 
 
-def _score(
-    result: TargetResult,
-    record: GoldRecord,
-    hits: tuple[Hit, ...],
-) -> None:
+def score_hits(result: TargetResult, record: GoldRecord, hits: Sequence[Hit]) -> None:
+    """Count one record's reported (merged) hits against its gold for ``result``'s
+    target: also how ``rhetoric train`` scores a threshold, so it chooses for this."""
     target = result.target
     predicted = [(h.start, h.end) for h in hits if h.technique in target.techniques]
     gold = [

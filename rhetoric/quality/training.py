@@ -16,9 +16,19 @@ A fifth of the records (chosen by a hash of their id, so the same every run) is 
 out to choose each head's threshold (the one with the best span-overlap F1 for span
 heads, the best F1 for document heads); the model is then refitted on all records.
 A span head's model runs beside the rules, so by default its threshold is the best for
-the union of its spans with the rules' hits of the same technique (``rules``): the
-threshold best for the model alone is lower (it has to find everything itself) and, in
-a union, adds mostly false alarms.
+what ``rhetoric eval --model`` would report: the model's hits and the rules' go through
+the analyzer's own filters and merging (:meth:`Analyzer.conclude`) and are counted by
+eval's own scoring (:func:`score_hits`), so there is one definition of both. The
+threshold best for the model alone is lower (it has to find everything itself) and, in a
+union, adds mostly false alarms.
+
+A map may name several techniques (``slur|profanity|name-calling=toxic``): the head
+reports as the one whose rules' hits overlap the gold spans most on the training
+records, and its threshold is chosen against all of them, as eval counts such a map.
+
+A span head may get a *prior* (:class:`rhetoric_plugins.scorer.Prior`), a per-comment
+classifier scaling its word probabilities; it is kept only when it raises the held-out
+F1, and the model records the comparison.
 """
 
 from __future__ import annotations
@@ -35,7 +45,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..__about__ import __version__
-from .evaluation import GoldError, GoldRecord, Target, parse_target, read_gold
+from ..analyzer import Analyzer, Detection
+from ..config import AnalyzerConfig, disabled_plugins
+from ..model import Comment, Hit
+from .evaluation import (
+    GoldError,
+    GoldRecord,
+    Target,
+    TargetResult,
+    parse_target,
+    read_gold,
+    score_hits,
+)
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -47,6 +68,9 @@ HASH_BUCKETS = 1 << 20
 # by more than noise, and each costs time per comment; see docs/quality.md).
 EXTRAS = ("bigrams", "shape", "you", "exclaims", "shouts")
 HELD_OUT = 5  # one record in five
+CUTS = tuple(step / 20 for step in range(1, 20))
+# Prior strengths tried on the held-out records, against none.
+STRENGTHS = (0.5, 0.75, 1.0)
 MAX_EXAMPLE_CHARS = 160
 
 
@@ -81,20 +105,26 @@ class TrainOptions:
     license: str | None = None
     limit: int | None = None
     techniques: frozenset[str] = frozenset()  # known technique ids; empty: do not check
-    # (technique, start, end) of the rules' hits on a text: span thresholds are chosen for
-    # the union with them; None chooses them for the model alone
-    rules: Callable[[str], Sequence[tuple[str, int, int]]] | None = None
+    # The analyzer the model will run in (its rules, filters and merging): span thresholds
+    # are chosen for what it reports with the model; None: no rules (as with --alone).
+    analyzer: Analyzer | None = None
+    alone: bool = False  # choose span thresholds for the model's hits without the rules'
     threshold_metric: str = "span overlap"  # or "character": what span thresholds maximise
+    prior: bool = True  # try a per-comment prior for span heads (kept when it helps)
 
 
 @dataclass(slots=True)
 class HeadData:
-    """One map's training rows: labels per row, and the rows' records."""
+    """One map's training rows: labels per row (and per record, for a span head's
+    prior), and the techniques it may report as, in the map's order."""
 
     target: Target
     technique: str
     kind: str
     labels: list[int] = field(default_factory=list)
+    candidates: tuple[str, ...] = ()
+    doc_labels: list[int] = field(default_factory=list)
+    mapping: str = ""  # the --map as given
 
 
 def _sklearn() -> Any:
@@ -135,8 +165,9 @@ def load_records(
 def heads_for(
     maps: Sequence[str], records: Sequence[GoldRecord], techniques: frozenset[str]
 ) -> list[HeadData]:
-    """One head per map, checked: one technique each, span or document labels (not
-    both), labels present in the data, no technique twice."""
+    """One head per map, checked: span or document labels (not both), labels present
+    in the data, known techniques (several only for span labels: which one the head
+    reports as is chosen later, :func:`choose_techniques`)."""
     known = {s.label for r in records for s in r.spans} | {r.label for r in records if r.label}
     heads: list[HeadData] = []
     for mapping in maps:
@@ -144,14 +175,16 @@ def heads_for(
             target = parse_target(mapping, known)
         except GoldError as exc:
             raise TrainingError(str(exc)) from None
-        if len(target.techniques) != 1:
+        order = tuple(dict.fromkeys(t.strip() for t in mapping.split("=", 1)[0].split("|")))
+        candidates = tuple(t for t in order if t)
+        for technique in candidates:
+            if techniques and technique not in techniques:
+                raise TrainingError(f"--map {mapping!r}: unknown technique '{technique}'")
+        if target.doc_labels and len(candidates) != 1:
             raise TrainingError(
-                f"--map {mapping!r}: a model head predicts one technique; name one "
-                f"(e.g. '{sorted(target.techniques)[0]}=...')"
+                f"--map {mapping!r}: a document head predicts one technique; name one "
+                f"(e.g. '{candidates[0]}=...')"
             )
-        (technique,) = target.techniques
-        if techniques and technique not in techniques:
-            raise TrainingError(f"--map {mapping!r}: unknown technique '{technique}'")
         if target.span_labels and target.doc_labels:
             raise TrainingError(
                 f"--map {mapping!r}: mixes span labels and doc: labels; give them as two maps "
@@ -160,10 +193,42 @@ def heads_for(
         for label in sorted(target.span_labels | target.doc_labels):
             if label not in known:
                 raise TrainingError(f"--map {mapping!r}: no label '{label}' in the gold files")
-        if any(h.technique == technique for h in heads):
-            raise TrainingError(f"--map {mapping!r}: technique '{technique}' is mapped twice")
-        heads.append(HeadData(target, technique, "span" if target.span_labels else "doc"))
+        kind = "span" if target.span_labels else "doc"
+        heads.append(HeadData(target, candidates[0], kind, candidates=candidates, mapping=mapping))
+    _check_unique(heads)
     return heads
+
+
+def _check_unique(heads: Sequence[HeadData]) -> None:
+    seen: set[str] = set()
+    for head in heads:
+        if head.technique in seen:
+            raise TrainingError(
+                f"--map {head.target.name!r}: technique '{head.technique}' is mapped twice"
+            )
+        seen.add(head.technique)
+
+
+def choose_techniques(
+    heads: Sequence[HeadData], records: Sequence[GoldRecord], reported: Sequence[Sequence[Hit]]
+) -> dict[str, dict[str, int]]:
+    """Each head of several techniques reports as the one whose rules' hits (``reported``:
+    each record's merged hits) overlap its gold spans most (ties: the map's order), so a
+    model hit lands where the rules' hits of the same kind would; returns the counts."""
+    counts: dict[str, dict[str, int]] = {}
+    for head in heads:
+        if len(head.candidates) < 2:
+            continue
+        found = dict.fromkeys(head.candidates, 0)
+        for record, hits in zip(records, reported, strict=True):
+            gold = _gold_spans(record, head.target)
+            for hit in hits:
+                if hit.technique in found and any(hit.start < e and s < hit.end for s, e in gold):
+                    found[hit.technique] += 1
+        head.technique = max(head.candidates, key=lambda t: found[t])  # first of the best
+        counts[head.mapping] = found
+    _check_unique(heads)
+    return counts
 
 
 def _held_out(record: GoldRecord, index: int) -> bool:
@@ -223,12 +288,16 @@ class Rows:
 
     words: Matrix = field(default_factory=Matrix)
     docs: Matrix = field(default_factory=Matrix)
+    priors: Matrix = field(default_factory=Matrix)  # per record, for span heads' priors
     word_record: array = field(default_factory=lambda: array("i"))  # row -> record index
     items: list[list[Any]] = field(default_factory=list)  # record -> its words
 
 
-def featurize(records: Sequence[GoldRecord], heads: Sequence[HeadData], settings: Any) -> Rows:
-    """Every row of every record, and each head's labels for its rows."""
+def featurize(
+    records: Sequence[GoldRecord], heads: Sequence[HeadData], settings: Any, priors: bool = False
+) -> Rows:
+    """Every row of every record, and each head's labels for its rows (and with
+    ``priors``, each record's prior features)."""
     plugin = scorer()
     rows = Rows()
     span_heads = [h for h in heads if h.kind == "span"]
@@ -245,6 +314,10 @@ def featurize(records: Sequence[GoldRecord], heads: Sequence[HeadData], settings
                 for word in items:
                     inside = sum(1 for i in range(word.start, word.end) if i in gold)
                     head.labels.append(int(2 * inside >= word.end - word.start))
+                head.doc_labels.append(int(bool(gold)))
+            if priors:
+                bag = plugin.prior_features(items, settings)
+                rows.priors.add(bag, 1 / math.sqrt(len(bag)) if bag else 0.0)
         if doc_heads:
             features = plugin.document_features(items, settings)
             rows.docs.add(features, 1 / math.sqrt(len(features)) if features else 0.0)
@@ -265,63 +338,83 @@ def _f1(tp: int, predicted: int, gold: int) -> float:
     return 2 * tp / (predicted + gold) if predicted + gold else 0.0
 
 
-def _span_threshold(
-    probabilities: Sequence[float],
-    rows: Sequence[int],
-    records: Sequence[GoldRecord],
-    items: Sequence[Sequence[Any]],
+@dataclass(slots=True)
+class HeldOut:
+    """A held-out record as the threshold search sees it, computed once: the analyzer's
+    detection (the rules' hits after its filters), what it reports without the model,
+    and the record's words."""
+
+    index: int
+    detection: Detection
+    base: tuple[Hit, ...]
+    items: list[Any]
+
+
+@dataclass(slots=True)
+class Choice:
+    """A span head's threshold and prior strength (0: none), with its held-out F1."""
+
+    cut: float
+    strength: float
+    f1: float
+
+
+def _filtered(analyzer: Analyzer, hits: list[Hit], detection: Detection) -> list[Hit]:
+    """Model hits through the analyzer's filter hooks, as :meth:`Analyzer.detect`
+    passes every detector's hits (quoted or condemned words are dropped or downgraded)."""
+    if not hits or not analyzer._filters or detection.doc is None:
+        return hits
+    return analyzer._filter(hits, detection.doc, [])
+
+
+def _search(
+    analyzer: Analyzer,
     head: HeadData,
-    rules: dict[int, list[tuple[int, int]]] | None = None,
-    by_character: bool = False,
-) -> tuple[float, float]:
-    """The threshold with the best span-overlap F1 on the held-out records (a predicted
-    span is right when it overlaps a gold span, a gold span found when a predicted one
-    overlaps it: the measure ``rhetoric eval`` leads with), or ``by_character`` the best
-    character-level F1 (what toxic-spans scoring counts), spans merged as the plugin
-    merges them, and that F1; with ``rules`` (the rules' spans per held-out record),
-    of the union with them."""
-    merge_runs = scorer().merge_runs
-    by_record: dict[int, list[float]] = {}
-    for probability, record in zip(probabilities, rows, strict=True):
-        by_record.setdefault(record, []).append(probability)
-    marked = rules or {}
-    judged = sorted(set(by_record) | set(marked))
-    truths = {record: _gold_spans(records[record], head.target) for record in judged}
-    truth_chars = (
-        {r: {c for s, e in truth for c in range(s, e)} for r, truth in truths.items()}
-        if by_character
-        else {}
-    )
+    held: Sequence[HeldOut],
+    records: Sequence[GoldRecord],
+    scores: dict[int, list[float]],
+    priors: dict[int, float] | None,
+    strength: float,
+    cuts: Sequence[float],
+    options: TrainOptions,
+    settings: Any,
+) -> Choice:
+    """The best threshold for this prior strength: each held-out record's model hits
+    join the rules' hits (none with ``options.alone``), are reported by
+    :meth:`Analyzer.conclude` and scored by eval's :func:`score_hits` for the head's
+    target, so the choice is for what ``rhetoric eval --model`` measures."""
+    plugin = scorer()
+    prior = plugin.Prior(0.0, {}, strength) if strength else None
+    interim = plugin.Head(head.technique, "span", (), 0.0, 0.5, options.warning, {}, prior=prior)
+    model = plugin.Model(Path(options.name), options.name, "stable", settings, (interim,), {})
+    detector = plugin.ScorerDetector([model])
     best = (0.5, -1.0)
-    for step in range(1, 20):
-        cut = step / 20
-        right = predicted = found = gold = 0
-        for record in judged:
-            values = by_record.get(record, [])
-            words = items[record]
-            spans = list(marked.get(record, ()))
-            spans += [
-                (words[first].start, words[last].end)
-                for first, last in merge_runs(words, [v >= cut for v in values])
-            ]
-            if by_character:
-                chars = {c for s, e in spans for c in range(s, e)}
-                gold_chars = truth_chars[record]
-                right += len(chars & gold_chars)
-                predicted += len(chars)
-                found += len(chars & gold_chars)
-                gold += len(gold_chars)
+    for cut in cuts:
+        result = TargetResult(head.target)
+        for out in held:
+            z = scores.get(out.index)
+            found = (
+                plugin.span_predictions(
+                    interim, out.items, z, cut, None if priors is None else priors[out.index]
+                )
+                if z
+                else []
+            )
+            if not found:
+                score_hits(result, records[out.index], out.base)
                 continue
-            truth = truths[record]
-            predicted += len(spans)
-            right += sum(any(s < e2 and s2 < e for s2, e2 in truth) for s, e in spans)
-            gold += len(truth)
-            found += sum(any(s < e2 and s2 < e for s, e in spans) for s2, e2 in truth)
-        precision = right / predicted if predicted else 0.0
-        recall = found / gold if gold else 0.0
-        score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        best = _better(best, cut, score)
-    return best
+            detection = out.detection
+            doc = detection.doc
+            assert doc is not None
+            hits = _filtered(
+                analyzer, [detector.hit(doc, model, f, out.items, False) for f in found], detection
+            )
+            rules = () if options.alone else detection.hits
+            joined = Detection(detection.comment, (*rules, *hits), (), doc)
+            score_hits(result, records[out.index], analyzer.conclude(joined).report.hits)
+        counts = result.chars if options.threshold_metric == "character" else result.spans
+        best = _better(best, cut, counts.prf()["f1"] or 0.0)
+    return Choice(best[0], strength, best[1])
 
 
 def _better(best: tuple[float, float], cut: float, score: float) -> tuple[float, float]:
@@ -344,27 +437,27 @@ def _doc_threshold(probabilities: Sequence[float], labels: Sequence[int]) -> tup
     return best
 
 
-def _rule_hits(
-    options: TrainOptions,
-    records: Sequence[GoldRecord],
-    held: Sequence[bool],
-    heads: Sequence[HeadData],
-    say: Callable[[str], None],
-) -> dict[str, dict[int, list[tuple[int, int]]]] | None:
-    """Per span head's technique, the rules' spans on each held-out record (None when
-    thresholds are chosen for the model alone, or were given)."""
-    spans = {head.technique for head in heads if head.kind == "span"}
-    if options.rules is None or options.threshold is not None or not spans:
-        return None
-    say("running the rules on the held-out records, to choose thresholds for the union")
-    found: dict[str, dict[int, list[tuple[int, int]]]] = {technique: {} for technique in spans}
-    for index, record in enumerate(records):
-        if not held[index]:
-            continue
-        for technique, start, end in options.rules(record.text):
-            if technique in found:
-                found[technique].setdefault(index, []).append((start, end))
-    return found
+def _detections(
+    analyzer: Analyzer, records: Sequence[GoldRecord], wanted: Sequence[int], alone: bool
+) -> dict[int, tuple[Detection, tuple[Hit, ...]]]:
+    """The analyzer's detection of each wanted record and what it reports from it
+    (nothing from the rules with ``alone``)."""
+    out: dict[int, tuple[Detection, tuple[Hit, ...]]] = {}
+    for index in wanted:
+        record = records[index]
+        detection = analyzer.detect(Comment(id=record.id, text=record.text))
+        if alone:
+            detection = Detection(detection.comment, (), (), detection.doc)
+        out[index] = (detection, analyzer.conclude(detection).report.hits)
+    return out
+
+
+def _bare_analyzer() -> Analyzer:
+    """An analyzer without the built-in rules: filters and merging, for a model trained
+    with no rules to join."""
+    return Analyzer.from_config(
+        AnalyzerConfig(disabled_plugins=disabled_plugins((), builtin_rules=False))
+    )
 
 
 def _named_weights(
@@ -402,10 +495,37 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
     for problem in problems:
         say(f"warning: {problem}")
     heads = heads_for(options.maps, records, options.techniques)
-    say(f"{len(records)} records; featurizing")
-    rows = featurize(records, heads, settings)
     held = np.array([_held_out(r, i) for i, r in enumerate(records)], dtype=bool)
-    found = _rule_hits(options, records, held.tolist(), heads, say)
+    analyzer = options.analyzer
+    alone = options.alone or analyzer is None
+    if analyzer is None:
+        analyzer = _bare_analyzer()
+    span_heads = [h for h in heads if h.kind == "span"]
+    search = bool(span_heads) and (options.threshold is None or options.prior)
+    several = any(len(h.candidates) > 1 for h in heads)
+    wanted = [i for i in range(len(records)) if several or (search and held[i])]
+    seen: dict[int, tuple[Detection, tuple[Hit, ...]]] = {}
+    if wanted:
+        say(f"running the rules on {len(wanted)} records")
+        seen = _detections(analyzer, records, wanted, alone and not several)
+    reported_as: dict[str, dict[str, int]] = {}
+    if several:
+        reported_as = choose_techniques(heads, records, [seen[i][1] for i in range(len(records))])
+        for name, counts in reported_as.items():
+            say(f"--map {name!r}: rules' hits on gold spans {counts}")
+    say(f"{len(records)} records; featurizing")
+    rows = featurize(records, heads, settings, priors=options.prior and bool(span_heads))
+    prior_matrix, prior_columns = (
+        rows.priors.build(options.min_count) if options.prior and span_heads else (None, {})
+    )
+    held_records: list[HeldOut] = []
+    if search:
+        for index in np.flatnonzero(held).tolist():
+            detection, base = seen[index]
+            if alone and several:  # the rules ran for choosing techniques only
+                detection = Detection(detection.comment, (), (), detection.doc)
+                base = ()
+            held_records.append(HeldOut(index, detection, base, rows.items[index]))
     documents: list[dict[str, Any]] = []
     for head in heads:
         matrix_rows = rows.words if head.kind == "span" else rows.docs
@@ -425,46 +545,85 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             )
         say(f"{head.technique}: {matrix.shape[0]} {head.kind} rows, {positives} positive")
         threshold, held_f1 = options.threshold, None
-        if options.threshold is None:
+        chosen: Choice | None = None
+        prior_record: dict[str, Any] | None = None
+        if options.threshold is None or (head.kind == "span" and options.prior):
             fit = regression(C=options.c, solver="liblinear", max_iter=1000)
             train_rows = ~row_held
             if labels[train_rows].min() == labels[train_rows].max():
                 raise TrainingError(f"{head.technique}: too few positive rows to hold any out")
             fit.fit(matrix[train_rows], labels[train_rows])
-            scored = fit.predict_proba(matrix[row_held])[:, 1]
             if head.kind == "span":
-                threshold, held_f1 = _span_threshold(
-                    scored.tolist(),
-                    owner[row_held].tolist(),
-                    records,
-                    rows.items,
-                    head,
-                    None if found is None else found.get(head.technique, {}),
-                    by_character=options.threshold_metric == "character",
-                )
+                z = fit.decision_function(matrix[row_held])
+                scores: dict[int, list[float]] = {}
+                for value, record in zip(z.tolist(), owner[row_held].tolist(), strict=True):
+                    scores.setdefault(record, []).append(value)
+                cuts = CUTS if options.threshold is None else (options.threshold,)
+                chosen = _search(
+                    analyzer, head, held_records, records, scores, None, 0.0, cuts, options,
+                    settings,
+                )  # fmt: skip
+                without = chosen.f1
+                priors = _prior_probabilities(options, head, prior_matrix, held, regression)
+                if priors is not None:
+                    tried = [
+                        _search(
+                            analyzer, head, held_records, records, scores, priors, strength,
+                            cuts, options, settings,
+                        )
+                        for strength in STRENGTHS
+                    ]  # fmt: skip
+                    for choice in tried:
+                        say(
+                            f"{head.technique}: prior x{choice.strength}: threshold "
+                            f"{choice.cut:.2f} (held-out F1 {choice.f1:.3f}; without the "
+                            f"prior {without:.3f})"
+                        )
+                    best = max(tried, key=lambda c: c.f1)  # the first of equals: the weakest
+                    if best.f1 > without + 1e-9:
+                        chosen = best
+                    prior_record = {
+                        "f1_without": round(without, 4),
+                        "f1_with": round(best.f1, 4),
+                        "strength": best.strength,
+                        "kept": chosen is best,
+                    }
+                threshold, held_f1 = chosen.cut, chosen.f1
             else:
+                scored = fit.predict_proba(matrix[row_held])[:, 1]
                 threshold, held_f1 = _doc_threshold(scored.tolist(), labels[row_held].tolist())
             say(f"{head.technique}: threshold {threshold:.2f} (held-out F1 {held_f1:.3f})")
+        assert threshold is not None
         final = regression(C=options.c, solver="liblinear", max_iter=1000)
         final.fit(matrix, labels)
-        documents.append(
-            {
-                "technique": head.technique,
-                "kind": head.kind,
-                "labels": sorted(head.target.span_labels)
-                + [f"doc:{x}" for x in sorted(head.target.doc_labels)],
-                "bias": round(float(final.intercept_[0]), 4),
-                "threshold": threshold,
-                "warning": max(options.warning, threshold),
-                "held_out": {
-                    "records": int(held.sum()),
-                    "f1": held_f1,
-                    "level": (options.threshold_metric if head.kind == "span" else "document"),
-                    "with_rules": found is not None and head.kind == "span",
-                },
-                "weights": _named_weights(final.coef_[0], columns, options.max_features),
+        head_document: dict[str, Any] = {
+            "technique": head.technique,
+            "kind": head.kind,
+            "labels": sorted(head.target.span_labels)
+            + [f"doc:{x}" for x in sorted(head.target.doc_labels)],
+            "bias": round(float(final.intercept_[0]), 4),
+            "threshold": threshold,
+            "warning": max(options.warning, threshold),
+            "held_out": {
+                "records": int(held.sum()),
+                "f1": held_f1,
+                "level": (options.threshold_metric if head.kind == "span" else "document"),
+                "with_rules": not alone and head.kind == "span",
+                "prior": prior_record,
+            },
+            "weights": _named_weights(final.coef_[0], columns, options.max_features),
+        }
+        if len(head.candidates) > 1:
+            head_document["techniques"] = list(head.candidates)
+        if chosen is not None and chosen.strength:
+            prior_fit = regression(C=options.c, solver="liblinear", max_iter=1000)
+            prior_fit.fit(prior_matrix, np.array(head.doc_labels, dtype=np.int8))
+            head_document["prior"] = {
+                "bias": round(float(prior_fit.intercept_[0]), 4),
+                "weights": _named_weights(prior_fit.coef_[0], prior_columns, options.max_features),
+                "strength": chosen.strength,
             }
-        )
+        documents.append(head_document)
     document = {
         "format": plugin.FORMAT,
         "version": plugin.FORMAT_VERSION,
@@ -487,9 +646,32 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
         "features": settings.to_dict(),
         "heads": documents,
     }
+    if reported_as:
+        document["training"]["reported_as"] = {
+            name: {"rules_hits_on_gold": counts} for name, counts in reported_as.items()
+        }
     if options.examples:
         _add_examples(document, records, held.tolist())
     return document
+
+
+def _prior_probabilities(
+    options: TrainOptions, head: HeadData, matrix: Any, held: Any, regression: Any
+) -> dict[int, float] | None:
+    """A span head's prior, fitted on the records not held out: its probability for
+    each held-out record (None when off, or when the records give it nothing to learn)."""
+    import numpy as np
+
+    if not options.prior or matrix is None:
+        return None
+    labels = np.array(head.doc_labels, dtype=np.int8)
+    train_rows = ~held
+    if labels[train_rows].min() == labels[train_rows].max():
+        return None
+    fit = regression(C=options.c, solver="liblinear", max_iter=1000)
+    fit.fit(matrix[train_rows], labels[train_rows])
+    indexes = np.flatnonzero(held).tolist()
+    return dict(zip(indexes, fit.predict_proba(matrix[held])[:, 1].tolist(), strict=True))
 
 
 def _version(module: str) -> str:
