@@ -301,6 +301,17 @@ class Analyzer:
             hits = self._escalations.apply(hits, comment.text)
         return Detection(comment, tuple(hits), tuple(errors), doc)
 
+    def filter_hits(self, hits: Iterable[Hit], doc: Document) -> list[Hit]:
+        """Hits found outside the analyzer (a trained model's, a host's) through the
+        filter hooks and the allowlist :meth:`detect` applies to its detectors' hits,
+        so a quoted or condemned word is dropped or downgraded the same way."""
+        kept = list(hits)
+        if kept and self._filters:
+            kept = self._filter(kept, doc, [])
+        if kept and self._allowed:
+            kept = [h for h in kept if " ".join(h.text.casefold().split()) not in self._allowed]
+        return kept
+
     def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
         """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
         comment, hits = detection.comment, detection.hits

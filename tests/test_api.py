@@ -91,3 +91,24 @@ def test_replace_hit_is_dataclasses_replace() -> None:
     changes = {"confidence": 0.25, "message": "changed", "target": None}
     assert rhetoric.replace_hit(hit, **changes) == dataclasses.replace(hit, **changes)
     assert rhetoric.replace_hit(hit) == hit
+
+
+def test_filter_hits_treats_outside_hits_as_detect_treats_its_own() -> None:
+    """A host's or a model's hit on a quoted word is downgraded exactly as the rules' hit
+    on it is; an allowlisted word is dropped."""
+    text = 'He called me an "idiot" and I laughed.'
+    analyzer = Analyzer.from_config(AnalyzerConfig())
+    detection = analyzer.detect(Comment("c", text))
+    (own,) = [h for h in detection.hits if h.rule == "insult-label"]
+    assert own.evidence.get("quoted") is True
+    start = text.index("idiot")
+    outside = rhetoric.replace_hit(
+        own, rule="host-model", confidence=0.85, severity=rhetoric.Severity.WARNING,
+        evidence={"kind": "model"}, start=start, end=start + 5,
+    )  # fmt: skip
+    assert detection.doc is not None
+    (kept,) = analyzer.filter_hits([outside], detection.doc)
+    assert kept.evidence.get("quoted") is True
+    assert (kept.severity, kept.confidence) == (own.severity, own.confidence)
+    allowing = Analyzer.from_config(AnalyzerConfig(allowlist=("idiot",)))
+    assert allowing.filter_hits([outside], detection.doc) == []

@@ -360,11 +360,11 @@ class Choice:
 
 
 def _filtered(analyzer: Analyzer, hits: list[Hit], detection: Detection) -> list[Hit]:
-    """Model hits through the analyzer's filter hooks, as :meth:`Analyzer.detect`
-    passes every detector's hits (quoted or condemned words are dropped or downgraded)."""
-    if not hits or not analyzer._filters or detection.doc is None:
+    """Model hits through the analyzer's filter hooks and allowlist, as
+    :meth:`Analyzer.detect` passes every detector's hits."""
+    if not hits or detection.doc is None:
         return hits
-    return analyzer._filter(hits, detection.doc, [])
+    return analyzer.filter_hits(hits, detection.doc)
 
 
 def _search(
