@@ -308,3 +308,24 @@ def test_cooccurrence_required_groups_and_sentence_bound_windows(
     assert spans(analyzer, "The elites secretly met.") == []  # no intent cue
     assert spans(analyzer, "The elites. They plan to win") == ["They plan to"]
     assert spans(analyzer, "Globalists met. Plan to hide it") == ["Plan to hide"]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"[[:digit:]]+[[:space:]]dollars? bribe",  # POSIX classes
+        r"(?V1)[[0-9]--[5]]{3} dollars? bribe",  # a version-1 set operation
+    ],
+)
+def test_pattern_with_regex_only_classes_still_runs(
+    write_rule: RuleWriter, rules_dir: Path, pattern: str
+) -> None:
+    """The prefilter reads literals with the stdlib parser, which takes these classes for
+    plain chars (a required "] dollar bribe"): the rule must run without one, not never."""
+    write_rule(
+        "loaded-language/bribe.yml",
+        rule("pattern", f"pattern: '{pattern}'\n", "loaded-language",
+             'examples:\n  flag: ["a [[100 dollar bribe]]"]\n  pass: ["y"]\n'),
+    )  # fmt: skip
+    analyzer = only_rules(rules_dir)
+    assert spans(analyzer, "He took a 100 dollar bribe.") == ["100 dollar bribe"]

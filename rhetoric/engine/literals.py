@@ -27,7 +27,11 @@ except ImportError:  # pragma: no cover - a dependency, absent only with --no-de
 MIN_LENGTH = 3
 # What the parser leaves around a top-level alternation: assertions and shared chars.
 _AROUND = (constants.AT, constants.ASSERT, constants.ASSERT_NOT, constants.LITERAL)
-_FUZZY = re.compile(r"\{[^}]*[<>=]")
+# Syntax of the ``regex`` module that the stdlib parser reads as plain text instead of
+# rejecting it: fuzzy constraints ({e<=1}), POSIX classes ([[:digit:]]), and version-1
+# set operations ([[a-z]--[aeiou]]). Literals read from such a pattern could be chars
+# no match holds, and the rule would never run.
+_MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 
 
 def required_literals(
@@ -35,8 +39,8 @@ def required_literals(
 ) -> tuple[str, ...] | None:
     """Strings of which at least one occurs in every match, or None if unknown (or
     when one of them is shorter than ``min_length``: too common to be worth a test)."""
-    if _FUZZY.search(pattern):
-        return None  # regex's fuzzy constraints ({e<=1}), which the stdlib reads as text
+    if _MISREAD.search(pattern):
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -96,8 +100,8 @@ def required_groups(
     that a folded text may not show), lowercased as a folded ASCII text is, and only
     those of ``min_length`` chars or more.
     """
-    if _FUZZY.search(pattern) or "[:" in pattern:
-        return None  # regex's fuzzy constraints and POSIX classes, read as text by the stdlib
+    if _MISREAD.search(pattern):
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
