@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from ..analyzer import Analyzer
 from ..config import AnalyzerConfig, disabled_plugins
@@ -19,6 +20,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class UsageError(Exception):
     """A command-line mistake the user can fix; printed without a traceback."""
+
+
+def analyzer_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The analyzer flags as :class:`~rhetoric.check.options.CheckOptions` fields, for
+    the commands that merge them with the configuration file (``check``, ``eval``)."""
+    return {
+        "rules": tuple(Path(p) for p in args.rules),
+        "builtin_rules": not args.no_builtin_rules,
+        "select": tuple(args.select),
+        "ignore": tuple(args.ignore),
+        "preview": args.preview,
+        "plugins": tuple(args.plugin),
+        "plugin_dirs": tuple(Path(p) for p in args.plugins_dir),
+        "disable_plugins": tuple(args.disable_plugin),
+        "allow": tuple(args.allow),
+        "models": tuple(Path(p) for p in args.models),
+    }
 
 
 def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:

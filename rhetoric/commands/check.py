@@ -22,7 +22,7 @@ from ..check.walk import expand
 from ..config import Thresholds
 from ..outputs import FORMATTERS
 from ..outputs.base import Tally
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, analyzer_flags
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -101,16 +101,7 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         fail_on=args.fail_on,
         readability=_metrics(args),
         thresholds=Thresholds(borderline=args.borderline, flagged=args.flagged),
-        rules=tuple(Path(p) for p in args.rules),
-        builtin_rules=not args.no_builtin_rules,
-        select=tuple(args.select),
-        ignore=tuple(args.ignore),
-        preview=args.preview,
-        plugins=tuple(args.plugin),
-        plugin_dirs=tuple(Path(p) for p in args.plugins_dir),
-        disable_plugins=tuple(args.disable_plugin),
-        allow=tuple(args.allow),
-        models=tuple(Path(p) for p in args.models),
+        **analyzer_flags(args),
         config=Path(args.config) if args.config else None,
         isolated=args.isolated,
         markup=args.markup,

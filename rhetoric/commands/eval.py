@@ -19,7 +19,7 @@ from ..check.options import CheckOptions, ProjectFile, path_options, project_fil
 from ..config import AnalyzerConfig
 from ..quality.evaluation import GoldError, evaluate, format_text, parse_target, read_gold
 from ..suggest import did_you_mean
-from . import EXIT_OK, UsageError, check_selection
+from . import EXIT_OK, UsageError, analyzer_flags, check_selection
 
 
 def _analyzer(args: argparse.Namespace) -> Analyzer:
@@ -27,16 +27,7 @@ def _analyzer(args: argparse.Namespace) -> Analyzer:
     flags = CheckOptions(
         paths=(),
         readability=AnalyzerConfig().readability,
-        rules=tuple(Path(p) for p in args.rules),
-        builtin_rules=not args.no_builtin_rules,
-        select=tuple(args.select),
-        ignore=tuple(args.ignore),
-        preview=args.preview,
-        plugins=tuple(args.plugin),
-        plugin_dirs=tuple(Path(p) for p in args.plugins_dir),
-        disable_plugins=tuple(args.disable_plugin),
-        allow=tuple(args.allow),
-        models=tuple(Path(p) for p in args.models),
+        **analyzer_flags(args),
     )
     explicit = Path(args.config) if args.config else None
     project = ProjectFile() if args.isolated else project_file_for(Path.cwd(), explicit)
