@@ -56,7 +56,7 @@ REFRAIN = RuleInfo(
     kind="python",
     severity=Severity.INFO,
     confidence=0.5,
-    status="stable",
+    status="preview",
     message="'{match}' is said again: a refrain that insists instead of arguing.",
     why=(
         "Coming back to the same line or sentence ('This is fine.' three times, a slogan "
