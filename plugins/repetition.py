@@ -12,6 +12,7 @@ merely mentions a topic twice is left alone: news repeats names and topics all t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import eq
 from typing import NamedTuple
@@ -60,8 +61,9 @@ REFRAIN = RuleInfo(
     why=(
         "Coming back to the same line or sentence ('This is fine.' three times, a slogan "
         "at the start and at the end) drives a message home by repetition rather than by "
-        "reasons. The second and later occurrences of a short sentence or line (two to "
-        "eight words, one of them a content word) are reported."
+        "reasons. The second to fourth occurrences of a short sentence or line (two to "
+        "eight words, one of them a content word) are reported; a line said more than "
+        "four times is filler or a template, and is left alone."
     ),
     instead="Make the point once and support it.",
     references=REFERENCES,
@@ -75,6 +77,7 @@ REFRAIN = RuleInfo(
         Example("Thanks. Thanks.", flag=False),
         Example("The train was late. The bus was late too.", flag=False),
         Example("Meeting moved to 5 pm. See you there.", flag=False),
+        Example("Fine words. Fine words. Fine words. Fine words. Fine words.", flag=False),
     ),
 )
 
@@ -150,6 +153,11 @@ MAX_UNIT = 4  # words in a back-to-back repeat
 _RUN = {size: b"\x01" * max(size, 2) for size in range(1, MAX_UNIT + 1)}
 REFRAIN_WORDS = (2, 8)
 REFRAIN_REACH = 80  # words: a line said again much later is a motif of the text, not insistence
+# A line said more often than this is filler or a template ("Fine words." 700 times, a
+# pasted caption, a form's labels), not a refrain: none of its occurrences is reported.
+# Four, not three: one memes-train caption says its line four times and is labeled
+# Repetition (issue 16).
+REFRAIN_TIMES = 4
 ANAPHORA_RUN = (3, 8)  # longer runs of one opening are lists (captions, bullet points)
 
 
@@ -304,11 +312,14 @@ class RepetitionDetector:
     def _refrains(self, doc: Document, units: list[list[_Word]]) -> Iterator[Hit]:
         low, high = REFRAIN_WORDS
         text = doc.text
+        times = Counter(tuple(w.norm for w in unit) for unit in units)
         last_seen: dict[tuple[str, ...], int] = {}  # unit -> index of its last word
         position = 0
         for unit in units:
             key = tuple(w.norm for w in unit)
             position += len(unit)
+            if times[key] > REFRAIN_TIMES:
+                continue
             if not low <= len(key) <= high or not _has_content(key):
                 continue
             # Bylines, dates, "U.S." and "Patrick J." cut at their dots are not refrains.
