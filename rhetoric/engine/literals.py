@@ -34,20 +34,28 @@ _AROUND = (constants.AT, constants.ASSERT, constants.ASSERT_NOT, constants.LITER
 _MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 
 
-def required_literals(
-    pattern: str, flags: int = 0, min_length: int = MIN_LENGTH
-) -> tuple[str, ...] | None:
-    """Strings of which at least one occurs in every match, or None if unknown (or
-    when one of them is shorter than ``min_length``: too common to be worth a test)."""
+def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
+    """The pattern's syntax tree as the stdlib parser reads it, or None when that reading
+    could be wrong (regex-only syntax it takes for text) or the parser rejects it."""
     if _MISREAD.search(pattern):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = parser.parse(pattern, flags)
+            return list(parser.parse(pattern, flags))
     except Exception:  # regex-only syntax, or anything the stdlib parser rejects
         return None
-    found = _alternatives(list(tree))
+
+
+def required_literals(
+    pattern: str, flags: int = 0, min_length: int = MIN_LENGTH
+) -> tuple[str, ...] | None:
+    """Strings of which at least one occurs in every match, or None if unknown (or
+    when one of them is shorter than ``min_length``: too common to be worth a test)."""
+    tree = _parse(pattern, flags)
+    if tree is None:
+        return None
+    found = _alternatives(tree)
     if not found or any(len(text) < min_length for text in found):
         return None
     return tuple(sorted(set(found)))
@@ -100,13 +108,8 @@ def required_groups(
     that a folded text may not show), lowercased as a folded ASCII text is, and only
     those of ``min_length`` chars or more.
     """
-    if _MISREAD.search(pattern):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = list(parser.parse(pattern, flags))
-    except Exception:
+    tree = _parse(pattern, flags)
+    if tree is None:
         return None
     # A top-level alternation is split into alternatives, with what the parser moved
     # out of it (a shared "\b" or first letter) kept around each of them; an
