@@ -312,11 +312,11 @@ class RepetitionDetector:
     def _refrains(self, doc: Document, units: list[list[_Word]]) -> Iterator[Hit]:
         low, high = REFRAIN_WORDS
         text = doc.text
-        times = Counter(tuple(w.norm for w in unit) for unit in units)
+        keys = [tuple(w.norm for w in unit) for unit in units]
+        times = Counter(keys)
         last_seen: dict[tuple[str, ...], int] = {}  # unit -> index of its last word
         position = 0
-        for unit in units:
-            key = tuple(w.norm for w in unit)
+        for unit, key in zip(units, keys, strict=True):
             position += len(unit)
             if times[key] > REFRAIN_TIMES:
                 continue
