@@ -221,6 +221,9 @@ class CompiledRules:
         # alternatives (``required_groups``): per pattern, the bit masks of those groups
         # (appended to the same pass), None when it has none.
         self._strict: list[tuple[int, ...] | None] = []
+        position: dict[tuple[str, ...], int] = {}
+        for index, group in enumerate(groups):
+            position.setdefault(group, index)
         for rule, pattern, _ in self._patterns:
             found = None
             if config.fast_paths and not self._specs[rule].on_original:
@@ -232,9 +235,10 @@ class CompiledRules:
             for alternative in found:
                 mask = 0
                 for group in alternative:
-                    if group not in groups:
+                    if group not in position:
+                        position[group] = len(groups)
                         groups.append(group)
-                    mask |= 1 << groups.index(group)
+                    mask |= 1 << position[group]
                 masks.append(mask)
             self._strict.append(tuple(masks))
         self._normalized_literals = LiteralGroups(groups)
