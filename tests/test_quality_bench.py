@@ -81,8 +81,32 @@ def test_semeval2023_view_counts_labels_and_micro_f1() -> None:
         GoldRecord("1", text, (GoldSpan(0, 19, "Flag-Waving"), GoldSpan(36, 54, "Doubt")), None)
     ]
     labels = {bench.PTC_DEV: {"Flag-Waving", "Doubt"}}
-    rows, summary = bench.semeval2023_table(engine, lambda corpus: (records, []), labels)
-    flag = next(row for row in rows if row.startswith("| Flag_Waving |"))
-    assert "| flag-waving | 1 | 100.0 |" in flag
+    figures, summary = bench.semeval2023_view(
+        engine, bench.PTC_DEV, lambda corpus: (records, []), labels
+    )
+    assert figures["Flag_Waving"] == (["flag-waving"], 1, 1.0, True)
     assert "labels with hits from stable rules: **1**" in summary[0]
     assert "F1 66.7" in summary[1]  # 1 of 1 hit right, 1 of 2 gold spans found
+
+
+def test_semeval2023_table_sets_sentences_beside_paragraphs() -> None:
+    """One row per SemEval-2023 label with both units' hits and precision, and both
+    units' summaries, each named by its corpus."""
+    bench = _bench()
+    from rhetoric import Analyzer, AnalyzerConfig
+    from rhetoric.quality.evaluation import GoldRecord, GoldSpan
+
+    engine = Analyzer.from_config(
+        AnalyzerConfig(readability=()), plugin_dirs=[ROOT / "plugins"], entry_points=False
+    )
+    sentence = GoldRecord("s", "The American people deserve better.", (), None)
+    paragraph = GoldRecord(
+        "p", "The American people deserve better.", (GoldSpan(0, 19, "Flag-Waving"),), None
+    )
+    gold = {bench.PTC_DEV: [sentence], bench.PTC_DEV_PARAGRAPHS: [paragraph]}
+    labels = {corpus: {"Flag-Waving"} for corpus in gold}
+    rows, summary = bench.semeval2023_table(engine, lambda corpus: (gold[corpus], []), labels)
+    flag = next(row for row in rows if row.startswith("| Flag_Waving |"))
+    assert "| flag-waving | 1 | 0.0 | - | 1 | 100.0 | - |" in flag
+    assert summary[0].startswith("**Sentences**") and bench.PTC_DEV in summary[0]
+    assert any(line.startswith("**Paragraphs**") for line in summary)
