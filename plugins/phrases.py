@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from rhetoric import AnalyzerConfig, Document, Hit, Report, hookimpl, rescored
+from rhetoric import AnalyzerConfig, Document, Hit, Report, hookimpl, replace_hit, rescored
 from rhetoric.model import HIT_ORDER
 
 JOINED: Final = frozenset({"name-calling", "slur", "profanity"})
@@ -91,15 +91,12 @@ def joined(text: str, parts: Sequence[Hit]) -> Hit:
     evidence["joined"] = [
         {"rule": p.rule, "start": p.start, "end": p.end, "text": p.text} for p in parts
     ]
-    return Hit(
+    return replace_hit(
+        best,
         start=start,
         end=end,
         text=text[start:end],
-        technique=best.technique,
-        rule=best.rule,
-        severity=best.severity,
         confidence=round(1.0 - remaining, 6),
-        message=best.message,
         evidence=evidence,
         target=best.target or next((p.target for p in parts if p.target), None),
     )

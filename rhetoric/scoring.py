@@ -88,15 +88,11 @@ def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
     evidence = dict(best.evidence)
     if others:
         evidence["merged"] = others
-    return Hit(
+    return replace_hit(
+        best,
         start=start,
         end=end,
         text=text[start:end],
-        technique=best.technique,
-        rule=best.rule,
-        severity=best.severity,
-        confidence=best.confidence,
-        message=best.message,
         evidence=evidence,
         # Whom the cluster aims at: the strongest hit's target, else any other's.
         target=best.target or next((h.target for h in cluster if h.target), None),
