@@ -10,27 +10,16 @@ error records are in the output and the other records were still analysed);
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from .__about__ import __version__
 from .check.options import MARKUP
-from .commands import (
-    EXIT_ERROR,
-    UsageError,
-    batch,
-    check,
-    eval,
-    explain,
-    plugins,
-    rules,
-    serve,
-    techniques,
-    train,
-)
+from .commands import EXIT_ERROR, UsageError
 from .config import DISABLE_ENV, ConfigError
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
@@ -38,17 +27,23 @@ from .outputs import FORMATTERS
 from .policy import PolicyError
 from .suggest import did_you_mean
 
-COMMANDS = {
-    "check": check.run,
-    "batch": batch.run,
-    "serve": serve.run,
-    "eval": eval.run,
-    "rules": rules.run,
-    "explain": explain.run,
-    "plugins": plugins.run,
-    "techniques": techniques.run,
-    "train": train.run,
-}
+# Each command's module is imported only when it runs: a pre-commit hook that checks one
+# file pays for `check` alone, not for batch's Dask glue or the service.
+COMMANDS = ("check", "batch", "serve", "eval", "rules", "explain", "plugins", "techniques", "train")
+
+
+def _command(name: str) -> Callable[[argparse.Namespace, TextIO], int]:
+    """The ``run`` function of ``rhetoric.commands.<name>``."""
+    module = importlib.import_module(f"{__package__}.commands.{name}")
+    run: Callable[[argparse.Namespace, TextIO], int] = module.run
+    return run
+
+
+def _ngram_range(value: str) -> tuple[int, int]:
+    """``--char-ngrams``, parsed by the train command's own parser (imported on use)."""
+    from .commands.train import ngram_range
+
+    return ngram_range(value)
 
 
 class Parser(argparse.ArgumentParser):
@@ -433,7 +428,7 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "they report only with --preview)",
     )
     parser.add_argument(
-        "--char-ngrams", type=train.ngram_range, default=(3, 5), metavar="N-M",
+        "--char-ngrams", type=_ngram_range, default=(3, 5), metavar="N-M",
         help="character n-gram lengths (default 3-5; 0 for none)",
     )  # fmt: skip
     parser.add_argument(
@@ -572,7 +567,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_ERROR
     out = out or sys.stdout
     try:
-        return COMMANDS[args.command](args, out)
+        return _command(args.command)(args, out)
     except (UsageError, ConfigError, PolicyError, RuleLoadError, PluginLoadError) as exc:
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR

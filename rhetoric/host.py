@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import Distribution, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -127,7 +127,9 @@ class PluginHost:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self._disabled = frozenset(disabled)
-        self._distributions: dict[str, tuple[str | None, str | None]] = {}
+        # The distribution each entry-point plugin came from, read only when plugins are
+        # listed: its name and version parse the package metadata, a cost no check needs.
+        self._distributions: dict[str, Distribution | None] = {}
         # Hook implementations by hook name, filled on first call: plugins are all
         # registered by the end of __init__ and never change afterwards.
         self._cache: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
@@ -166,11 +168,7 @@ class PluginHost:
                     f"plugin '{entry.name}' ({entry.value}) failed to load: "
                     f"{type(exc).__name__}: {exc}"
                 ) from None
-            dist = entry.dist
-            self._distributions[entry.name] = (
-                dist.metadata["Name"] if dist is not None else None,
-                dist.version if dist is not None else None,
-            )
+            self._distributions[entry.name] = entry.dist
             self._register(plugin, entry.name)
 
     def _import(self, module_name: str) -> ModuleType:
@@ -305,7 +303,9 @@ class PluginHost:
                 continue
             module = getattr(plugin, "__name__", type(plugin).__module__)
             origin = getattr(plugin, "__file__", None) or "<object>"
-            dist, version = self._distributions.get(name, (None, None))
+            found = self._distributions.get(name)
+            dist = found.metadata["Name"] if found is not None else None
+            version = found.version if found is not None else None
             hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
             infos.append(PluginInfo(name, module, str(origin), dist, version, hooks))
         return sorted(infos, key=lambda p: p.name)
