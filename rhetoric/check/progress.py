@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from tqdm import tqdm
-
 from .inputs import STDIN, ReadOptions, detect_format
 
 _CHUNK = 1 << 20
@@ -53,11 +51,14 @@ class ProgressBar:
     """A tqdm bar, or nothing at all when it is not wanted."""
 
     def __init__(self, total: int | None, unit: str, enabled: bool, stream: TextIO) -> None:
-        self._bar: Any = (
-            tqdm(total=total, unit=f" {unit}", file=stream, dynamic_ncols=True, leave=False)
-            if enabled
-            else None
-        )
+        self._bar: Any = None
+        if enabled:
+            # Imported only when a bar is shown: pipes and pre-commit never pay for tqdm.
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=total, unit=f" {unit}", file=stream, dynamic_ncols=True, leave=False
+            )
 
     @staticmethod
     def wanted(requested: bool | None, stream: TextIO = sys.stderr) -> bool:
