@@ -67,7 +67,7 @@ STANDARD = [
           "document.f1", 0.80, "CRITICAL documents are the negatives"),
     Check("prct_youtube/dev.jsonl", "conspiracy-framing=doc:PRCT", "document.f1", 0.80),
     Check("hatexplain/dev.jsonl", "slur|profanity|name-calling=doc:hatespeech,doc:offensive",
-          "document.f1", 0.75),
+          "document.f1", 0.80, "goal raised from 0.75 by issue 14"),
     Check("hatexplain/dev.jsonl", "slur=doc:hatespeech,doc:offensive", "document.precision",
           0.90, "slur hits on posts labeled normal are false alarms"),
 ]  # fmt: skip
