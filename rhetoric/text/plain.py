@@ -5,8 +5,9 @@ original (ASCII text is its lowercase; curly quotes and accents fold one to one;
 ``prepared.is_one_to_one``) and no token of it can have a variant,
 a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
 no letter is stretched three times, no letter of a swap class stands where English
-does not put it ("fvck", "dlck"; ``obfuscation.py``), and no three single characters
-stand in a row.
+does not put it ("fvck", "dlck"; ``obfuscation.py``), no letter is doubled where English
+does not double it ("fuuck", "shitt") and no letter pair stands for one ("vv"), and no
+three single characters stand in a row.
 Those tests are regexes over the whole text, and each is a superset of what
 ``prepare()`` would find (``tests/test_fast_paths.py`` checks that), so a plain
 comment's tokens are exactly its plain words and nothing else can match.
@@ -19,7 +20,16 @@ from functools import lru_cache, partial
 from itertools import accumulate, repeat
 from typing import Final
 
-from .obfuscation import SIGN_CLASS, SPELLED_GAP_PATTERN, SWAP_PATTERN, TOKEN_SIGNS
+from .obfuscation import (
+    DOUBLED_FINAL,
+    DOUBLED_INSIDE,
+    PAIR_PATTERN,
+    PAIRS,
+    SIGN_CLASS,
+    SPELLED_GAP_PATTERN,
+    SWAP_PATTERN,
+    TOKEN_SIGNS,
+)
 from .obfuscation import char_class as _cc
 from .tokens import Token, is_glue
 
@@ -36,6 +46,24 @@ _ODD_RE: Final = re.compile(
 _STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
 # A letter of a swap class where English does not put it (fvck, dlck): see obfuscation.py.
 _SWAP_RE: Final = re.compile(SWAP_PATTERN)
+# A doubled letter of the [doubled] classes (inside a word, or ending one) or a letter
+# pair: a superset of the words ``variants`` reads once ("fuuck", "shitt", "vvhore").
+# Two one-class patterns and a substring test: one alternation of them all costs 3x more.
+_DOUBLED_INSIDE_RE: Final = re.compile(f"([{_cc(DOUBLED_INSIDE)}])\\1")
+_DOUBLED_FINAL_RE: Final = re.compile(f"([{_cc(DOUBLED_FINAL)}])\\1(?![a-z0-9])")
+_PAIR_RE: Final = re.compile(PAIR_PATTERN)
+_PAIRS: Final = tuple(PAIRS)
+
+
+def _doubled(folded: str) -> bool:
+    """Whether a doubled letter or a letter pair may need reading (see above)."""
+    return (
+        _DOUBLED_INSIDE_RE.search(folded) is not None
+        or _DOUBLED_FINAL_RE.search(folded) is not None
+        or (any(pair in folded for pair in _PAIRS) and _PAIR_RE.search(folded) is not None)
+    )
+
+
 # Three single characters separated by what may part spelled-out letters (f u c k).
 _GAP: Final = SPELLED_GAP_PATTERN
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
@@ -89,4 +117,5 @@ def is_plain(folded: str) -> bool:
         _STRETCH_RE.search(folded) is None
         and _SPELLED_RE.search(folded) is None
         and _SWAP_RE.search(folded) is None
+        and not _doubled(folded)
     )
