@@ -59,7 +59,7 @@ _MAX_DOUBLED_RUNS: Final = 2
 def _decodings(norm: str) -> list[str]:
     """Leet and letter-swap readings of ``norm``, primary first; ambiguous signs and
     swapped letters (read both ways) multiply, up to a cap. A swap's neighbours are read
-    leet-decoded ("1vs7": the v follows a letter)."""
+    leet-decoded ("cvn7": the v follows a letter)."""
     leet = _LEET_RE.search(norm) is not None
     primary = norm.translate(_PRIMARY) if leet else norm
     swaps = [match.start() for match in _SWAP_RE.finditer(primary)]
@@ -160,7 +160,7 @@ def mask_of(norm: str) -> str | None:
     character or at most half of the token (rounded up, so "a**" qualifies but "f***" does
     not): more than that is too ambiguous to guess a word from. A leet sign touching a
     mask sign (not first in the word) is part of a grawlix and hides a letter too:
-    "f#@%" is no "f?o?" (fool), "G@*k" is "g??k".
+    "f#@%" is no "f?o?" (fool), "n@*gers" is "n??gers".
     """
     if not any(char in MASK_SIGNS for char in norm):
         return None
