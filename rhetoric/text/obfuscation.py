@@ -84,6 +84,8 @@ SPELLED_GAPS: Final[str] = _DATA["spelled"]["gaps"]
 DOUBLED_INSIDE: Final[str] = _letters(_DATA["doubled"]["inside"], "doubled inside")
 #: Letters read once when written twice at the end of a word ("fuckk", "shitt").
 DOUBLED_FINAL: Final[str] = _letters(_DATA["doubled"]["final"], "doubled final")
+#: Letters after which a double inside a word is never read ("Hawaii", "bazaar").
+DOUBLED_NOT_AFTER: Final[str] = _letters(_DATA["doubled"]["not_after"], "doubled not_after")
 #: Letter pairs written for one letter ("vv" for "w") -> (reading, letters it never follows).
 PAIRS: Final[dict[str, tuple[str, str]]] = {
     _letters(entry["letters"], "pair"): (
@@ -122,7 +124,10 @@ SWAP_PATTERN: Final = (
 #: A doubled letter where English does not double it: a cheap test that a word may need
 #: reading with it once ("fuuck", "fuckk"); ``variants`` finds the exact runs.
 DOUBLED_PATTERN: Final = "|".join(
-    [*(letter * 2 for letter in DOUBLED_INSIDE), *(f"{letter * 2}$" for letter in DOUBLED_FINAL)]
+    [
+        *(f"{letter * 2}(?<![{char_class(DOUBLED_NOT_AFTER)}]..)" for letter in DOUBLED_INSIDE),
+        *(f"{letter * 2}$" for letter in DOUBLED_FINAL),
+    ]
 )
 #: Any of the letter pairs where it is read (not after the letters English puts before it).
 PAIR_PATTERN: Final = (

@@ -23,6 +23,7 @@ from typing import Final
 from .obfuscation import (
     DOUBLED_FINAL,
     DOUBLED_INSIDE,
+    DOUBLED_NOT_AFTER,
     PAIR_PATTERN,
     PAIRS,
     SIGN_CLASS,
@@ -33,9 +34,9 @@ from .obfuscation import (
 from .obfuscation import char_class as _cc
 from .tokens import Token, is_glue
 
-# A letter and a leet or mask sign in one run of word chars (either order), or a
-# letter repeated three times. Along a run from a letter to a sign (or back) the
-# nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
+# A letter and a leet or mask sign in one run of word chars (either order). Along a
+# run from a letter to a sign (or back) the nearest such pair is adjacent up to
+# apostrophes; a "!" counts before a letter
 # (sh!t, !diot) or before another sign, since one ending a word is trimmed. Also a
 # sign inside a number ("0+0"): such tokens are not among the plain words.
 _SIGN_RE: Final = re.compile(f"[{SIGN_CLASS}]")
@@ -43,25 +44,23 @@ _NOT_BANG: Final = "0-9" + _cc(TOKEN_SIGNS.replace("!", ""))
 _ODD_RE: Final = re.compile(
     f"[a-z]['!]*[{_NOT_BANG}]|[{SIGN_CLASS}]'*[a-z]|[0-9][{_cc(TOKEN_SIGNS)}']+[0-9]"
 )
-_STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
+# A letter written three times, or twice where ``[doubled]`` reads it once ("fuuck" and
+# "shiit" inside a word but not after a vowel, "fuckerr" at its end): one pattern, as
+# cheap as the stretching test alone (three patterns cost twice as much).
+_STRETCH_RE: Final = re.compile(
+    rf"([a-z])\1(?:\1|(?<=[{_cc(DOUBLED_INSIDE)}]{{2}})(?<![{_cc(DOUBLED_NOT_AFTER)}]..)"
+    rf"|(?<=[{_cc(DOUBLED_FINAL)}]{{2}})(?![a-z0-9]))"
+)
 # A letter of a swap class where English does not put it (fvck, dlck): see obfuscation.py.
 _SWAP_RE: Final = re.compile(SWAP_PATTERN)
-# A doubled letter of the [doubled] classes (inside a word, or ending one) or a letter
-# pair: a superset of the words ``variants`` reads once ("fuuck", "shitt", "vvhore").
-# Two one-class patterns and a substring test: one alternation of them all costs 3x more.
-_DOUBLED_INSIDE_RE: Final = re.compile(f"([{_cc(DOUBLED_INSIDE)}])\\1")
-_DOUBLED_FINAL_RE: Final = re.compile(f"([{_cc(DOUBLED_FINAL)}])\\1(?![a-z0-9])")
+# A letter pair standing for one letter ("vv"): a substring test first, it is rare.
 _PAIR_RE: Final = re.compile(PAIR_PATTERN)
 _PAIRS: Final = tuple(PAIRS)
 
 
-def _doubled(folded: str) -> bool:
-    """Whether a doubled letter or a letter pair may need reading (see above)."""
-    return (
-        _DOUBLED_INSIDE_RE.search(folded) is not None
-        or _DOUBLED_FINAL_RE.search(folded) is not None
-        or (any(pair in folded for pair in _PAIRS) and _PAIR_RE.search(folded) is not None)
-    )
+def _paired(folded: str) -> bool:
+    """Whether a letter pair may need reading (a superset of what ``variants`` reads)."""
+    return any(pair in folded for pair in _PAIRS) and _PAIR_RE.search(folded) is not None
 
 
 # Three single characters separated by what may part spelled-out letters (f u c k).
@@ -117,5 +116,5 @@ def is_plain(folded: str) -> bool:
         _STRETCH_RE.search(folded) is None
         and _SPELLED_RE.search(folded) is None
         and _SWAP_RE.search(folded) is None
-        and not _doubled(folded)
+        and not _paired(folded)
     )

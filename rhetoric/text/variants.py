@@ -15,6 +15,7 @@ import regex
 from .obfuscation import (
     DOUBLED_FINAL,
     DOUBLED_INSIDE,
+    DOUBLED_NOT_AFTER,
     DOUBLED_PATTERN,
     LEET,
     LEET_SIGNS,
@@ -97,14 +98,17 @@ def _destretched(word: str) -> list[str]:
 
 def _undoubled(word: str) -> list[str]:
     """``word`` with its doubled letters (of the ``[doubled]`` classes: exactly two, inside
-    or at the end) written once: all of them, then each alone ("shiitt" -> "shit",
-    "shitt", "shiit"). A double is a cheap disguise that whole-token lookup misses."""
+    and not after a vowel, or at the end) written once: all of them, then each alone
+    ("shiitt" -> "shit", "shitt", "shiit"). A cheap disguise whole-token lookup misses."""
     runs = [
         run
         for run in _RUN_RE.finditer(word)
         if run.end() - run.start() == 2
         and (
-            run.group(1) in DOUBLED_INSIDE
+            (
+                run.group(1) in DOUBLED_INSIDE
+                and (run.start() == 0 or word[run.start() - 1] not in DOUBLED_NOT_AFTER)
+            )
             or (run.end() == len(word) and run.group(1) in DOUBLED_FINAL)
         )
     ][:_MAX_DOUBLED_RUNS]
