@@ -107,7 +107,7 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "two-word forms": (
         (),
-        ("He wanted a [[h@nd j0b]].", "Oh [[piss off]].", "You [[mother fucker]]."),
+        ("He wanted a [[hand j0b]].", "Oh [[piss off]].", "You [[mother fucker]]."),
     ),
     "respellings": (
         (),
