@@ -66,11 +66,11 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "mask %": (("Dirty [[k%ke]].",), ("Lying [[wh%re]].",)),
     "mask with digits": (
         ("No [[n*gg3rs]].", "Those [[f@gg*ts]]."),
-        ("He is a [[m0th3rf*cker]].", "Full of [[$h*t]]."),
+        ("He is a [[m0thaf*cker]].", "Full of [[$h*t]]."),
     ),
     "mask with letter classes": (
-        ("Go home [[G@*k]].",),
-        ("You [[mvth*rfvcker]].", "Stop [[$h*t7lng]] on us."),
+        ("Those [[n@*gers]] again.",),
+        ("Such a [[mvthaf*cka]].", "Quit [[sh*ttlng]] around."),
     ),
     "grawlix": ((), ("What a [[f#@%ing]] mess.",)),
     "stretching": (
@@ -103,16 +103,22 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "mixed": (
         ("[[N1GG\u0415R]] go home", "[[f4gg0tttt]]"),
-        ("[[$h!+]] happens", "[[\u0192uuuuck]] off", "A [[d1ckh3ad]]."),
+        ("[[$h!+]] happens", "[[\u0192uuuuck]] off", "What a [[d1ckw4d]]."),
     ),
     "two-word forms": (
         (),
-        ("A very good [[H4nd j0b]].", "Oh [[piss off]].", "You [[mother fucker]]."),
+        ("He wanted a [[hand j0b]].", "Oh [[piss off]].", "You [[mother fucker]]."),
     ),
     "respellings": (
         (),
         ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]"),
     ),
+    "doubled letters": (
+        ("Go home, [[niggerr]].", "Typical [[faagot]]."),
+        ("[[Fuuck]] that.", "Such [[shiit]].", "Shut up, [[biitch]].", "You [[cuunt]].",
+         "[[Fuckk]] off.", "What a [[dickk]]."),
+    ),
+    "letter pair vv for w": ((), ("Lying [[vvhore]].", "Total [[vvanker]].", "You [[tvvat]].")),
     "compounds": (
         (),
         ("What a [[fuckwit]].", "Total [[fuckwad]].", "You [[shitgibbon]].", "A [[dickface]]."),
@@ -167,6 +173,12 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "\u039a\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1 \u03c3\u03b1\u03c2",
         "\u0441\u043e\u0441\u043d\u0430 \u0438 \u043a\u0435\u0434\u0440",
         "K\u00f8benhavn og \u0141\u00f3d\u017a",
+    ),
+    "innocent doubled letters": (
+        "Skiing in Hawaii is fun.", "Jaap Stam played at the back.", "The Shiite clerics met.",
+        "Vacuum the bookkeeper's office.", "A savvy navvy revved the engine.",
+        "Twatt is a village in Orkney.", "Aaron and Isaac met at the bazaar.",
+        "Kerr and Starr walked.", "Grr, my skivvies shrank.",
     ),
     "innocent senses": (
         "If you prick us, do we not bleed?", "The cock crowed at dawn.", "Moby Dick is long.",

@@ -80,6 +80,23 @@ MASK_LETTERS: Final[dict[str, str]] = {
     for letter, reads in _DATA["masks"]["letters"].items()
 }
 SPELLED_GAPS: Final[str] = _DATA["spelled"]["gaps"]
+#: Letters read once when written twice anywhere in a word ("fuuck", "shiit").
+DOUBLED_INSIDE: Final[str] = _letters(_DATA["doubled"]["inside"], "doubled inside")
+#: Letters read once when written twice at the end of a word ("fuckk", "shitt").
+DOUBLED_FINAL: Final[str] = _letters(_DATA["doubled"]["final"], "doubled final")
+#: Letters after which a double inside a word is never read ("Hawaii", "bazaar").
+DOUBLED_NOT_AFTER: Final[str] = _letters(_DATA["doubled"]["not_after"], "doubled not_after")
+#: Letter pairs written for one letter ("vv" for "w") -> (reading, letters it never follows).
+PAIRS: Final[dict[str, tuple[str, str]]] = {
+    _letters(entry["letters"], "pair"): (
+        _letters(entry["reads"], "pair reading"),
+        _letters(entry["not_after"], "pair not_after"),
+    )
+    for entry in _DATA.get("pair", ())
+}
+for _pair, (_reads, _) in PAIRS.items():
+    if len(_pair) < 2 or len(_reads) != 1:
+        raise ValueError(f"{DATA_FILE.name}: a pair is two or more letters read as one")
 
 
 def char_class(chars: str) -> str:
@@ -101,6 +118,22 @@ SWAP_PATTERN: Final = (
         f"{re.escape(swap.letter)}(?<=[{''.join(sorted(swap.preceded_by))}]"
         f"{re.escape(swap.letter)})(?=[{''.join(sorted(swap.followed_by))}])"
         for swap in SWAPS
+    )
+    or r"(?!)"
+)
+#: A doubled letter where English does not double it: a cheap test that a word may need
+#: reading with it once ("fuuck", "fuckk"); ``variants`` finds the exact runs.
+DOUBLED_PATTERN: Final = "|".join(
+    [
+        *(f"{letter * 2}(?<![{char_class(DOUBLED_NOT_AFTER)}]..)" for letter in DOUBLED_INSIDE),
+        *(f"{letter * 2}$" for letter in DOUBLED_FINAL),
+    ]
+)
+#: Any of the letter pairs where it is read (not after the letters English puts before it).
+PAIR_PATTERN: Final = (
+    "|".join(
+        f"(?<![{char_class(not_after)}]){re.escape(pair)}"
+        for pair, (_, not_after) in sorted(PAIRS.items(), key=lambda kv: -len(kv[0]))
     )
     or r"(?!)"
 )

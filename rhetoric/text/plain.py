@@ -5,8 +5,9 @@ original (ASCII text is its lowercase; curly quotes and accents fold one to one;
 ``prepared.is_one_to_one``) and no token of it can have a variant,
 a mask or a spelled-out reading: no letter shares a word with a leet or mask sign,
 no letter is stretched three times, no letter of a swap class stands where English
-does not put it ("fvck", "dlck"; ``obfuscation.py``), and no three single characters
-stand in a row.
+does not put it ("fvck", "dlck"; ``obfuscation.py``), no letter is doubled where English
+does not double it ("fuuck", "shitt") and no letter pair stands for one ("vv"), and no
+three single characters stand in a row.
 Those tests are regexes over the whole text, and each is a superset of what
 ``prepare()`` would find (``tests/test_fast_paths.py`` checks that), so a plain
 comment's tokens are exactly its plain words and nothing else can match.
@@ -19,13 +20,23 @@ from functools import lru_cache, partial
 from itertools import accumulate, repeat
 from typing import Final
 
-from .obfuscation import SIGN_CLASS, SPELLED_GAP_PATTERN, SWAP_PATTERN, TOKEN_SIGNS
+from .obfuscation import (
+    DOUBLED_FINAL,
+    DOUBLED_INSIDE,
+    DOUBLED_NOT_AFTER,
+    PAIR_PATTERN,
+    PAIRS,
+    SIGN_CLASS,
+    SPELLED_GAP_PATTERN,
+    SWAP_PATTERN,
+    TOKEN_SIGNS,
+)
 from .obfuscation import char_class as _cc
 from .tokens import Token, is_glue
 
-# A letter and a leet or mask sign in one run of word chars (either order), or a
-# letter repeated three times. Along a run from a letter to a sign (or back) the
-# nearest such pair is adjacent up to apostrophes; a "!" counts before a letter
+# A letter and a leet or mask sign in one run of word chars (either order). Along a
+# run from a letter to a sign (or back) the nearest such pair is adjacent up to
+# apostrophes; a "!" counts before a letter
 # (sh!t, !diot) or before another sign, since one ending a word is trimmed. Also a
 # sign inside a number ("0+0"): such tokens are not among the plain words.
 _SIGN_RE: Final = re.compile(f"[{SIGN_CLASS}]")
@@ -33,9 +44,25 @@ _NOT_BANG: Final = "0-9" + _cc(TOKEN_SIGNS.replace("!", ""))
 _ODD_RE: Final = re.compile(
     f"[a-z]['!]*[{_NOT_BANG}]|[{SIGN_CLASS}]'*[a-z]|[0-9][{_cc(TOKEN_SIGNS)}']+[0-9]"
 )
-_STRETCH_RE: Final = re.compile(r"([a-z])\1\1")
+# A letter written three times, or twice where ``[doubled]`` reads it once ("fuuck" and
+# "shiit" inside a word but not after a vowel, "fuckerr" at its end): one pattern, as
+# cheap as the stretching test alone (three patterns cost twice as much).
+_STRETCH_RE: Final = re.compile(
+    rf"([a-z])\1(?:\1|(?<=[{_cc(DOUBLED_INSIDE)}]{{2}})(?<![{_cc(DOUBLED_NOT_AFTER)}]..)"
+    rf"|(?<=[{_cc(DOUBLED_FINAL)}]{{2}})(?![a-z0-9]))"
+)
 # A letter of a swap class where English does not put it (fvck, dlck): see obfuscation.py.
 _SWAP_RE: Final = re.compile(SWAP_PATTERN)
+# A letter pair standing for one letter ("vv"): a substring test first, it is rare.
+_PAIR_RE: Final = re.compile(PAIR_PATTERN)
+_PAIRS: Final = tuple(PAIRS)
+
+
+def _paired(folded: str) -> bool:
+    """Whether a letter pair may need reading (a superset of what ``variants`` reads)."""
+    return any(pair in folded for pair in _PAIRS) and _PAIR_RE.search(folded) is not None
+
+
 # Three single characters separated by what may part spelled-out letters (f u c k).
 _GAP: Final = SPELLED_GAP_PATTERN
 _SPELLED_RE: Final = re.compile(rf"(?<![a-z0-9])[a-z0-9]{_GAP}[a-z0-9]{_GAP}[a-z0-9](?![a-z0-9])")
@@ -89,4 +116,5 @@ def is_plain(folded: str) -> bool:
         _STRETCH_RE.search(folded) is None
         and _SPELLED_RE.search(folded) is None
         and _SWAP_RE.search(folded) is None
+        and not _paired(folded)
     )

@@ -67,7 +67,7 @@ MAX_JOINED: Final = 1024
 
 def _hides_first_letter(run: str, i: int, j: int) -> bool:
     """Whether the ``*`` at ``run[i]`` stands for a hidden first letter ("*ucking",
-    "*jacu1*te") rather than a footnote mark ("*Terms apply"): one star before a letter,
+    "*uckwit") rather than a footnote mark ("*Terms apply"): one star before a letter,
     in a word of five or more that does not end with a star, whose rest is no English word."""
     if j - i < MIN_LEADING_MASK_WORD or run[i] != "*" or run[j - 1] == "*":
         return False

@@ -1,4 +1,5 @@
-"""Candidate spellings of one token: leet decoding, letter swaps, de-stretching and masks.
+"""Candidate spellings of one token: leet decoding, letter swaps, de-stretching, doubled
+letters and letter pairs, and masks.
 
 Matching is by whole token, so instead of fuzzy matching we enumerate the few spellings an
 obfuscated token most plausibly stands for and let the lexicon look each one up. What a
@@ -11,7 +12,20 @@ from typing import Final
 
 import regex
 
-from .obfuscation import LEET, LEET_SIGNS, MASK_SIGNS, SWAP_LETTERS, SWAP_PATTERN, char_class
+from .obfuscation import (
+    DOUBLED_FINAL,
+    DOUBLED_INSIDE,
+    DOUBLED_NOT_AFTER,
+    DOUBLED_PATTERN,
+    LEET,
+    LEET_SIGNS,
+    MASK_SIGNS,
+    PAIR_PATTERN,
+    PAIRS,
+    SWAP_LETTERS,
+    SWAP_PATTERN,
+    char_class,
+)
 
 MAX_VARIANTS: Final = 8
 # No listed term is anywhere near this long; longer "words" (a pasted hash, a megabyte of
@@ -35,13 +49,18 @@ _MASKS: Final = char_class("".join(sorted(MASK_SIGNS)))
 _GRAWLIX_RE: Final = regex.compile(
     f"(?<=[{_MASKS}])[{char_class(LEET_SIGNS)}]|[{char_class(LEET_SIGNS)}](?=[{_MASKS}])"
 )
-_NEEDS_WORK_RE: Final = regex.compile(f"[{_SIGNS}]|(\\p{{L}})\\1{{2,}}|{SWAP_PATTERN}")
+_NEEDS_WORK_RE: Final = regex.compile(
+    f"[{_SIGNS}]|(\\p{{L}})\\1{{2,}}|{SWAP_PATTERN}|{DOUBLED_PATTERN}|{PAIR_PATTERN}"
+)
+_RUN_RE: Final = regex.compile(r"(\p{L})\1+")
+_PAIR_RE: Final = regex.compile(PAIR_PATTERN)
+_MAX_DOUBLED_RUNS: Final = 2
 
 
 def _decodings(norm: str) -> list[str]:
     """Leet and letter-swap readings of ``norm``, primary first; ambiguous signs and
     swapped letters (read both ways) multiply, up to a cap. A swap's neighbours are read
-    leet-decoded ("1vs7": the v follows a letter)."""
+    leet-decoded ("cvn7": the v follows a letter)."""
     leet = _LEET_RE.search(norm) is not None
     primary = norm.translate(_PRIMARY) if leet else norm
     swaps = [match.start() for match in _SWAP_RE.finditer(primary)]
@@ -77,16 +96,56 @@ def _destretched(word: str) -> list[str]:
     return forms
 
 
+def _undoubled(word: str) -> list[str]:
+    """``word`` with its doubled letters (of the ``[doubled]`` classes: exactly two, inside
+    and not after a vowel, or at the end) written once: all of them, then each alone
+    ("shiitt" -> "shit", "shitt", "shiit"). A cheap disguise whole-token lookup misses."""
+    runs = [
+        run
+        for run in _RUN_RE.finditer(word)
+        if run.end() - run.start() == 2
+        and (
+            (
+                run.group(1) in DOUBLED_INSIDE
+                and (run.start() == 0 or word[run.start() - 1] not in DOUBLED_NOT_AFTER)
+            )
+            or (run.end() == len(word) and run.group(1) in DOUBLED_FINAL)
+        )
+    ][:_MAX_DOUBLED_RUNS]
+    if not runs:
+        return []
+    choices = [runs] if len(runs) == 1 else [runs, *([run] for run in runs)]
+    forms = []
+    for chosen in choices:
+        starts = {run.start() for run in chosen}
+        forms.append("".join(char for k, char in enumerate(word) if k not in starts))
+    return forms
+
+
+def _paired(word: str) -> str | None:
+    """``word`` with its letter pairs read as one letter ("vvhore" -> "whore"), or None."""
+    if _PAIR_RE.search(word) is None:
+        return None
+    return _PAIR_RE.sub(lambda match: PAIRS[match.group()][0], word)
+
+
 def spellings(norm: str) -> tuple[str, ...]:
     """Variants of a token with letters: leet decodings each followed by their de-stretched
-    forms (or the de-stretched forms of ``norm`` itself when nothing is leet), deduplicated,
-    never ``norm``, at most ``MAX_VARIANTS``."""
+    forms (or the de-stretched forms of ``norm`` itself when nothing is leet), then the
+    forms with doubled letters once and letter pairs read; deduplicated, never ``norm``,
+    at most ``MAX_VARIANTS``."""
     decoded = _decodings(norm)
     forms: list[str] = []
     for word in decoded or [norm]:
         if decoded:
             forms.append(word)
-        forms.extend(_destretched(word))
+        stretched = _destretched(word)
+        forms.extend(stretched)
+        forms.extend(_undoubled(stretched[0] if stretched else word))
+        paired = _paired(word)
+        if paired is not None:
+            forms.append(paired)
+            forms.extend(_undoubled(paired))
     seen = {norm}
     out = []
     for form in forms:
@@ -105,7 +164,7 @@ def mask_of(norm: str) -> str | None:
     character or at most half of the token (rounded up, so "a**" qualifies but "f***" does
     not): more than that is too ambiguous to guess a word from. A leet sign touching a
     mask sign (not first in the word) is part of a grawlix and hides a letter too:
-    "f#@%" is no "f?o?" (fool), "G@*k" is "g??k".
+    "f#@%" is no "f?o?" (fool), "n@*gers" is "n??gers".
     """
     if not any(char in MASK_SIGNS for char in norm):
         return None
