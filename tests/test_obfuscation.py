@@ -91,9 +91,9 @@ def test_innocent_words_are_no_terms() -> None:
         ("dlck", "dick"),
         ("bltch", "bitch"),
         ("dlckh3ad", "dickhead"),
-        ("C@ck5", "cocks"),
-        ("1vs7", "lust"),  # the swap's neighbours are read leet-decoded
-        ("gir1$", "girls"),
+        ("Kn@b5", "knobs"),
+        ("1v57", "lust"),  # the swap's neighbours are read leet-decoded
+        ("ho1e$", "holes"),
     ],
 )
 def test_readings(text: str, reading: str) -> None:
@@ -112,7 +112,7 @@ def test_english_spelling_gets_no_swap(word: str) -> None:
     ("text", "mask"),
     [
         ("f#@%", None),
-        ("G@*k", "g??k"),
+        ("G*@k", "g??k"),
         ("b!*ch", "b??ch"),
         ("p*5$*ng", "p?s??ng"),
         ("@ss*", "ass?"),
@@ -129,12 +129,12 @@ def test_a_grawlix_hides_letters(text: str, mask: str | None) -> None:
 @pytest.mark.parametrize(
     ("written", "term"),
     [
-        ("g@*k", "gook"),  # @ for o
-        ("mv7h*rfvcker", "mutherfucker"),  # v for u, 7 for t
-        ("$h*t7lng", "shitting"),  # l for i
+        ("g*@k", "gook"),  # @ for o
+        ("mv7herfvck*r", "mutherfucker"),  # v for u, 7 for t
+        ("sh*ttlng", "shitting"),  # l for i
         ("1*zzy", "lezzy"),  # 1 for l, at the first letter
-        ("d@gg**57y13", "doggiestyle"),  # digits inside a masked word
-        ("u*y**r", "voyeur"),  # u for v
+        ("d0gg**5ty1e", "doggiestyle"),  # digits inside a masked word
+        ("u*ye*r", "voyeur"),  # u for v
     ],
 )
 def test_masks_read_letter_classes(written: str, term: str) -> None:
@@ -155,10 +155,10 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("Shut up bltch.", "bltch", "profanity"),
         ("FVCK this", "FVCK", "profanity"),
         ("Those nlggers again.", "nlggers", "slur"),
-        ("Go home G@*k.", "G@*k", "slur"),
+        ("Go home G*@k.", "G*@k", "slur"),
         ("You mvth*rfvcker.", "mvth*rfvcker", "profanity"),
         ("That wh0re gave me a good H@nD j0b.", "H@nD j0b", "profanity"),
-        ("Those 2 gir1$ 1 cvp videos.", "2 gir1$ 1 cvp", "profanity"),
+        ("Those 2 g1rls 1 cvp videos.", "2 g1rls 1 cvp", "profanity"),
         ("Oh piss off.", "piss off", "profanity"),
         ("I'm pissed.", "pissed", "profanity"),
         ("You fukker.", "fukker", "profanity"),
@@ -173,7 +173,7 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("SHUT UP DICK", "DICK", "profanity"),
         ("you *ucking idiot", "*ucking", "profanity"),  # a star for the first letter
         ("Stop it, *ssholes.", "*ssholes", "profanity"),
-        ("*jacu1*te", "*jacu1*te", "profanity"),
+        ("*jac*1ate", "*jac*1ate", "profanity"),
         ("the *ucking hell*", "*ucking", "profanity"),  # a star that closes no emphasis
         ("Those *fuckwits again.", "*fuckwits", "profanity"),  # a stray star, plain word
     ],

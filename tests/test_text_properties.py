@@ -14,7 +14,7 @@ _ATOMS = [
     *"abcdefghijklmnopqrstuvwxyzFUCKSHIT",
     "fuck", "shit", "idiot", "ass", "Scunthorpe", "deep", "state", "don't",
     # letter swaps, grawlixes and stroked letters (rhetoric/data/obfuscation.toml)
-    "dlck", "fvck", "1vs7", "SPLC", "G@*k", "f#@%", "mv7h*rfvcker", "\u0192", "\u00f8", "\u0141",
+    "dlck", "fvck", "1v57", "SPLC", "G*@k", "f#@%", "mv7herfvck*r", "\u0192", "\u00f8", "\u0141",
     *" \t\n\r.,;:!?()[]-_'\"`/", "  ", "\r\n", "...",
     *"0123456789", *"@$!|+", *"*#%",
     "\u0430", "\u0435", "\u043e", "\u0440", "\u0441", "\u0443", "\u0445", "\u0456", "\u0458",

@@ -246,7 +246,7 @@ class TokenTrie:
     def _mask_lookup(self, mask: str, norm: str | None = None) -> list[tuple[str, list[Hashable]]]:
         """One-word terms of the mask's shape. With the written ``norm`` (as long as the
         mask), a sign or letter may also stand for its other readings: ``@`` for a or o,
-        ``1`` for i or l, ``v`` for u ("d@gg**57y13", "mv7h*rfvcker")."""
+        ``1`` for i or l, ``v`` for u ("d0gg**5ty1e", "mv7herfvck*r")."""
         by_term = self._single_by_len.get(len(mask))
         if not by_term:
             return []
