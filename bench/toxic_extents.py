@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sections import write_section  # noqa: E402
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment  # noqa: E402
+from rhetoric.quality.evaluation import char_set, post_f1  # noqa: E402
 
 TECHNIQUES = frozenset({"slur", "profanity", "name-calling"})
 Span = tuple[int, int]
@@ -75,23 +76,12 @@ def _hits(analyzer: Analyzer, path: Path) -> list[Record]:
     return records
 
 
-def _chars(spans: Sequence[Span]) -> set[int]:
-    return {i for start, end in spans for i in range(start, end)}
-
-
-def _f1(predicted: set[int], gold: set[int]) -> float:
-    if not predicted and not gold:
-        return 1.0
-    common = len(predicted & gold)
-    return 2 * common / (len(predicted) + len(gold)) if common else 0.0
-
-
 def t5(records: Sequence[Record], widen: Widen | None = None) -> float:
     """The SemEval-2021 T5 score (mean per-post character F1), in percent."""
     total = 0.0
     for text, gold, hits in records:
         chosen = widen(text, hits) if widen else hits
-        total += _f1(_chars([(s, e) for s, e, _ in chosen]), _chars(gold))
+        total += post_f1(char_set([(s, e) for s, e, _ in chosen]), char_set(gold))
     return 100 * total / len(records)
 
 
@@ -149,14 +139,14 @@ def _oracle(records: Sequence[Record], max_words: int) -> float:
                 if gs < end and start < ge and len(text[gs:ge].split()) <= max_words:
                     start, end = min(start, gs), max(end, ge)
             spans.append((start, end))
-        total += _f1(_chars(spans), _chars(gold))
+        total += post_f1(char_set(spans), char_set(gold))
     return 100 * total / len(records)
 
 
 def _losses(records: Sequence[Record]) -> Counter[str]:
     lost: Counter[str] = Counter()
     for text, gold, hits in records:
-        predicted, truth = _chars([(s, e) for s, e, _ in hits]), _chars(gold)
+        predicted, truth = char_set([(s, e) for s, e, _ in hits]), char_set(gold)
         if not predicted and not truth:
             continue
         if not predicted:
@@ -169,7 +159,7 @@ def _losses(records: Sequence[Record]) -> Counter[str]:
             kind = "overlapping, a gold span of 8+ words"
         else:
             kind = "overlapping, gold spans under 8 words"
-        lost[kind] += 1.0 - _f1(predicted, truth)  # type: ignore[assignment]
+        lost[kind] += 1.0 - post_f1(predicted, truth)  # type: ignore[assignment]
     return lost
 
 
@@ -191,7 +181,7 @@ def _missed(records: Sequence[Record]) -> tuple[Counter[str], Counter[str]]:
 def section(train: Sequence[Record], dev: Sequence[Record], dev_joined: float,
             train_joined: float) -> str:  # fmt: skip
     base = t5(train)
-    gold_chars = sum(len(_chars(g)) for _, g, _ in train)
+    gold_chars = sum(len(char_set(g)) for _, g, _ in train)
     lines = [
         "### Toxic span extents (issue 14): where T5 is lost",
         "",

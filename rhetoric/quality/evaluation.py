@@ -200,8 +200,18 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _chars(spans: Iterable[tuple[int, int]]) -> set[int]:
+def char_set(spans: Iterable[tuple[int, int]]) -> set[int]:
+    """The character offsets ``spans`` cover."""
     return {i for s, e in spans for i in range(s, e)}
+
+
+def post_f1(predicted: set[int], gold: set[int]) -> float:
+    """One post's character F1, as SemEval-2021 Task 5 scores it: 1 when both are empty,
+    0 when only one is (the T5 score is its mean over posts)."""
+    if not predicted and not gold:
+        return 1.0
+    common = len(predicted & gold)
+    return 2 * common / (len(predicted) + len(gold)) if common else 0.0
 
 
 def evaluate(
@@ -257,21 +267,14 @@ def score_hits(result: TargetResult, record: GoldRecord, hits: Sequence[Hit]) ->
     spans.gold += len(gold)
     spans.tp_gold += sum(_overlaps(s, e, predicted) for s, e in gold)
 
-    predicted_chars, gold_chars = _chars(predicted), _chars(gold)
+    predicted_chars, gold_chars = char_set(predicted), char_set(gold)
     common = len(predicted_chars & gold_chars)
     chars = result.chars
     chars.pred += len(predicted_chars)
     chars.gold += len(gold_chars)
     chars.tp_pred += common
     chars.tp_gold += common
-    if not gold_chars and not predicted_chars:
-        result.doc_f1s.append(1.0)
-    elif not gold_chars or not predicted_chars:
-        result.doc_f1s.append(0.0)
-    else:
-        precision, recall = common / len(predicted_chars), common / len(gold_chars)
-        f1 = 2 * precision * recall / (precision + recall) if common else 0.0
-        result.doc_f1s.append(f1)
+    result.doc_f1s.append(post_f1(predicted_chars, gold_chars))
 
 
 def format_text(evaluation: Evaluation, per_rule: bool) -> str:
