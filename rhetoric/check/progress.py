@@ -61,11 +61,14 @@ class ProgressBar:
             )
 
     @staticmethod
-    def wanted(requested: bool | None, stream: TextIO = sys.stderr) -> bool:
-        """``--progress``/``--no-progress`` decide; by default only on a terminal."""
+    def wanted(requested: bool | None, stream: TextIO | None = None) -> bool:
+        """``--progress``/``--no-progress`` decide; by default only on a terminal.
+
+        ``stream`` defaults to the ``sys.stderr`` of the call, not of the import: this
+        module is imported on first use, when a host may have replaced standard error."""
         if requested is not None:
             return requested
-        return stream.isatty()
+        return (stream or sys.stderr).isatty()
 
     def update(self) -> None:
         if self._bar is not None:
