@@ -16,6 +16,8 @@ from typing import Any, Final, Literal
 
 import regex
 
+from .pickling import pickled_by_constructor
+
 
 class Severity(StrEnum):
     """How bad a finding is; ordered so thresholds can compare them."""
@@ -198,6 +200,7 @@ class Report:
         return max((h.severity for h in self.hits), key=lambda s: s.rank)
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Example:
     """A rule's own test case; ``[[...]]`` marks the span a flag example expects."""
@@ -224,6 +227,7 @@ class Example:
         return "".join(plain), spans
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
     """A rule's identity and documentation, whatever implements it.

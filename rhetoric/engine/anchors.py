@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from ..pickling import pickled_by_constructor
+
 # Everyday English words: an element made of these would make almost every comment a
 # candidate, so another element of the same rule is preferred as its anchor.
 # fmt: off
@@ -78,6 +80,7 @@ def union_of_rarest(options: Sequence[frozenset[str]], needed: int) -> frozenset
     return frozenset().union(*chosen)
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """At least ``needed`` of ``options`` occur, each option being words of which one

@@ -30,7 +30,8 @@ from .loader import discover
 ENV_DIR = "RHETORIC_CACHE_DIR"
 ENV_OFF = "RHETORIC_NO_CACHE"
 _CODE_DIRS = ("engine", "text")
-_CODE_FILES = ("model.py", "document.py")  # value types in the pickle: a new field changes it
+# The value types in the pickle and how they pickle: a new field changes the key.
+_CODE_FILES = ("model.py", "document.py", "pickling.py")
 
 
 def cache_dir() -> Path | None:

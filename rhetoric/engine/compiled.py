@@ -26,6 +26,7 @@ from ..config import AnalyzerConfig
 from ..document import Document
 from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
+from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
@@ -49,17 +50,20 @@ MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of tha
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class _Term:
     rule: int
     term: TermSpec
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class _Exception:
     rule: int
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class _Cue:
     rule: int

@@ -17,6 +17,7 @@ import regex
 import yaml
 
 from ..model import GROUPS, Example, RuleInfo, Severity
+from ..pickling import pickled_by_constructor
 from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
@@ -57,6 +58,7 @@ TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
 CLASS_KEYS = ("description", "terms", "inflect")
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class TermSpec:
     """One lexicon entry, with optional per-term overrides of the rule defaults."""
@@ -69,6 +71,7 @@ class TermSpec:
     community: str | None = None  # the identity group the term names (a slur's)
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class CueGroup:
     """One kind of cue of a co-occurrence rule (an agent, an intent...)."""
@@ -79,6 +82,7 @@ class CueGroup:
     weight: float
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class EscalationCondition:
     """What one hit must be for an escalation rule: of these techniques, of rules
@@ -92,6 +96,7 @@ class EscalationCondition:
     min_severity: Severity | None = None
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class RuleSpec:
     """A validated rule file, ready to compile."""
@@ -126,6 +131,7 @@ class RuleSpec:
     effect: str = "combine"
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class WordClass:
     """A named, reusable list of terms for sequence templates."""

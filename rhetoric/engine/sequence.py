@@ -23,6 +23,7 @@ from itertools import accumulate
 
 import regex
 
+from ..pickling import pickled_by_constructor
 from ..text import prepare
 from .anchors import commonness
 
@@ -36,6 +37,7 @@ class TemplateError(ValueError):
     """A template is malformed; the message says how."""
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Element:
     kind: str  # "literal" | "class" | "any" | "open" | "close"
@@ -45,6 +47,7 @@ class Element:
     high: int = 1
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Template:
     source: str

@@ -25,6 +25,7 @@ from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple
 
+from ..pickling import pickled_by_constructor
 from ..text import PreparedText, Token
 from ..text.obfuscation import case_allows, mask_alternatives
 from ..text.wordlists import (
@@ -45,6 +46,7 @@ _TRIPLED = re.compile(r"(.)\1\1")
 _ADDRESS = frozenset({"a", "an", "you", "u", "ya", "ur", "your", "such", "what"})
 
 
+@pickled_by_constructor
 @dataclass(slots=True)
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
