@@ -74,3 +74,34 @@ def test_invalid_rules_are_still_reported(
     write_rule("profanity/mild.yml", RULE.replace("terms:", "termz:"))
     with pytest.raises(RuleLoadError, match="unknown key 'termz'"):
         only_rules(rules_dir)
+
+
+def test_the_built_in_rules_read_from_the_cache_behave_as_freshly_compiled(
+    cache: Path,
+) -> None:
+    from rhetoric import Analyzer
+
+    fresh = Analyzer.from_config()
+    assert len(list(cache.glob("*.pickle"))) == 1
+    cached = Analyzer.from_config()
+    text = (
+        "You stupid idiot, f*ck off. The globalists planned this plandemic to control us! "
+        "Either you are with us or against us. I'll find you and make you pay."
+    )
+    assert cached.check(text) == fresh.check(text)
+    assert cached.all_rules == fresh.all_rules
+    assert all(rule.examples for rule in cached.all_rules if rule.kind != "python")
+
+
+def test_only_dataclasses_built_whole_by_their_constructor_pickle_through_it() -> None:
+    from dataclasses import dataclass, field
+
+    from rhetoric.pickling import pickled_by_constructor
+
+    @dataclass
+    class Derived:
+        given: int
+        derived: int = field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="Derived has fields its constructor does not take"):
+        pickled_by_constructor(Derived)
