@@ -103,3 +103,42 @@ def test_reclaimed_terms_are_preview_only() -> None:
         )
     )
     assert [h.rule for h in preview.check("Get these niggas out.").hits] == ["reclaimed-slurs"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "rule"),
+    [
+        # borrowed swear words go through the same text preparation as English ones
+        ("Cállate, p3ndejo.", "p3ndejo", "foreign-vulgarities"),
+        ("Kvrwa, not again.", "Kvrwa", "foreign-vulgarities"),
+        ("Total c*zzo of a referee.", "c*zzo", "foreign-vulgarities"),
+        # a slur joined into a hashtag or a coined word
+        ("Follow #banthefaggotparade for more.", "banthefaggotparade", "slur-compounds"),
+        ("Typical niggerloving media.", "niggerloving", "slur-compounds"),
+        # one-word spellings of listed two-word slurs
+        ("Shut up, junglebunny.", "junglebunny", "ethnic-slurs"),
+        # dehumanizing comparisons of a whole group
+        ("Refugees breed like rats in those camps.", "Refugees breed like rats", "identity-attack"),
+    ],
+)
+def test_round_26_cues(text: str, span: str, rule: str) -> None:
+    """Issue 14, round 26: each new cue reports the expected span under its own rule."""
+    assert (span, rule) in {(t, r) for t, _, r in _hits(text)}, _hits(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The boys sniggered when the teacher slipped.",
+        "Stop sniggering at the back.",
+        "Faggoting is an openwork embroidery stitch.",
+        "Merde! Good luck tonight, break a leg.",
+        "A Spanish putt on the green and a cone of gelato.",
+        "Rabbits breed like rabbits.",
+        "The shed was overrun with mice.",
+    ],
+)
+def test_round_26_cues_leave_innocent_words_alone(text: str) -> None:
+    """No English word holds the compound stems except the ones refused; the borrowed
+    words with an innocent sense are not listed; animals may breed like animals."""
+    assert _hits(text) == [], _hits(text)
