@@ -91,3 +91,15 @@ def test_rules_test_says_why_a_flag_example_was_refused(
     code, out = run(["rules", "test", "--no-builtin-rules", "--rules", str(rules_dir)])
     assert code != 0
     assert "starts inside a word" in out
+
+
+def test_rules_test_says_when_the_pattern_spells_a_fragment(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    write_rule(
+        "name-calling/ass.yml",
+        pattern_rule(r"\bstupid ass", flag="what a [[stupid assessment]]", clean="fine"),
+    )
+    code, out = run(["rules", "test", "--no-builtin-rules", "--rules", str(rules_dir)])
+    assert code != 0
+    assert "refused: pattern match [[stupid ass]]@7 ends inside a word" in out

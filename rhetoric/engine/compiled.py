@@ -544,15 +544,20 @@ class CompiledRules:
             if begin < 0 or finish <= begin:
                 continue
             matched = found.group(spec.group or 0)
-            end = _word_end(pattern, subject, found, finish, timeout)
+            # A match starting inside a word is refused whatever its end (so the end is
+            # not worked out: short patterns without \b match inside many words).
+            starts_inside = begin > 0 and subject[begin - 1].isalnum() and subject[begin].isalnum()
+            end = finish if starts_inside else _word_end(pattern, subject, found, finish, timeout)
             if not spec.on_original:
                 begin, finish = prepared.to_original(begin, finish if end is None else end)
             elif end is not None:
                 finish = end
-            refused = None
             if begin >= finish:
                 continue
-            if begin > 0 and original[begin - 1].isalnum() and original[begin].isalnum():
+            refused = None
+            if starts_inside or (
+                begin > 0 and original[begin - 1].isalnum() and original[begin].isalnum()
+            ):
                 refused = "starts inside a word"
             elif end is None:
                 refused = "ends inside a word, on a part of it that the pattern itself spells"
