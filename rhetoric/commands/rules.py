@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+from ..analyzer import Analyzer
+from ..document import Document
+from ..engine.compiled import CompiledRules
+from ..model import Comment
 from ..outputs.rule_docs import (
     REGENERATE,
     documented_rules,
@@ -69,6 +73,9 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{status} {result.rule.id} ({result.rule.source}) {label}\n")
         if result.detail:
             out.write(f"     {result.detail}\n")
+        if not result.ok and example is not None and example.flag:
+            for note in _refusals(analyzer, result.rule.id, example.parse()[0]):
+                out.write(f"     {note}\n")
     out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(rules)} rules)\n")
     return EXIT_FINDINGS if failed else EXIT_OK
 
@@ -92,6 +99,21 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"wrote: {folder / path}\n" if path in pages else f"removed: {folder / path}\n")
     out.write(f"{len(pages)} pages in {folder}, {len(changed)} changed\n")
     return EXIT_OK
+
+
+def _refusals(analyzer: Analyzer, rule_id: str, text: str) -> list[str]:
+    """Why the rule engine refused this rule's matches in a flag example (a match that
+    starts inside a word, or whose own letters stop inside one: see "Writing rules" in
+    the README), so a missing hit is never a silent one."""
+    compiled = next((d for d in analyzer.detectors if isinstance(d, CompiledRules)), None)
+    if compiled is None:
+        return []
+    return [
+        f"refused: pattern match [[{text[start:end]}]]@{start} {why} "
+        "(the engine never reports a word fragment)"
+        for rule, start, end, why in compiled.refusals(Document(Comment("example", text)))
+        if rule == rule_id
+    ]
 
 
 def _under(path: Path, root: Path) -> bool:

@@ -70,6 +70,13 @@ class _Cue:
     group: int
 
 
+class _PatternMatch(NamedTuple):
+    begin: int  # in the original text
+    finish: int
+    matched: str  # what the regex matched, before any snapping
+    refused: str | None  # why the match is not reported (None: it is)
+
+
 class _CueMatch(NamedTuple):
     first: int
     last: int
@@ -505,32 +512,78 @@ class CompiledRules:
         candidates: list[tuple[int, Hit]],
     ) -> Iterator[DetectorError]:
         spec = self._specs[index]
-        prepared = doc.prepared
-        subject = prepared.original if spec.on_original else prepared.normalized
         timeout = spec.timeout or self._timeout
-        original = prepared.original
         try:
-            for found in pattern.finditer(subject, timeout=timeout):
-                begin, finish = found.span(spec.group or 0)
-                if begin < 0 or finish <= begin:
-                    continue
-                if not spec.on_original:
-                    begin, finish = prepared.to_original(begin, finish)
-                if begin >= finish or _inside_word(original, begin, finish):
+            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+                if found.refused is not None:
                     continue
                 hit = doc.hit(
                     spec.info,
-                    begin,
-                    finish,
-                    evidence={"kind": "pattern", "matched": found.group(spec.group or 0)},
+                    found.begin,
+                    found.finish,
+                    evidence={"kind": "pattern", "matched": found.matched},
                 )
                 candidates.append((index, hit))
         except TimeoutError:
             yield DetectorError(
                 f"rule:{spec.info.id}",
-                f"pattern timed out after {timeout}s on a text of {len(subject)} characters; "
+                f"pattern timed out after {timeout}s on a text of "
+                f"{len(doc.text if spec.on_original else doc.prepared.normalized)} characters; "
                 "hits of this rule on this comment may be missing",
             )
+
+    def _pattern_matches(
+        self,
+        prepared: PreparedText,
+        spec: RuleSpec,
+        pattern: regex.Pattern[str],
+        timeout: float,
+    ) -> Iterator[_PatternMatch]:
+        """Every match of a pattern rule as a span of the original text, with why it is
+        not reported when it is refused (see ``_word_end``)."""
+        subject = prepared.original if spec.on_original else prepared.normalized
+        original = prepared.original
+        for found in pattern.finditer(subject, timeout=timeout):
+            begin, finish = found.span(spec.group or 0)
+            if begin < 0 or finish <= begin:
+                continue
+            matched = found.group(spec.group or 0)
+            # A match starting inside a word is refused whatever its end (so the end is
+            # not worked out: short patterns without \b match inside many words).
+            starts_inside = begin > 0 and subject[begin - 1].isalnum() and subject[begin].isalnum()
+            end = finish if starts_inside else _word_end(pattern, subject, found, finish, timeout)
+            if not spec.on_original:
+                begin, finish = prepared.to_original(begin, finish if end is None else end)
+            elif end is not None:
+                finish = end
+            if begin >= finish:
+                continue
+            refused = None
+            if starts_inside or (
+                begin > 0 and original[begin - 1].isalnum() and original[begin].isalnum()
+            ):
+                refused = "starts inside a word"
+            elif end is None:
+                refused = "ends inside a word, on a part of it that the pattern itself spells"
+            elif _inside_word(original, begin, finish):
+                refused = "ends inside a word of the original text"
+            yield _PatternMatch(begin, finish, matched, refused)
+
+    def refusals(self, doc: Document) -> list[tuple[str, int, int, str]]:
+        """The pattern matches this comment gets that are deliberately not reported, as
+        (rule id, start, end, why): ``rhetoric rules test`` shows them when a rule's own
+        flag example is refused, so a rule author learns why a hit is missing."""
+        found: list[tuple[str, int, int, str]] = []
+        for rule, pattern, _ in self._patterns:
+            spec = self._specs[rule]
+            timeout = spec.timeout or self._timeout
+            try:
+                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+                    if match.refused is not None:
+                        found.append((spec.info.id, match.begin, match.finish, match.refused))
+            except TimeoutError:
+                continue  # the report of the same comment says so
+        return found
 
     def _apply_exceptions(
         self,
@@ -656,6 +709,44 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     if community is None:
         return None
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
+
+
+def _word_end(
+    pattern: regex.Pattern[str], subject: str, found: regex.Match[str], finish: int, timeout: float
+) -> int | None:
+    """Where a pattern hit ending at ``finish`` of the subject should end: ``finish``
+    itself unless it falls inside a word; then the end of that word, when the pattern
+    does not depend on the cut word's fragment (it also matches with the fragment
+    removed, so the fragment is only the tail of an open-ended part such as
+    ``[^.]{0,80}`` that ran out of budget, or a lazy ``\\w+?``) or when it accepts the
+    whole word; None (refused) when the pattern's own letters stop inside a word, as
+    ``stupid ass`` does in "stupid assessment": snapping would then report a word the
+    rule never named.
+
+    Why: such hits used to be dropped without a word, so rules with a bounded tail lost
+    their hits on long sentences.
+    """
+    size = len(subject)
+    if finish >= size or not (subject[finish - 1].isalnum() and subject[finish].isalnum()):
+        return finish
+    if found.end() != finish:
+        return None  # a reported group that stops inside a word the match goes on in
+    start = found.start()
+    word_start = finish - 1
+    while word_start > start and subject[word_start - 1].isalnum():
+        word_start -= 1
+    word_end = finish + 1
+    while word_end < size and subject[word_end].isalnum():
+        word_end += 1
+    previous_end = word_start
+    while previous_end > start and not subject[previous_end - 1].isalnum():
+        previous_end -= 1
+    for end in dict.fromkeys((word_start, previous_end)):
+        if end > start and pattern.fullmatch(subject, start, end, timeout=timeout) is not None:
+            return word_end
+    if pattern.fullmatch(subject, start, word_end, timeout=timeout) is not None:
+        return word_end
+    return None
 
 
 def _inside_word(text: str, begin: int, finish: int) -> bool:
