@@ -31,7 +31,7 @@ from .document import Detector, Document
 from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
-from .engine.loader import RuleSet, load_rule_paths
+from .engine.specs import RuleSet
 from .hookspecs import cues_of
 from .host import CallBudget, PluginHost, PluginLoadError
 from .model import HIT_ORDER, Comment, DetectorError, Hit, Report, RuleInfo, Verdict
@@ -533,6 +533,8 @@ def _compile_rules(
         key = None  # let the normal path report the problem
     if key is not None and (cached := cache.load(key)) is not None:
         return cached  # type: ignore[no-any-return]
+    from .engine.loader import load_rule_paths  # the YAML parser, only on a cache miss
+
     ruleset = load_rule_paths(rule_paths, techniques)
     compiled = CompiledRules(ruleset, config)
     if key is not None:

@@ -66,7 +66,7 @@ from .check.inputs import (
 from .check.parallel import Failed, analyse_in_order, default_jobs
 from .check.progress import ProgressBar, estimate_records
 from .config import AnalyzerConfig, ConfigError
-from .engine.loader import discover
+from .engine.specs import discover
 from .model import DetectorError, Hit, Report
 from .outputs.base import Outcome
 from .outputs.json import JsonlFormatter

@@ -28,8 +28,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-
 from .model import GROUPS, Hit, Report, Severity, TargetKind
 from .scoring import overall_score, technique_scores
 from .selection import names, unknown_ids
@@ -305,6 +303,8 @@ class Policy:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path}: cannot read policy: {exc}") from None
+        import yaml  # only here: importing the parser costs a start-up ~10% of its time
+
         try:
             if path.suffix == ".toml":
                 data: Any = tomllib.loads(text)

@@ -105,3 +105,21 @@ def test_only_dataclasses_built_whole_by_their_constructor_pickle_through_it() -
 
     with pytest.raises(TypeError, match="Derived has fields its constructor does not take"):
         pickled_by_constructor(Derived)
+
+
+def test_a_start_up_served_by_the_cache_never_imports_the_yaml_parser(cache: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rhetoric import Analyzer\n"
+        "Analyzer.from_config().check('you idiot')\n"
+        "print(sorted(name for name in sys.modules if name == 'yaml' or name.startswith('yaml.')))"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout.strip() != "[]"  # the first run compiles the rules from YAML
+    assert runs[1].stdout.strip() == "[]"

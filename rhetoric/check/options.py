@@ -32,8 +32,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from ..config import AnalyzerConfig, ConfigError, Thresholds, disabled_plugins
 from ..model import Severity
 from ..suggest import did_you_mean
@@ -164,6 +162,8 @@ def _table(path: Path, raw: str) -> dict[str, Any]:
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("rhetoric", {})
     else:
+        import yaml  # only here: most runs read TOML or no configuration at all
+
         try:
             data = yaml.safe_load(raw)
         except yaml.YAMLError as exc:

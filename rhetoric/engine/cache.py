@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..__about__ import __version__
-from .loader import discover
+from .specs import discover
 
 ENV_DIR = "RHETORIC_CACHE_DIR"
 ENV_OFF = "RHETORIC_NO_CACHE"

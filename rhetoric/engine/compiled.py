@@ -33,7 +33,6 @@ from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
 from .literals import LiteralGroups, required_groups, required_literals
-from .loader import RuleSet, RuleSpec, TermSpec
 from .sequence import (
     SequenceMatcher,
     Template,
@@ -41,6 +40,7 @@ from .sequence import (
     TemplateIndex,
     parse_template,
 )
+from .specs import RuleSet, RuleSpec, TermSpec
 from .trie import EXACT, MASK, TokenTrie
 
 _NORM = attrgetter("norm")

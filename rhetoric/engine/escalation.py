@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ..model import Hit, Severity, TargetKind, replace_hit
-from .loader import EscalationCondition, RuleSpec
+from .specs import EscalationCondition, RuleSpec
 
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 

@@ -21,6 +21,7 @@ import yaml
 
 from ..suggest import did_you_mean
 from .errors import RuleLoadError
+from .specs import MAX_FILE_BYTES, too_large
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -30,18 +31,6 @@ _NULL = "tag:yaml.org,2002:null"
 # libyaml's safe loader when PyYAML was built with it (about ten times faster);
 # either way no Python object is ever constructed from a tag.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The largest rule file accepted: a 100,000-term lexicon is about 2 MB.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-def too_large(path: Path, size: int) -> RuleLoadError:
-    """The error for a rule file over :data:`MAX_FILE_BYTES` (checked before reading)."""
-    return RuleLoadError(
-        path,
-        None,
-        f"file is {size / 1_048_576:.1f} MB; rule files may be at most "
-        f"{MAX_FILE_BYTES // 1_048_576} MB (split it into several rules)",
-    )
 
 
 def _read_text(path: Path) -> str:
