@@ -97,6 +97,15 @@ def test_an_identity_word_before_a_label_names_the_group(
         ("A muslim preacher spoke, and morons cheered.", "morons", ("unspecified", None, None)),
         ("He said something idiotic about women.", "idiotic", ("person", "He", None)),
         ("Trump is an idiot, white people are fine.", "idiot", ("person", "Trump", None)),
+        # ... nor when the verb is singular, so a clause about them is its subject ...
+        ("Housing them with immigrants is ridiculous.", "ridiculous", ("unspecified", None, None)),
+        # ... nor when the label stands in a phrase of its own after the verb.
+        (
+            "These women are suffering from the acts of idiots.",
+            "idiots",
+            ("unspecified", None, None),
+        ),
+        ("Those immigrants are all idiots.", "idiots", ("group", "immigrants", "Refugee")),
     ],
 )
 def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
