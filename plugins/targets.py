@@ -147,9 +147,10 @@ CLAUSE_BREAKS: Final = frozenset({
 # "to place them with immigrants is ridiculous" the label is said of the whole clause.
 SINGULAR_LINKS: Final = frozenset({"is", "was", "seems", "becomes", "remains"})
 # Prepositions after the verb: the label sits in a phrase of its own ("these people
-# are suffering from the actions of idiots"), not in what is said of the group.
+# are suffering from the actions of idiots"), not in what is said of the group. ("to"
+# is left out: it is mostly the infinitive of a verb said of the group, "plan to ...".)
 PREPOSITIONS: Final = frozenset({
-    "from", "by", "with", "at", "on", "about", "against", "for", "to", "into", "toward",
+    "from", "by", "with", "at", "on", "about", "against", "for", "into", "toward",
     "towards", "after", "before", "because", "over", "under", "without", "among",
 })  # fmt: skip
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")

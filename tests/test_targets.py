@@ -139,6 +139,9 @@ def threats(text: str) -> list[Hit]:
         "Touch my car again and I'll kick your ass.",
         "I'd love to put a bullet in his head.",
         "Your days are numbered.",
+        "Honestly, you should be shot for saying that.",
+        "Come any closer and I'll slap you silly.",
+        "I'd punch him in the mouth if I met him.",
     ],
 )
 def test_threats_phrased_many_ways_are_found(text: str) -> None:
@@ -161,6 +164,8 @@ def test_threats_phrased_many_ways_are_found(text: str) -> None:
         "We'll kill them at the polls in November.",
         "Kill them all! They don't belong in the forest anyway. /s",
         "I hope you get well soon.",
+        "His cowardice again: the general will just kill them all.",
+        "Punch the numbers in again.",
     ],
 )
 def test_reports_quotes_denials_and_games_are_not_threats(text: str) -> None:
@@ -173,6 +178,38 @@ def test_target_spans_point_at_the_original_words() -> None:
         target = hit.target
         assert target is not None and target.start is not None and target.end is not None
         assert text[target.start : target.end] == target.text
+
+
+PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("After what he did, I want him dead.", "harm-wishes"),
+        ("I hope someone shoots him before the rally.", "harm-wishes"),
+        ("Should have run him over when he jumped the light.", "harm-wishes"),
+        ("Every one of them: line them up against the wall.", "mob-violence"),
+        ("Caught in the act. Get a rope!", "mob-violence"),
+    ],
+)
+def test_preview_threat_rules_find_wishes_and_mob_calls(text: str, rule: str) -> None:
+    assert rule in {h.rule for h in PREVIEW.check(text).hits if h.technique == "threat"}
+    assert rule not in {h.rule for h in ANALYZER.check(text).hits}  # preview: off by default
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want him dead, I want him in prison.",
+        "Line them up by height for the class photo.",
+        "Bring the rope and the harness, we climb at nine.",
+        "The Nazis lined them up against the wall in 1942.",
+    ],
+)
+def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -> None:
+    hits = PREVIEW.check(text).hits
+    assert not [h for h in hits if h.rule in ("harm-wishes", "mob-violence")]
 
 
 def test_techniques_without_a_victim_get_no_target() -> None:
