@@ -212,6 +212,19 @@ def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -
     assert not [h for h in hits if h.rule in ("harm-wishes", "mob-violence")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly, black people are like animals.",
+        "Every Muslim is a potential terrorist, face it.",
+        "Immigrants should go back where they came from.",
+    ],
+)
+def test_the_preview_group_comparison_rule_attacks_the_group(text: str) -> None:
+    hits = [h for h in PREVIEW.check(text).hits if h.rule == "group-comparison"]
+    assert hits and all(h.target is not None and h.target.kind is TargetKind.GROUP for h in hits)
+
+
 def test_techniques_without_a_victim_get_no_target() -> None:
     report = ANALYZER.check("What a shocking disaster.")
     assert report.hits and all(h.target is None for h in report.hits)
