@@ -88,6 +88,8 @@ GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
     "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
 }  # fmt: skip
+# Group nouns that end in "s" but are singular ("the lgbtq community is").
+SINGULAR_GROUPS: Final = frozenset({"lgbtq", "lgbt", "jewry", "islam"})
 # Group adjectives that right before a label mostly mean something else ("poor fool",
 # "straight idiot", "native troll"), and identity-looking idioms ("black sheep").
 EVERYDAY_BEFORE_LABEL: Final = frozenset({"poor", "straight", "native", "illegal", "disabled"})
@@ -140,6 +142,16 @@ LINKS: Final = frozenset({
 CLAUSE_BREAKS: Final = frozenset({
     "and", "but", "or", "while", "whereas", "because", "than", "when", "if", "who",
     "that", "which", "where",
+})  # fmt: skip
+# Singular verbs: a plural group noun ("immigrants") is not their subject, so in
+# "to place them with immigrants is ridiculous" the label is said of the whole clause.
+SINGULAR_LINKS: Final = frozenset({"is", "was", "seems", "becomes", "remains"})
+# Prepositions after the verb: the label sits in a phrase of its own ("these people
+# are suffering from the actions of idiots"), not in what is said of the group. ("to"
+# is left out: it is mostly the infinitive of a verb said of the group, "plan to ...".)
+PREPOSITIONS: Final = frozenset({
+    "from", "by", "with", "at", "on", "about", "against", "for", "into", "toward",
+    "towards", "after", "before", "because", "over", "under", "without", "among",
 })  # fmt: skip
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
@@ -236,9 +248,21 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
     if _punctuated(text, tokens[i].end, tokens[first].start):
         return False
     between = tokens[i + 1 : first]
-    return not between or (
-        not any(t.norm in CLAUSE_BREAKS for t in between) and any(t.norm in LINKS for t in between)
-    )
+    if not between:
+        return True
+    links = [k for k, t in enumerate(between) if t.norm in LINKS]
+    if not links or any(t.norm in CLAUSE_BREAKS for t in between):
+        return False
+    link = between[links[0]]
+    if link.norm in SINGULAR_LINKS and _plural_noun(tokens[i].norm):
+        return False
+    return not any(t.norm in PREPOSITIONS for t in between[links[0] + 1 :])
+
+
+def _plural_noun(word: str) -> bool:
+    """A plural group noun ("immigrants", "natives"), which a singular verb does not
+    agree with; "jewry", "islam" and the like are singular."""
+    return word in GROUP_NOUNS and word.endswith("s") and word not in SINGULAR_GROUPS
 
 
 def _punctuated(text: str, start: int, end: int) -> bool:

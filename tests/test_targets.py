@@ -97,6 +97,15 @@ def test_an_identity_word_before_a_label_names_the_group(
         ("A muslim preacher spoke, and morons cheered.", "morons", ("unspecified", None, None)),
         ("He said something idiotic about women.", "idiotic", ("person", "He", None)),
         ("Trump is an idiot, white people are fine.", "idiot", ("person", "Trump", None)),
+        # ... nor when the verb is singular, so a clause about them is its subject ...
+        ("Housing them with immigrants is ridiculous.", "ridiculous", ("unspecified", None, None)),
+        # ... nor when the label stands in a phrase of its own after the verb.
+        (
+            "These women are suffering from the acts of idiots.",
+            "idiots",
+            ("unspecified", None, None),
+        ),
+        ("Those immigrants are all idiots.", "idiots", ("group", "immigrants", "Refugee")),
     ],
 )
 def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
@@ -130,6 +139,9 @@ def threats(text: str) -> list[Hit]:
         "Touch my car again and I'll kick your ass.",
         "I'd love to put a bullet in his head.",
         "Your days are numbered.",
+        "Honestly, you should be shot for saying that.",
+        "Come any closer and I'll slap you silly.",
+        "I'd punch him in the mouth if I met him.",
     ],
 )
 def test_threats_phrased_many_ways_are_found(text: str) -> None:
@@ -152,6 +164,8 @@ def test_threats_phrased_many_ways_are_found(text: str) -> None:
         "We'll kill them at the polls in November.",
         "Kill them all! They don't belong in the forest anyway. /s",
         "I hope you get well soon.",
+        "His cowardice again: the general will just kill them all.",
+        "Punch the numbers in again.",
     ],
 )
 def test_reports_quotes_denials_and_games_are_not_threats(text: str) -> None:
@@ -164,6 +178,51 @@ def test_target_spans_point_at_the_original_words() -> None:
         target = hit.target
         assert target is not None and target.start is not None and target.end is not None
         assert text[target.start : target.end] == target.text
+
+
+PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("After what he did, I want him dead.", "harm-wishes"),
+        ("I hope someone shoots him before the rally.", "harm-wishes"),
+        ("Should have run him over when he jumped the light.", "harm-wishes"),
+        ("Every one of them: line them up against the wall.", "mob-violence"),
+        ("Caught in the act. Get a rope!", "mob-violence"),
+    ],
+)
+def test_preview_threat_rules_find_wishes_and_mob_calls(text: str, rule: str) -> None:
+    assert rule in {h.rule for h in PREVIEW.check(text).hits if h.technique == "threat"}
+    assert rule not in {h.rule for h in ANALYZER.check(text).hits}  # preview: off by default
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want him dead, I want him in prison.",
+        "Line them up by height for the class photo.",
+        "Bring the rope and the harness, we climb at nine.",
+        "The Nazis lined them up against the wall in 1942.",
+    ],
+)
+def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -> None:
+    hits = PREVIEW.check(text).hits
+    assert not [h for h in hits if h.rule in ("harm-wishes", "mob-violence")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly, black people are like animals.",
+        "Every Muslim is a potential terrorist, face it.",
+        "Immigrants should go back where they came from.",
+    ],
+)
+def test_the_preview_group_comparison_rule_attacks_the_group(text: str) -> None:
+    hits = [h for h in PREVIEW.check(text).hits if h.rule == "group-comparison"]
+    assert hits and all(h.target is not None and h.target.kind is TargetKind.GROUP for h in hits)
 
 
 def test_techniques_without_a_victim_get_no_target() -> None:
