@@ -215,7 +215,7 @@ def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -
 @pytest.mark.parametrize(
     "text",
     [
-        "Honestly, black people are like animals.",
+        "Honestly, black people behave like animals.",
         "Every Muslim is a potential terrorist, face it.",
         "Immigrants should go back where they came from.",
     ],
