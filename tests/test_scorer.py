@@ -807,7 +807,7 @@ def test_grow_joins_compounds_both_ways() -> None:
 def test_word_marks_read_scare_quotes_and_compounds() -> None:
     text = (
         "The so-called \u201cexperts\u201d said 'resistance' twice; "
-        "\"a quote of six words here\" don't."
+        '"a quote of six words here" don\'t.'
     )
     items = scorer.words(text)
     marked = {w.raw: m for w, m in zip(items, scorer.word_marks(items, text), strict=True) if m}
@@ -882,3 +882,19 @@ def test_thresholds_prefer_the_middle_of_a_plateau() -> None:
     choice = _smoothed_choice(scored, 0.0)
     assert choice.cut == 0.3 and choice.f1 == 0.34
     assert choice.smoothed == pytest.approx((0.33 + 0.34 + 0.33) / 3)
+
+
+def test_marks_and_growing_are_tried_and_recorded(trained: Path) -> None:
+    """Training fits the span head with and without the mark features and scores its
+    hits grown and not, keeping each only when the held-out F1 rises; the file says
+    which, and carries mark weights and ``extend`` only when kept."""
+    document = scorer.read_document(trained)
+    head = next(h for h in document["heads"] if h["kind"] == "span")
+    cues = head["held_out"]["cues"]
+    assert set(cues) == {"marks", "extend"}
+    assert cues["marks"]["kept"] is ("mark" in head["weights"])
+    assert document["features"]["marks"] is cues["marks"]["kept"]
+    assert cues["extend"]["kept"] is ("extend" in head)
+    assert len(cues["marks"]["f1"]) == 2 and len(cues["extend"]["f1"]) == 2
+    doc_head = next(h for h in document["heads"] if h["kind"] == "doc")
+    assert "extend" not in doc_head and doc_head["held_out"]["cues"] is None
