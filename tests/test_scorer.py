@@ -898,3 +898,17 @@ def test_marks_and_growing_are_tried_and_recorded(trained: Path) -> None:
     assert len(cues["marks"]["f1"]) == 2 and len(cues["extend"]["f1"]) == 2
     doc_head = next(h for h in document["heads"] if h["kind"] == "doc")
     assert "extend" not in doc_head and doc_head["held_out"]["cues"] is None
+
+
+def test_a_given_threshold_without_prior_grows_no_hits(tmp_path: Path) -> None:
+    """With ``--threshold`` and ``--no-prior`` nothing is searched, so nothing shows that
+    growing hits helps: the head does not grow them, and records no cue choice."""
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl")
+    model = tmp_path / "m.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model), "--quiet",
+                     "--threshold", "0.5", "--no-prior"])  # fmt: skip
+    assert code == 0, out
+    (head,) = scorer.read_document(model)["heads"]
+    assert head["threshold"] == 0.5 and "extend" not in head
+    assert head["held_out"]["cues"] is None

@@ -725,8 +725,9 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
         threshold, held_f1 = options.threshold, None
         chosen: Choice | None = None
         prior_record: dict[str, Any] | None = None
-        # without a search, the cues are as asked
-        extend = options.extend if head.kind == "span" else 0.0
+        # without a search (a given threshold, no prior) the marks are features as asked,
+        # but hits are not grown: nothing measured that growing them helps
+        extend = 0.0
         marks_kept, cue_record = settings.marks and head.kind == "span", None
         if head.kind == "span" and not marks_kept:
             matrix = _without_marks(matrix, columns)
