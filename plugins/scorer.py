@@ -51,8 +51,9 @@ from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity,
 
 PLUGIN = "scorer"
 FORMAT = "rhetoric-scorer"
-FORMAT_VERSION = 2  # 2: heads may have a ``prior`` and the ``techniques`` of their map
-READ_VERSIONS = (1, 2)
+# 2: heads may have a ``prior`` and the ``techniques`` of their map; 3: ``extend``
+FORMAT_VERSION = 3
+READ_VERSIONS = (1, 2, 3)
 RULE_PREFIX = "model-"
 MAX_BYTES = 256 << 20  # decompressed: a model file is weights, not a corpus
 EVIDENCE_FEATURES = 5
@@ -67,7 +68,7 @@ SECOND_PERSON = frozenset(
 )  # fmt: skip
 SENTENCE_FLAGS = ("you", "exclaims", "shouts")
 SPAN_KINDS = frozenset(
-    ("word", "char", "shape", "left", "right", "sentence",
+    ("word", "char", "shape", "left", "right", "sentence", "mark",
      *(f"{side}{d}" for side in ("prev", "next") for d in range(1, 4)))
 )  # fmt: skip
 DOC_KINDS = frozenset(("word", "char"))
@@ -77,6 +78,10 @@ MODEL_KEYS = frozenset(("format", "version", "name", "status", "created", "train
 HEAD_KEYS = frozenset(("technique", "kind", "labels", "bias", "threshold", "warning", "weights",
                        "examples", "held_out"))  # fmt: skip
 HEAD_KEYS_V2 = HEAD_KEYS | {"prior", "techniques"}
+HEAD_KEYS_V3 = HEAD_KEYS_V2 | {"extend"}
+# Characters that join two words into one compound ("right-wing", "anti-Semite"): a
+# hit on one part covers the whole compound when the head extends its hits.
+_JOINERS = frozenset("-\u2010\u2011")
 PRIOR_KEYS = frozenset(("bias", "weights", "strength"))
 
 
@@ -156,6 +161,9 @@ class FeatureSettings:
     - ``shape``: the word's spelling class (:func:`shape`).
     - ``sentence``: flags of the word's sentence: ``you`` (it addresses the reader),
       ``exclaims`` (it ends in "!"), ``shouts`` (it has a word in capitals).
+    - ``marks``: how the text sets the word apart (:func:`word_marks`): ``quoted``
+      (inside a short quotation, the scare quotes of a label) and ``joined`` (a part
+      of a hyphenated compound).
     """
 
     chars: tuple[int, int] = (3, 5)
@@ -163,6 +171,7 @@ class FeatureSettings:
     bigrams: bool = False
     shape: bool = False
     sentence: tuple[str, ...] = ()
+    marks: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +180,7 @@ class FeatureSettings:
             "bigrams": self.bigrams,
             "shape": self.shape,
             "sentence": list(self.sentence),
+            "marks": self.marks,
         }
 
     @classmethod
@@ -178,7 +188,7 @@ class FeatureSettings:
         """Validate the ``features`` table of a model file (ValueError says what is wrong)."""
         if not isinstance(data, dict):
             raise ValueError("'features' must be an object")
-        unknown = set(data) - {"chars", "context", "bigrams", "shape", "sentence"}
+        unknown = set(data) - {"chars", "context", "bigrams", "shape", "sentence", "marks"}
         if unknown:
             raise ValueError(f"'features' has unknown keys: {', '.join(sorted(unknown))}")
         chars = data.get("chars", [0, 0])
@@ -192,7 +202,7 @@ class FeatureSettings:
         context = data.get("context", 0)
         if type(context) is not int or not 0 <= context <= 3:
             raise ValueError("'features.context' must be an integer within 0..3")
-        for key in ("bigrams", "shape"):
+        for key in ("bigrams", "shape", "marks"):
             if not isinstance(data.get(key, False), bool):
                 raise ValueError(f"'features.{key}' must be true or false")
         sentence = data.get("sentence", [])
@@ -204,6 +214,7 @@ class FeatureSettings:
             data.get("bigrams", False),
             data.get("shape", False),
             tuple(sentence),
+            data.get("marks", False),
         )
 
 
@@ -239,6 +250,53 @@ def sentence_flags(items: Sequence[Word], text: str, wanted: Sequence[str]) -> l
     return flags
 
 
+# A short quotation: up to MAX_QUOTED words between double quotes (straight, curly or
+# guillemets), or between single quotes that do not sit inside a word (not "don't").
+_QUOTED = re.compile(
+    r"[\"\u201c\u201d\u00ab\u00bb\u201e]([^\"\u201c\u201d\u00ab\u00bb\u201e\n]{1,80})"
+    r"[\"\u201c\u201d\u00ab\u00bb]"
+    r"|(?<!\w)['\u2018]([^'\u2018\u2019\n]{1,60})['\u2019](?!\w)"
+)
+_QUOTE_SIGNS = frozenset("\"'\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019")
+MAX_QUOTED = 4
+
+
+def word_marks(items: Sequence[Word], text: str) -> list[tuple[str, ...]]:
+    """Each word's marks: ``quoted`` inside a quotation of at most :data:`MAX_QUOTED`
+    words, ``joined`` when a hyphen ties it to a neighbour.
+
+    Why: news sets its labels apart in print rather than in vocabulary. Scare quotes
+    ("the 'resistance'", "so-called 'experts'") and coined compounds ("gun-grabbing",
+    "anti-American") mark a name as the writer's own, whatever the word is, so the
+    mark generalises to labels the training data never spelled.
+    """
+    size = len(items)
+    out: list[tuple[str, ...]] = [()] * size
+    if not size:
+        return out
+    quoted: list[tuple[int, int]] = []
+    if not _QUOTE_SIGNS.isdisjoint(text):
+        for match in _QUOTED.finditer(text):
+            inner = match.group(1) or match.group(2) or ""
+            if len(inner.split()) <= MAX_QUOTED:
+                quoted.append(match.span())
+    q = 0
+    for i, word in enumerate(items):
+        marks: list[str] = []
+        while q < len(quoted) and quoted[q][1] <= word.start:
+            q += 1
+        if q < len(quoted) and quoted[q][0] < word.start and word.end < quoted[q][1]:
+            marks.append("quoted")
+        if (word.end < len(text) and text[word.end] in _JOINERS and i + 1 < size
+                and items[i + 1].start == word.end + 1) or (
+                word.start > 0 and text[word.start - 1] in _JOINERS and i
+                and items[i - 1].end == word.start - 1):  # fmt: skip
+            marks.append("joined")
+        if marks:
+            out[i] = tuple(marks)
+    return out
+
+
 def feature_pairs(
     items: Sequence[Word],
     text: str,
@@ -256,6 +314,7 @@ def feature_pairs(
     before = first - max(0, first - pad)  # the window's index of word ``first``
     padded = ["<s>"] * pad + [w.low for w in window] + ["</s>"] * pad
     flags = sentence_flags(items, text, settings.sentence) if settings.sentence else None
+    marks = word_marks(items, text) if settings.marks else None
     chars = settings.chars
     for i in range(first, last + 1):
         word = items[i]
@@ -271,6 +330,8 @@ def feature_pairs(
             pairs.append(("right", f"{word.low} {padded[at + 1]}"))
         if flags is not None:
             pairs += [("sentence", flag) for flag in flags[word.sentence]]
+        if marks is not None:
+            pairs += [("mark", mark) for mark in marks[i]]
         yield pairs
 
 
@@ -357,6 +418,10 @@ class Head:
     examples: tuple[Example, ...] = ()
     prior: Prior | None = None
     techniques: tuple[str, ...] = ()
+    # Phrase-shaped hits (format 3): a run of words at the threshold grows over the
+    # neighbours of its sentence whose probability reaches ``extend * threshold``, and
+    # over the other parts of a hyphenated compound; 0 (older files): no growing.
+    extend: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,17 +444,22 @@ def span_predictions(
     z: Sequence[float],
     threshold: float,
     prior: float | None = None,
+    text: str = "",
 ) -> list[Prediction]:
     """The runs of words whose probability, times the prior's factor, reaches
-    ``threshold``: one definition for the plugin and for training's threshold search."""
+    ``threshold`` (grown by :func:`grow` when the head extends its hits): one
+    definition for the plugin and for training's threshold search."""
     factor = 1.0 if prior is None or head.prior is None else head.prior.factor(prior)
     if factor <= 0.0 or threshold / factor >= 1.0:
         return []
     cut = _logit(threshold / factor)
     if max(z) < cut:
         return []
+    positive = [s >= cut for s in z]
+    if head.extend > 0.0:
+        positive = grow(items, z, positive, _logit(head.extend * threshold / factor), text)
     found = []
-    for first, last in merge_runs(items, [s >= cut for s in z]):
+    for first, last in merge_runs(items, positive):
         top = max(z[first : last + 1])
         found.append(
             Prediction(
@@ -403,6 +473,43 @@ def span_predictions(
             )
         )
     return found
+
+
+def grow(
+    items: Sequence[Word], z: Sequence[float], seeds: Sequence[bool], low: float, text: str
+) -> list[bool]:
+    """The seed words, with each seed run grown over the neighbours of its sentence
+    scoring at least ``low`` (log-odds) and over the parts of a hyphenated compound.
+
+    Why: a word model rates each word alone, so it finds the telling word of a phrase
+    ("traitor") and drops the words that make it a label ("a [[traitor]] to"), or one
+    part of "right-wing"; a run only grows from a word above the threshold, so growing
+    adds no hit of its own, it shapes the hits there are (fewer fragments of one phrase).
+    """
+    keep = list(seeds)
+    size = len(items)
+    for i in range(size):
+        if not seeds[i]:
+            continue
+        sentence = items[i].sentence
+        j = i - 1
+        while j >= 0 and not keep[j] and z[j] >= low and items[j].sentence == sentence:
+            keep[j] = True
+            j -= 1
+        j = i + 1
+        while j < size and not keep[j] and z[j] >= low and items[j].sentence == sentence:
+            keep[j] = True
+            j += 1
+    if text:
+        joined = [
+            items[i + 1].start == items[i].end + 1 and text[items[i].end] in _JOINERS
+            for i in range(size - 1)
+        ]
+        # forwards, then backwards, so a chain of parts joins whichever part was kept
+        for i in (*range(size - 1), *range(size - 2, -1, -1)):
+            if joined[i] and keep[i] != keep[i + 1]:
+                keep[i] = keep[i + 1] = True
+    return keep
 
 
 _EMPTY: Mapping[str, float] = {}
@@ -444,7 +551,7 @@ class Model:
             priors = self.priors(items)
             for head, z, prior in zip(self.span_heads, scores, priors, strict=True):
                 cut = head.threshold if threshold is None else threshold
-                found += span_predictions(head, items, z, cut, prior)
+                found += span_predictions(head, items, z, cut, prior, text)
         for head in self.doc_heads:
             probability = _sigmoid(self.document_score(head, items))
             if probability >= (head.threshold if threshold is None else threshold):
@@ -472,6 +579,7 @@ class Model:
                 value = cache[word.raw] = self._own(word)
             own.append(value)
         flags = sentence_flags(items, text, settings.sentence) if settings.sentence else None
+        marks = word_marks(items, text) if settings.marks else None
         zeros = repeat(0.0)
         out: list[list[float]] = []
         for h, head in enumerate(self.span_heads):
@@ -482,6 +590,11 @@ class Model:
                 table = weights.get("sentence", _EMPTY)
                 by_sentence = [sum(table.get(f, 0.0) for f in found) for found in flags]
                 z = [zi + by_sentence[w.sentence] for zi, w in zip(z, items, strict=True)]
+            if marks is not None:
+                table = weights.get("mark", _EMPTY)
+                for i, found in enumerate(marks):
+                    for mark in found:
+                        z[i] += table.get(mark, 0.0)
             for d in range(1, k + 1):
                 before = weights.get(f"prev{d}")
                 if before:
@@ -715,7 +828,8 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
     where = f"heads[{n}]"
     if not isinstance(data, dict):
         raise ValueError(f"{where} must be an object")
-    unknown = sorted(set(data) - (HEAD_KEYS if version == 1 else HEAD_KEYS_V2))
+    allowed = {1: HEAD_KEYS, 2: HEAD_KEYS_V2}.get(version, HEAD_KEYS_V3)
+    unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValueError(f"{where}: unknown keys: {', '.join(unknown)}")
     technique, kind = data.get("technique"), data.get("kind")
@@ -741,6 +855,11 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
         raise ValueError(f"{where}.techniques must be a list of technique ids")
     if techniques and technique not in techniques:
         raise ValueError(f"{where}: technique '{technique}' is not one of its techniques")
+    extend = _number(data.get("extend", 0.0), f"{where}.extend")
+    if not 0.0 <= extend <= 1.0:
+        raise ValueError(f"{where}.extend must be within [0, 1]")
+    if extend and kind != "span":
+        raise ValueError(f"{where}: only a span head extends its hits")
     examples = data.get("examples", [])
     if not isinstance(examples, list) or not all(
         isinstance(e, dict) and isinstance(e.get("text"), str) and isinstance(e.get("flag"), bool)
@@ -758,6 +877,7 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
         tuple(Example(e["text"], e["flag"]) for e in examples),
         prior,
         tuple(techniques),
+        extend,
     )
 
 

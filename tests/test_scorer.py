@@ -671,7 +671,7 @@ def prior_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_prior_that_raises_held_out_f1_is_kept_and_recorded(prior_model: Path) -> None:
     document = scorer.read_document(prior_model)
-    assert document["version"] == 2
+    assert document["version"] == scorer.FORMAT_VERSION
     (head,) = document["heads"]
     decision = head["held_out"]["prior"]
     assert decision["kept"] is True and decision["f1_with"] > decision["f1_without"]
@@ -772,3 +772,143 @@ def test_priors_from_cached_spellings_equal_the_feature_sum(prior_model: Path) -
     z = head.prior.bias + total / math.sqrt(len(bag))
     assert model.priors(items) == [pytest.approx(1 / (1 + math.exp(-z)))]
     assert model.priors(items) == model.priors(items)  # from the cache the second time
+
+
+# --- phrase-shaped hits, marks, held-out documents (issue 14, ptc-26) ---------------
+
+
+def test_hits_grow_over_likely_neighbours_and_compounds(tmp_path: Path) -> None:
+    """With ``extend``, a run above the threshold takes in neighbours of its sentence
+    that reach ``extend * threshold`` and the other parts of a hyphenated compound; a
+    neighbour alone never makes a hit."""
+    weights = {"word": {"zork": 6.0, "vile": 3.6, "mega": 0.0}}
+    path = tmp_path / "m.json"
+    scorer.write_model(model_document(weights=weights), path)
+    plain = scorer.load_model(path)
+    text = "the vile zork. vile mega-zork"
+    assert [(p.start, p.end) for p in plain.predict(text)] == [(9, 13), (25, 29)]
+    scorer.write_model(model_document(weights=weights, extend=0.5), path)
+    grown = scorer.load_model(path)
+    # p(vile) = 0.4: below 0.5, above 0.25. The first "vile" joins the zork after it;
+    # the one after the sentence break does not, the compound's "mega" does.
+    found = [(p.start, p.end) for p in grown.predict(text)]
+    assert found == [(4, 13), (20, 29)]
+    assert [(p.start, p.end) for p in grown.predict("vile vile.")] == []
+
+
+def test_grow_joins_compounds_both_ways() -> None:
+    text = "left-wing-ish folks"
+    items = scorer.words(text)
+    z = [-9.0, 1.0, -9.0, -9.0]
+    kept = scorer.grow(items, z, [s >= 0 for s in z], 99.0, text)
+    assert kept == [True, True, True, False]
+
+
+def test_word_marks_read_scare_quotes_and_compounds() -> None:
+    text = (
+        "The so-called \u201cexperts\u201d said 'resistance' twice; "
+        '"a quote of six words here" don\'t.'
+    )
+    items = scorer.words(text)
+    marked = {w.raw: m for w, m in zip(items, scorer.word_marks(items, text), strict=True) if m}
+    assert marked == {
+        "so": ("joined",),
+        "called": ("joined",),
+        "experts": ("quoted",),
+        "resistance": ("quoted",),
+    }
+
+
+def test_marks_are_features_and_scored_fast(tmp_path: Path) -> None:
+    text = "They call him a 'hero' and a self-made man."
+    settings = scorer.FeatureSettings(chars=(0, 0), context=0, marks=True)
+    rows = scorer.token_features(scorer.words(text), text, settings)
+    assert ["word=hero", "mark=quoted"] in rows and ["word=self", "mark=joined"] in rows
+    document = model_document(weights={"mark": {"quoted": 1.5, "joined": 0.5}}, bias=-1.0)
+    document["features"] = settings.to_dict()
+    model = scorer.parse_model(document, tmp_path / "x")
+    (fast,) = model.scores(scorer.words(text), text)
+    head = model.heads[0]
+    assert fast == pytest.approx([-1.0 + sum(scorer._weight(head, f) for f in r) for r in rows])
+
+
+def test_version_2_models_still_load_and_refuse_version_3_keys(tmp_path: Path) -> None:
+    document = model_document()
+    document["version"] = 2
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    model = scorer.load_model(path)
+    assert model.heads[0].extend == 0.0
+    assert [(p.start, p.end) for p in model.predict("you zork")] == [(4, 8)]
+    document["heads"][0]["extend"] = 0.5
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match="unknown keys: extend"):
+        scorer.load_model(path)
+
+
+@pytest.mark.parametrize("extend", [-0.1, 1.5, "x"])
+def test_bad_extend_is_refused(tmp_path: Path, extend: Any) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model_document(extend=extend)), encoding="utf-8")
+    with pytest.raises(scorer.ModelError, match="extend"):
+        scorer.load_model(path)
+
+
+def test_records_of_one_document_are_held_out_together() -> None:
+    from rhetoric.quality.evaluation import GoldRecord
+    from rhetoric.quality.training import document_of, held_out_records
+
+    assert document_of("art-7:sent3") == "art-7" and document_of("tsd-train-4") is None
+    sentences = [GoldRecord(f"doc{d}:s{s}", "x", (), None) for d in range(40) for s in range(5)]
+    held, how = held_out_records(sentences)
+    by_document: dict[str, set[bool]] = {}
+    for record, out in zip(sentences, held, strict=True):
+        by_document.setdefault(record.id.split(":")[0], set()).add(out)
+    assert all(len(v) == 1 for v in by_document.values()) and "document" in how
+    assert 0 < sum(held) < len(held)
+    # Comments (no document in the id), or one document holding most records: alone.
+    comments = [GoldRecord(f"c{i}", "x", (), None) for i in range(200)]
+    assert "1 record in" in held_out_records(comments)[1]
+    lopsided = [GoldRecord(f"big:s{i}", "x", (), None) for i in range(100)] + sentences
+    assert "1 record in" in held_out_records(lopsided)[1]
+
+
+def test_thresholds_prefer_the_middle_of_a_plateau() -> None:
+    from rhetoric.quality.training import _smoothed_choice
+
+    # A lone spike at 0.15 loses to 0.30, whose neighbours hold up.
+    cuts = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+    scored = list(zip(cuts, (0.25, 0.36, 0.26, 0.33, 0.34, 0.33, 0.28), strict=True))
+    choice = _smoothed_choice(scored, 0.0)
+    assert choice.cut == 0.3 and choice.f1 == 0.34
+    assert choice.smoothed == pytest.approx((0.33 + 0.34 + 0.33) / 3)
+
+
+def test_marks_and_growing_are_tried_and_recorded(trained: Path) -> None:
+    """Training fits the span head with and without the mark features and scores its
+    hits grown and not, keeping each only when the held-out F1 rises; the file says
+    which, and carries mark weights and ``extend`` only when kept."""
+    document = scorer.read_document(trained)
+    head = next(h for h in document["heads"] if h["kind"] == "span")
+    cues = head["held_out"]["cues"]
+    assert set(cues) == {"marks", "extend"}
+    assert cues["marks"]["kept"] is ("mark" in head["weights"])
+    assert document["features"]["marks"] is cues["marks"]["kept"]
+    assert cues["extend"]["kept"] is ("extend" in head)
+    assert len(cues["marks"]["f1"]) == 2 and len(cues["extend"]["f1"]) == 2
+    doc_head = next(h for h in document["heads"] if h["kind"] == "doc")
+    assert "extend" not in doc_head and doc_head["held_out"]["cues"] is None
+
+
+def test_a_given_threshold_without_prior_grows_no_hits(tmp_path: Path) -> None:
+    """With ``--threshold`` and ``--no-prior`` nothing is searched, so nothing shows that
+    growing hits helps: the head does not grow them, and records no cue choice."""
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl")
+    model = tmp_path / "m.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model), "--quiet",
+                     "--threshold", "0.5", "--no-prior"])  # fmt: skip
+    assert code == 0, out
+    (head,) = scorer.read_document(model)["heads"]
+    assert head["threshold"] == 0.5 and "extend" not in head
+    assert head["held_out"]["cues"] is None
