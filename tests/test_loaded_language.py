@@ -43,6 +43,10 @@ def test_loaded_language_is_informational() -> None:
         ("The new law is deeply disturbing.", "deeply disturbing"),
         ("This so-called reform is a sham.", "sham"),
         ("They did the dirty work for the donors.", "dirty work"),
+        # the charged forms around round 26's guards ('very bad', 'rape gangs')
+        ("The new fee is utterly insane.", "utterly insane"),
+        ("It was a very ugly campaign.", "very ugly"),
+        ("The mob went on a killing spree downtown.", "killing spree"),
     ],
 )
 def test_flags_charged_words(text: str, span: str) -> None:
@@ -56,6 +60,10 @@ def test_flags_charged_words(text: str, span: str) -> None:
         "The hurricane was a natural disaster for the coast.",
         "Police investigated the massacre and the invasion reports.",
         "She is extremely good at her job.",
+        # plain evaluations and a crime named in a report (round 26, measured on news)
+        "The harvest was very bad this year.",
+        "Traffic on the bridge is really bad at noon.",
+        "Police charged five men over the rape gangs case in the town.",
     ],
 )
 def test_quiet_on_neutral_reporting(text: str) -> None:
