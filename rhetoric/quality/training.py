@@ -745,11 +745,6 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                 marks_kept, cue_record = cues.marks, cues.record
                 for line in cues.said:
                     say(f"{head.technique}: {line}")
-            else:
-                fit = regression(C=options.c, solver="liblinear", max_iter=1000)
-                fit.fit(matrix[train_rows], labels[train_rows])
-            if head.kind == "span":
-                assert chosen is not None
                 without, without_smoothed = chosen.f1, chosen.smoothed
                 priors = _prior_probabilities(options, head, prior_matrix, held, regression)
                 if priors is not None:
@@ -777,6 +772,8 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                     }
                 threshold, held_f1 = chosen.cut, chosen.f1
             else:
+                fit = regression(C=options.c, solver="liblinear", max_iter=1000)
+                fit.fit(matrix[train_rows], labels[train_rows])
                 scored = fit.predict_proba(matrix[row_held])[:, 1]
                 threshold, held_f1 = _doc_threshold(scored.tolist(), labels[row_held].tolist())
             say(f"{head.technique}: threshold {threshold:.2f} (held-out F1 {held_f1:.3f})")
