@@ -261,6 +261,14 @@ _QUOTE_SIGNS = frozenset("\"'\u201c\u201d\u00ab\u00bb\u201e\u2018\u2019")
 MAX_QUOTED = 4
 
 
+def hyphen_joined(items: Sequence[Word], text: str) -> list[bool]:
+    """For each word but the last, whether a hyphen ties it to the next ("right-wing")."""
+    return [
+        items[i + 1].start == items[i].end + 1 and text[items[i].end] in _JOINERS
+        for i in range(len(items) - 1)
+    ]
+
+
 def word_marks(items: Sequence[Word], text: str) -> list[tuple[str, ...]]:
     """Each word's marks: ``quoted`` inside a quotation of at most :data:`MAX_QUOTED`
     words, ``joined`` when a hyphen ties it to a neighbour.
@@ -280,6 +288,7 @@ def word_marks(items: Sequence[Word], text: str) -> list[tuple[str, ...]]:
             inner = match.group(1) or match.group(2) or ""
             if len(inner.split()) <= MAX_QUOTED:
                 quoted.append(match.span())
+    joined = hyphen_joined(items, text)
     q = 0
     for i, word in enumerate(items):
         marks: list[str] = []
@@ -287,10 +296,7 @@ def word_marks(items: Sequence[Word], text: str) -> list[tuple[str, ...]]:
             q += 1
         if q < len(quoted) and quoted[q][0] < word.start and word.end < quoted[q][1]:
             marks.append("quoted")
-        if (word.end < len(text) and text[word.end] in _JOINERS and i + 1 < size
-                and items[i + 1].start == word.end + 1) or (
-                word.start > 0 and text[word.start - 1] in _JOINERS and i
-                and items[i - 1].end == word.start - 1):  # fmt: skip
+        if (i + 1 < size and joined[i]) or (i and joined[i - 1]):
             marks.append("joined")
         if marks:
             out[i] = tuple(marks)
@@ -501,10 +507,7 @@ def grow(
             keep[j] = True
             j += 1
     if text:
-        joined = [
-            items[i + 1].start == items[i].end + 1 and text[items[i].end] in _JOINERS
-            for i in range(size - 1)
-        ]
+        joined = hyphen_joined(items, text)
         # forwards, then backwards, so a chain of parts joins whichever part was kept
         for i in (*range(size - 1), *range(size - 2, -1, -1)):
             if joined[i] and keep[i] != keep[i + 1]:
