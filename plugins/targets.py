@@ -88,8 +88,6 @@ GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
     "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
 }  # fmt: skip
-# Group nouns that end in "s" but are singular ("the lgbtq community is").
-SINGULAR_GROUPS: Final = frozenset({"lgbtq", "lgbt", "jewry", "islam"})
 # Group adjectives that right before a label mostly mean something else ("poor fool",
 # "straight idiot", "native troll"), and identity-looking idioms ("black sheep").
 EVERYDAY_BEFORE_LABEL: Final = frozenset({"poor", "straight", "native", "illegal", "disabled"})
@@ -261,8 +259,8 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
 
 def _plural_noun(word: str) -> bool:
     """A plural group noun ("immigrants", "natives"), which a singular verb does not
-    agree with; "jewry", "islam" and the like are singular."""
-    return word in GROUP_NOUNS and word.endswith("s") and word not in SINGULAR_GROUPS
+    agree with ("jewry", "islam" and the like do not end in "s")."""
+    return word in GROUP_NOUNS and word.endswith("s")
 
 
 def _punctuated(text: str, start: int, end: int) -> bool:
