@@ -16,7 +16,6 @@ redistribution).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment
+from rhetoric.quality.evaluation import read_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -64,29 +64,24 @@ def analyzer(select: tuple[str, ...], rules: Path = ROOT / "rules") -> Analyzer:
 
 def audit_hits(engine: Analyzer, corpus: str) -> Iterator[AuditHit]:
     """Every hit ``engine`` reports on the records of ``corpus`` (a path under DATA)."""
-    with (DATA / corpus).open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines if line.strip()]
-    comments = [Comment(str(r["id"]), r["text"]) for r in records]
+    records, problems = read_gold(DATA / corpus)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    comments = [Comment(r.id, r.text) for r in records]
     for record, report in zip(records, engine.check_many(comments), strict=True):
         for hit in report.hits:
             labels = tuple(
-                sorted(
-                    {
-                        s["label"]
-                        for s in record.get("spans", ())
-                        if s["start"] < hit.end and hit.start < s["end"]
-                    }
-                )
+                sorted({s.label for s in record.spans if s.start < hit.end and hit.start < s.end})
             )
             yield AuditHit(
                 corpus,
-                str(record["id"]),
+                record.id,
                 hit.start,
                 hit.end,
                 hit.rule,
-                record["text"][hit.start : hit.end],
+                record.text[hit.start : hit.end],
                 labels,
-                record["text"],
+                record.text,
             )
 
 
