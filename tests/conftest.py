@@ -3,12 +3,15 @@ written on the fly, as a rule author would write them."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
+import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,6 +19,22 @@ from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load_bench(script: str) -> ModuleType:
+    """The benchmark script bench/SCRIPT.py as a module (bench/ is not a package), loaded
+    once per run and registered, since dataclasses look their module up by name."""
+    name = f"bench_{script}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{script}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
 
 # Compiled rules are cached per user; the tests keep theirs out of the user's cache, in a
 # folder deleted when the run ends (each run would otherwise leave one behind in /tmp).

@@ -3,20 +3,16 @@ every section between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+from types import ModuleType
+
+from conftest import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bench():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("quality_bench", ROOT / "bench" / "quality.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+def _bench() -> ModuleType:
+    return load_bench("quality")
 
 
 def test_marked_sections_survive_regeneration(tmp_path: Path) -> None:

@@ -9,15 +9,13 @@ below the bar must be ``info`` or a preview, with no term raised above ``info``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import SHARED
+from conftest import SHARED, load_bench
 
 from rhetoric import Analyzer, AnalyzerConfig, RuleInfo, Severity
 
@@ -73,11 +71,7 @@ def test_the_check_catches_a_loud_imprecise_rule() -> None:
 @pytest.mark.skipif(not (SHARED / "data").is_dir(), reason="../shared/data is not present")
 def test_live_figures_agree_with_the_rule_files() -> None:
     """The recorded figures can go stale when rules change: measure again and check."""
-    spec = importlib.util.spec_from_file_location("quality_bench_p", ROOT / "bench" / "quality.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench("quality")
     gold: dict[str, Any] = {}
     labels: dict[str, set[str]] = {}
 

@@ -4,27 +4,19 @@ written for the test (the corpora in ../shared are not needed, nothing is traine
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "train_halves_bench", ROOT / "bench" / "train_halves.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("train_halves")
 
 
 def test_document_prefers_article_id_then_the_id_prefix(bench: ModuleType) -> None:
