@@ -457,6 +457,16 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "records and kept when it raises their F1)",
     )  # fmt: skip
     parser.add_argument(
+        "--no-marks", action="store_true",
+        help="no scare-quote and hyphen-compound features for span heads (by default they "
+        "are tried on the held-out records and kept when they raise the F1)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--grow", type=float, default=0.5, metavar="F",
+        help="span heads grow each hit over neighbouring words scored at F times the "
+        "threshold, kept when it raises the held-out F1 (default 0.5; 0: never grow)",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-examples", action="store_true",
         help="do not copy two short held-out texts into the model as its rules' examples",
     )  # fmt: skip

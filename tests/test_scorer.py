@@ -636,6 +636,28 @@ def test_several_techniques_train_from_the_command_line(tmp_path: Path) -> None:
     assert "--no-prior" in scorer.read_document(model)["training"]["command"]
 
 
+def test_marks_and_growth_can_be_switched_off_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--no-marks trains without the mark features (only the unmarked variant is tried),
+    --grow 0 never grows hits (no growth is tried); both are recorded in the command."""
+    pytest.importorskip("sklearn")
+    gold = zork_corpus(tmp_path / "gold.jsonl", size=60)
+    model = tmp_path / "m.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model),
+                     "--no-marks", "--grow", "0"])  # fmt: skip
+    assert code == 0, out
+    document = scorer.read_document(model)
+    cues = document["heads"][0]["held_out"]["cues"]
+    assert cues == {"marks": {"kept": False, "f1": [1.0]}}
+    assert "with marks" not in out and "hits grown" not in out
+    assert document["training"]["command"].endswith("--no-marks --grow 0.0")
+    capsys.readouterr()
+    code, _ = run(["train", str(gold), "--map", "name-calling=Z", "-o", str(model),
+                   "--grow", "1.5"])  # fmt: skip
+    assert code == 2 and "--grow must be within 0..1" in capsys.readouterr().err
+
+
 def cue_corpus(path: Path, size: int = 400, seed: int = 3) -> Path:
     """'blip' is labeled only in comments that also say 'grr', five or more words away
     (out of reach of the context features): only a per-comment prior can tell."""

@@ -64,6 +64,10 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--limit", str(args.limit)]
     if args.no_prior:
         parts.append("--no-prior")
+    if args.no_marks:
+        parts.append("--no-marks")
+    if args.grow != 0.5:
+        parts += ["--grow", str(args.grow)]
     if args.no_examples:
         parts.append("--no-examples")
     if args.license:
@@ -81,6 +85,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("give at least one --map TECHNIQUE=LABEL (doc:LABEL for document labels)")
     _probability(args.threshold, "--threshold")
     _probability(args.warning_at, "--warning-at")
+    if not 0 <= args.grow < 1:
+        raise UsageError("--grow must be within 0..1 (a fraction of the threshold; 0: off)")
     if not 0 <= args.context <= 3:
         raise UsageError("--context must be within 0..3")
     if args.c <= 0 or args.max_features < 1 or args.min_count < 1:
@@ -114,6 +120,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         alone=args.alone,
         threshold_metric="character" if args.threshold_metric == "character" else "span overlap",
         prior=not args.no_prior,
+        extend=args.grow,
+        marks=not args.no_marks,
     )
 
     def say(message: str) -> None:
