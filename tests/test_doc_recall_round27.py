@@ -34,7 +34,7 @@ def _rules(analyzer: Analyzer, text: str, technique: str) -> list[str]:
         ("They will scare you into the next booster.", "conspiracy-framing", "plot-claims"),
         ("They want you to own nothing, and smile.", "conspiracy-framing", "control-schemes"),
         (
-            "The heatwave panic is a distraction from the bank failures.",
+            "The heatwave panic is a staged distraction from the bank failures.",
             "conspiracy-framing",
             "control-schemes",
         ),
@@ -66,6 +66,9 @@ def test_round27_cues_are_found(analyzer: Analyzer, text: str, technique: str, r
         ("The virus was not engineered, the inquiry concluded.", "conspiracy-framing"),
         ("Music is a welcome distraction from revision.", "conspiracy-framing"),
         ("Losing the first set was never part of the plan.", "conspiracy-framing"),
+        ("The debate is just a distraction from the budget vote.", "conspiracy-framing"),
+        ("It was all part of the plan to renovate the park.", "conspiracy-framing"),
+        ("Lockdowns were planned for the region from Monday.", "conspiracy-framing"),
         # an idiom and self-description
         ("Honestly I am a slut for a good crime novel.", "profanity"),
         ("lol i'm such a hoe for pumpkin season", "profanity"),
