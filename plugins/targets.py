@@ -146,10 +146,11 @@ CLAUSE_BREAKS: Final = frozenset({
 SINGULAR_LINKS: Final = frozenset({"is", "was", "seems", "becomes", "remains"})
 # Prepositions after the verb: the label sits in a phrase of its own ("these people
 # are suffering from the actions of idiots"), not in what is said of the group. ("to"
-# is left out: it is mostly the infinitive of a verb said of the group, "plan to ...".)
+# is left out: it is mostly the infinitive of a verb said of the group, "plan to ...";
+# "because" is a clause break, above.)
 PREPOSITIONS: Final = frozenset({
     "from", "by", "with", "at", "on", "about", "against", "for", "into", "toward",
-    "towards", "after", "before", "because", "over", "under", "without", "among",
+    "towards", "after", "before", "over", "under", "without", "among",
 })  # fmt: skip
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
@@ -248,13 +249,12 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
     between = tokens[i + 1 : first]
     if not between:
         return True
-    links = [k for k, t in enumerate(between) if t.norm in LINKS]
-    if not links or any(t.norm in CLAUSE_BREAKS for t in between):
+    link = next((k for k, t in enumerate(between) if t.norm in LINKS), None)
+    if link is None or any(t.norm in CLAUSE_BREAKS for t in between):
         return False
-    link = between[links[0]]
-    if link.norm in SINGULAR_LINKS and _plural_noun(tokens[i].norm):
+    if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[i].norm):
         return False
-    return not any(t.norm in PREPOSITIONS for t in between[links[0] + 1 :])
+    return not any(t.norm in PREPOSITIONS for t in between[link + 1 :])
 
 
 def _plural_noun(word: str) -> bool:
