@@ -25,6 +25,8 @@ import time
 import zlib
 from pathlib import Path
 
+from rhetoric.quality.training import document_of
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "data" / "semeval2020_t11_ptc" / "train_sents.jsonl"
 DEFAULT_MAPS = ("name-calling=Name_Calling,Labeling", "loaded-language=Loaded_Language")
@@ -32,13 +34,13 @@ DEFAULT_MAPS = ("name-calling=Name_Calling,Labeling", "loaded-language=Loaded_La
 
 def document(record: dict[str, object]) -> str:
     """The document a record belongs to: ``article_id`` when given, else the id's
-    part before its last ':' (the record itself when it has none)."""
+    part before its last ':', as ``rhetoric train`` reads it (the record itself when
+    it has none)."""
     given = record.get("article_id")
     if isinstance(given, str) and given:
         return given
     record_id = str(record.get("id", ""))
-    head, colon, _ = record_id.rpartition(":")
-    return head if colon and head else record_id
+    return document_of(record_id) or record_id
 
 
 def split(gold: Path, work: Path) -> list[Path]:
