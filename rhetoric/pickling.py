@@ -23,9 +23,10 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     ``__post_init__``, if any, accepts what the instance already holds; the fields
     must not refer back to the instance (a constructor argument cannot).
     """
-    names = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
-    if not all(item.init for item in fields(cls)):  # type: ignore[arg-type]
+    items = fields(cls)  # type: ignore[arg-type]
+    if not all(item.init for item in items):
         raise TypeError(f"{cls.__qualname__} has fields its constructor does not take")
+    names = tuple(item.name for item in items)
 
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
         return cls, tuple([getattr(self, name) for name in names])
