@@ -9,7 +9,9 @@ the inventory techniques that attack people) a :class:`rhetoric.Target`, found i
 its own words first, then in the nearest words of its sentence that name a
 target: second-person words, identity-group nouns (with HateXplain's community
 names), institutions, and persons (a capitalised name, a third-person pronoun).
-A hit that already has a target (set by its detector) keeps it.
+A hit that already has a target (set by its detector) keeps it, except an ableist
+slur's: "those Muslims are retards" uses the word to insult Muslims, so the slur takes
+the target its sentence names, and keeps Disability only when it names none.
 
 Options (``config.plugin_options("targets")``): ``techniques``, the technique ids
 whose hits get a target (default :data:`TARGETED`). Other plugins can set or
@@ -30,6 +32,10 @@ TARGETED: Final = frozenset({
     "name-calling", "slur", "conspiracy-framing", "threat", "questioning-reputation",
     "guilt-by-association", "appeal-to-hypocrisy", "straw-man",
 })  # fmt: skip
+ABLEIST: Final = "Disability"  # the community of ableist slurs, whose target may move
+# Targets an ableist slur takes from its sentence instead of Disability: any it names
+# (HateXplain dev: a named group agrees 84.7% -> 89.9%).
+RETARGET_KINDS: Final = frozenset(TargetKind) - {TargetKind.UNSPECIFIED}
 LEFT_WINDOW: Final = 8  # words before the hit searched for its target (subjects come first)
 RIGHT_WINDOW: Final = 5  # words after it ("idiots, all of you")
 
@@ -73,7 +79,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("heterosexuals", "straights"), "Heterosexual"),
     **dict.fromkeys(("refugees", "immigrants", "migrants", "illegals", "asylum-seekers",
                      "aliens", "foreigners"), "Refugee"),
-    **dict.fromkeys(("disabled", "cripples", "retards", "autists"), "Disability"),
+    **dict.fromkeys(("disabled", "cripples", "autists"), "Disability"),
     **dict.fromkeys(("homeless",), "Economic"),
     **dict.fromkeys(("minorities",), "Minority"),
 }  # fmt: skip
@@ -165,13 +171,26 @@ _LISTED: Final = frozenset(
 @hookimpl
 def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit | None:
     if hit.target is not None:
-        return None
+        return _retarget_ableist(hit, doc)
     options = config.plugin_options("targets")
     techniques = options.get("techniques", TARGETED)
     if hit.technique not in techniques:
         return None
     target = find_target(doc, hit.start, hit.end)
     return replace_hit(hit, target=target)
+
+
+def _retarget_ableist(hit: Hit, doc: Document) -> Hit | None:
+    """An ableist slur aimed at whom its sentence names ("you retard", "those Muslims
+    are retards"): disabled people are demeaned by the word, but the insult is meant
+    for that target, which is what a moderator and HateXplain's annotators go by."""
+    target = hit.target
+    if hit.technique != "slur" or target is None or target.group != ABLEIST:
+        return None
+    found = find_target(doc, hit.start, hit.end)
+    if found.kind not in RETARGET_KINDS:
+        return None
+    return replace_hit(hit, target=found)
 
 
 def find_target(doc: Document, start: int, end: int) -> Target:

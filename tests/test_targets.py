@@ -114,6 +114,28 @@ def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
     assert target_of(text, word) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An ableist slur insults whom its sentence names ...
+        ("Those Muslims are retards.", ("group", "Muslims", "Islam")),
+        ("Shut up, you retard.", ("addressee", "you", None)),
+        # ... and aims at disabled people only when it names nobody.
+        ("Only a retard would believe that.", ("group", "retard", "Disability")),
+    ],
+)
+def test_an_ableist_slur_takes_the_target_its_sentence_names(
+    text: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    (hit,) = [h for h in ANALYZER.check(text).hits if h.technique == "slur"]
+    assert hit.target is not None
+    assert (hit.target.kind.value, hit.target.text, hit.target.group) == expected
+
+
+def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
+    assert target_of("Those Muslims are retards.", "retards") == ("group", "Muslims", "Islam")
+
+
 def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
     report = ANALYZER.check("He is a white supremacist and a liar.")
     labels = [h for h in report.hits if "supremacist" in h.text.lower()]
