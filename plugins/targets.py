@@ -100,6 +100,8 @@ EVERYDAY_BEFORE_LABEL: Final = frozenset({"poor", "straight", "native", "illegal
 IDIOMS: Final = frozenset({
     ("black", "sheep"), ("black", "hat"), ("white", "knight"), ("white", "lie"),
     ("white", "elephant"), ("indian", "giver"), ("chinese", "whispers"),
+    # a conspiracy slogan, claiming the group is the victim: no insult to white people
+    ("white", "genocide"),
 })  # fmt: skip
 # Labels for those who hate or rank a group: "white supremacist" and "gay basher" attack
 # the supremacist and the basher, not white or gay people.
@@ -254,13 +256,15 @@ def _named(
 
 def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last: int) -> bool:
     """Whether the group word at ``i`` is what the hit on ``tokens[first:last]`` labels:
-    in the hit or right next to it ("Muslim scum", "stupid women"), or the subject the
+    in the hit (not after a comma in it: "genocide, white people are ..." is a template
+    reading on into the next clause) or right next to it ("Muslim scum", "stupid
+    women"), or the subject the
     label is said of, joined to it by a copula within the clause ("Indians are liars",
     "men are all idiots", "refer to Catholics as stupid"). A group named elsewhere in
     the sentence ("a muslim kook shot us, and morons blame trump"; "something stupid
     about women") is not the target of that label."""
-    if first <= i < last:
-        return True
+    if first <= i < last:  # in the hit, unless a template read on past a comma to it
+        return not _punctuated(text, tokens[first].start, tokens[i].start)
     if i >= last:  # after the hit: only right after it, in the same phrase
         return i == last and not _punctuated(text, tokens[last - 1].end, tokens[i].start)
     if _punctuated(text, tokens[i].end, tokens[first].start):

@@ -136,6 +136,20 @@ def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
     assert target_of("Those Muslims are retards.", "retards") == ("group", "Muslims", "Islam")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A slogan that casts the group as the victim, read across the comma by a template.
+        "They call it diversity but it is white genocide, white people are being pushed out.",
+        "Stop the genocide, muslims are dying.",
+    ],
+)
+def test_a_group_after_a_comma_inside_a_hit_is_not_its_target(text: str) -> None:
+    slurs = [h for h in ANALYZER.check(text).hits if h.technique == "slur"]
+    assert slurs
+    assert all(h.target is None or h.target.kind is not TargetKind.GROUP for h in slurs)
+
+
 def test_a_label_for_a_groups_enemies_does_not_target_the_group() -> None:
     report = ANALYZER.check("He is a white supremacist and a liar.")
     labels = [h for h in report.hits if "supremacist" in h.text.lower()]
