@@ -41,13 +41,14 @@ def _named(report_hits: tuple[Hit, ...], technique: str = "name-calling") -> lis
 
 
 def test_an_insult_phrase_is_one_finding() -> None:
-    text = "You stupid ignorant fool."
+    # Three labels in a row: no rule template spans them, so the plugin joins them.
+    text = "You idiot moron fool."
     before = WITHOUT.check(text)
     after = WITH.check(text)
     assert len(_named(before.hits)) == 3
-    assert _named(after.hits) == ["stupid ignorant fool"]
+    assert _named(after.hits) == ["idiot moron fool"]
     (hit,) = [h for h in after.hits if h.technique == "name-calling"]
-    assert [p["text"] for p in hit.evidence["joined"]] == ["stupid", "ignorant", "fool"]
+    assert [p["text"] for p in hit.evidence["joined"]] == ["idiot", "moron", "fool"]
     assert hit.severity == Severity.WARNING  # the strongest part's
     assert after.scores == before.scores
     assert after.score == before.score
@@ -72,7 +73,7 @@ def test_a_comma_joins() -> None:
 
 def test_techniques_option_turns_it_off() -> None:
     off = _analyzer(options={"phrases": {"techniques": []}})
-    assert len(_named(off.check("You stupid ignorant fool.").hits)) == 3
+    assert len(_named(off.check("You idiot moron fool.").hits)) == 3
 
 
 def test_techniques_option_is_checked() -> None:
