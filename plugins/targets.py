@@ -34,7 +34,7 @@ TARGETED: Final = frozenset({
 })  # fmt: skip
 ABLEIST: Final = "Disability"  # the community of ableist slurs, whose target may move
 # Targets an ableist slur takes from its sentence instead of Disability: any it names
-# (HateXplain dev: a named group agrees 84.7% -> 89.9%).
+# (HateXplain dev: a named group agrees 84.7% -> 90.1%, stop 29).
 RETARGET_KINDS: Final = frozenset(TargetKind) - {TargetKind.UNSPECIFIED}
 LEFT_WINDOW: Final = 8  # words before the hit searched for its target (subjects come first)
 RIGHT_WINDOW: Final = 5  # words after it ("idiots, all of you")
@@ -258,12 +258,11 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
     """Whether the group word at ``i`` is what the hit on ``tokens[first:last]`` labels:
     in the hit (not after a comma in it: "genocide, white people are ..." is a template
     reading on into the next clause) or right next to it ("Muslim scum", "stupid
-    women"), or the subject the
-    label is said of, joined to it by a copula within the clause ("Indians are liars",
-    "men are all idiots", "refer to Catholics as stupid"). A group named elsewhere in
-    the sentence ("a muslim kook shot us, and morons blame trump"; "something stupid
-    about women") is not the target of that label."""
-    if first <= i < last:  # in the hit, unless a template read on past a comma to it
+    women"), or the subject the label is said of, joined to it by a copula within the
+    clause ("Indians are liars", "men are all idiots", "refer to Catholics as stupid").
+    A group named elsewhere in the sentence ("a muslim kook shot us, and morons blame
+    trump"; "something stupid about women") is not the target of that label."""
+    if first <= i < last:
         return not _punctuated(text, tokens[first].start, tokens[i].start)
     if i >= last:  # after the hit: only right after it, in the same phrase
         return i == last and not _punctuated(text, tokens[last - 1].end, tokens[i].start)
