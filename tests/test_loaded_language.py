@@ -68,3 +68,35 @@ def test_flags_charged_words(text: str, span: str) -> None:
 )
 def test_quiet_on_neutral_reporting(text: str) -> None:
     assert _hits(text) == []
+
+
+FULL = Analyzer.from_config(
+    AnalyzerConfig(
+        rule_paths=(RULES,), disabled_plugins=frozenset({"builtin-rules"}), readability=()
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I feel like building this damn wall myself.", "damn"),
+        ("The rules in Florida are f***ed up.", "f***ed"),
+    ],
+)
+def test_oath_is_both_profanity_and_loaded(text: str, span: str) -> None:
+    """An oath in an argument is loaded language too (round ll-30): both techniques
+    report the same span, so either mapping of a corpus finds it."""
+    techniques = {h.technique for h in FULL.check(text).hits if h.text == span}
+    assert {"profanity", "loaded-language"} <= techniques
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dante describes the circles of hell.",
+        "The fresco shows the torments of the damned.",
+    ],
+)
+def test_hell_as_a_place_is_not_an_oath(text: str) -> None:
+    assert [h for h in FULL.check(text).hits if h.rule == "expletives"] == []
