@@ -113,9 +113,8 @@ def test_oath_with_hell_is_loaded_language(text: str, span: str) -> None:
     "text",
     [
         "Dante describes the circles of hell.",
-        "The fresco shows the torments of the damned.",
+        "The fresco shows the souls of the damned.",
     ],
 )
 def test_hell_as_a_place_is_not_an_oath(text: str) -> None:
-    rules = {h.rule for h in PREVIEW.check(text).hits}
-    assert not rules & {"expletives", "swear-words"}
+    assert [h for h in PREVIEW.check(text).hits if h.technique == "loaded-language"] == []
