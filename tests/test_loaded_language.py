@@ -68,3 +68,53 @@ def test_flags_charged_words(text: str, span: str) -> None:
 )
 def test_quiet_on_neutral_reporting(text: str) -> None:
     assert _hits(text) == []
+
+
+def _analyzer(preview: bool) -> Analyzer:
+    config = AnalyzerConfig(
+        rule_paths=(RULES,),
+        disabled_plugins=frozenset({"builtin-rules"}),
+        readability=(),
+        preview=preview,
+    )
+    return Analyzer.from_config(config)
+
+
+FULL, PREVIEW = _analyzer(False), _analyzer(True)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I feel like building this damn wall myself.", "damn"),
+        ("The rules in Florida are f***ed up.", "f***ed"),
+    ],
+)
+def test_swear_word_is_loaded_language_only_in_preview(text: str, span: str) -> None:
+    """A swear word in an argument is loaded language too (round ll-30), but only with
+    previews on: by default a comment's 'damn' is reported once, as profanity."""
+    assert {h.technique for h in FULL.check(text).hits if h.text == span} == {"profanity"}
+    both = {h.technique for h in PREVIEW.check(text).hits if h.text == span}
+    assert {"profanity", "loaded-language"} <= both
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("What the hell were they thinking?", "the hell"),
+        ("May the traitors rot in hell!", "rot in hell"),
+    ],
+)
+def test_oath_with_hell_is_loaded_language(text: str, span: str) -> None:
+    assert ("loaded-language", span) in [(h.technique, h.text) for h in FULL.check(text).hits]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dante describes the circles of hell.",
+        "The fresco shows the souls of the damned.",
+    ],
+)
+def test_hell_as_a_place_is_not_an_oath(text: str) -> None:
+    assert [h for h in PREVIEW.check(text).hits if h.technique == "loaded-language"] == []
