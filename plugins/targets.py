@@ -68,7 +68,8 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("jews", "jew", "jewry", "zionists"), "Jewish"),
     **dict.fromkeys(("muslims", "muslim", "moslems", "islam", "islamists", "mohammedans",
                      "jihadis", "jihadists"), "Islam"),
-    **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants"), "Christian"),
+    **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants", "mormons"),
+                    "Christian"),
     **dict.fromkeys(("women", "females", "girls", "feminists", "feminazis", "wives", "ladies"),
                     "Women"),
     **dict.fromkeys(("men", "males"), "Men"),
@@ -82,6 +83,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("disabled", "cripples", "autists"), "Disability"),
     **dict.fromkeys(("homeless",), "Economic"),
     **dict.fromkeys(("minorities",), "Minority"),
+    **dict.fromkeys(("sikhs",), "Other"),
 }  # fmt: skip
 GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "black": "African", "african": "African", "arab": "Arab", "asian": "Asian",
@@ -93,6 +95,9 @@ GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "straight": "Heterosexual",
     "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
     "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
+    "negro": "African", "latina": "Hispanic", "indigenous": "Indigenous",
+    "aboriginal": "Indigenous", "mormon": "Christian", "evangelical": "Christian",
+    "sikh": "Other",
 }  # fmt: skip
 # Group adjectives that right before a label mostly mean something else ("poor fool",
 # "straight idiot", "native troll"), and identity-looking idioms ("black sheep").

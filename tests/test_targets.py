@@ -132,6 +132,29 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
     assert (hit.target.kind.value, hit.target.text, hit.target.group) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "group"),
+    [
+        ("Mormons are a menace.", "Mormons are a menace", "Christian"),
+        ("Look at those filthy negroes.", "filthy negroes", "African"),
+        ("Those filthy aboriginals again.", "filthy aboriginals", "Indigenous"),
+        ("Evangelical scum everywhere.", "Evangelical scum", "Christian"),
+        ("Sikhs are a menace.", "Sikhs are a menace", "Other"),
+        ("Time to deport the foreigners.", "deport the foreigners", "Refugee"),
+    ],
+)
+def test_identity_attacks_on_more_groups_name_their_community(
+    text: str, words: str, group: str
+) -> None:
+    hits = [h for h in ANALYZER.check(text).hits if h.text == words]
+    assert hits, f"no hit on {words!r}"
+    assert all(h.target is not None and h.target.group == group for h in hits)
+
+
+def test_a_religion_or_origin_named_without_an_attack_is_not_reported() -> None:
+    assert not ANALYZER.check("The Mormons and the Sikhs held a joint food drive.").hits
+
+
 def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
     assert target_of("Those Muslims are retards.", "retards") == ("group", "Muslims", "Islam")
 
