@@ -120,8 +120,9 @@ def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
         # An ableist slur insults whom its sentence names ...
         ("Those Muslims are retards.", ("group", "Muslims", "Islam")),
         ("Shut up, you retard.", ("addressee", "you", None)),
-        # ... and aims at disabled people only when it names nobody.
-        ("Only a retard would believe that.", ("group", "retard", "Disability")),
+        # ... and, when it names nobody, at someone unnamed: not at disabled people as a
+        # group, whom the word demeans but does not address.
+        ("Only a retard would believe that.", ("unspecified", None, None)),
     ],
 )
 def test_an_ableist_slur_takes_the_target_its_sentence_names(
