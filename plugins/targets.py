@@ -166,6 +166,7 @@ PREPOSITIONS: Final = frozenset({
     "from", "by", "with", "at", "on", "about", "against", "for", "into", "toward",
     "towards", "after", "before", "over", "under", "without", "among",
 })  # fmt: skip
+PLURAL_PEOPLE: Final = frozenset({"people", "folk", "men", "women"})  # plurals without "s"
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
@@ -274,20 +275,38 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
         return i == last and not _punctuated(text, tokens[last - 1].end, tokens[i].start)
     if _punctuated(text, tokens[i].end, tokens[first].start):
         return False
-    between = tokens[i + 1 : first]
+    head = _head_noun(tokens, i, first)
+    between = tokens[head + 1 : first]
     if not between:
         return True
     link = next((k for k, t in enumerate(between) if t.norm in LINKS), None)
     if link is None or any(t.norm in CLAUSE_BREAKS for t in between):
         return False
-    if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[i].norm):
+    if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[head].norm):
         return False
     return not any(t.norm in PREPOSITIONS for t in between[link + 1 :])
 
 
+def _head_noun(tokens: Sequence[Token], i: int, first: int) -> int:
+    """The noun of the group phrase at ``i``: the next word when an identity adjective
+    stands before a people word or group noun ("illegal immigrants", "black people"),
+    else ``i`` itself."""
+    nxt = i + 1
+    if (
+        tokens[i].norm in GROUP_ADJECTIVES
+        and nxt < first
+        and (tokens[nxt].norm in PEOPLE or tokens[nxt].norm in GROUP_NOUNS)
+    ):
+        return nxt
+    return i
+
+
 def _plural_noun(word: str) -> bool:
-    """A plural group noun ("immigrants", "natives"), which a singular verb does not
-    agree with ("jewry", "islam" and the like do not end in "s")."""
+    """A plural group or people noun ("immigrants", "natives", "people"), which a
+    singular verb does not agree with ("jewry", "islam" and the like do not end in "s";
+    "to place illegal immigrants is ridiculous": "is" is said of the clause)."""
+    if word in PEOPLE:
+        return word.endswith("s") or word in PLURAL_PEOPLE
     return word in GROUP_NOUNS and word.endswith("s")
 
 

@@ -106,6 +106,13 @@ def test_an_identity_word_before_a_label_names_the_group(
             ("unspecified", None, None),
         ),
         ("Those immigrants are all idiots.", "idiots", ("group", "immigrants", "Refugee")),
+        # "is" is said of the clause, also when an adjective stands before the plural
+        ("Housing illegal immigrants is ridiculous.", "ridiculous", ("unspecified", None, None)),
+        (
+            "Housing black people with them is ridiculous.",
+            "ridiculous",
+            ("unspecified", None, None),
+        ),
     ],
 )
 def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
