@@ -149,6 +149,7 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
         ("Evangelical scum everywhere.", "Evangelical scum", "Christian"),
         ("Sikhs are a menace.", "Sikhs are a menace", "Other"),
         ("Time to deport the foreigners.", "deport the foreigners", "Refugee"),
+        ("Islam is a menace.", "Islam is a menace", "Islam"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
@@ -161,6 +162,7 @@ def test_identity_attacks_on_more_groups_name_their_community(
 
 def test_a_religion_or_origin_named_without_an_attack_is_not_reported() -> None:
     assert not ANALYZER.check("The Mormons and the Sikhs held a joint food drive.").hits
+    assert not ANALYZER.check("Islam is growing in Europe, and I studied Islam at school.").hits
 
 
 def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
@@ -255,7 +257,7 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
     [
         ("After what he did, I want him dead.", "harm-wishes"),
         ("I hope someone shoots him before the rally.", "harm-wishes"),
-        ("Should have run him over when he jumped the light.", "harm-wishes"),
+        ("Honestly, I wish she was dead.", "harm-wishes"),
         ("Every one of them: line them up against the wall.", "mob-violence"),
         ("Caught in the act. Get a rope!", "mob-violence"),
     ],
@@ -263,6 +265,11 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
 def test_preview_threat_rules_find_wishes_and_mob_calls(text: str, rule: str) -> None:
     assert rule in {h.rule for h in PREVIEW.check(text).hits if h.technique == "threat"}
     assert rule not in {h.rule for h in ANALYZER.check(text).hits}  # preview: off by default
+
+
+def test_a_killing_wished_in_hindsight_is_a_stable_death_wish() -> None:
+    text = "Should have run him over when he jumped the light."
+    assert "death-wishes" in {h.rule for h in ANALYZER.check(text).hits}
 
 
 @pytest.mark.parametrize(
