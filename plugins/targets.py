@@ -84,7 +84,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("disabled", "cripples", "autists"), "Disability"),
     **dict.fromkeys(("homeless",), "Economic"),
     **dict.fromkeys(("minorities",), "Minority"),
-    **dict.fromkeys(("sikhs",), "Other"),
+    **dict.fromkeys(("sikhs", "pakistanis"), "Other"),
 }  # fmt: skip
 GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "black": "African", "african": "African", "arab": "Arab", "asian": "Asian",
@@ -117,6 +117,7 @@ IDEOLOGY_LABELS: Final = frozenset({
 PEOPLE: Final = frozenset({
     "people", "folks", "folk", "men", "women", "guys", "kids", "boys", "girls", "persons",
     "families", "community", "communities", "population", "populations", "crowd", "lot",
+    "americans",  # after an identity adjective: "black Americans", "Native Americans"
 })  # fmt: skip
 INSTITUTIONS: Final = frozenset({
     "government", "govt", "administration", "regime", "media", "msm", "press", "police",

@@ -76,6 +76,10 @@ def test_the_targets_plugin_finds_whom_a_hit_aims_at(
         ("Those gay idiots again.", "idiots", ("group", "gay", "Homosexual")),
         ("Those jihadists are scum.", "scum", ("group", "jihadists", "Islam")),
         ("Transgender people are idiots.", "idiots", ("group", "Transgender people", "Homosexual")),
+        ("Black Americans are idiots.", "idiots", ("group", "Black Americans", "African")),
+        ("Pakistanis are idiots.", "idiots", ("group", "Pakistanis", "Other")),
+        # a nationality alone is no identity group here (round 27: it lowered dev)
+        ("Most Americans are idiots.", "idiots", ("unspecified", None, None)),
         # ... but not an everyday adjective, an idiom, or a label for the group's enemies.
         ("What a poor fool.", "fool", ("unspecified", None, None)),
         ("The anti-gay bigot lost.", "bigot", ("unspecified", None, None)),
