@@ -283,6 +283,8 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
     link = next((k for k, t in enumerate(between) if t.norm in LINKS), None)
     if link is None or any(t.norm in CLAUSE_BREAKS for t in between):
         return False
+    if any(t.norm in GROUP_NOUNS for t in between):
+        return False  # a nearer group stands between: the label is said of it, if of any
     if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[head].norm):
         return False
     return not any(t.norm in PREPOSITIONS for t in between[link + 1 :])

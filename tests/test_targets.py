@@ -112,6 +112,12 @@ def test_an_identity_word_before_a_label_names_the_group(
         ("Those immigrants are all idiots.", "idiots", ("group", "immigrants", "Refugee")),
         # "is" is said of the clause, also when an adjective stands before the plural
         ("Housing illegal immigrants is ridiculous.", "ridiculous", ("unspecified", None, None)),
+        # a farther group is not the subject when a nearer one stands between
+        (
+            "Refusing immigrants just cause they are illegal immigrants is ridiculous.",
+            "ridiculous",
+            ("unspecified", None, None),
+        ),
         (
             "Housing black people with them is ridiculous.",
             "ridiculous",
