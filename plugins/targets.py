@@ -11,7 +11,8 @@ target: second-person words, identity-group nouns (with HateXplain's community
 names), institutions, and persons (a capitalised name, a third-person pronoun).
 A hit that already has a target (set by its detector) keeps it, except an ableist
 slur's: "those Muslims are retards" uses the word to insult Muslims, so the slur takes
-the target its sentence names, and keeps Disability only when it names none.
+the target its sentence names, and an unspecified one when it names none ("only a
+retard would believe that" insults whoever believes it, not disabled people).
 
 Options (``config.plugin_options("targets")``): ``techniques``, the technique ids
 whose hits get a target (default :data:`TARGETED`). Other plugins can set or
@@ -32,10 +33,10 @@ TARGETED: Final = frozenset({
     "name-calling", "slur", "conspiracy-framing", "threat", "questioning-reputation",
     "guilt-by-association", "appeal-to-hypocrisy", "straw-man",
 })  # fmt: skip
-ABLEIST: Final = "Disability"  # the community of ableist slurs, whose target may move
-# Targets an ableist slur takes from its sentence instead of Disability: any it names
-# (HateXplain dev: a named group agrees 84.7% -> 90.1%, stop 29).
-RETARGET_KINDS: Final = frozenset(TargetKind) - {TargetKind.UNSPECIFIED}
+# The community of ableist slurs, whose target moves to the one their sentence names
+# (HateXplain dev, a named group agrees: 84.7% -> 90.1% at stop 29, for named targets;
+# 90.1% -> 96.5% at stop 30, unspecified when the sentence names none).
+ABLEIST: Final = "Disability"
 LEFT_WINDOW: Final = 8  # words before the hit searched for its target (subjects come first)
 RIGHT_WINDOW: Final = 5  # words after it ("idiots, all of you")
 
@@ -68,7 +69,8 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("jews", "jew", "jewry", "zionists"), "Jewish"),
     **dict.fromkeys(("muslims", "muslim", "moslems", "islam", "islamists", "mohammedans",
                      "jihadis", "jihadists"), "Islam"),
-    **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants"), "Christian"),
+    **dict.fromkeys(("christians", "catholics", "evangelicals", "protestants", "mormons"),
+                    "Christian"),
     **dict.fromkeys(("women", "females", "girls", "feminists", "feminazis", "wives", "ladies"),
                     "Women"),
     **dict.fromkeys(("men", "males"), "Men"),
@@ -82,6 +84,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("disabled", "cripples", "autists"), "Disability"),
     **dict.fromkeys(("homeless",), "Economic"),
     **dict.fromkeys(("minorities",), "Minority"),
+    **dict.fromkeys(("sikhs", "pakistanis"), "Other"),
 }  # fmt: skip
 GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "black": "African", "african": "African", "arab": "Arab", "asian": "Asian",
@@ -93,6 +96,9 @@ GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "straight": "Heterosexual",
     "immigrant": "Refugee", "migrant": "Refugee", "refugee": "Refugee", "illegal": "Refugee",
     "disabled": "Disability", "autistic": "Disability", "poor": "Economic",
+    "negro": "African", "latina": "Hispanic", "indigenous": "Indigenous",
+    "aboriginal": "Indigenous", "mormon": "Christian", "evangelical": "Christian",
+    "sikh": "Other",
 }  # fmt: skip
 # Group adjectives that right before a label mostly mean something else ("poor fool",
 # "straight idiot", "native troll"), and identity-looking idioms ("black sheep").
@@ -111,6 +117,7 @@ IDEOLOGY_LABELS: Final = frozenset({
 PEOPLE: Final = frozenset({
     "people", "folks", "folk", "men", "women", "guys", "kids", "boys", "girls", "persons",
     "families", "community", "communities", "population", "populations", "crowd", "lot",
+    "americans",  # after an identity adjective: "black Americans", "Native Americans"
 })  # fmt: skip
 INSTITUTIONS: Final = frozenset({
     "government", "govt", "administration", "regime", "media", "msm", "press", "police",
@@ -160,6 +167,7 @@ PREPOSITIONS: Final = frozenset({
     "from", "by", "with", "at", "on", "about", "against", "for", "into", "toward",
     "towards", "after", "before", "over", "under", "without", "among",
 })  # fmt: skip
+PLURAL_PEOPLE: Final = frozenset({"people", "folk", "men", "women"})  # plurals without "s"
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
@@ -184,14 +192,14 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
 
 def _retarget_ableist(hit: Hit, doc: Document) -> Hit | None:
     """An ableist slur aimed at whom its sentence names ("you retard", "those Muslims
-    are retards"): disabled people are demeaned by the word, but the insult is meant
-    for that target, which is what a moderator and HateXplain's annotators go by."""
+    are retards"), or at someone unnamed: disabled people are demeaned by the word, but
+    the insult is meant for that target, which is what a moderator and HateXplain's
+    annotators go by (toxic spans typed train: 0 of 17 ableist hits lie in an Identity
+    based Attack span)."""
     target = hit.target
     if hit.technique != "slur" or target is None or target.group != ABLEIST:
         return None
     found = find_target(doc, hit.start, hit.end)
-    if found.kind not in RETARGET_KINDS:
-        return None
     return replace_hit(hit, target=found)
 
 
@@ -268,20 +276,40 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
         return i == last and not _punctuated(text, tokens[last - 1].end, tokens[i].start)
     if _punctuated(text, tokens[i].end, tokens[first].start):
         return False
-    between = tokens[i + 1 : first]
+    head = _head_noun(tokens, i, first)
+    between = tokens[head + 1 : first]
     if not between:
         return True
     link = next((k for k, t in enumerate(between) if t.norm in LINKS), None)
     if link is None or any(t.norm in CLAUSE_BREAKS for t in between):
         return False
-    if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[i].norm):
+    if any(t.norm in GROUP_NOUNS for t in between):
+        return False  # a nearer group stands between: the label is said of it, if of any
+    if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[head].norm):
         return False
     return not any(t.norm in PREPOSITIONS for t in between[link + 1 :])
 
 
+def _head_noun(tokens: Sequence[Token], i: int, first: int) -> int:
+    """The noun of the group phrase at ``i``: the next word when an identity adjective
+    stands before a people word or group noun ("illegal immigrants", "black people"),
+    else ``i`` itself."""
+    nxt = i + 1
+    if (
+        tokens[i].norm in GROUP_ADJECTIVES
+        and nxt < first
+        and (tokens[nxt].norm in PEOPLE or tokens[nxt].norm in GROUP_NOUNS)
+    ):
+        return nxt
+    return i
+
+
 def _plural_noun(word: str) -> bool:
-    """A plural group noun ("immigrants", "natives"), which a singular verb does not
-    agree with ("jewry", "islam" and the like do not end in "s")."""
+    """A plural group or people noun ("immigrants", "natives", "people"), which a
+    singular verb does not agree with ("jewry", "islam" and the like do not end in "s";
+    "to place illegal immigrants is ridiculous": "is" is said of the clause)."""
+    if word in PEOPLE:
+        return word.endswith("s") or word in PLURAL_PEOPLE
     return word in GROUP_NOUNS and word.endswith("s")
 
 

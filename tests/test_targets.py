@@ -76,6 +76,10 @@ def test_the_targets_plugin_finds_whom_a_hit_aims_at(
         ("Those gay idiots again.", "idiots", ("group", "gay", "Homosexual")),
         ("Those jihadists are scum.", "scum", ("group", "jihadists", "Islam")),
         ("Transgender people are idiots.", "idiots", ("group", "Transgender people", "Homosexual")),
+        ("Black Americans are idiots.", "idiots", ("group", "Black Americans", "African")),
+        ("Pakistanis are idiots.", "idiots", ("group", "Pakistanis", "Other")),
+        # a nationality alone is no identity group here (round 27: it lowered dev)
+        ("Most Americans are idiots.", "idiots", ("unspecified", None, None)),
         # ... but not an everyday adjective, an idiom, or a label for the group's enemies.
         ("What a poor fool.", "fool", ("unspecified", None, None)),
         ("The anti-gay bigot lost.", "bigot", ("unspecified", None, None)),
@@ -106,6 +110,19 @@ def test_an_identity_word_before_a_label_names_the_group(
             ("unspecified", None, None),
         ),
         ("Those immigrants are all idiots.", "idiots", ("group", "immigrants", "Refugee")),
+        # "is" is said of the clause, also when an adjective stands before the plural
+        ("Housing illegal immigrants is ridiculous.", "ridiculous", ("unspecified", None, None)),
+        # a farther group is not the subject when a nearer one stands between
+        (
+            "Refusing immigrants just cause they are illegal immigrants is ridiculous.",
+            "ridiculous",
+            ("unspecified", None, None),
+        ),
+        (
+            "Housing black people with them is ridiculous.",
+            "ridiculous",
+            ("unspecified", None, None),
+        ),
     ],
 )
 def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
@@ -120,8 +137,9 @@ def test_a_group_named_away_from_a_label_must_be_what_it_is_said_of(
         # An ableist slur insults whom its sentence names ...
         ("Those Muslims are retards.", ("group", "Muslims", "Islam")),
         ("Shut up, you retard.", ("addressee", "you", None)),
-        # ... and aims at disabled people only when it names nobody.
-        ("Only a retard would believe that.", ("group", "retard", "Disability")),
+        # ... and, when it names nobody, at someone unnamed: not at disabled people as a
+        # group, whom the word demeans but does not address.
+        ("Only a retard would believe that.", ("unspecified", None, None)),
     ],
 )
 def test_an_ableist_slur_takes_the_target_its_sentence_names(
@@ -130,6 +148,31 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
     (hit,) = [h for h in ANALYZER.check(text).hits if h.technique == "slur"]
     assert hit.target is not None
     assert (hit.target.kind.value, hit.target.text, hit.target.group) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "group"),
+    [
+        ("Mormons are a menace.", "Mormons are a menace", "Christian"),
+        ("Look at those filthy negroes.", "filthy negroes", "African"),
+        ("Those filthy aboriginals again.", "filthy aboriginals", "Indigenous"),
+        ("Evangelical scum everywhere.", "Evangelical scum", "Christian"),
+        ("Sikhs are a menace.", "Sikhs are a menace", "Other"),
+        ("Time to deport the foreigners.", "deport the foreigners", "Refugee"),
+        ("Islam is a menace.", "Islam is a menace", "Islam"),
+    ],
+)
+def test_identity_attacks_on_more_groups_name_their_community(
+    text: str, words: str, group: str
+) -> None:
+    hits = [h for h in ANALYZER.check(text).hits if h.text == words]
+    assert hits, f"no hit on {words!r}"
+    assert all(h.target is not None and h.target.group == group for h in hits)
+
+
+def test_a_religion_or_origin_named_without_an_attack_is_not_reported() -> None:
+    assert not ANALYZER.check("The Mormons and the Sikhs held a joint food drive.").hits
+    assert not ANALYZER.check("Islam is growing in Europe, and I studied Islam at school.").hits
 
 
 def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
@@ -224,7 +267,7 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
     [
         ("After what he did, I want him dead.", "harm-wishes"),
         ("I hope someone shoots him before the rally.", "harm-wishes"),
-        ("Should have run him over when he jumped the light.", "harm-wishes"),
+        ("Honestly, I wish she was dead.", "harm-wishes"),
         ("Every one of them: line them up against the wall.", "mob-violence"),
         ("Caught in the act. Get a rope!", "mob-violence"),
     ],
@@ -232,6 +275,11 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
 def test_preview_threat_rules_find_wishes_and_mob_calls(text: str, rule: str) -> None:
     assert rule in {h.rule for h in PREVIEW.check(text).hits if h.technique == "threat"}
     assert rule not in {h.rule for h in ANALYZER.check(text).hits}  # preview: off by default
+
+
+def test_a_killing_wished_in_hindsight_is_a_stable_death_wish() -> None:
+    text = "Should have run him over when he jumped the light."
+    assert "death-wishes" in {h.rule for h in ANALYZER.check(text).hits}
 
 
 @pytest.mark.parametrize(
