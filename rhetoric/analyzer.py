@@ -118,10 +118,13 @@ class Analyzer:
         )
         self._cued_filters = any(cues is not None for cues in self._filter_cues)
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
-        self._cued_adjusters = config.fast_paths and any(
-            cues_of(function) is not None
-            for _, function, _ in host.implementations("rhetoric_adjust_report")
-        )
+        # (source, name, function, argnames, cues): called directly, as the filters
+        # are, so a report skips a generator and a cue lookup per implementation.
+        self._adjusters = tuple(
+            (f"plugin:{name}", name, function, argnames,
+             cues_of(function) if config.fast_paths else None)
+            for name, function, argnames in host.implementations("rhetoric_adjust_report")
+        )  # fmt: skip
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
@@ -474,33 +477,57 @@ class Analyzer:
         return kept
 
     def _adjust(self, report: Report, doc: Document) -> Report:
-        arguments: dict[str, object] = {"report": report, "doc": doc, "config": self.config}
-        for name, result, error in self.host.call_each(
-            "rhetoric_adjust_report",
-            budget=self._budget,
-            text_length=len(doc.text),
-            arguments=arguments,
-            cue_text=doc.folded if self._cued_adjusters else None,
-        ):
-            if error is not None:
-                report = arguments["report"] = dataclasses.replace(
-                    report, errors=_unique([*report.errors, _error(f"plugin:{name}", error)])
-                )
-            elif isinstance(result, Report):
-                problem = next(filter(None, (_invalid(h, doc, None) for h in result.hits)), None)
-                if problem is None:
-                    report = arguments["report"] = result
-                else:
-                    report = arguments["report"] = dataclasses.replace(
-                        report,
-                        errors=(*report.errors, DetectorError(f"plugin:{name}", problem)),
-                    )
-            elif result is not None:
-                problem = f"returned {type(result).__name__}, not a Report or None"
-                report = arguments["report"] = dataclasses.replace(
-                    report, errors=(*report.errors, DetectorError(f"plugin:{name}", problem))
-                )
+        """Each ``rhetoric_adjust_report`` implementation in turn, chained: what
+        ``PluginHost.call_each`` does with a budget and cue text, called directly."""
+        budget = self._budget
+        config = self.config
+        length = len(doc.text)
+        limit = budget.allowed(length)
+        folded: str | None = None
+        for source, name, function, argnames, cues in self._adjusters:
+            if refusal := budget.refusal(source):
+                report = self._adjusted(report, doc, name, None, refusal)
+                continue
+            if cues is not None:
+                if folded is None:
+                    folded = doc.folded
+                if not any(cue in folded for cue in cues):
+                    continue  # its cues are absent: it would leave the report as it is
+            values = {"report": report, "doc": doc, "config": config}
+            started = time.perf_counter()
+            error: BaseException | None = None
+            try:
+                result = function(**{a: values[a] for a in argnames})
+            except Exception as exc:
+                result, error = None, exc
+            if limit is not None:
+                elapsed = time.perf_counter() - started
+                if elapsed > limit and (overrun := budget.charge(source, elapsed, length)):
+                    result, error = None, overrun
+            if error is not None or result is not None:
+                report = self._adjusted(report, doc, name, result, error)
         return report
+
+    @staticmethod
+    def _adjusted(
+        report: Report, doc: Document, name: str, result: object, error: BaseException | None
+    ) -> Report:
+        """The report after one adjuster returned ``result`` or failed with ``error``."""
+        if error is not None:
+            return dataclasses.replace(
+                report, errors=_unique([*report.errors, _error(f"plugin:{name}", error)])
+            )
+        if isinstance(result, Report):
+            problem = next(filter(None, (_invalid(h, doc, None) for h in result.hits)), None)
+            if problem is None:
+                return result
+            return dataclasses.replace(
+                report, errors=(*report.errors, DetectorError(f"plugin:{name}", problem))
+            )
+        problem = f"returned {type(result).__name__}, not a Report or None"
+        return dataclasses.replace(
+            report, errors=(*report.errors, DetectorError(f"plugin:{name}", problem))
+        )
 
     def _readability(self, text: str) -> dict[str, float | int]:
         if not self.config.readability:

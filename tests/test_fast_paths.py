@@ -434,3 +434,79 @@ def test_required_groups_hold_on_every_match_of_the_built_in_patterns() -> None:
         for bit, (_, pattern, _) in enumerate(rules._patterns):
             if pattern.search(normalized):
                 assert rules._needs_met(bit, present), (pattern.pattern[:40], text)
+
+
+# Words of the built-in word classes (people, copulas, insults, threats), names that
+# are also class words, and phrases across glue: dense in word-class matches.
+CLASS_VOCABULARY = (
+    "people they those are is were be idiot idiots moron stupid vermin animals scum",
+    "kill shoot hang deport replace invaders natives whites immigrants migrants",
+    "Dick Cheney dick Kike Hernandez you Dick Head a Dick such fool disgusting vile",
+    "sh1t f*ck m*ron st00pid idiooot f u c k all of them these those who",
+)
+CLASS_WORDS = [word for line in CLASS_VOCABULARY for word in line.split(" ")]
+CLASS_GAPS = (" ", " ", " ", ", ", ". ", "\n", " - ")
+
+
+def _grouped(matches: list) -> dict:  # type: ignore[type-arg]
+    """Trie matches grouped by first token, then payload, into sets of last tokens:
+    how the engine read the word-class trie's matches before ``scan_ends``."""
+    ends: dict = {}  # type: ignore[type-arg]
+    for match in matches:
+        ends.setdefault(match.first, {}).setdefault(match.payload, set()).add(match.last)
+    return ends
+
+
+def _assert_scan_ends(text: str) -> None:
+    trie = FAST.detectors[0]._class_trie
+    prepared = prepare(text)
+    found = trie.scan_ends(prepared)
+    expected = _grouped(trie.scan(prepared)) if prepared.tokens else {}
+    assert found == expected, text
+    # The same order too: templates are tried in the order of their classes here.
+    assert [(i, list(names)) for i, names in found.items()] == [
+        (i, list(names)) for i, names in expected.items()
+    ], text
+
+
+def test_scan_ends_groups_what_scan_finds() -> None:
+    """``TokenTrie.scan_ends`` (which skips match tuples on comments without other
+    spellings) gives exactly the grouped matches of ``scan``, in the same order."""
+    rng = random.Random(30)
+    words = CLASS_WORDS + WORDS
+    for _ in range(1500):
+        count = rng.randint(0, 30)
+        _assert_scan_ends("".join(rng.choice(words) + rng.choice(CLASS_GAPS) for _ in range(count)))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CLASS_WORDS), st.sampled_from(CLASS_GAPS)),
+                max_size=25))  # fmt: skip
+def test_scan_ends_on_any_mix_of_class_words(pieces: list[tuple[str, str]]) -> None:
+    _assert_scan_ends("".join(word + gap for word, gap in pieces))
+
+
+def test_engine_hits_are_what_document_hit_builds() -> None:
+    """The engine builds its hits without ``Document.hit``'s checks and copies; each is
+    equal to the one ``Document.hit`` makes from the same rule, span and fields."""
+    rules = FAST.detectors[0]
+    infos = {rule.id: rule for rule in rules.rules}
+    seen = 0
+    for text in generated(600, seed=30) + generated(300, seed=31):
+        doc = Document.of(Comment("x", text))
+        for hit in rules.detect(doc):
+            if not hasattr(hit, "rule"):
+                continue  # a DetectorError
+            rebuilt = doc.hit(
+                infos[hit.rule],
+                hit.start,
+                hit.end,
+                confidence=hit.confidence,
+                severity=hit.severity,
+                evidence=hit.evidence,
+                target=hit.target,
+            )
+            assert hit == rebuilt and type(hit.confidence) is float, text
+            assert hit.message == rebuilt.message and hit.evidence == rebuilt.evidence
+            seen += 1
+    assert seen > 100

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import regex
 
 from ..config import AnalyzerConfig
 from ..document import Document
 from ..hookspecs import fold_cues
-from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
+from ..model import DetectorError, Hit, RuleInfo, Severity, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
@@ -309,15 +309,7 @@ class CompiledRules:
             # missing can match, and without templates class terms are not needed.
             with_templates = self._template_gate.may_fire(doc.view_words)
         if with_templates:
-            for match in self._class_trie.scan(prepared):
-                names = class_ends.get(match.first)
-                if names is None:
-                    names = class_ends[match.first] = {}
-                ends = names.get(match.payload)  # type: ignore[call-overload]
-                if ends is None:
-                    names[match.payload] = {match.last}  # type: ignore[index]
-                else:
-                    ends.add(match.last)
+            class_ends = self._class_trie.scan_ends(prepared)  # type: ignore[assignment]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         for match in matches:
@@ -339,7 +331,8 @@ class CompiledRules:
                 )
                 if match.how == MASK:
                     confidence *= MASK_CONFIDENCE
-                hit = doc.hit(
+                hit = _rule_hit(
+                    doc,
                     spec.info,
                     match.start,
                     match.end,
@@ -443,7 +436,8 @@ class CompiledRules:
                 index = int(template.payload)  # type: ignore[call-overload]
                 spec = self._specs[index]
                 begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
-                hit = doc.hit(
+                hit = _rule_hit(
+                    doc,
                     spec.info,
                     begin,
                     end,
@@ -488,7 +482,8 @@ class CompiledRules:
             for group in present:
                 remaining *= 1.0 - spec.groups[group].weight
             text = doc.text
-            yield doc.hit(
+            yield _rule_hit(
+                doc,
                 spec.info,
                 min(c.start for c in window),
                 max(c.end for c in window),
@@ -517,7 +512,8 @@ class CompiledRules:
             for found in self._pattern_matches(doc.prepared, spec, pattern, timeout):
                 if found.refused is not None:
                     continue
-                hit = doc.hit(
+                hit = _rule_hit(
+                    doc,
                     spec.info,
                     found.begin,
                     found.finish,
@@ -638,6 +634,38 @@ class CompiledRules:
                 ends.append(finish)
             found_spans.append((starts, ends))
         return found_spans
+
+
+def _rule_hit(
+    doc: Document,
+    rule: RuleInfo,
+    start: int,
+    end: int,
+    *,
+    confidence: float | None = None,
+    severity: Severity | None = None,
+    evidence: dict[str, Any],
+    target: Target | None = None,
+) -> Hit:
+    """``doc.hit(...)`` for the engine's own rules: the same hit, built without its
+    keyword dispatch, severity parsing and evidence copy (``evidence`` is a new dict
+    the caller hands over). About 2 µs less per hit."""
+    text = doc.comment.text
+    if not 0 <= start < end <= len(text):
+        return doc.hit(rule, start, end)  # raises Document.hit's own error
+    matched = text[start:end]
+    return Hit(
+        start,
+        end,
+        matched,
+        rule.technique,
+        rule.id,
+        rule.severity if severity is None else severity,
+        rule.confidence if confidence is None else float(confidence),
+        rule.message.replace("{match}", matched),
+        evidence,
+        target,
+    )
 
 
 def _bits(mask: int) -> Iterator[int]:

@@ -167,6 +167,55 @@ class TokenTrie:
                     )
         return found
 
+    def scan_ends(self, prepared: PreparedText) -> dict[int, dict[Hashable, set[int]]]:
+        """Per first token of a match, each payload found there and the last tokens
+        of its matches: what ``scan`` finds, grouped as the engine reads word-class
+        matches (same order). Most comments have no other spellings: their one-word
+        entries, most of the matches, are then grouped without a match tuple each."""
+        ends: dict[int, dict[Hashable, set[int]]] = {}
+        tokens = prepared.tokens
+        if not tokens:
+            return ends
+        nodes = list(map(self._root.children.get, map(_NORM, tokens)))
+        if prepared.joined or any(map(_VARIANTS, tokens)) or any(map(_MASK, tokens)):
+            matches: Iterable[TrieMatch] = self.scan(prepared)
+        else:
+            matches = []
+            original = prepared.original
+            names = name_words()
+            last = len(tokens) - 1
+            for i in compress(range(len(tokens)), nodes):
+                node: _Node = nodes[i]  # type: ignore[assignment]
+                token = tokens[i]
+                if not node.children:  # as in _scan_exact: a one-word entry
+                    if not node.payloads or (
+                        token.norm in names and _reads_as_name(tokens, i, original)
+                    ):
+                        continue
+                    by_payload = ends[i] = {}  # positions ascend: i is new here
+                    for payload in node.payloads:
+                        found = by_payload.get(payload)
+                        if found is None:
+                            by_payload[payload] = {i}
+                        else:
+                            found.add(i)
+                elif node.payloads or (
+                    i < last and tokens[i + 1].glue and tokens[i + 1].norm in node.children
+                ):
+                    single = not (
+                        node.payloads
+                        and token.norm in names
+                        and _reads_as_name(tokens, i, original)
+                    )
+                    extended: list[TrieMatch] = []
+                    self._extend(
+                        tokens, i, node, EXACT, token.norm, extended, len(tokens), original, single
+                    )
+                    _group(extended, ends)
+            return ends
+        _group(matches, ends)
+        return ends
+
     def _scan_exact(
         self,
         tokens: tuple[Token, ...],
@@ -297,6 +346,19 @@ class TokenTrie:
 
 # tuple.__new__ skips the named tuple's Python-level __new__: scans make many matches
 _match = partial(tuple.__new__, TrieMatch)
+
+
+def _group(matches: Iterable[TrieMatch], ends: dict[int, dict[Hashable, set[int]]]) -> None:
+    """Add ``matches`` to ``ends`` (see ``TokenTrie.scan_ends``), in their order."""
+    for match in matches:
+        by_payload = ends.get(match.first)
+        if by_payload is None:
+            by_payload = ends[match.first] = {}
+        found = by_payload.get(match.payload)
+        if found is None:
+            by_payload[match.payload] = {match.last}
+        else:
+            found.add(match.last)
 
 
 def _may_continue(node: _Node, tokens: tuple[Token, ...], j: int, count: int) -> bool:
