@@ -133,3 +133,24 @@ def test_templates_that_cannot_match_are_load_errors(
     assert "name-calling/tested.yml:8:" in message
     assert template.strip("'") in message
     assert problem in message
+
+
+def test_new_template_forms_survive_the_compiled_rules_cache(
+    write_rule: RuleWriter, rules_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(cache))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    body = (
+        "templates:\n"
+        "  - '[[islam {copula} a death_cult|religion_of_hate]]'\n"
+        "  - 'you [[{adjective}{0,2} {noun}]]'\n"
+        "within: clause\n"
+    )
+    texts = ["Islam is a religion of hate", "you lazy stupid idiot", "you lazy, idiot"]
+    built = [spans(analyzer_for(write_rule, rules_dir, body), t) for t in texts]
+    entries = list(cache.glob("*.pickle"))
+    assert len(entries) == 1
+    loaded = [spans(only_rules(rules_dir), t) for t in texts]
+    assert list(cache.glob("*.pickle")) == entries
+    assert built == loaded == [["Islam is a religion of hate"], ["lazy stupid idiot"], []]
