@@ -109,6 +109,17 @@ def test_within_accepts_only_sentence_or_clause(write_rule: RuleWriter, rules_di
         )
 
 
+def test_within_clause_is_only_for_sequence_rules(write_rule: RuleWriter, rules_dir: Path) -> None:
+    write_rule(
+        "name-calling/words.yml",
+        HEADER.replace("kind: sequence", "kind: lexicon")
+        + "terms: [idiot]\nwithin: clause\n"
+        + EXAMPLES,
+    )
+    with pytest.raises(RuleLoadError, match="within"):
+        only_rules(rules_dir)
+
+
 @pytest.mark.parametrize(
     ("template", "problem"),
     [
