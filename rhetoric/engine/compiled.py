@@ -48,6 +48,7 @@ _START = attrgetter("start")
 _VARIANTS = attrgetter("variants")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
+_CLAUSE = re.compile(r"[,;:]")
 
 
 @pickled_by_constructor
@@ -173,7 +174,7 @@ class CompiledRules:
             elif spec.kind == "sequence":
                 for source, line in spec.templates:
                     try:
-                        template = parse_template(source, index)
+                        template = parse_template(source, index, spec.within == "clause")
                     except TemplateError as exc:
                         raise RuleLoadError(
                             spec.path, line, f"template '{source}': {exc}"
@@ -418,7 +419,8 @@ class CompiledRules:
         for i in spelled:
             forms[i] = (tokens[i].norm, *tokens[i].variants)
         text = prepared.original
-        matcher = SequenceMatcher(forms, breaks, class_ends)
+        clauses = _clause_breaks(prepared, breaks) if active.clauses else None
+        matcher = SequenceMatcher(forms, breaks, class_ends, clauses)
         by_word, by_class = active.by_word, active.by_class
         # Only where a template's first element can occur (C-level lookups for norms).
         starts = set(compress(range(count), map(by_word.__contains__, map(_NORM, tokens))))
@@ -729,6 +731,18 @@ def _sentence_breaks(prepared: PreparedText) -> list[bool]:
         if 0 < following < count and tokens[following - 1].end <= position:
             breaks[following] = True
     return breaks
+
+
+def _clause_breaks(prepared: PreparedText, breaks: list[bool]) -> list[bool]:
+    """The sentence breaks, plus a break before each token that follows a comma or a
+    colon (for templates of rules with ``within: clause``)."""
+    tokens = prepared.tokens
+    text = prepared.original
+    clauses = list(breaks)
+    for i in range(1, len(tokens)):
+        if not clauses[i] and _CLAUSE.search(text, tokens[i - 1].end, tokens[i].start):
+            clauses[i] = True
+    return clauses
 
 
 def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Target | None:

@@ -42,7 +42,7 @@ COMMON_KEYS = (
 KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
     "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
-    "sequence": ("templates",),
+    "sequence": ("templates", "within"),
     "cooccurrence": ("groups", "min_groups", "window", "within_sentence", "require", "inflect"),
     "escalation": ("all", "within", "effect"),
 }
@@ -325,11 +325,15 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
     templates = []
     for item in doc.sequence(entries["templates"][1], "templates"):
         text = doc.string(item, "template")
-        for ref in regex.findall(r"(?<!\*)\{([^}]*)\}", text):
+        # Not gaps (``*{0,3}``) nor repetitions (``{class}{1,2}``).
+        for ref in regex.findall(r"(?<![*}])\{([^}]*)\}", text):
             if ref not in ruleset.classes:
                 raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
         templates.append((text, line_of(item)))
-    return RuleSpec(**common, templates=tuple(templates))
+    within = "sentence"
+    if "within" in entries:
+        within = doc.choice(entries["within"][1], "within", ("sentence", "clause"))
+    return RuleSpec(**common, templates=tuple(templates), within=within)
 
 
 def _escalation(

@@ -3,13 +3,17 @@
 A template is a whitespace-separated list of elements:
 
 - ``{class}``: any term of a word class (terms may be several words); ``{class}?``
-  makes it optional;
+  makes it optional; ``{class}{m,n}``: between m and n terms of it in a row
+  (n <= 6);
 - ``word`` or ``word|other``: literal tokens (normalized like the text);
-  ``word?`` is optional;
+  ``word?`` is optional; ``_`` joins the words of a phrase inside one slot, so
+  ``a|the death_cult|religion_of_hate`` is two slots whose second holds two
+  phrases (a slot is split on whitespace: ``death cult`` would be two slots);
 - ``*``: any one token; ``*?``: at most one; ``*{m,n}``: between m and n (n <= 6);
 - ``[[`` ... ``]]``: the part of the match to report (default: all of it).
 
-Matches never cross a sentence break. The first element must be a required
+Matches never cross a sentence break; a rule with ``within: clause`` also stops its
+templates at commas, semicolons and colons. The first element must be a required
 literal or class, which is how templates are indexed: a comment only tries the
 templates whose first element occurs in it.
 """
@@ -28,7 +32,7 @@ from ..text import prepare
 from .anchors import commonness
 
 _ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
-_CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(\?)?$")
+_CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(?:(\?)|\{(\d+),(\d+)\})?$")
 MAX_GAP = 6
 _MAX_CHOICES = 4096
 
@@ -45,6 +49,25 @@ class Element:
     name: str = ""
     low: int = 1
     high: int = 1
+    # Alternatives of a literal slot that span several tokens ("death_cult").
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def starts(self) -> frozenset[str]:
+        """The words one of which begins any token run this literal matches."""
+        if not self.phrases:
+            return self.words
+        return self.words.union(phrase[0] for phrase in self.phrases)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """Words one of which occurs wherever this literal matches: per phrase its
+        rarest-looking word, so the index keys on "cult" rather than "death"."""
+        if not self.phrases:
+            return self.words
+        return self.words.union(
+            min(phrase, key=lambda word: commonness(frozenset([word]))) for phrase in self.phrases
+        )
 
 
 @pickled_by_constructor
@@ -57,6 +80,8 @@ class Template:
     # classes that must occur (filled in by parse_template).
     required_words: tuple[frozenset[str], ...] = ()
     required_classes: frozenset[str] = frozenset()
+    # Whether commas and colons end a match too (a rule's ``within: clause``).
+    clause: bool = False
 
     @property
     def first(self) -> Element:
@@ -78,7 +103,39 @@ def _normalize_word(word: str) -> str:
     return prepared.tokens[0].norm
 
 
-def parse_template(source: str, payload: Hashable) -> Template:
+def _literal(item: str) -> Element:
+    """A literal slot: ``|``-separated alternatives, each one word or a ``_``-joined
+    phrase; an empty alternative is an error (it could only ever be a typo)."""
+    optional = item.endswith("?") and len(item) > 1
+    body = item[:-1] if optional else item
+    words: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+    for alternative in body.split("|"):
+        parts = alternative.split("_")
+        if not all(parts):
+            raise TemplateError(f"empty alternative in '{item}'")
+        normalized = tuple(_normalize_word(part) for part in parts)
+        if len(normalized) == 1:
+            words.add(normalized[0])
+        elif normalized not in phrases:
+            phrases.append(normalized)
+    # Shorter phrases first: the walk tries them in this order.
+    phrases.sort(key=len)
+    return Element(
+        "literal", words=frozenset(words), low=0 if optional else 1, phrases=tuple(phrases)
+    )
+
+
+def _class(match: regex.Match[str], item: str) -> Element:
+    if match.group(3) is None:
+        return Element("class", name=match.group(1), low=0 if match.group(2) else 1)
+    low, high = int(match.group(3)), int(match.group(4))
+    if not (0 <= low <= high <= MAX_GAP and high >= 1):
+        raise TemplateError(f"repetition '{item}' must satisfy 0 <= m <= n, 1 <= n <= {MAX_GAP}")
+    return Element("class", name=match.group(1), low=low, high=high)
+
+
+def parse_template(source: str, payload: Hashable, clause: bool = False) -> Template:
     spaced = source.replace("[[", " [[ ").replace("]]", " ]] ")
     elements: list[Element] = []
     opened = closed = False
@@ -101,17 +158,11 @@ def parse_template(source: str, payload: Hashable) -> Template:
                 raise TemplateError(f"gap '{item}' must satisfy 0 <= m <= n <= {MAX_GAP}")
             elements.append(Element("any", low=low, high=high))
         elif class_match := _CLASS.match(item):
-            low = 0 if class_match.group(2) else 1
-            elements.append(Element("class", name=class_match.group(1), low=low))
+            elements.append(_class(class_match, item))
         elif "{" in item or "}" in item:
             raise TemplateError(f"malformed class reference '{item}'")
         else:
-            optional = item.endswith("?") and len(item) > 1
-            words = item[:-1] if optional else item
-            alternatives = frozenset(_normalize_word(w) for w in words.split("|") if w)
-            if not alternatives:
-                raise TemplateError(f"empty literal '{item}'")
-            elements.append(Element("literal", words=alternatives, low=0 if optional else 1))
+            elements.append(_literal(item))
     if opened and not closed:
         raise TemplateError("'[[' without a matching ']]'")
     real = [e for e in elements if e.kind not in ("open", "close")]
@@ -125,8 +176,9 @@ def parse_template(source: str, payload: Hashable) -> Template:
         source,
         tuple(elements),
         payload,
-        tuple(e.words for e in elements if e.kind == "literal" and e.low > 0),
+        tuple(e.needs for e in elements if e.kind == "literal" and e.low > 0),
         frozenset(e.name for e in elements if e.kind == "class" and e.low > 0),
+        clause,
     )
 
 
@@ -138,6 +190,8 @@ class TemplateIndex:
         self.by_class: dict[str, list[Template]] = defaultdict(list)
         self.templates: list[Template] = []
         self.count = 0
+        # Whether a template stops at commas (then the matcher needs clause breaks).
+        self.clauses = False
         # Every literal word a template requires: only these decide which are active.
         self.words: frozenset[str] = frozenset()
         # The active index per set of chosen templates: comments make many word
@@ -204,9 +258,10 @@ class TemplateIndex:
 
     def _index(self, template: Template) -> None:
         self.templates.append(template)
+        self.clauses = self.clauses or template.clause
         first = template.first
         if first.kind == "literal":
-            for word in first.words:
+            for word in first.starts:
                 self.by_word[word].append(template)
         else:
             self.by_class[first.name].append(template)
@@ -230,6 +285,7 @@ class SequenceMatcher:
         forms: list[tuple[str, ...]],
         breaks: list[bool],
         class_ends: dict[int, dict[str, set[int]]],
+        clause_breaks: list[bool] | None = None,
     ) -> None:
         self.forms = forms
         self.breaks = breaks
@@ -238,9 +294,14 @@ class SequenceMatcher:
         # Sentence number of each token: a class term spans no break when its first
         # and last tokens are in the same sentence (one comparison, not a loop).
         self.sentence = list(accumulate(map(int, breaks)))
+        self._by_sentence = (breaks, self.sentence)
+        self._by_clause = self._by_sentence
+        if clause_breaks is not None:
+            self._by_clause = (clause_breaks, list(accumulate(map(int, clause_breaks))))
 
     def match(self, template: Template, start: int) -> SequenceMatch | None:
         """The shortest match of ``template`` beginning at token ``start``."""
+        self.breaks, self.sentence = self._by_clause if template.clause else self._by_sentence
         for last, marks in self._walk(template.elements, 0, start, None, None):
             if last < start:
                 continue
@@ -278,7 +339,15 @@ class SequenceMatcher:
         if element.kind == "literal":
             if self._can_step(pos, begin) and not element.words.isdisjoint(self.forms[pos]):
                 yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+            for phrase in element.phrases:
+                if self._phrase_at(phrase, pos, begin):
+                    yield from self._walk(
+                        elements, k + 1, pos + len(phrase), mark_first, mark_last, begin
+                    )
         elif element.kind == "class":
+            if element.high > 1:
+                yield from self._repeat(elements, k, pos, mark_first, mark_last, begin, 0)
+                return
             ends = self.class_ends.get(pos)
             if ends and element.name in ends and self._can_step(pos, begin):
                 sentence = self.sentence
@@ -297,3 +366,39 @@ class SequenceMatcher:
                 steps += 1
                 if steps >= max(element.low, 1):
                     yield from self._walk(elements, k + 1, cursor, mark_first, mark_last, begin)
+
+    def _phrase_at(self, phrase: tuple[str, ...], pos: int, begin: int) -> bool:
+        """Whether the phrase's words are the tokens from ``pos`` on, with no break."""
+        forms = self.forms
+        for offset, word in enumerate(phrase):
+            cursor = pos + offset
+            if not self._can_step(cursor, begin) or word not in forms[cursor]:
+                return False
+        return True
+
+    def _repeat(
+        self,
+        elements: tuple[Element, ...],
+        k: int,
+        pos: int,
+        mark_first: int | None,
+        mark_last: int | None,
+        begin: int,
+        done: int,
+    ) -> Iterator[tuple[int, tuple[int | None, int | None]]]:
+        """Terms of ``{class}{m,n}`` from ``pos`` on, ``done`` of them already taken:
+        fewer terms are tried first, as an optional element is skipped first."""
+        element = elements[k]
+        ends = self.class_ends.get(pos)
+        if not (ends and element.name in ends and self._can_step(pos, begin)):
+            return
+        sentence = self.sentence
+        for last in sorted(ends[element.name]):
+            if sentence[last] != sentence[pos]:
+                continue
+            if done + 1 >= element.low:
+                yield from self._walk(elements, k + 1, last + 1, mark_first, mark_last, begin)
+            if done + 1 < element.high:
+                yield from self._repeat(
+                    elements, k, last + 1, mark_first, mark_last, begin, done + 1
+                )

@@ -92,6 +92,7 @@ class RuleSpec:
     # its target; terms may name their own.
     community: str | None = None
     conditions: tuple[EscalationCondition, ...] = ()
+    # Escalation: "comment" or "sentence"; sequence: "sentence" or "clause".
     within: str = "comment"
     effect: str = "combine"
 
