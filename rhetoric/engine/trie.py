@@ -30,6 +30,7 @@ from ..text import PreparedText, Token
 from ..text.obfuscation import case_allows, mask_alternatives
 from ..text.variants import grawlix_shapes
 from ..text.wordlists import (
+    english_word_set,
     fits_common_word,
     given_names,
     in_english_words,
@@ -417,8 +418,9 @@ def _dictionary_form(term: str) -> bool:
     """Whether ``term`` is an English word or a regular inflection of one ("wanking"
     of wank; not "spicks", "fcuk"): a spelling the dictionary does not know is no
     likely reading of an ambiguous mask."""
-    return in_english_words(term) or any(
-        term.endswith(suffix) and in_english_words(term[: -len(suffix)]) for suffix in _SUFFIXES
+    words = english_word_set()
+    return term in words or any(
+        term.endswith(suffix) and term[: -len(suffix)] in words for suffix in _SUFFIXES
     )
 
 

@@ -61,13 +61,14 @@ def common_words() -> frozenset[str]:
     path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
     if not path.is_file():
         return frozenset()
+    dictionary = english_word_set()  # a search of the text for each would take seconds
     words: set[str] = set()
     for word in _lines(path.read_text(encoding="utf-8")):
         word = word.lower()
         words.add(word)
         stem = word[:-1] if word[-1] in "ey" else word
         forms = (word + "s", word + "es", stem + "ed", stem + "ing", stem + "ies")
-        words.update(form for form in forms if in_english_words(form))
+        words.update(form for form in forms if form in dictionary)
     return frozenset(words)
 
 
@@ -93,6 +94,13 @@ def fits_common_word(mask: str) -> bool:
 def english_words() -> frozenset[str]:
     """Every word of the dictionary, as a set (for tools and tests)."""
     return frozenset(_english_text().split())
+
+
+@lru_cache(maxsize=1)
+def english_word_set() -> frozenset[str]:
+    """``english_words``, kept: for callers that look many words up (masked readings),
+    where a search of the text for each would cost a millisecond a word."""
+    return english_words()
 
 
 @lru_cache(maxsize=1)
