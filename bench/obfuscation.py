@@ -180,6 +180,10 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "Twatt is a village in Orkney.", "Aaron and Isaac met at the bazaar.",
         "Kerr and Starr walked.", "Grr, my skivvies shrank.",
     ),
+    "innocent masks of everyday shapes": (
+        "Service s%#cks!", "Fresh s**cks for sale.", "Big sp**ks flew.", "The sp%#ks flew.",
+        "A sp**k of hope.",
+    ),
     "innocent senses": (
         "If you prick us, do we not bleed?", "The cock crowed at dawn.", "Moby Dick is long.",
         "She graduated summa cum laude.", "Breast cancer screening saves lives.",

@@ -28,7 +28,10 @@ from typing import NamedTuple
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, Token
 from ..text.obfuscation import case_allows, mask_alternatives
+from ..text.variants import grawlix_shapes
 from ..text.wordlists import (
+    english_word_set,
+    fits_common_word,
     given_names,
     in_english_words,
     innocent_words,
@@ -295,6 +298,26 @@ class TokenTrie:
             j += 1
 
     def _mask_lookup(self, mask: str, norm: str | None = None) -> list[tuple[str, list[Hashable]]]:
+        """One-word terms of the mask's shape (``_shape_lookup``), bounded where the shape
+        is ambiguous (Scunthorpe). A mask hiding two or more characters whose shape fits an
+        everyday word ("s**cks": stacks, shocks) is not clearly any rarer spelling: only its
+        readings that are English words stay (not the slur spelling "spicks"; "n***er",
+        "f**k", "a**hole", "b**ch" keep theirs). A hidden run of mixed signs (a grawlix,
+        "s%#cks") may hide fewer letters than it has signs, so each such length is tried."""
+        found = self._shape_lookup(mask, norm)
+        if not found or mask.count("?") < 2:
+            return found
+        shapes = (grawlix_shapes(norm, mask) if norm is not None else []) or [(mask, norm)]
+        if not any(fits_common_word(shape) for shape, _ in shapes):
+            return found
+        # a term listed with its mask ("a**", "b*tch") is read as written
+        return [
+            (term, payloads)
+            for term, payloads in found
+            if not term.isalpha() or _dictionary_form(term)
+        ]
+
+    def _shape_lookup(self, mask: str, norm: str | None = None) -> list[tuple[str, list[Hashable]]]:
         """One-word terms of the mask's shape. With the written ``norm`` (as long as the
         mask), a sign or letter may also stand for its other readings: ``@`` for a or o,
         ``1`` for i or l, ``v`` for u ("d0gg**5ty1e", "mv7herfvck*r")."""
@@ -386,6 +409,19 @@ def _bucket(
     for letter in letters:
         merged.update(index.get((size, edge, letter), {}))
     return merged
+
+
+_SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "d")
+
+
+def _dictionary_form(term: str) -> bool:
+    """Whether ``term`` is an English word or a regular inflection of one ("wanking"
+    of wank; not "spicks", "fcuk"): a spelling the dictionary does not know is no
+    likely reading of an ambiguous mask."""
+    words = english_word_set()
+    return term in words or any(
+        term.endswith(suffix) and term[: -len(suffix)] in words for suffix in _SUFFIXES
+    )
 
 
 def _titled(word: str) -> bool:

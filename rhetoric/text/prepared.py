@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from .confusables import is_lookalike, latin_reading, may_be_disguised
 from .normalize import OffsetMap, lookalike, normalize
 from .plain import is_plain, plain_tokens
-from .tokens import Token, build_tokens, join_letters, word_spans
+from .tokens import Token, build_tokens, hashtag_parts, join_letters, word_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,4 +120,8 @@ def _prepare_normalized(text: str, normalized: str, offsets: OffsetMap) -> Prepa
         normalized, readings = _unmask_lookalikes(text, normalized, spans, offsets)
     tokens = build_tokens(normalized, spans, offsets, readings)
     joined = join_letters(normalized, spans, tokens)
+    if "#" in text:
+        tags = hashtag_parts(text, tokens)
+        if tags:
+            joined = (*joined, *tags)
     return PreparedText(text, normalized, tokens, joined, offsets)

@@ -269,3 +269,37 @@ def join_letters(
                 )
         out.sort(key=lambda token: (token.start, token.end))
     return tuple(out)
+
+
+# The words of a camel-case hashtag: capitalised words, all-capital runs (an acronym ends
+# where a capitalised word starts: "NWOAgenda"), lowercase words and numbers.
+_CAMEL_PART_RE: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|[0-9]+")
+# Fewest words a hashtag part must join: the whole tag already matches as one token.
+MIN_HASHTAG_PARTS: Final = 2
+_MAX_HASHTAG_PARTS: Final = 8
+
+
+def hashtag_parts(original: str, tokens: Sequence[Token]) -> list[Token]:
+    """Runs of the words of camel-case hashtags ("#StopTheGreatReset": "thegreatreset",
+    "greatreset"...), each a candidate like a joined letter run, spanning exactly its
+    words' characters: a prefix or a joined word no longer hides a lexicon term's joined
+    form. Only ASCII tags written with a case change, of at most eight words."""
+    out: list[Token] = []
+    for token in tokens:
+        start, end = token.start, token.end
+        if start == 0 or original[start - 1] != "#":
+            continue
+        tag = original[start:end]
+        if not (tag.isascii() and tag.isalnum()) or tag.islower() or tag.isupper():
+            continue
+        words = [match.span() for match in _CAMEL_PART_RE.finditer(tag)]
+        if not 2 <= len(words) <= _MAX_HASHTAG_PARTS:
+            continue
+        for first in range(len(words)):
+            for last in range(first + MIN_HASHTAG_PARTS - 1, len(words)):
+                if (first, last) == (0, len(words) - 1):
+                    continue  # the whole tag is the token itself
+                left, right = start + words[first][0], start + words[last][1]
+                norm = original[left:right].lower()
+                out.append(Token(token.index, left, right, norm, (), None, False))
+    return out

@@ -184,6 +184,39 @@ def mask_of(norm: str) -> str | None:
     return decoded.translate(_MASK_TO_QUESTION)
 
 
+# At most this many shapes of a mask whose hidden runs mix signs (lengths multiply).
+_MAX_SHAPES: Final = 8
+
+
+def grawlix_shapes(norm: str, mask: str) -> list[tuple[str, str]]:
+    """Every ``(mask, norm)`` a mask stands for when a hidden run mixes signs ("s%#cks"):
+    a grawlix is typed for effect, not one sign a letter, so its run may hide fewer
+    letters than it has signs ("s?cks" and "s??cks"). Empty when every run repeats one
+    sign (``n***er`` counts its letters) or the two differ in length."""
+    if len(norm) != len(mask):
+        return []
+    runs = [
+        (run.start(), run.end())
+        for run in regex.finditer(r"\?{2,}", mask)
+        if len(set(norm[run.start() : run.end()])) > 1
+    ]
+    if not runs:
+        return []
+    shapes = [(mask, norm)]
+    for start, end in reversed(runs):  # from the right: earlier offsets stay valid
+        shorter = []
+        for shape_mask, shape_norm in shapes:
+            for keep in range(1, end - start):
+                shorter.append(
+                    (
+                        shape_mask[:start] + "?" * keep + shape_mask[end:],
+                        shape_norm[:start] + norm[start:end][:keep] + shape_norm[end:],
+                    )
+                )
+        shapes.extend(shorter)
+    return shapes[:_MAX_SHAPES]
+
+
 @lru_cache(maxsize=16384)
 def analyze(norm: str) -> tuple[tuple[str, ...], str | None]:
     """``(variants, mask)`` for a token's normalized text; cached since words repeat."""

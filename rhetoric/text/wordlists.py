@@ -10,6 +10,7 @@ and the English dictionary costs about 10 ms to read. Origins and licences are i
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -47,9 +48,59 @@ def in_english_words(word: str) -> bool:
     return "\n" not in word and f"\n{word}\n" in _english_text()
 
 
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Familiar English words: the Dale-Chall list of words most fourth-graders know, as
+    textstat (a dependency) ships it, with the regular inflections the dictionary knows
+    (-s, -es, -ed, -ing). A masked reading that is an everyday word was hardly hidden on
+    purpose. Found without importing textstat (that imports NLTK); empty if it moved."""
+    spec = importlib.util.find_spec("textstat")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        return frozenset()
+    path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
+    if not path.is_file():
+        return frozenset()
+    dictionary = english_word_set()  # a search of the text for each would take seconds
+    words: set[str] = set()
+    for word in _lines(path.read_text(encoding="utf-8")):
+        word = word.lower()
+        words.add(word)
+        stem = word[:-1] if word[-1] in "ey" else word
+        forms = (word + "s", word + "es", stem + "ed", stem + "ing", stem + "ies")
+        words.update(form for form in forms if form in dictionary)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _common_by_length() -> dict[int, tuple[str, ...]]:
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(common_words()):
+        by_length.setdefault(len(word), []).append(word)
+    return {size: tuple(words) for size, words in by_length.items()}
+
+
+@lru_cache(maxsize=4096)
+def fits_common_word(mask: str) -> bool:
+    """Whether an everyday word (``common_words``) has the shape of ``mask`` (``?`` for
+    a hidden letter): such a masked word may be that word."""
+    known = [(k, letter) for k, letter in enumerate(mask) if letter != "?"]
+    return any(
+        all(word[k] == letter for k, letter in known)
+        for word in _common_by_length().get(len(mask), ())
+    )
+
+
 def english_words() -> frozenset[str]:
     """Every word of the dictionary, as a set (for tools and tests)."""
     return frozenset(_english_text().split())
+
+
+@lru_cache(maxsize=1)
+def english_word_set() -> frozenset[str]:
+    """``english_words``, kept: for callers that look many words up (masked readings),
+    where a search of the text for each would cost a millisecond a word."""
+    return english_words()
 
 
 @lru_cache(maxsize=1)
