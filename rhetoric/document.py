@@ -183,17 +183,19 @@ class Document:
             )
         matched = self.text[start:end]
         template = rule.message if message is None else message
+        # Positional, and no severity parse or evidence copy when there is none to
+        # make: the rule engine builds every YAML rule's hit here, in the hot path.
         return Hit(
-            start=start,
-            end=end,
-            text=matched,
-            technique=rule.technique,
-            rule=rule.id,
-            severity=Severity.parse(severity) if severity is not None else rule.severity,
-            confidence=rule.confidence if confidence is None else float(confidence),
-            message=template.replace("{match}", matched),
-            evidence=dict(evidence or {}),
-            target=target,
+            start,
+            end,
+            matched,
+            rule.technique,
+            rule.id,
+            rule.severity if severity is None else Severity.parse(severity),
+            rule.confidence if confidence is None else float(confidence),
+            template.replace("{match}", matched),
+            dict(evidence) if evidence else {},
+            target,
         )
 
 

@@ -30,7 +30,7 @@ from ..text import PreparedText, Token
 from ..text.obfuscation import case_allows, mask_alternatives
 from ..text.variants import grawlix_shapes
 from ..text.wordlists import (
-    english_word_set,
+    dictionary_form,
     fits_common_word,
     given_names,
     in_english_words,
@@ -310,11 +310,12 @@ class TokenTrie:
         shapes = (grawlix_shapes(norm, mask) if norm is not None else []) or [(mask, norm)]
         if not any(fits_common_word(shape) for shape, _ in shapes):
             return found
-        # a term listed with its mask ("a**", "b*tch") is read as written
+        # a term listed with its mask ("a**", "b*tch") is read as written; a spelling
+        # the dictionary does not know is no likely reading of an ambiguous mask
         return [
             (term, payloads)
             for term, payloads in found
-            if not term.isalpha() or _dictionary_form(term)
+            if not term.isalpha() or dictionary_form(term)
         ]
 
     def _shape_lookup(self, mask: str, norm: str | None = None) -> list[tuple[str, list[Hashable]]]:
@@ -409,19 +410,6 @@ def _bucket(
     for letter in letters:
         merged.update(index.get((size, edge, letter), {}))
     return merged
-
-
-_SUFFIXES = ("s", "es", "ed", "ing", "er", "ers", "d")
-
-
-def _dictionary_form(term: str) -> bool:
-    """Whether ``term`` is an English word or a regular inflection of one ("wanking"
-    of wank; not "spicks", "fcuk"): a spelling the dictionary does not know is no
-    likely reading of an ambiguous mask."""
-    words = english_word_set()
-    return term in words or any(
-        term.endswith(suffix) and term[: -len(suffix)] in words for suffix in _SUFFIXES
-    )
 
 
 def _titled(word: str) -> bool:

@@ -61,7 +61,7 @@ def common_words() -> frozenset[str]:
     path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
     if not path.is_file():
         return frozenset()
-    dictionary = english_word_set()  # a search of the text for each would take seconds
+    dictionary = english_words()  # a search of the text for each would take seconds
     words: set[str] = set()
     for word in _lines(path.read_text(encoding="utf-8")):
         word = word.lower()
@@ -91,16 +91,24 @@ def fits_common_word(mask: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Every word of the dictionary, as a set (for tools and tests)."""
+    """Every word of the dictionary, as a set, built once: for callers that look many
+    words up (masked readings, tools, tests), where a search of the text for each would
+    cost a millisecond a word."""
     return frozenset(_english_text().split())
 
 
-@lru_cache(maxsize=1)
-def english_word_set() -> frozenset[str]:
-    """``english_words``, kept: for callers that look many words up (masked readings),
-    where a search of the text for each would cost a millisecond a word."""
-    return english_words()
+_SUFFIXES: Final = ("s", "es", "ed", "ing", "er", "ers", "d")
+
+
+def dictionary_form(word: str) -> bool:
+    """Whether ``word`` is an English word or a regular inflection of one ("wanking"
+    of wank; not "spicks", "fcuk")."""
+    words = english_words()
+    return word in words or any(
+        word.endswith(suffix) and word[: -len(suffix)] in words for suffix in _SUFFIXES
+    )
 
 
 @lru_cache(maxsize=1)
