@@ -265,9 +265,7 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
 @pytest.mark.parametrize(
     ("text", "rule"),
     [
-        ("After what he did, I want him dead.", "harm-wishes"),
-        ("I hope someone shoots him before the rally.", "harm-wishes"),
-        ("Honestly, I wish she was dead.", "harm-wishes"),
+        ("I hope somebody runs him over on his way home.", "harm-wishes"),
         ("Every one of them: line them up against the wall.", "mob-violence"),
         ("Caught in the act. Get a rope!", "mob-violence"),
     ],
@@ -275,6 +273,18 @@ PREVIEW = Analyzer.from_config(AnalyzerConfig(preview=True))
 def test_preview_threat_rules_find_wishes_and_mob_calls(text: str, rule: str) -> None:
     assert rule in {h.rule for h in PREVIEW.check(text).hits if h.technique == "threat"}
     assert rule not in {h.rule for h in ANALYZER.check(text).hits}  # preview: off by default
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After what he did, I want him dead.",
+        "I hope someone shoots him before the rally.",
+        "Honestly, I wish she was dead.",
+    ],
+)
+def test_wanting_someone_dead_is_a_stable_death_wish(text: str) -> None:
+    assert "death-wishes" in {h.rule for h in ANALYZER.check(text).hits}
 
 
 def test_a_killing_wished_in_hindsight_is_a_stable_death_wish() -> None:
