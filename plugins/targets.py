@@ -84,7 +84,7 @@ GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("disabled", "cripples", "autists"), "Disability"),
     **dict.fromkeys(("homeless",), "Economic"),
     **dict.fromkeys(("minorities",), "Minority"),
-    **dict.fromkeys(("sikhs", "pakistanis"), "Other"),
+    **dict.fromkeys(("sikhs", "pakistanis", "gypsies", "roma"), "Other"),
 }  # fmt: skip
 GROUP_ADJECTIVES: Final[dict[str, str]] = {
     "black": "African", "african": "African", "arab": "Arab", "asian": "Asian",

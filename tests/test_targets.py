@@ -160,6 +160,9 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
         ("Sikhs are a menace.", "Sikhs are a menace", "Other"),
         ("Time to deport the foreigners.", "deport the foreigners", "Refugee"),
         ("Islam is a menace.", "Islam is a menace", "Islam"),
+        ("Lock the car, gypsies steal.", "gypsies steal", "Other"),
+        ("The jews control the media.", "The jews control the media", "Jewish"),
+        ("We are sick of all the damn illegals.", "damn illegals", "Refugee"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
@@ -173,6 +176,21 @@ def test_identity_attacks_on_more_groups_name_their_community(
 def test_a_religion_or_origin_named_without_an_attack_is_not_reported() -> None:
     assert not ANALYZER.check("The Mormons and the Sikhs held a joint food drive.").hits
     assert not ANALYZER.check("Islam is growing in Europe, and I studied Islam at school.").hits
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is a myth that the Jews control the media.",
+        "Immigrants do not steal jobs; they create them.",
+        "Do you really think Muslims are going to take over?",
+        "Muslims own the corner shop on our street.",
+    ],
+)
+def test_group_claims_that_are_myths_denials_questions_or_facts_are_not_attacks(
+    text: str,
+) -> None:
+    assert not [h for h in ANALYZER.check(text).hits if h.technique in ("slur", "name-calling")]
 
 
 def test_retards_as_a_label_is_no_group_word_of_its_own() -> None:
