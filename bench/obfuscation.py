@@ -64,6 +64,7 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "mask #": (("A bunch of [[sp#cs]].",), ("Holy [[sh#t]].",)),
     "mask %": (("Dirty [[k%ke]].",), ("Lying [[wh%re]].",)),
+    "mask ^": (("Those [[sp^cs]].",), ("What the [[f^ck]].",)),
     "mask with digits": (
         ("No [[n*gg3rs]].", "Those [[f@gg*ts]]."),
         ("He is a [[m0thaf*cker]].", "Full of [[$h*t]]."),
@@ -164,6 +165,7 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "See you l8r, b4 2day ends.", "h3ll0 w0rld", "*sigh* fine", "**bold** text",
         "*Terms apply.", "*Itches may occur.", "*Bigger is better.",
         "50% off, $5 only", "C++ and C# are languages.", "my p4ssw0rd", "g00d j0b",
+        "x^2 + y^2 = z^2", "2^10 is 1024", "Use a^b for powers.",
     ),
     "innocent stretching": (
         "Sooooo good!", "Brrrr, cold.", "Shhhh, quiet.", "Hmmmm, maybe.", "Classsss act.",

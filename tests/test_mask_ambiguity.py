@@ -95,3 +95,29 @@ def test_masked_everyday_shapes_are_no_slur(text: str) -> None:
 def test_classic_masked_forms_are_still_read(text: str, technique: str) -> None:
     hits = ANALYZER.check(text).hits
     assert technique in {hit.technique for hit in hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("What the f^ck is this?", True),  # a caret hides a letter like * # %
+        ("Holy sh^t.", True),
+        ("x^2 + y^2 = z^2", False),  # powers are not masks: no letter-led word
+        ("2^10 is 1024", False),
+    ],
+)
+def test_a_caret_masks_a_letter(text: str, flagged: bool) -> None:
+    assert bool(ANALYZER.check(text).hits) is flagged
+
+
+def test_masked_words_are_not_read_as_loaded_language() -> None:
+    """Words nobody masks: a masked shape read as one would be a guess."""
+    analyzer = Analyzer.from_config(
+        AnalyzerConfig(
+            rule_paths=(RULES,),
+            disabled_plugins=frozenset({"builtin-rules"}),
+            select=("loaded-language",),
+            readability=(),
+        )
+    )
+    assert analyzer.check("Service s%#cks.").hits == ()
