@@ -60,7 +60,7 @@ def test_the_classes_are_data() -> None:
     assert LEET["1"] == ("i", "l")
     assert LEET["@"] == ("a", "o")
     assert {swap.letter: swap.reads for swap in SWAPS} == {"v": "u", "l": "i"}
-    assert frozenset("*#%") == MASK_SIGNS
+    assert frozenset("*#%^") == MASK_SIGNS
     for sign in [*LEET, *MASK_SIGNS]:
         assert sign.isdigit() or sign in TOKEN_SIGNS, sign
 
