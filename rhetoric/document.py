@@ -15,7 +15,7 @@ from dataclasses import FrozenInstanceError
 from typing import Any, Protocol, runtime_checkable
 
 from .hookspecs import fold_cues
-from .model import Comment, Hit, RuleInfo, Severity, Target
+from .model import Comment, Hit, RuleInfo, Severity, Target, new_hit
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
 from .text.plain import is_plain, word_pieces
@@ -185,7 +185,7 @@ class Document:
         template = rule.message if message is None else message
         # Positional, and no severity parse or evidence copy when there is none to
         # make: the rule engine builds every YAML rule's hit here, in the hot path.
-        return Hit(
+        return new_hit(
             start,
             end,
             matched,

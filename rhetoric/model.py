@@ -163,13 +163,53 @@ _HIT_VALUES = attrgetter(*_HIT_NAMES)
 _HIT_INDEX = {name: index for index, name in enumerate(_HIT_NAMES)}
 
 
+class _OpenHit:
+    """:class:`Hit`'s slot layout without its frozen ``__setattr__``: filled by plain
+    slot stores, then made a ``Hit`` by assigning ``__class__`` (CPython allows it
+    between classes of one layout). A frozen dataclass's ``__init__`` goes through
+    ``object.__setattr__`` once per field, several times the cost of the whole hit."""
+
+    __slots__ = _HIT_NAMES
+
+
+def new_hit(
+    start: int,
+    end: int,
+    text: str,
+    technique: str,
+    rule: str,
+    severity: Severity,
+    confidence: float,
+    message: str,
+    evidence: Mapping[str, Any],
+    target: Target | None,
+) -> Hit:
+    """``Hit(start, end, ...)`` with every field given, built without the frozen
+    dataclass's per-field ``object.__setattr__``: the same ``Hit`` (equal, hashed,
+    pickled, printed and frozen alike), for the hot path that builds hits."""
+    hit: Any = _OpenHit()
+    hit.start = start
+    hit.end = end
+    hit.text = text
+    hit.technique = technique
+    hit.rule = rule
+    hit.severity = severity
+    hit.confidence = confidence
+    hit.message = message
+    hit.evidence = evidence
+    hit.target = target
+    hit.__class__ = Hit
+    result: Hit = hit
+    return result
+
+
 def replace_hit(hit: Hit, **changes: Any) -> Hit:
     """``dataclasses.replace(hit, **changes)`` without its introspection of the fields
     on every call (hits are copied on the hot path: merged, linked, downgraded)."""
     values = list(_HIT_VALUES(hit))
     for name, value in changes.items():
         values[_HIT_INDEX[name]] = value
-    return Hit(*values)
+    return new_hit(*values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,11 @@ identical with them switched off, on the seed comments and on generated text."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 import random
+from typing import Any
 
 import pytest
 from conftest import SHARED
@@ -12,7 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment, Document
-from rhetoric.model import Report, Verdict
+from rhetoric.model import (
+    Hit,
+    Report,
+    Severity,
+    Target,
+    TargetKind,
+    Verdict,
+    new_hit,
+    replace_hit,
+)
 from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
 from rhetoric.text.plain import is_plain, plain_words
@@ -220,7 +233,7 @@ def test_builtin_filters_declare_cues() -> None:
 
 
 def test_only_when_calls_a_hook_only_on_comments_with_a_cue() -> None:
-    from rhetoric import Hit, hookimpl, only_when
+    from rhetoric import hookimpl, only_when
     from rhetoric.hookspecs import fold_cues
 
     seen: list[str] = []
@@ -510,3 +523,36 @@ def test_engine_hits_are_what_document_hit_builds() -> None:
             assert hit.message == rebuilt.message and hit.evidence == rebuilt.evidence
             seen += 1
     assert seen > 100
+
+
+_HIT_FIELDS = st.tuples(
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.text(max_size=8),
+    st.sampled_from(["insult", "loaded-language"]),
+    st.text(min_size=1, max_size=8),
+    st.sampled_from(list(Severity)),
+    st.floats(0, 1),
+    st.text(max_size=8),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.one_of(st.none(), st.just(Target(TargetKind.GROUP, group="Jewish"))),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_HIT_FIELDS)
+def test_new_hit_is_the_hit_the_constructor_builds(values: tuple[Any, ...]) -> None:
+    """``new_hit`` skips the frozen dataclass's ``__init__``; what it returns is a ``Hit``
+    like any other: equal, hashed, printed, pickled, replaced and frozen alike."""
+    built, made = new_hit(*values), Hit(*values)
+    assert type(built) is Hit and built == made and hash(built) == hash(made)
+    assert repr(built) == repr(made)
+    assert dataclasses.astuple(built) == dataclasses.astuple(made)
+    assert pickle.loads(pickle.dumps(built)) == made
+    assert copy.copy(built) == made and copy.deepcopy(built) == made
+    assert dataclasses.replace(built, rule="other") == dataclasses.replace(made, rule="other")
+    assert replace_hit(made, confidence=0.5) == dataclasses.replace(made, confidence=0.5)
+    assert type(replace_hit(made, text="y")) is Hit
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.start = 1  # type: ignore[misc]
+    assert not hasattr(built, "__dict__")
