@@ -556,3 +556,18 @@ def test_new_hit_is_the_hit_the_constructor_builds(values: tuple[Any, ...]) -> N
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.start = 1  # type: ignore[misc]
     assert not hasattr(built, "__dict__")
+
+
+def test_document_stays_frozen_and_pickles_with_its_facts_filled() -> None:
+    """The lazily computed facts live in a mutable holder; the document itself still
+    refuses assignment, and one pickled after its facts were computed equals a fresh one."""
+    doc = Document.of(Comment("t", "You IDIOT, sh!t happens."))
+    fresh = Document.of(Comment("t", "You IDIOT, sh!t happens."))
+    assert doc.view_words and doc.folded and not doc.is_plain and doc.prepared.tokens
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.comment = Comment("u", "other")  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del doc.comment
+    copied = pickle.loads(pickle.dumps(doc))
+    assert copied == fresh and hash(copied) == hash(fresh) and copied.prepared == doc.prepared
+    assert pickle.loads(pickle.dumps(fresh)).view_words == doc.view_words
