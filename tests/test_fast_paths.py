@@ -25,6 +25,7 @@ from rhetoric.model import (
     Verdict,
     new_hit,
     replace_hit,
+    thawed,
 )
 from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
@@ -571,3 +572,37 @@ def test_document_stays_frozen_and_pickles_with_its_facts_filled() -> None:
     copied = pickle.loads(pickle.dumps(doc))
     assert copied == fresh and hash(copied) == hash(fresh) and copied.prepared == doc.prepared
     assert pickle.loads(pickle.dumps(fresh)).view_words == doc.view_words
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(max_size=6),
+    st.text(max_size=12),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.floats(0, 1),
+)
+def test_thawed_builds_what_the_constructor_builds(
+    ident: str, text: str, extra: dict[str, int], score: float
+) -> None:
+    """``thawed(cls)`` takes what ``cls`` takes (defaults included) and returns an equal,
+    frozen ``cls``, hashed, printed and pickled alike."""
+    pairs = [
+        (thawed(Comment)(ident, text), Comment(ident, text)),
+        (thawed(Comment)(id=ident, text=text, metadata=extra), Comment(ident, text, extra)),
+        (
+            thawed(Report)(ident, (), {"insult": score}, score, Verdict.CLEAN),
+            Report(ident, (), {"insult": score}, score, Verdict.CLEAN),
+        ),
+    ]
+    for built, made in pairs:
+        assert type(built) is type(made) and built == made and hash(built) == hash(made)
+        assert repr(built) == repr(made) and pickle.loads(pickle.dumps(built)) == made
+        assert dataclasses.replace(built) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.id = "other"  # type: ignore[misc]
+    assert thawed(Comment)("a", "b").metadata is not thawed(Comment)("a", "b").metadata
+
+
+def test_thawed_refuses_classes_that_check_their_fields() -> None:
+    with pytest.raises(TypeError, match="__post_init__"):
+        thawed(Target)
