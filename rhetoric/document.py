@@ -62,7 +62,16 @@ class Document:
 
     @classmethod
     def of(cls, comment: Comment) -> Document:
-        return cls(comment)
+        if cls is not Document:
+            return cls(comment)
+        # Once per comment: plain slot stores on a twin of the same slots, then a
+        # Document (``__class__`` assignment), instead of two ``object.__setattr__``.
+        doc: Any = _OpenDocument()
+        doc.comment = comment
+        doc._facts = _Facts(None)
+        doc.__class__ = Document
+        made: Document = doc
+        return made
 
     @property
     def prepared(self) -> PreparedText:
@@ -201,6 +210,12 @@ class Document:
             dict(evidence) if evidence else {},
             target,
         )
+
+
+class _OpenDocument:
+    """``Document``'s slots without its frozen ``__setattr__`` (see ``Document.of``)."""
+
+    __slots__ = Document.__slots__
 
 
 @runtime_checkable

@@ -606,3 +606,12 @@ def test_thawed_builds_what_the_constructor_builds(
 def test_thawed_refuses_classes_that_check_their_fields() -> None:
     with pytest.raises(TypeError, match="__post_init__"):
         thawed(Target)
+
+
+def test_document_of_is_the_document_the_constructor_builds() -> None:
+    comment = Comment("t", "You IDIOT, sh!t happens.")
+    doc = Document.of(comment)
+    assert type(doc) is Document and doc == Document(comment)
+    assert doc.view_words == Document(comment).view_words and repr(doc) == repr(Document(comment))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.comment = comment  # type: ignore[misc]
