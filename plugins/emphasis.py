@@ -24,13 +24,21 @@ the analyzer's own thresholds (``rhetoric.rescored``).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 
 import regex
 
-from rhetoric import AnalyzerConfig, Document, Hit, Report, Severity, hookimpl, rescored
+from rhetoric import (
+    AnalyzerConfig,
+    Document,
+    Hit,
+    Report,
+    Severity,
+    hookimpl,
+    replace_hit,
+    rescored,
+)
 
 RAISE = {"shouting": 0.25, "exclamations": 0.15, "hard to read": 0.15}
 LOWER = {"joking": 0.7}  # confidence multiplied by this
@@ -140,7 +148,7 @@ def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig
             continue
         changed = True
         evidence = {**hit.evidence, "style": found, "confidence_before_style": hit.confidence}
-        hits.append(dataclasses.replace(hit, confidence=confidence, evidence=evidence))
+        hits.append(replace_hit(hit, confidence=confidence, evidence=evidence))
     if not changed:
         return None
     return rescored(report, hits, config.thresholds)

@@ -34,7 +34,7 @@ from .engine.errors import RuleLoadError
 from .engine.specs import RuleSet
 from .hookspecs import cues_of
 from .host import CallBudget, PluginHost, PluginLoadError
-from .model import HIT_ORDER, Comment, DetectorError, Hit, Report, RuleInfo, Verdict
+from .model import HIT_ORDER, Comment, DetectorError, Hit, Report, RuleInfo, Verdict, thawed
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
@@ -60,6 +60,12 @@ class Detection:
 
     def __reduce__(self) -> tuple[type[Detection], tuple[Comment, tuple[Hit, ...], Any]]:
         return (Detection, (self.comment, self.hits, self.errors))
+
+
+# Built once per comment each: without the frozen __init__'s per-field cost.
+_new_report = thawed(Report)
+_new_detection = thawed(Detection)
+_new_analysis = thawed(Analysis)
 
 
 class Screen(Protocol):
@@ -302,7 +308,7 @@ class Analyzer:
             hits = [h for h in hits if " ".join(h.text.casefold().split()) not in self._allowed]
         if hits and self._escalations:
             hits = self._escalations.apply(hits, comment.text)
-        return Detection(comment, tuple(hits), tuple(errors), doc)
+        return _new_detection(comment, tuple(hits), tuple(errors), doc)
 
     def filter_hits(self, hits: Iterable[Hit], doc: Document) -> list[Hit]:
         """Hits found outside the analyzer (a trained model's, a host's) through the
@@ -320,7 +326,9 @@ class Analyzer:
         comment, hits = detection.comment, detection.hits
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
-            report = Report(comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text))
+            report = _new_report(
+                comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text)
+            )
         else:
             # One hit merges with nothing (the common case: skip the grouping).
             merged = list(hits) if len(hits) == 1 else merge_overlapping(hits, comment.text)
@@ -333,14 +341,14 @@ class Analyzer:
             scores, score, judged = judge(merged, self.config.thresholds)
             if extra:
                 merged = sorted([*merged, *extra], key=HIT_ORDER)
-            report = Report(
-                id=comment.id,
-                hits=tuple(merged),
-                scores=scores,
-                score=score,
-                verdict=judged,
-                readability=self._readability(comment.text),
-                errors=_unique(errors),
+            report = _new_report(
+                comment.id,
+                tuple(merged),
+                scores,
+                score,
+                judged,
+                self._readability(comment.text),
+                _unique(errors),
             )
         if self._has_adjusters:
             # A detection from another process comes without its view: a fresh, lazy one.
@@ -348,7 +356,7 @@ class Analyzer:
         if self._has_listeners:
             report = self._notify(report, comment)
         raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=HIT_ORDER))
-        return Analysis(report, raw)
+        return _new_analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:
         for name, _, error in self.host.call_each(

@@ -15,13 +15,30 @@ from dataclasses import FrozenInstanceError
 from typing import Any, Protocol, runtime_checkable
 
 from .hookspecs import fold_cues
-from .model import Comment, Hit, RuleInfo, Severity, Target
+from .model import Comment, Hit, RuleInfo, Severity, Target, new_hit
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
 from .text.plain import is_plain, word_pieces
 from .text.prepared import is_one_to_one, prepare_normalized
 
 _UNSET: Any = object()  # Document.ascii_view not computed yet (None is an answer)
+
+
+class _Facts:
+    """A document's facts computed on first use. A plain mutable holder: filling a
+    field is a slot store, where setting one on the frozen ``Document`` would take
+    ``object.__setattr__`` (about 2,000 instructions each, a dozen per comment)."""
+
+    __slots__ = ("folded", "normalized", "pieces", "plain", "prepared", "view", "words")
+
+    def __init__(self, prepared: PreparedText | None) -> None:
+        self.prepared = prepared
+        self.view: Any = _UNSET
+        self.normalized: tuple[str, OffsetMap] | None = None
+        self.pieces: list[str] | None = None
+        self.words: frozenset[str] | None = None
+        self.plain: bool | None = None
+        self.folded: str | None = None
 
 
 class Document:
@@ -34,53 +51,48 @@ class Document:
     Immutable like the frozen value types it carries.
     """
 
-    __slots__ = (
-        "_folded",
-        "_normalized",
-        "_pieces",
-        "_plain",
-        "_prepared",
-        "_view",
-        "_words",
-        "comment",
-    )
+    __slots__ = ("_facts", "comment")
 
     comment: Comment
-    _prepared: PreparedText | None
+    _facts: _Facts
 
     def __init__(self, comment: Comment, prepared: PreparedText | None = None) -> None:
         object.__setattr__(self, "comment", comment)
-        object.__setattr__(self, "_prepared", prepared)
-        object.__setattr__(self, "_view", _UNSET)
-        object.__setattr__(self, "_normalized", None)
-        object.__setattr__(self, "_pieces", None)
-        object.__setattr__(self, "_words", None)
-        object.__setattr__(self, "_plain", None)
-        object.__setattr__(self, "_folded", None)
+        object.__setattr__(self, "_facts", _Facts(prepared))
 
     @classmethod
     def of(cls, comment: Comment) -> Document:
-        return cls(comment)
+        if cls is not Document:
+            return cls(comment)
+        # Once per comment: plain slot stores on a twin of the same slots, then a
+        # Document (``__class__`` assignment), instead of two ``object.__setattr__``.
+        doc: Any = _OpenDocument()
+        doc.comment = comment
+        doc._facts = _Facts(None)
+        doc.__class__ = Document
+        made: Document = doc
+        return made
 
     @property
     def prepared(self) -> PreparedText:
-        prepared = self._prepared
+        facts = self._facts
+        prepared = facts.prepared
         if prepared is None:
             normalized, offsets = self._normalized_view()
             plain = self.is_plain  # kept: the engine asks again after preparing
             prepared = prepare_normalized(
-                self.comment.text, normalized, offsets, plain, self._pieces
+                self.comment.text, normalized, offsets, plain, facts.pieces
             )
-            object.__setattr__(self, "_prepared", prepared)
+            facts.prepared = prepared
         return prepared
 
     def _normalized_view(self) -> tuple[str, OffsetMap]:
         """``normalize`` of the text, computed once for ``ascii_view`` and ``prepared``
         alike."""
-        normalized = self._normalized
+        facts = self._facts
+        normalized = facts.normalized
         if normalized is None:
-            normalized = normalize(self.comment.text)
-            object.__setattr__(self, "_normalized", normalized)
+            normalized = facts.normalized = normalize(self.comment.text)
         return normalized
 
     @property
@@ -88,38 +100,39 @@ class Document:
         """The normalized text when it is ASCII with one char per char of the original
         (so offsets are shared): true of ASCII comments and of those whose only other
         chars fold to one ASCII char (curly quotes, accents). None for any other text."""
-        view = self._view
+        facts = self._facts
+        view = facts.view
         if view is _UNSET:
             normalized, offsets = self._normalized_view()
-            view = normalized if is_one_to_one(normalized, offsets) else None
-            object.__setattr__(self, "_view", view)
-        return view  # type: ignore[return-value]
+            view = facts.view = normalized if is_one_to_one(normalized, offsets) else None
+        return view  # type: ignore[no-any-return]
 
     @property
     def view_words(self) -> frozenset[str]:
         """The words of ``ascii_view`` (empty without one), found without preparing the
         comment: a superset of its token norms made of letters, digits and apostrophes.
         A detector whose terms are all absent from it can only match other spellings."""
-        words = self._words
+        facts = self._facts
+        words = facts.words
         if words is None:
             view = self.ascii_view
             if view is None:
                 words = frozenset()
             else:
                 pieces = word_pieces(view)  # kept: a plain comment's tokens reuse the cut
-                object.__setattr__(self, "_pieces", pieces)
+                facts.pieces = pieces
                 words = frozenset(pieces[1::2])
-            object.__setattr__(self, "_words", words)
+            facts.words = words
         return words
 
     @property
     def folded(self) -> str:
         """The text as :func:`~rhetoric.hookspecs.fold_cues` folds it, computed once:
         the filter and report hooks' cue tests share it instead of folding again."""
-        folded = self._folded
+        facts = self._facts
+        folded = facts.folded
         if folded is None:
-            folded = fold_cues(self.comment.text)
-            object.__setattr__(self, "_folded", folded)
+            folded = facts.folded = fold_cues(self.comment.text)
         return folded
 
     @property
@@ -127,11 +140,11 @@ class Document:
         """Whether the comment has an ``ascii_view`` and no token of it can have another
         spelling (leet, masks, stretched or spelled-out letters): then its tokens are
         exactly ``view_words``, and nothing else can match."""
-        plain = self._plain
+        facts = self._facts
+        plain = facts.plain
         if plain is None:
             view = self.ascii_view
-            plain = view is not None and is_plain(view)
-            object.__setattr__(self, "_plain", plain)
+            plain = facts.plain = view is not None and is_plain(view)
         return plain
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -149,7 +162,7 @@ class Document:
         return hash((self.comment, self.prepared))
 
     def __reduce__(self) -> tuple[type[Document], tuple[Comment, PreparedText | None]]:
-        return (Document, (self.comment, self._prepared))
+        return (Document, (self.comment, self._facts.prepared))
 
     def __repr__(self) -> str:
         return f"Document(comment={self.comment!r}, prepared={self.prepared!r})"
@@ -185,7 +198,7 @@ class Document:
         template = rule.message if message is None else message
         # Positional, and no severity parse or evidence copy when there is none to
         # make: the rule engine builds every YAML rule's hit here, in the hot path.
-        return Hit(
+        return new_hit(
             start,
             end,
             matched,
@@ -197,6 +210,12 @@ class Document:
             dict(evidence) if evidence else {},
             target,
         )
+
+
+class _OpenDocument:
+    """``Document``'s slots without its frozen ``__setattr__`` (see ``Document.of``)."""
+
+    __slots__ = Document.__slots__
 
 
 @runtime_checkable

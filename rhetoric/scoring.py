@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from operator import attrgetter
 
 from .config import Thresholds
-from .model import HIT_ORDER, Hit, Report, Severity, Verdict, replace_hit
+from .model import HIT_ORDER, Hit, Report, Severity, Verdict, replace_hit, thawed
 
 _SPAN = attrgetter("start", "end")
+_new_report = thawed(Report)  # rescored reports: no frozen __init__ per field
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -171,4 +171,6 @@ def rescored(report: Report, hits: Sequence[Hit], thresholds: Thresholds) -> Rep
     """
     unscored = {hit.technique for hit in report.hits} - set(report.scores)
     scores, score, judged = judge([h for h in hits if h.technique not in unscored], thresholds)
-    return replace(report, hits=tuple(hits), scores=scores, score=score, verdict=judged)
+    return _new_report(
+        report.id, tuple(hits), scores, score, judged, report.readability, report.errors
+    )

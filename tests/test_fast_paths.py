@@ -4,7 +4,11 @@ identical with them switched off, on the seed comments and on generated text."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 import random
+from typing import Any
 
 import pytest
 from conftest import SHARED
@@ -12,7 +16,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment, Document
-from rhetoric.model import Report, Verdict
+from rhetoric.model import (
+    Hit,
+    Report,
+    Severity,
+    Target,
+    TargetKind,
+    Verdict,
+    new_hit,
+    replace_hit,
+    thawed,
+)
 from rhetoric.outputs.json import _clean_line, json_line, report_to_dict
 from rhetoric.text import prepare
 from rhetoric.text.plain import is_plain, plain_words
@@ -220,7 +234,7 @@ def test_builtin_filters_declare_cues() -> None:
 
 
 def test_only_when_calls_a_hook_only_on_comments_with_a_cue() -> None:
-    from rhetoric import Hit, hookimpl, only_when
+    from rhetoric import hookimpl, only_when
     from rhetoric.hookspecs import fold_cues
 
     seen: list[str] = []
@@ -510,3 +524,94 @@ def test_engine_hits_are_what_document_hit_builds() -> None:
             assert hit.message == rebuilt.message and hit.evidence == rebuilt.evidence
             seen += 1
     assert seen > 100
+
+
+_HIT_FIELDS = st.tuples(
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.text(max_size=8),
+    st.sampled_from(["insult", "loaded-language"]),
+    st.text(min_size=1, max_size=8),
+    st.sampled_from(list(Severity)),
+    st.floats(0, 1),
+    st.text(max_size=8),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.one_of(st.none(), st.just(Target(TargetKind.GROUP, group="Jewish"))),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_HIT_FIELDS)
+def test_new_hit_is_the_hit_the_constructor_builds(values: tuple[Any, ...]) -> None:
+    """``new_hit`` skips the frozen dataclass's ``__init__``; what it returns is a ``Hit``
+    like any other: equal, hashed, printed, pickled, replaced and frozen alike."""
+    built, made = new_hit(*values), Hit(*values)
+    assert type(built) is Hit and built == made and hash(built) == hash(made)
+    assert repr(built) == repr(made)
+    assert dataclasses.astuple(built) == dataclasses.astuple(made)
+    assert pickle.loads(pickle.dumps(built)) == made
+    assert copy.copy(built) == made and copy.deepcopy(built) == made
+    assert dataclasses.replace(built, rule="other") == dataclasses.replace(made, rule="other")
+    assert replace_hit(made, confidence=0.5) == dataclasses.replace(made, confidence=0.5)
+    assert type(replace_hit(made, text="y")) is Hit
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.start = 1  # type: ignore[misc]
+    assert not hasattr(built, "__dict__")
+
+
+def test_document_stays_frozen_and_pickles_with_its_facts_filled() -> None:
+    """The lazily computed facts live in a mutable holder; the document itself still
+    refuses assignment, and one pickled after its facts were computed equals a fresh one."""
+    doc = Document.of(Comment("t", "You IDIOT, sh!t happens."))
+    fresh = Document.of(Comment("t", "You IDIOT, sh!t happens."))
+    assert doc.view_words and doc.folded and not doc.is_plain and doc.prepared.tokens
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.comment = Comment("u", "other")  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del doc.comment
+    copied = pickle.loads(pickle.dumps(doc))
+    assert copied == fresh and hash(copied) == hash(fresh) and copied.prepared == doc.prepared
+    assert pickle.loads(pickle.dumps(fresh)).view_words == doc.view_words
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(max_size=6),
+    st.text(max_size=12),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.floats(0, 1),
+)
+def test_thawed_builds_what_the_constructor_builds(
+    ident: str, text: str, extra: dict[str, int], score: float
+) -> None:
+    """``thawed(cls)`` takes what ``cls`` takes (defaults included) and returns an equal,
+    frozen ``cls``, hashed, printed and pickled alike."""
+    pairs = [
+        (thawed(Comment)(ident, text), Comment(ident, text)),
+        (thawed(Comment)(id=ident, text=text, metadata=extra), Comment(ident, text, extra)),
+        (
+            thawed(Report)(ident, (), {"insult": score}, score, Verdict.CLEAN),
+            Report(ident, (), {"insult": score}, score, Verdict.CLEAN),
+        ),
+    ]
+    for built, made in pairs:
+        assert type(built) is type(made) and built == made and hash(built) == hash(made)
+        assert repr(built) == repr(made) and pickle.loads(pickle.dumps(built)) == made
+        assert dataclasses.replace(built) == made
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.id = "other"  # type: ignore[misc]
+    assert thawed(Comment)("a", "b").metadata is not thawed(Comment)("a", "b").metadata
+
+
+def test_thawed_refuses_classes_that_check_their_fields() -> None:
+    with pytest.raises(TypeError, match="__post_init__"):
+        thawed(Target)
+
+
+def test_document_of_is_the_document_the_constructor_builds() -> None:
+    comment = Comment("t", "You IDIOT, sh!t happens.")
+    doc = Document.of(comment)
+    assert type(doc) is Document and doc == Document(comment)
+    assert doc.view_words == Document(comment).view_words and repr(doc) == repr(Document(comment))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.comment = comment  # type: ignore[misc]

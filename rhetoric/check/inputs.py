@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from ..model import Comment
+from ..model import Comment, thawed
 from ..text.lines import line_and_column, split_lines
 from ..wire import json_type
 from .decoding import SNIFF, UTF8_BOM, Decoded, LineDecoder, binary_problem, decode
@@ -66,6 +66,11 @@ class InputRecord:
         assert self.comment is not None
         line, column = line_and_column(self.comment.text, offset)
         return (self.line or 1) + line, column
+
+
+# One of each per dump record: built without the frozen __init__'s per-field cost.
+_new_record = thawed(InputRecord)
+_new_comment = thawed(Comment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +196,7 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
             record_id=record_id,
         )  # fmt: skip
     metadata = {k: v for k, v in obj.items() if k not in (options.id_field, options.text_field)}
-    return InputRecord(name, number, Comment(id=record_id, text=text, metadata=metadata))
+    return _new_record(name, number, _new_comment(record_id, text, metadata))
 
 
 def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[InputRecord]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..analyzer import Analyzer
 from ..config import ConfigError
-from ..model import Comment, DetectorError, Hit, RuleInfo, Severity
+from ..model import Comment, DetectorError, Hit, RuleInfo, Severity, thawed
 from ..outputs.base import Outcome
 from ..selection import names, unknown_id_problem
 from ..techniques import Technique
@@ -45,6 +45,8 @@ from .options import CheckOptions, PathOptions, ProjectFile, path_options, proje
 from .parallel import Failed, analyse_in_order, default_jobs
 from .resume import Ledger
 from .suppressions import Suppressions, parse
+
+_new_outcome = thawed(Outcome)  # one per record: no frozen __init__ per field
 
 UNUSED_SUPPRESSION = RuleInfo(
     id="unused-suppression",
@@ -242,7 +244,7 @@ class CheckSession:
                 h.severity.rank >= options.fail_on.rank for h in report.hits
             ):
                 self.failing = True
-            yield Outcome(record, report)
+            yield _new_outcome(record, report)
 
     def _admitted(
         self, records: Iterable[InputRecord], options: PathOptions

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from ..model import Hit, Severity, TargetKind, replace_hit
+from ..model import Hit, Severity, TargetKind, new_hit, replace_hit
 from .specs import EscalationCondition, RuleSpec
 
 _SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
@@ -101,20 +101,20 @@ def _combined(spec: RuleSpec, hits: Sequence[Hit], text: str) -> Hit:
     targets = [hit.target for hit in hits if hit.target is not None]
     groups = [t for t in targets if t.kind is TargetKind.GROUP]
     matched = text[start:end]
-    return Hit(
-        start=start,
-        end=end,
-        text=matched,
-        technique=info.technique,
-        rule=info.id,
-        severity=info.severity,
-        confidence=info.confidence,
-        message=info.message.replace("{match}", matched),
-        evidence={
+    return new_hit(
+        start,
+        end,
+        matched,
+        info.technique,
+        info.id,
+        info.severity,
+        info.confidence,
+        info.message.replace("{match}", matched),
+        {
             "kind": "escalation",
             "hits": [{"rule": h.rule, "technique": h.technique, "text": h.text} for h in hits],
         },
-        target=(groups or targets or [None])[0],
+        (groups or targets or [None])[0],
     )
 
 

@@ -27,6 +27,7 @@ from itertools import accumulate
 
 import regex
 
+from ..model import thawed
 from ..pickling import pickled_by_constructor
 from ..text import prepare
 from .anchors import commonness
@@ -277,6 +278,9 @@ class SequenceMatch:
     payload: Hashable
 
 
+_new_match = thawed(SequenceMatch)  # per template match: no frozen __init__ per field
+
+
 class SequenceMatcher:
     """Runs templates over one comment's tokens, given where class terms occur."""
 
@@ -308,7 +312,7 @@ class SequenceMatcher:
             mark_first, mark_last = marks
             if mark_first is None or mark_last is None or mark_last < mark_first:
                 mark_first, mark_last = start, last
-            return SequenceMatch(start, last, mark_first, mark_last, template.payload)
+            return _new_match(start, last, mark_first, mark_last, template.payload)
         return None
 
     def _can_step(self, pos: int, begin: int) -> bool:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from ..model import thawed
 from .confusables import is_lookalike, latin_reading, may_be_disguised
 from .normalize import OffsetMap, lookalike, normalize
 from .plain import is_plain, plain_tokens
@@ -29,6 +30,10 @@ class PreparedText:
     def normalized_index(self, original_offset: int) -> int:
         """First normalized index whose source is at or after ``original_offset``."""
         return self._offsets.normalized_index(original_offset)
+
+
+# One per prepared comment: built without the frozen __init__'s per-field cost.
+_new_prepared = thawed(PreparedText)
 
 
 def _unmask_lookalikes(
@@ -97,7 +102,7 @@ def prepare_normalized(
             plain = is_plain(normalized)
         if plain:
             tokens = plain_tokens(normalized, pieces)
-            return PreparedText(text, normalized, tokens, (), offsets)
+            return _new_prepared(text, normalized, tokens, (), offsets)
     return _prepare_normalized(text, normalized, offsets)
 
 
@@ -124,4 +129,4 @@ def _prepare_normalized(text: str, normalized: str, offsets: OffsetMap) -> Prepa
         tags = hashtag_parts(text, tokens)
         if tags:
             joined = (*joined, *tags)
-    return PreparedText(text, normalized, tokens, joined, offsets)
+    return _new_prepared(text, normalized, tokens, joined, offsets)
