@@ -118,3 +118,66 @@ def test_expanded_class_keeps_the_antipattern_prefilter(
     assert spans(analyzer, "x yo") == []
     assert spans(analyzer, "chess yo") == []
     assert spans(analyzer, "z yo") == ["yo"]
+
+
+# -- templates anchored at a sentence start; one-slot templates ---------------------
+
+SEQUENCE = "kind: sequence\ntemplates: ['{tpl}']\n"
+
+
+def test_caret_anchors_a_template_at_the_sentence_start(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(
+        write_rule, rules_dir, SEQUENCE.format(tpl="^ and gets [[{verb} in_the_face]]")
+    )
+    assert spans(analyzer, "And gets punched in the face.") == ["punched in the face"]
+    assert spans(analyzer, "He mouthed off. And gets punched in the face") == [
+        "punched in the face"
+    ]
+    # not in mid-sentence, where "and gets" just continues a clause
+    assert spans(analyzer, "He trips and gets punched in the face.") == []
+
+
+def test_caret_with_within_clause_anchors_at_the_clause_start(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    body = SEQUENCE.format(tpl="^ {people} [[deserve_it]]") + "within: clause\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "Honestly, they deserve it.") == ["deserve it"]
+    assert spans(analyzer, "Honestly they deserve it.") == []
+
+
+def test_without_caret_a_template_matches_anywhere(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="and gets {verb}"))
+    assert spans(analyzer, "He trips and gets punched.") == ["and gets punched"]
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{people} ^ deserve", "first slot, on its own"),
+        ("^and gets {verb}", "first slot, on its own"),
+        ("^", "template is empty"),
+        ("^ * {verb}", "must start with a required word"),
+    ],
+)
+def test_misplaced_caret_is_a_load_error(
+    write_rule: RuleWriter, rules_dir: Path, template: str, problem: str
+) -> None:
+    with pytest.raises(RuleLoadError, match=problem) as info:
+        analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl=template))
+    assert "tested.yml" in str(info.value)
+
+
+def test_one_slot_templates(write_rule: RuleWriter, rules_dir: Path) -> None:
+    """A template of one class: a lexicon of a shared class, here anchored too."""
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="{verb}"))
+    assert spans(analyzer, "I will slap you, then punch him") == ["slap", "punch"]
+    assert spans(analyzer, "They slapped back") == ["slapped"]
+    assert spans(analyzer, "A punchline") == []
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="^ {verb}"))
+    assert spans(analyzer, "Slap him. Then punch him.") == ["Slap"]
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="{verb}{2,2}"))
+    assert spans(analyzer, "slap, punch! Slap him") == ["slap, punch"]
+    assert spans(analyzer, "Slap him") == []
