@@ -221,8 +221,8 @@ def _expand_classes(
     class's terms, so a list shared by several rules' regexes is kept in one place.
 
     The result is plain regex syntax: the prefilters read its literals as they read a
-    hand-written alternation's (a class with a one-letter or non-ASCII term makes the
-    regex always run, as such an alternation would)."""
+    hand-written alternation's (a class with very short terms makes the regex always
+    run, as such an alternation would)."""
 
     def replace(match: regex.Match[str]) -> str:
         name = match.group(1)
