@@ -219,7 +219,7 @@ def test_sequence_reports_whole_match_without_marks(
     ("template", "problem"),
     [
         ("'* are {people}'", "must start with a required word"),
-        ("'{people}'", "at least two elements"),
+        ("'{people} ^ are'", "first slot, on its own"),
         ("'{people} [[are'", "without a matching"),
         ("'{people} *{3,1} are'", "gap"),
     ],

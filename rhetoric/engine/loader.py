@@ -19,6 +19,7 @@ from ..model import GROUPS, Example, RuleInfo, Severity
 from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
+from .inflect import inflections
 from .specs import (
     CueGroup,
     EscalationCondition,
@@ -32,6 +33,12 @@ from .yamlnodes import YamlFile, line_of
 
 _ID = regex.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _CLASS_REF = regex.compile(r"^\{([a-z0-9_]+)\}$")
+# In a regex: escapes (``\{``, ``\p{L}``, ``\N{...}``) and sets (``[{}]``) are passed
+# over whole; ``{name}`` with a letter in it (a quantifier has none) names a class.
+_REGEX_CLASS = regex.compile(
+    r"\\(?:[pPN]\{[^}]*\}|.)|\[\^?\]?(?:\\.|[^\]\\])*\]|\{([a-z0-9_-]*[a-z][a-z0-9_-]*)\}",
+    regex.DOTALL,
+)
 
 KINDS = ("lexicon", "pattern", "sequence", "cooccurrence", "escalation")
 COMMON_KEYS = (
@@ -197,12 +204,51 @@ def _examples(doc: YamlFile, node: yaml.Node) -> tuple[Example, ...]:
     return tuple(examples)
 
 
-def _compile_regex(doc: YamlFile, node: yaml.Node, what: str, flags: int) -> regex.Pattern[str]:
-    source = doc.string(node, what)
+def _compile_regex(
+    doc: YamlFile, node: yaml.Node, what: str, flags: int, ruleset: RuleSet
+) -> regex.Pattern[str]:
+    source = _expand_classes(doc, node, doc.string(node, what), what, ruleset)
     try:
         return regex.compile(source, flags)
     except regex.error as exc:
         raise doc.fail(node, f"{what} is not a valid regular expression: {exc}") from None
+
+
+def _expand_classes(
+    doc: YamlFile, node: yaml.Node, source: str, what: str, ruleset: RuleSet
+) -> str:
+    """``source`` with each ``{class}`` replaced by a word-bounded alternation of the
+    class's terms, so a list shared by several rules' regexes is kept in one place.
+
+    The result is plain regex syntax: the prefilters read its literals as they read a
+    hand-written alternation's (a class with very short terms makes the regex always
+    run, as such an alternation would)."""
+
+    def replace(match: regex.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)
+        if name not in ruleset.classes:
+            hint = did_you_mean(name, list(ruleset.classes))
+            raise doc.fail(node, f"unknown word class '{{{name}}}' in {what}{hint}")
+        if name not in ruleset.alternations:
+            ruleset.alternations[name] = _alternation(ruleset, name)
+        return ruleset.alternations[name]
+
+    return _REGEX_CLASS.sub(replace, source)
+
+
+def _alternation(ruleset: RuleSet, name: str) -> str:
+    """The class's terms (and their inflections where it inflects) as one group:
+    escaped, any whitespace between words, longest first so that "smash bros" is
+    preferred to "smash", and bounded by non-word characters on both sides."""
+    forms: set[tuple[str, ...]] = set()
+    for term in ruleset.class_terms(name):
+        for form in inflections(term.text) if term.inflect else [term.text]:
+            forms.add(tuple(form.split()))
+    ordered = sorted(forms, key=lambda words: (-len(" ".join(words)), words))
+    body = "|".join(r"\s+".join(regex.escape(word) for word in words) for words in ordered)
+    return rf"(?<!\w)(?:{body})(?!\w)"
 
 
 def _technique(
@@ -280,7 +326,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             for e in opt("exceptions", lambda n: doc.strings(n, "exceptions"), [])
         ),
         "antipatterns": tuple(
-            _compile_regex(doc, item, "antipattern", regex.IGNORECASE)
+            _compile_regex(doc, item, "antipattern", regex.IGNORECASE, ruleset)
             for item in opt("antipatterns", lambda n: doc.sequence(n, "antipatterns"), [])
         ),
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
@@ -298,7 +344,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         ignorecase = opt("ignorecase", lambda n: doc.boolean(n, "ignorecase"), True)
         pattern_node = entries["pattern"][1]
         compiled = _compile_regex(
-            doc, pattern_node, "pattern", regex.IGNORECASE if ignorecase else 0
+            doc, pattern_node, "pattern", regex.IGNORECASE if ignorecase else 0, ruleset
         )
         group = opt("group", lambda n: doc.string(n, "group"), None)
         if group is not None and group not in compiled.groupindex:

@@ -10,12 +10,15 @@ A template is a whitespace-separated list of elements:
   ``a|the death_cult|religion_of_hate`` is two slots whose second holds two
   phrases (a slot is split on whitespace: ``death cult`` would be two slots);
 - ``*``: any one token; ``*?``: at most one; ``*{m,n}``: between m and n (n <= 6);
-- ``[[`` ... ``]]``: the part of the match to report (default: all of it).
+- ``[[`` ... ``]]``: the part of the match to report (default: all of it);
+- ``^`` (first, on its own): the match must begin its sentence (with ``within:
+  clause``, its clause).
 
 Matches never cross a sentence break; a rule with ``within: clause`` also stops its
 templates at commas, semicolons and colons. The first element must be a required
 literal or class, which is how templates are indexed: a comment only tries the
-templates whose first element occurs in it.
+templates whose first element occurs in it. One element is enough (``{verb}``): a
+lexicon cannot name a class, nor be anchored.
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ class Template:
     required_classes: frozenset[str] = frozenset()
     # Whether commas and colons end a match too (a rule's ``within: clause``).
     clause: bool = False
+    # Whether a match must begin its sentence (or clause): a leading ``^``.
+    anchored: bool = False
 
     @property
     def first(self) -> Element:
@@ -137,10 +142,14 @@ def _class(match: regex.Match[str], item: str) -> Element:
 
 
 def parse_template(source: str, payload: Hashable, clause: bool = False) -> Template:
-    spaced = source.replace("[[", " [[ ").replace("]]", " ]] ")
+    items = source.replace("[[", " [[ ").replace("]]", " ]] ").split()
+    anchored = bool(items) and items[0] == "^"
     elements: list[Element] = []
     opened = closed = False
-    for item in spaced.split():
+    for item in items[1:] if anchored else items:
+        if item.startswith("^"):
+            # A literal "^" would otherwise read as no word at all, or "^and" as "and".
+            raise TemplateError(f"'^' must be the template's first slot, on its own: '{item}'")
         if item == "[[":
             if opened:
                 raise TemplateError("only one [[...]] part may be marked")
@@ -171,8 +180,6 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
         raise TemplateError("template is empty")
     if real[0].kind == "any" or real[0].low == 0:
         raise TemplateError("a template must start with a required word or {class}")
-    if len(real) < 2:
-        raise TemplateError("a template needs at least two elements (use a lexicon rule for one)")
     return Template(
         source,
         tuple(elements),
@@ -180,6 +187,7 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
         tuple(e.needs for e in elements if e.kind == "literal" and e.low > 0),
         frozenset(e.name for e in elements if e.kind == "class" and e.low > 0),
         clause,
+        anchored,
     )
 
 
@@ -306,6 +314,8 @@ class SequenceMatcher:
     def match(self, template: Template, start: int) -> SequenceMatch | None:
         """The shortest match of ``template`` beginning at token ``start``."""
         self.breaks, self.sentence = self._by_clause if template.clause else self._by_sentence
+        if template.anchored and not self.breaks[start]:
+            return None
         for last, marks in self._walk(template.elements, 0, start, None, None):
             if last < start:
                 continue

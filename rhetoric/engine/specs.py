@@ -116,6 +116,9 @@ class RuleSet:
 
     rules: list[RuleSpec] = field(default_factory=list)
     classes: dict[str, WordClass] = field(default_factory=dict)
+    # Per word class, the regex alternation its ``{name}`` stands for in a regex
+    # (built once, however many rules name it).
+    alternations: dict[str, str] = field(default_factory=dict)
 
     def class_terms(self, name: str) -> list[TermSpec]:
         """A class's terms with its includes expanded (cycles were rejected at load)."""

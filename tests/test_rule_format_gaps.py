@@ -1,0 +1,183 @@
+"""Rule-format gaps rule authors hit in stop 31 (issues 16, 18): word classes in
+regexes, templates anchored at a sentence start, and one-slot templates, through
+rule files written to a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RuleWriter, only_rules
+
+from rhetoric import RuleLoadError
+
+HEADER = """
+severity: warning
+message: "'{match}' found"
+why: A rule written for the tests of the rule format; it documents nothing else.
+references: [https://example.org/rule]
+status: stable
+"""
+EXAMPLES = 'examples:\n  flag: ["[[x]]"]\n  pass: ["y"]\n'
+CLASSES = {
+    "_classes/game.yml": "terms: [chess, smash, smash bros, pool, c++]\n",
+    "_classes/sport.yml": "terms: [darts, '{game}']\n",
+    "_classes/verb.yml": "inflect: true\nterms: [punch, slap]\n",
+    "_classes/people.yml": "terms: [they, those people]\n",
+}
+
+
+def analyzer_for(write_rule: RuleWriter, rules_dir: Path, body: str):  # type: ignore[no-untyped-def]
+    for path, text in CLASSES.items():
+        write_rule(path, text)
+    write_rule("threat/tested.yml", HEADER + body + EXAMPLES)
+    return only_rules(rules_dir)
+
+
+def spans(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [text[h.start : h.end] for h in analyzer.analyse(text).raw_hits]
+
+
+LEXICON = "kind: lexicon\nterms: [kill you]\n"
+
+
+# -- word classes in regexes --------------------------------------------------------
+
+
+def test_antipattern_names_a_word_class(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer = analyzer_for(
+        write_rule, rules_dir, LEXICON + "antipatterns: ['kill you at {game}']\n"
+    )
+    assert spans(analyzer, "I will kill you at chess") == []
+    assert spans(analyzer, "I will kill you at smash bros tonight") == []
+    assert spans(analyzer, "I will kill you at Smash") == []  # case-insensitive
+    assert spans(analyzer, "I will kill you at smash  bros") == []  # any whitespace
+    assert spans(analyzer, "I will kill you at c++") == []  # terms are escaped
+    # whole terms only: "chessboard", "cc++" and "poolside" are not games
+    assert spans(analyzer, "I will kill you at chessboard") == ["kill you"]
+    assert spans(analyzer, "I will kill you at the poolside") == ["kill you"]
+    assert spans(analyzer, "I will kill you at home") == ["kill you"]
+
+
+def test_class_in_regex_includes_other_classes_and_inflects(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(
+        write_rule,
+        rules_dir,
+        "kind: pattern\npattern: '\\b(?:i will|ima) (?P<hit>{verb} you)\\b'\n"
+        "antipatterns: ['you at {sport}']\n",
+    )
+    assert spans(analyzer, "ima punched you") == ["punched you"]
+    assert spans(analyzer, "I will slap you") == ["slap you"]
+    assert spans(analyzer, "I will slapping you") == ["slapping you"]
+    assert spans(analyzer, "I will kick you") == []
+    assert spans(analyzer, "I will slap you at darts") == []  # the class's own term
+    assert spans(analyzer, "I will slap you at chess") == []  # an included class's term
+
+
+def test_escapes_quantifiers_and_sets_are_not_classes(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(
+        write_rule,
+        rules_dir,
+        "kind: pattern\npattern: '\\bx{2} (?P<hit>\\{game\\}|[{a}]{3})'\n",
+    )
+    assert spans(analyzer, "xx {game} and xx {a}") == ["{game}", "{a}"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        LEXICON + "antipatterns: ['at {games}']\n",
+        "kind: pattern\npattern: 'at {games}'\n",
+    ],
+)
+def test_unknown_class_in_regex_is_a_load_error(
+    write_rule: RuleWriter, rules_dir: Path, body: str
+) -> None:
+    with pytest.raises(RuleLoadError, match=r"unknown word class '\{games\}'.*'game'") as info:
+        analyzer_for(write_rule, rules_dir, body)
+    assert "tested.yml" in str(info.value)
+
+
+def test_expanded_class_keeps_the_antipattern_prefilter(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    """An expanded class gives the prefilter its terms (a hit is still cancelled when
+    a term occurs), or, with a term too short to test, makes the antipattern run."""
+    write_rule("_classes/short.yml", "terms: [x, chess]\n")
+    analyzer = analyzer_for(
+        write_rule,
+        rules_dir,
+        "kind: lexicon\nterms: [bros, yo]\nantipatterns: ['{game}', '{short} yo']\n",
+    )
+    assert spans(analyzer, "at smash bros") == []
+    assert spans(analyzer, "hi bros") == ["bros"]
+    assert spans(analyzer, "x yo") == []
+    assert spans(analyzer, "chess yo") == []
+    assert spans(analyzer, "z yo") == ["yo"]
+
+
+# -- templates anchored at a sentence start; one-slot templates ---------------------
+
+SEQUENCE = "kind: sequence\ntemplates: ['{tpl}']\n"
+
+
+def test_caret_anchors_a_template_at_the_sentence_start(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(
+        write_rule, rules_dir, SEQUENCE.format(tpl="^ and gets [[{verb} in_the_face]]")
+    )
+    assert spans(analyzer, "And gets punched in the face.") == ["punched in the face"]
+    assert spans(analyzer, "He mouthed off. And gets punched in the face") == [
+        "punched in the face"
+    ]
+    # not in mid-sentence, where "and gets" just continues a clause
+    assert spans(analyzer, "He trips and gets punched in the face.") == []
+
+
+def test_caret_with_within_clause_anchors_at_the_clause_start(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    body = SEQUENCE.format(tpl="^ {people} [[deserve_it]]") + "within: clause\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "Honestly, they deserve it.") == ["deserve it"]
+    assert spans(analyzer, "Honestly they deserve it.") == []
+
+
+def test_without_caret_a_template_matches_anywhere(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="and gets {verb}"))
+    assert spans(analyzer, "He trips and gets punched.") == ["and gets punched"]
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("{people} ^ deserve", "first slot, on its own"),
+        ("^and gets {verb}", "first slot, on its own"),
+        ("^", "template is empty"),
+        ("^ * {verb}", "must start with a required word"),
+    ],
+)
+def test_misplaced_caret_is_a_load_error(
+    write_rule: RuleWriter, rules_dir: Path, template: str, problem: str
+) -> None:
+    with pytest.raises(RuleLoadError, match=problem) as info:
+        analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl=template))
+    assert "tested.yml" in str(info.value)
+
+
+def test_one_slot_templates(write_rule: RuleWriter, rules_dir: Path) -> None:
+    """A template of one class: a lexicon of a shared class, here anchored too."""
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="{verb}"))
+    assert spans(analyzer, "I will slap you, then punch him") == ["slap", "punch"]
+    assert spans(analyzer, "They slapped back") == ["slapped"]
+    assert spans(analyzer, "A punchline") == []
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="^ {verb}"))
+    assert spans(analyzer, "Slap him. Then punch him.") == ["Slap"]
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="{verb}{2,2}"))
+    assert spans(analyzer, "slap, punch! Slap him") == ["slap, punch"]
+    assert spans(analyzer, "Slap him") == []
