@@ -181,3 +181,34 @@ def test_one_slot_templates(write_rule: RuleWriter, rules_dir: Path) -> None:
     analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="{verb}{2,2}"))
     assert spans(analyzer, "slap, punch! Slap him") == ["slap, punch"]
     assert spans(analyzer, "Slap him") == []
+
+
+# -- templates only inside questions ------------------------------------------------
+
+
+def test_within_question_keeps_matches_in_sentences_that_ask(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    body = SEQUENCE.format(tpl="can {people} [[really_be_trusted]]") + "within: question\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "But can they really be trusted?") == ["really be trusted"]
+    assert spans(analyzer, "Can they really be trusted with our money?!") == ["really be trusted"]
+    assert spans(analyzer, "Fine. Can they really be trusted") == []  # no question mark
+    # the sentence of the match decides, not a question elsewhere in the comment
+    assert spans(analyzer, "Why ask? Can they really be trusted. Sure.") == []
+    assert spans(analyzer, "Can they really be trusted. Who knows?") == []
+    assert spans(analyzer, "Can they really be trusted; who knows?") == []  # ; ends it
+
+
+def test_without_within_question_statements_match_too(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, SEQUENCE.format(tpl="can {people} [[really]]"))
+    assert spans(analyzer, "Can they really. Yes.") == ["really"]
+
+
+def test_within_takes_only_known_scopes(write_rule: RuleWriter, rules_dir: Path) -> None:
+    body = SEQUENCE.format(tpl="can {people} really") + "within: exclamation\n"
+    with pytest.raises(RuleLoadError, match="within") as info:
+        analyzer_for(write_rule, rules_dir, body)
+    assert "tested.yml" in str(info.value)

@@ -49,6 +49,7 @@ _VARIANTS = attrgetter("variants")
 MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of that shape
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 _CLAUSE = re.compile(r"[,;:]")
+_TERMINATOR = re.compile(r"[.!?]")
 
 
 @pickled_by_constructor
@@ -436,6 +437,8 @@ class CompiledRules:
                     continue
                 index = int(template.payload)  # type: ignore[call-overload]
                 spec = self._specs[index]
+                if spec.within == "question" and not _asks(prepared, breaks, match.last):
+                    continue
                 begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
                 hit = doc.hit(
                     spec.info,
@@ -695,6 +698,19 @@ def _sentence_breaks(prepared: PreparedText) -> list[bool]:
         if 0 < following < count and tokens[following - 1].end <= position:
             breaks[following] = True
     return breaks
+
+
+def _asks(prepared: PreparedText, breaks: list[bool], last: int) -> bool:
+    """Whether the sentence holding token ``last`` ends with a question mark (for
+    templates of rules with ``within: question``): the first of ``.!?`` after its
+    last token decides, so "Is he really sorry?!" asks and "Really? No." asks only once."""
+    tokens = prepared.tokens
+    following = last + 1
+    while following < len(tokens) and not breaks[following]:
+        following += 1
+    stop = tokens[following].start if following < len(tokens) else len(prepared.original)
+    end = _TERMINATOR.search(prepared.original, tokens[following - 1].end, stop)
+    return end is not None and end.group() == "?"
 
 
 def _clause_breaks(prepared: PreparedText, breaks: list[bool]) -> list[bool]:

@@ -378,7 +378,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         templates.append((text, line_of(item)))
     within = "sentence"
     if "within" in entries:
-        within = doc.choice(entries["within"][1], "within", ("sentence", "clause"))
+        within = doc.choice(entries["within"][1], "within", ("sentence", "clause", "question"))
     return RuleSpec(**common, templates=tuple(templates), within=within)
 
 

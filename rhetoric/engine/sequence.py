@@ -15,10 +15,11 @@ A template is a whitespace-separated list of elements:
   clause``, its clause).
 
 Matches never cross a sentence break; a rule with ``within: clause`` also stops its
-templates at commas, semicolons and colons. The first element must be a required
-literal or class, which is how templates are indexed: a comment only tries the
-templates whose first element occurs in it. One element is enough (``{verb}``): a
-lexicon cannot name a class, nor be anchored.
+templates at commas, semicolons and colons, and one with ``within: question`` keeps only
+matches inside a sentence that ends with a question mark (the engine checks that). The
+first element must be a required literal or class, which is how templates are indexed: a
+comment only tries the templates whose first element occurs in it. One element is
+enough (``{verb}``): a lexicon cannot name a class, nor be anchored.
 """
 
 from __future__ import annotations

@@ -92,7 +92,8 @@ class RuleSpec:
     # its target; terms may name their own.
     community: str | None = None
     conditions: tuple[EscalationCondition, ...] = ()
-    # Escalation: "comment" or "sentence"; sequence: "sentence" or "clause".
+    # Escalation: "comment" or "sentence"; sequence: "sentence", "clause" or "question"
+    # (only inside a sentence that ends with a question mark).
     within: str = "comment"
     effect: str = "combine"
 
