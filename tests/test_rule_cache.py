@@ -3,10 +3,13 @@ change to a rule file misses it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from conftest import RuleWriter, only_rules
+
+from rhetoric.engine import cache as rule_cache
 
 RULE = """\
 kind: lexicon
@@ -123,3 +126,16 @@ def test_a_start_up_served_by_the_cache_never_imports_the_yaml_parser(cache: Pat
     ]
     assert runs[0].stdout.strip() != "[]"  # the first run compiles the rules from YAML
     assert runs[1].stdout.strip() == "[]"
+
+
+def test_the_folder_keeps_only_the_entries_used_most_recently(cache: Path) -> None:
+    """Every rule edit writes a new entry: without pruning the folder grows for ever."""
+    for number in range(rule_cache.KEEP):
+        rule_cache.store(f"key{number}", number)
+        os.utime(cache / f"key{number}.pickle", (1_000 + number, 1_000 + number))
+    assert rule_cache.load("key0") == 0  # the oldest, used again: now the most recent
+    rule_cache.store("new", "value")
+    kept = {entry.stem for entry in cache.glob("*.pickle")}
+    assert len(kept) == rule_cache.KEEP
+    assert {"key0", "new"} <= kept
+    assert "key1" not in kept  # the least recently used goes

@@ -6,7 +6,8 @@ pickled into the user's cache folder under a key made of the rule files' paths
 (the folder names a rule's technique) and contents, the engine's own source, the
 module defining the pickled rule metadata and the options that shape compilation,
 so any change to any of them simply misses the cache. The cache only ever holds
-what this program wrote; a file that fails to load is ignored and rebuilt.
+what this program wrote; a file that fails to load is ignored and rebuilt. Each rule
+edit makes a new entry, so the folder keeps only the entries used most recently.
 
 Unpickling runs code chosen by whoever wrote the file, so the cache is trusted
 exactly as far as the user's own files are: a cache file is read only when the
@@ -16,6 +17,7 @@ its downloads), and the folder is created private (0700).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -29,6 +31,9 @@ from .specs import discover
 
 ENV_DIR = "RHETORIC_CACHE_DIR"
 ENV_OFF = "RHETORIC_NO_CACHE"
+# Every edit of a rule writes a new entry (1-2 MB for the built-in rules): the folder
+# keeps the entries used most recently and drops the rest when it writes one.
+KEEP = 16
 _CODE_DIRS = ("engine", "text")
 # The value types in the pickle and how they pickle: a new field changes the key.
 _CODE_FILES = ("model.py", "document.py", "pickling.py")
@@ -68,9 +73,12 @@ def load(key: str) -> Any | None:
         with (folder / f"{key}.pickle").open("rb") as handle:
             if not _trusted(os.fstat(handle.fileno())):
                 return None
-            return pickle.load(handle)
+            value = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    with contextlib.suppress(OSError):  # used now: the last entry pruning would drop
+        os.utime(folder / f"{key}.pickle")
+    return value
 
 
 def _trusted(status: os.stat_result) -> bool:
@@ -103,3 +111,17 @@ def store(key: str, value: Any) -> None:
         os.replace(temporary, folder / f"{key}.pickle")
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         Path(temporary).unlink(missing_ok=True)
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Drop all but the ``KEEP`` most recently used entries (loads touch theirs)."""
+    try:
+        entries = sorted(
+            ((entry.stat().st_mtime, entry) for entry in folder.glob("*.pickle")), reverse=True
+        )
+        for _, entry in entries[KEEP:]:
+            entry.unlink(missing_ok=True)
+    except OSError:
+        return
