@@ -34,7 +34,17 @@ from .engine.errors import RuleLoadError
 from .engine.specs import RuleSet
 from .hookspecs import cues_of
 from .host import CallBudget, PluginHost, PluginLoadError
-from .model import HIT_ORDER, Comment, DetectorError, Hit, Report, RuleInfo, Verdict, thawed
+from .model import (
+    HIT_ORDER,
+    Comment,
+    DetectorError,
+    Hit,
+    Report,
+    RuleInfo,
+    Verdict,
+    new_report,
+    thawed,
+)
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
 
@@ -63,7 +73,6 @@ class Detection:
 
 
 # Built once per comment each: without the frozen __init__'s per-field cost.
-_new_report = thawed(Report)
 _new_detection = thawed(Detection)
 _new_analysis = thawed(Analysis)
 
@@ -124,13 +133,10 @@ class Analyzer:
         )
         self._cued_filters = any(cues is not None for cues in self._filter_cues)
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
-        # (source, name, function, argnames, cues): called directly, as the filters
-        # are, so a report skips a generator and a cue lookup per implementation.
-        self._adjusters = tuple(
-            (f"plugin:{name}", name, function, argnames,
-             cues_of(function) if config.fast_paths else None)
-            for name, function, argnames in host.implementations("rhetoric_adjust_report")
-        )  # fmt: skip
+        self._cued_adjusters = config.fast_paths and any(
+            cues_of(function) is not None
+            for _, function, _ in host.implementations("rhetoric_adjust_report")
+        )
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
@@ -326,7 +332,7 @@ class Analyzer:
         comment, hits = detection.comment, detection.hits
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
-            report = _new_report(
+            report = new_report(
                 comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text)
             )
         else:
@@ -341,7 +347,7 @@ class Analyzer:
             scores, score, judged = judge(merged, self.config.thresholds)
             if extra:
                 merged = sorted([*merged, *extra], key=HIT_ORDER)
-            report = _new_report(
+            report = new_report(
                 comment.id,
                 tuple(merged),
                 scores,
@@ -485,35 +491,18 @@ class Analyzer:
         return kept
 
     def _adjust(self, report: Report, doc: Document) -> Report:
-        """Each ``rhetoric_adjust_report`` implementation in turn, chained: what
-        ``PluginHost.call_each`` does with a budget and cue text, called directly."""
-        budget = self._budget
-        config = self.config
-        length = len(doc.text)
-        limit = budget.allowed(length)
-        folded: str | None = None
-        for source, name, function, argnames, cues in self._adjusters:
-            if refusal := budget.refusal(source):
-                report = self._adjusted(report, doc, name, None, refusal)
-                continue
-            if cues is not None:
-                if folded is None:
-                    folded = doc.folded
-                if not any(cue in folded for cue in cues):
-                    continue  # its cues are absent: it would leave the report as it is
-            values = {"report": report, "doc": doc, "config": config}
-            started = time.perf_counter()
-            error: BaseException | None = None
-            try:
-                result = function(**{a: values[a] for a in argnames})
-            except Exception as exc:
-                result, error = None, exc
-            if limit is not None:
-                elapsed = time.perf_counter() - started
-                if elapsed > limit and (overrun := budget.charge(source, elapsed, length)):
-                    result, error = None, overrun
+        """Each ``rhetoric_adjust_report`` implementation in turn, each given the report
+        the one before returned (once per report: ``call_each`` is cheap enough here)."""
+        arguments: dict[str, object] = {"report": report, "doc": doc, "config": self.config}
+        for name, result, error in self.host.call_each(
+            "rhetoric_adjust_report",
+            budget=self._budget,
+            text_length=len(doc.text),
+            arguments=arguments,
+            cue_text=doc.folded if self._cued_adjusters else None,
+        ):
             if error is not None or result is not None:
-                report = self._adjusted(report, doc, name, result, error)
+                report = arguments["report"] = self._adjusted(report, doc, name, result, error)
         return report
 
     @staticmethod

@@ -25,26 +25,26 @@ def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
     """A constructor for the frozen, slotted dataclass ``cls`` that takes what ``cls``
     takes and returns an equal ``cls`` instance, without the frozen ``__init__``'s
     ``object.__setattr__`` per field (about 2,000 instructions each): a twin dataclass
-    of the same slots, not frozen, stores the fields, then the instance becomes a
-    ``cls`` by assigning ``__class__`` (CPython allows it between classes of one
-    layout). For the value types built once or more per comment on the hot path."""
+    of the same slots, not frozen, stores the fields, and its ``__post_init__`` makes
+    the instance a ``cls`` by assigning ``__class__`` (CPython allows it between
+    classes of one layout). For the value types built once or more per comment."""
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} checks its fields in __post_init__: build it directly")
     specs = [
         (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
         for f in fields(cls)  # type: ignore[arg-type]
     ]
-    twin = make_dataclass(f"_Open{cls.__name__}", specs, slots=True, eq=False, repr=False)
+
+    def become(made: Any) -> None:
+        made.__class__ = cls
+
+    twin = make_dataclass(
+        f"_Open{cls.__name__}", specs, slots=True, eq=False, repr=False,
+        namespace={"__post_init__": become},
+    )  # fmt: skip
     if twin.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__}: slots differ from its twin's")
-
-    def build(*args: Any, **kwargs: Any) -> _Frozen:
-        made: Any = twin(*args, **kwargs)
-        made.__class__ = cls
-        result: _Frozen = made
-        return result
-
-    return build
+    return twin
 
 
 class Severity(StrEnum):
@@ -191,44 +191,9 @@ _HIT_VALUES = attrgetter(*_HIT_NAMES)
 _HIT_INDEX = {name: index for index, name in enumerate(_HIT_NAMES)}
 
 
-class _OpenHit:
-    """:class:`Hit`'s slot layout without its frozen ``__setattr__``: filled by plain
-    slot stores, then made a ``Hit`` by assigning ``__class__`` (CPython allows it
-    between classes of one layout). A frozen dataclass's ``__init__`` goes through
-    ``object.__setattr__`` once per field, several times the cost of the whole hit."""
-
-    __slots__ = _HIT_NAMES
-
-
-def new_hit(
-    start: int,
-    end: int,
-    text: str,
-    technique: str,
-    rule: str,
-    severity: Severity,
-    confidence: float,
-    message: str,
-    evidence: Mapping[str, Any],
-    target: Target | None,
-) -> Hit:
-    """``Hit(start, end, ...)`` with every field given, built without the frozen
-    dataclass's per-field ``object.__setattr__``: the same ``Hit`` (equal, hashed,
-    pickled, printed and frozen alike), for the hot path that builds hits."""
-    hit: Any = _OpenHit()
-    hit.start = start
-    hit.end = end
-    hit.text = text
-    hit.technique = technique
-    hit.rule = rule
-    hit.severity = severity
-    hit.confidence = confidence
-    hit.message = message
-    hit.evidence = evidence
-    hit.target = target
-    hit.__class__ = Hit
-    result: Hit = hit
-    return result
+# ``Hit(start, end, ...)`` for the hot path that builds hits (equal, hashed, pickled,
+# printed and frozen alike).
+new_hit: Callable[..., Hit] = thawed(Hit)
 
 
 def replace_hit(hit: Hit, **changes: Any) -> Hit:
@@ -266,6 +231,10 @@ class Report:
         if not self.hits:
             return None
         return max((h.severity for h in self.hits), key=lambda s: s.rank)
+
+
+# ``Report(...)`` for the analyzer and rescoring, built once or more per comment.
+new_report: Callable[..., Report] = thawed(Report)
 
 
 @pickled_by_constructor

@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
 from .config import Thresholds
-from .model import HIT_ORDER, Hit, Report, Severity, Verdict, replace_hit, thawed
+from .model import HIT_ORDER, Hit, Report, Severity, Verdict, new_report, replace_hit
 
 _SPAN = attrgetter("start", "end")
-_new_report = thawed(Report)  # rescored reports: no frozen __init__ per field
 
 
 def _strength(hit: Hit) -> tuple[int, float, int]:
@@ -171,6 +170,6 @@ def rescored(report: Report, hits: Sequence[Hit], thresholds: Thresholds) -> Rep
     """
     unscored = {hit.technique for hit in report.hits} - set(report.scores)
     scores, score, judged = judge([h for h in hits if h.technique not in unscored], thresholds)
-    return _new_report(
+    return new_report(
         report.id, tuple(hits), scores, score, judged, report.readability, report.errors
     )
