@@ -250,6 +250,8 @@ def _named(
                 i > 0 and tokens[i - 1].norm == "anti"
             ):
                 group = GROUP_ADJECTIVES[norm]
+        if group is None and norm in GROUP_ADJECTIVES and _head_of_hit(norm, i, first, last):
+            group = GROUP_ADJECTIVES[norm]
         if group is not None and _aimed_at_group(text, tokens, i, first, last):
             return _target(text, TargetKind.GROUP, *span, group=group)
         if group is not None:
@@ -331,6 +333,13 @@ def _modifies_hit(adjective: str, following: str, i: int, first: int, last: int)
         and (adjective, following) not in IDIOMS
         and following.removesuffix("s") not in IDEOLOGY_LABELS
     )
+
+
+def _head_of_hit(word: str, i: int, first: int, last: int) -> bool:
+    """Whether the identity word at ``i`` is the hit's last word after a label of
+    its own ("violent negro", "dirty mexican"): used as a noun, it names one member as
+    the group's specimen. Words with an everyday sense there ("so poor") do not."""
+    return first < i == last - 1 and word not in EVERYDAY_BEFORE_LABEL
 
 
 def _is_name(text: str, token: Token, in_hit: bool, following: str) -> bool:

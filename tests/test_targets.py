@@ -163,6 +163,9 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
         ("Lock the car, gypsies steal.", "gypsies steal", "Other"),
         ("The jews control the media.", "The jews control the media", "Jewish"),
         ("We are sick of all the damn illegals.", "damn illegals", "Refugee"),
+        # one member as the group's specimen: the identity word ends the hit
+        ("Another violent negro on the news.", "violent negro", "African"),
+        ("Just another filthy mexican at the border.", "filthy mexican", "Hispanic"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
