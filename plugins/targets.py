@@ -57,7 +57,7 @@ PERSON_WORDS: Final = frozenset({
 # ("black people", "jewish bankers"), since "black cars" names nobody.
 GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("blacks", "africans", "african-americans", "negroes", "nigerians",
-                     "somalis", "haitians", "ethiopians"), "African"),
+                     "somalis", "haitians", "ethiopians", "africa"), "African"),
     **dict.fromkeys(("arabs", "palestinians", "saudis", "syrians", "iraqis"), "Arab"),
     **dict.fromkeys(("asians", "chinese", "japanese", "koreans", "vietnamese", "filipinos"),
                     "Asian"),
@@ -75,7 +75,8 @@ GROUP_NOUNS: Final[dict[str, str]] = {
                     "Women"),
     **dict.fromkeys(("men", "males"), "Men"),
     **dict.fromkeys(("gays", "lesbians", "homosexuals", "queers", "lgbt", "lgbtq", "trannies",
-                     "transgenders", "transsexuals"), "Homosexual"),
+                     "transgenders", "transsexuals", "homosexuality", "transgenderism"),
+                    "Homosexual"),
     **dict.fromkeys(("bisexuals",), "Bisexual"),
     **dict.fromkeys(("asexuals",), "Asexual"),
     **dict.fromkeys(("heterosexuals", "straights"), "Heterosexual"),

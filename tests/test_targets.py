@@ -166,6 +166,13 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
         # one member as the group's specimen: the identity word ends the hit
         ("Another violent negro on the news.", "violent negro", "African"),
         ("Just another filthy mexican at the border.", "filthy mexican", "Hispanic"),
+        # an orientation, or a continent told to go back to, names the group
+        (
+            "Homosexuality is a mental illness, period.",
+            "Homosexuality is a mental illness",
+            "Homosexual",
+        ),
+        ("Nobody wants you. Go back to Africa.", "Go back to Africa", "African"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
