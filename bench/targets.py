@@ -6,7 +6,8 @@
   attacks): among those posts where rhetoric names a group, how often it is one of the
   annotators' communities (goal >= 70%); among the posts annotators say target a
   community, how often rhetoric names one (goal >= 50%).
-- Toxic spans typed: document-level precision/recall/F1 of ``threat`` hits against
+- Toxic spans typed: document-level precision/recall/F1 of ``threat`` findings (hits
+  above ``info``: the filters keep quoted or denied threats as ``info``) against
   posts with a ``Threat`` span (goal F1 >= 0.50 with precision >= 0.60), and span
   overlap of ``slur``/``name-calling`` hits aimed at a group against ``Identity based
   Attack`` spans (goal F1 >= 0.35). The goals are judged on the dev split; the train
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rhetoric import Analyzer, AnalyzerConfig, Comment, Hit, TargetKind  # noqa: E402
+from rhetoric import Analyzer, AnalyzerConfig, Comment, Hit, Severity, TargetKind  # noqa: E402
 
 START, END = "<!-- targets:start -->", "<!-- targets:end -->"
 
@@ -76,7 +77,9 @@ def toxic_typed(analyzer: Analyzer, data: Path, split: str = "dev") -> dict[str,
     for record, hits in zip(records, hits_of(analyzer, records), strict=True):
         spans = record["spans"]  # type: ignore[assignment]
         threat_gold = any(s["label"] == "Threat" for s in spans)  # type: ignore[union-attr,index]
-        threat_ours = any(h.technique == "threat" for h in hits)
+        # what a moderator sees: a threat the quoting or negation filters kept as ``info``
+        # (a quoted chant, a denial) is not a finding
+        threat_ours = any(h.technique == "threat" and h.severity is not Severity.INFO for h in hits)
         tp += threat_gold and threat_ours
         fp += threat_ours and not threat_gold
         fn += threat_gold and not threat_ours

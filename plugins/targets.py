@@ -57,7 +57,7 @@ PERSON_WORDS: Final = frozenset({
 # ("black people", "jewish bankers"), since "black cars" names nobody.
 GROUP_NOUNS: Final[dict[str, str]] = {
     **dict.fromkeys(("blacks", "africans", "african-americans", "negroes", "nigerians",
-                     "somalis", "haitians", "ethiopians"), "African"),
+                     "somalis", "haitians", "ethiopians", "africa"), "African"),
     **dict.fromkeys(("arabs", "palestinians", "saudis", "syrians", "iraqis"), "Arab"),
     **dict.fromkeys(("asians", "chinese", "japanese", "koreans", "vietnamese", "filipinos"),
                     "Asian"),
@@ -75,7 +75,8 @@ GROUP_NOUNS: Final[dict[str, str]] = {
                     "Women"),
     **dict.fromkeys(("men", "males"), "Men"),
     **dict.fromkeys(("gays", "lesbians", "homosexuals", "queers", "lgbt", "lgbtq", "trannies",
-                     "transgenders", "transsexuals"), "Homosexual"),
+                     "transgenders", "transsexuals", "homosexuality", "transgenderism"),
+                    "Homosexual"),
     **dict.fromkeys(("bisexuals",), "Bisexual"),
     **dict.fromkeys(("asexuals",), "Asexual"),
     **dict.fromkeys(("heterosexuals", "straights"), "Heterosexual"),
@@ -250,6 +251,8 @@ def _named(
                 i > 0 and tokens[i - 1].norm == "anti"
             ):
                 group = GROUP_ADJECTIVES[norm]
+        if group is None and norm in GROUP_ADJECTIVES and _head_of_hit(norm, i, first, last):
+            group = GROUP_ADJECTIVES[norm]
         if group is not None and _aimed_at_group(text, tokens, i, first, last):
             return _target(text, TargetKind.GROUP, *span, group=group)
         if group is not None:
@@ -331,6 +334,13 @@ def _modifies_hit(adjective: str, following: str, i: int, first: int, last: int)
         and (adjective, following) not in IDIOMS
         and following.removesuffix("s") not in IDEOLOGY_LABELS
     )
+
+
+def _head_of_hit(word: str, i: int, first: int, last: int) -> bool:
+    """Whether the identity word at ``i`` is the hit's last word after a label of
+    its own ("violent negro", "dirty mexican"): used as a noun, it names one member as
+    the group's specimen. Words with an everyday sense there ("so poor") do not."""
+    return first < i == last - 1 and word not in EVERYDAY_BEFORE_LABEL
 
 
 def _is_name(text: str, token: Token, in_hit: bool, following: str) -> bool:

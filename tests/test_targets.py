@@ -163,6 +163,16 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
         ("Lock the car, gypsies steal.", "gypsies steal", "Other"),
         ("The jews control the media.", "The jews control the media", "Jewish"),
         ("We are sick of all the damn illegals.", "damn illegals", "Refugee"),
+        # one member as the group's specimen: the identity word ends the hit
+        ("Another violent negro on the news.", "violent negro", "African"),
+        ("Just another filthy mexican at the border.", "filthy mexican", "Hispanic"),
+        # an orientation, or a continent told to go back to, names the group
+        (
+            "Homosexuality is a mental illness, period.",
+            "Homosexuality is a mental illness",
+            "Homosexual",
+        ),
+        ("Nobody wants you. Go back to Africa.", "Go back to Africa", "African"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
@@ -450,8 +460,9 @@ def test_explain_documents_the_kinds() -> None:
 
 
 def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_path: Path) -> None:
-    """bench/targets.py on a made-up corpus: the figures follow the definitions, and
-    ``--out`` replaces its own section of the page and nothing else."""
+    """bench/targets.py on a made-up corpus: the figures follow the definitions (a threat
+    kept as ``info`` is not counted), and ``--out`` replaces its own section of the page
+    and nothing else."""
     data = tmp_path / "data"
 
     def write(name: str, records: list[dict[str, object]]) -> None:
@@ -468,6 +479,9 @@ def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_pat
     write("toxic_spans_typed/dev.jsonl", [
         {"id": "t1", "text": threat, "spans": [{"start": 23, "end": 36, "label": "Threat"}]},
         {"id": "t2", "text": "What a lovely day.", "spans": []},
+        # a quoted threat stays an ``info`` hit: no finding, so not a false positive
+        {"id": "t3", "spans": [],
+         "text": 'The old poster on the wall read "Kill them all." Nobody took it down.'},
     ])  # fmt: skip
     page = tmp_path / "quality.md"
     page.write_text("# Quality\n\n<!-- targets:start -->\nold\n<!-- targets:end -->\n\nkept\n")
