@@ -193,3 +193,17 @@ def test_the_rule_cache_is_unpickled_with_the_collector_paused(
     assert cache.load("entry") == {"rules": [1, 2, 3]}
     assert states == [False]
     assert gc.isenabled()
+
+
+def test_the_cache_key_names_rule_files_by_their_real_paths(tmp_path: Path) -> None:
+    """The folder is resolved once, not each file: a folder reached through a link
+    keys the same entry as the folder itself, and each file's content still counts."""
+    real = tmp_path / "rules" / "profanity"
+    real.mkdir(parents=True)
+    (real / "mild.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "rules", target_is_directory=True)
+    key = cache.cache_key([tmp_path / "rules"], ())
+    assert cache.cache_key([tmp_path / "link"], ()) == key
+    assert cache.cache_key([tmp_path / "rules" / ".." / "link"], ()) == key
+    (real / "mild.yml").write_text("kind: lexicon\n# edited\n", encoding="utf-8")
+    assert cache.cache_key([tmp_path / "link"], ()) != key

@@ -49,9 +49,12 @@ def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
     for name in _CODE_FILES:
         digest.update((package / name).read_bytes())
     for path in paths:
-        rules, classes = discover(path)
+        # Resolved once, not file by file (40% of the key's time for ~200 files): the
+        # files under it are then named by their real paths too, unless a link inside
+        # the folder points elsewhere, and then the key names the link (content counts).
+        rules, classes = discover(path.resolve())
         for file in sorted(rules + classes):
-            digest.update(str(file.resolve()).encode() + b"\0")
+            digest.update(str(file).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
