@@ -207,3 +207,23 @@ def test_the_cache_key_names_rule_files_by_their_real_paths(tmp_path: Path) -> N
     assert cache.cache_key([tmp_path / "rules" / ".." / "link"], ()) == key
     (real / "mild.yml").write_text("kind: lexicon\n# edited\n", encoding="utf-8")
     assert cache.cache_key([tmp_path / "link"], ()) != key
+
+
+_CHECK_AND_LIST = """
+import sys
+from rhetoric.cli import main
+code = main(["check", "--isolated", sys.argv[1], "-o", sys.argv[2]])
+print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml") if m in sys.modules))
+"""
+
+
+def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: Path) -> None:
+    """Worker processes (--jobs), the on-disk id table of huge inputs and the YAML parser
+    (rules come from the cache) are imported only by the runs that need them."""
+    comment = tmp_path / "comment.txt"
+    comment.write_text("You people are all idiots.\n", encoding="utf-8")
+    command = [sys.executable, "-c", _CHECK_AND_LIST, str(comment), str(tmp_path / "out.txt")]
+    for _ in range(2):  # the first run may compile the rules and fill the caches
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert "idiots" in (tmp_path / "out.txt").read_text(encoding="utf-8")
