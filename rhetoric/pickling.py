@@ -1,12 +1,13 @@
-"""Pickles: value classes that unpickle through their own constructor, and the
-cache files (compiled rules, compiled patterns) this program keeps between runs.
+"""Pickles: value classes that unpickle cheaply, and the cache files (compiled
+rules, compiled patterns) this program keeps between runs.
 
-The compiled-rules cache holds some 18,000 slotted dataclass instances (trie nodes,
+The compiled-rules cache holds some 35,000 slotted dataclass instances (trie nodes,
 term and rule specs, template elements). A slotted dataclass pickles its state and
 restores it in a generated ``__setstate__`` that calls ``dataclasses.fields`` for
-every instance: that was the largest part of a cold start's unpickling time.
-Reduced to ``(class, field values)``, an instance is rebuilt by its generated
-``__init__`` instead, which is several times faster, and the pickle is smaller.
+every instance. Reduced to ``(class, field values)`` (:func:`pickled_by_constructor`),
+an instance is rebuilt by a constructor instead, and the pickle is smaller. For a
+frozen class that constructor is its :func:`thawed` twin: the frozen ``__init__``
+stores each field through ``object.__setattr__`` (about 2,000 instructions each).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import gc
 import os
 import pickle
 import stat
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import field, fields, make_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,12 +35,58 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     if not all(item.init for item in items):
         raise TypeError(f"{cls.__qualname__} has fields its constructor does not take")
     names = tuple(item.name for item in items)
+    frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if frozen and not hasattr(cls, "__post_init__"):
 
-    def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:
-        return cls, tuple([getattr(self, name) for name in names])
+        def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return _thawed_new, (cls, tuple([getattr(self, name) for name in names]))
+
+    else:
+
+        def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return cls, tuple([getattr(self, name) for name in names])
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
+
+
+_Frozen = TypeVar("_Frozen")
+_TWINS: dict[type, Callable[..., Any]] = {}
+
+
+def _thawed_new(cls: type[_Frozen], values: tuple[Any, ...]) -> _Frozen:
+    """``cls(*values)`` through its twin (made on the first instance unpickled)."""
+    make = _TWINS.get(cls)
+    if make is None:
+        make = _TWINS[cls] = thawed(cls)
+    return make(*values)  # type: ignore[no-any-return]
+
+
+def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
+    """A constructor for the frozen, slotted dataclass ``cls`` that takes what ``cls``
+    takes and returns an equal ``cls`` instance, without the frozen ``__init__``'s
+    ``object.__setattr__`` per field (about 2,000 instructions each): a twin dataclass
+    of the same slots, not frozen, stores the fields, and its ``__post_init__`` makes
+    the instance a ``cls`` by assigning ``__class__`` (CPython allows it between
+    classes of one layout). For the value types built once or more per comment, and
+    for unpickling the compiled rules' frozen specs."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__} checks its fields in __post_init__: build it directly")
+    specs = [
+        (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
+        for f in fields(cls)  # type: ignore[arg-type]
+    ]
+
+    def become(made: Any) -> None:
+        made.__class__ = cls
+
+    twin = make_dataclass(
+        f"_Open{cls.__name__}", specs, slots=True, eq=False, repr=False,
+        namespace={"__post_init__": become},
+    )  # fmt: skip
+    if twin.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__}: slots differ from its twin's")
+    return twin
 
 
 # --- the pickles this program keeps between runs ------------------------------------

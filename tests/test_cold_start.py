@@ -227,3 +227,22 @@ def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: 
         done = subprocess.run(command, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
     assert "idiots" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+
+
+def test_frozen_specs_unpickle_equal_frozen_and_of_their_own_class() -> None:
+    """The compiled rules' frozen value types are rebuilt through their thawed twin, not
+    the frozen ``__init__``: what comes back is the same class, equal, and frozen."""
+    import dataclasses
+
+    from rhetoric.engine.specs import RuleSpec, TermSpec
+    from rhetoric.model import Example, RuleInfo, Severity
+
+    info = RuleInfo("r", "insult", "m", "w", examples=(Example("[[x]]", True),))
+    spec = RuleSpec(info, Path("r.yml"), "lexicon", terms=(TermSpec("x", 3, Severity.ERROR),))
+    back = pickle.loads(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == spec and hash(back) == hash(spec)
+    assert type(back) is RuleSpec and type(back.terms[0]) is TermSpec
+    assert type(back.info) is RuleInfo and back.info.examples == info.examples
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.terms[0].text = "y"  # type: ignore[misc]
+    assert not hasattr(back.terms[0], "__dict__")
