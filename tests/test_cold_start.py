@@ -246,3 +246,14 @@ def test_frozen_specs_unpickle_equal_frozen_and_of_their_own_class() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         back.terms[0].text = "y"  # type: ignore[misc]
     assert not hasattr(back.terms[0], "__dict__")
+
+
+def test_the_built_in_rules_cache_entry_stays_small(analyzer: object) -> None:
+    """Every start unpickles the whole entry (a quarter of a cold start): a change that
+    multiplies its objects (word classes expanded into every rule, say) shows here."""
+    from rhetoric import Analyzer
+
+    assert isinstance(analyzer, Analyzer)
+    compiled = analyzer.detectors[0]
+    entry = pickle.dumps((analyzer.ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(entry) < 2_500_000  # 1.78 MB at stop 32
