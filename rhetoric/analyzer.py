@@ -47,6 +47,7 @@ from .model import (
 )
 from .scoring import judge, merge_overlapping
 from .techniques import Technique, TechniqueRegistry
+from .text import patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +231,7 @@ class Analyzer:
         analyzer._recipe = functools.partial(
             cls.from_config, config, plugins=plugins, entry_points=entry_points
         )
+        patterns.keep()  # the plugins' patterns too, compiled as they were imported
         return analyzer
 
     def reload(self) -> Analyzer:

@@ -9,42 +9,14 @@ the runner's back; plugins that adjust a report return a new one
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, make_dataclass
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal
 
 import regex
 
-from .pickling import pickled_by_constructor
-
-_Frozen = TypeVar("_Frozen")
-
-
-def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
-    """A constructor for the frozen, slotted dataclass ``cls`` that takes what ``cls``
-    takes and returns an equal ``cls`` instance, without the frozen ``__init__``'s
-    ``object.__setattr__`` per field (about 2,000 instructions each): a twin dataclass
-    of the same slots, not frozen, stores the fields, and its ``__post_init__`` makes
-    the instance a ``cls`` by assigning ``__class__`` (CPython allows it between
-    classes of one layout). For the value types built once or more per comment."""
-    if hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__} checks its fields in __post_init__: build it directly")
-    specs = [
-        (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
-        for f in fields(cls)  # type: ignore[arg-type]
-    ]
-
-    def become(made: Any) -> None:
-        made.__class__ = cls
-
-    twin = make_dataclass(
-        f"_Open{cls.__name__}", specs, slots=True, eq=False, repr=False,
-        namespace={"__post_init__": become},
-    )  # fmt: skip
-    if twin.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
-        raise TypeError(f"{cls.__name__}: slots differ from its twin's")
-    return twin
+from .pickling import pickled_by_constructor, thawed
 
 
 class Severity(StrEnum):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
-import multiprocessing
 import os
 import signal
 from collections import deque
@@ -121,6 +120,8 @@ def _pooled(
     jobs: int,
 ) -> Iterator[tuple[T, Detection | Failed | None]]:
     global _analyzer
+    import multiprocessing  # only for runs on more than one process: not at every start
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         context = multiprocessing.get_context("fork")

@@ -25,13 +25,14 @@ import regex
 
 from ..model import Hit
 from ..text.lines import line_index, line_starts
+from ..text.patterns import compiled
 
 ALL = "*"
 _IDS = r"(?P<ids>[\w.*-]+(?:[ \t]*,?[ \t]*[\w.*-]+)*)?"
-_HTML_DIRECTIVE = regex.compile(
+_HTML_DIRECTIVE = compiled(
     r"<!--[ \t]*rhetoric-(?P<kind>disable|enable|ignore-next-line)(?:[ \t]+" + _IDS + r")?[ \t]*-->"
 )
-_HASH_DIRECTIVE = regex.compile(r"#[ \t]*rhetoric:[ \t]*ignore(?:\[(?P<ids>[^\]\n]*)\])?")
+_HASH_DIRECTIVE = compiled(r"#[ \t]*rhetoric:[ \t]*ignore(?:\[(?P<ids>[^\]\n]*)\])?")
 
 
 @dataclass(slots=True)

@@ -25,9 +25,8 @@ mapping never moves offsets.
 
 from typing import Final
 
-import regex
-
 from .obfuscation import LEET_SIGNS, char_class
+from .patterns import compiled
 
 # Keys are looked up case-sensitively before case folding (Greek capital eta reads as "h",
 # small eta as "n"); lowercase keys also catch text whose case was folded first.
@@ -163,7 +162,7 @@ _SCRIPT_RANGES: Final[tuple[tuple[int, int, str], ...]] = (
 
 _LOOKALIKES: Final = frozenset(CONFUSABLES) | {char.casefold() for char in CONFUSABLES}
 # A letter that is neither Latin nor a lookalike: the token is a genuine foreign word.
-_FOREIGN_LETTER: Final = regex.compile(rf"[^\P{{L}}\p{{Latin}}{''.join(sorted(_LOOKALIKES))}]")
+_FOREIGN_LETTER: Final = compiled(rf"[^\P{{L}}\p{{Latin}}{''.join(sorted(_LOOKALIKES))}]")
 # Lookalikes that also belong to the Russian or the Greek alphabet: everyday letters there,
 # so a word made only of them is taken as a genuine word and left alone.
 _EVERYDAY: Final = frozenset(
@@ -173,13 +172,13 @@ _EVERYDAY: Final = frozenset(
 # Signs that a token is Latin in disguise: a real Latin letter, a leet sign, a rare
 # lookalike (Macedonian dze, Ukrainian i, Armenian, Cherokee...), or Cyrillic mixed with Greek.
 _LEET_CLASS: Final = "0-9" + char_class(LEET_SIGNS)
-_DISGUISE_HINT: Final = regex.compile(
+_DISGUISE_HINT: Final = compiled(
     rf"[\p{{Latin}}{_LEET_CLASS}{''.join(sorted(_LOOKALIKES - _EVERYDAY))}]"
     r"|\p{Cyrillic}.*\p{Greek}|\p{Greek}.*\p{Cyrillic}"
 )
-_NON_LATIN_LETTER = regex.compile(r"(?!\p{Latin})\p{L}")
-_LATIN_LETTER = regex.compile(r"\p{Latin}")
-_LEET_SIGN = regex.compile(f"[{_LEET_CLASS}]")
+_NON_LATIN_LETTER = compiled(r"(?!\p{Latin})\p{L}")
+_LATIN_LETTER = compiled(r"\p{Latin}")
+_LEET_SIGN = compiled(f"[{_LEET_CLASS}]")
 
 
 def _script(char: str) -> str:

@@ -21,6 +21,7 @@ from typing import Literal
 import regex
 
 from .lines import lines_with_breaks
+from .patterns import compiled
 
 Markup = Literal["markdown", "html", "none"]
 
@@ -28,34 +29,34 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mdx"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 
 # --- shared by both languages -------------------------------------------------
-_COMMENT = regex.compile(r"<!--.*?(?:-->|\Z)", flags=regex.DOTALL)
-_RAW_ELEMENT = regex.compile(
+_COMMENT = compiled(r"<!--.*?(?:-->|\Z)", flags=regex.DOTALL)
+_RAW_ELEMENT = compiled(
     r"<(script|style|pre|code|textarea|svg|math)\b[^>]*>.*?(?:</\1\s*>|\Z)",
     flags=regex.DOTALL | regex.IGNORECASE,
 )
-_TAG = regex.compile(
+_TAG = compiled(
     r"""<(?:[A-Za-z][\w:-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?"""
     r"""|/[A-Za-z][\w:-]*\s*|![A-Za-z][^>]*|\?.*?\?|!\[CDATA\[.*?\]\])>""",
     flags=regex.DOTALL,
 )
-_URL = regex.compile(r"""\b(?:[a-z][a-z0-9+.-]{1,31}://|www\.|mailto:)[^\s<>"'`)\]]*[^\s<>"'`)\].,;:!?]""",
+_URL = compiled(r"""\b(?:[a-z][a-z0-9+.-]{1,31}://|www\.|mailto:)[^\s<>"'`)\]]*[^\s<>"'`)\].,;:!?]""",
                      flags=regex.IGNORECASE)  # fmt: skip
-_EMAIL = regex.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = compiled(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 # --- Markdown only --------------------------------------------------------------
-_FRONT_MATTER = regex.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?^(?:---|\+\+\+|\.\.\.)[ \t]*$",
+_FRONT_MATTER = compiled(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?^(?:---|\+\+\+|\.\.\.)[ \t]*$",
                               flags=regex.DOTALL | regex.MULTILINE)  # fmt: skip
-_FENCE_OPEN = regex.compile(r"^(?P<indent>[ \t]{0,3}(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})")
+_FENCE_OPEN = compiled(r"^(?P<indent>[ \t]{0,3}(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})")
 # A code span never crosses a blank line (the end of a paragraph).
-_INLINE_CODE = regex.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)",
+_INLINE_CODE = compiled(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)",
                              flags=regex.DOTALL)  # fmt: skip
-_LINK_DEST = regex.compile(r"(?<=\]\()\s*<?[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*>?"
+_LINK_DEST = compiled(r"(?<=\]\()\s*<?[^\s()<>]*(?:\([^\s()]*\)[^\s()<>]*)*>?"
                            r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*(?=\))""")  # fmt: skip
-_REFERENCE_DEF = regex.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", flags=regex.MULTILINE)
-_AUTOLINK = regex.compile(r"<(?:[a-z][a-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>",
+_REFERENCE_DEF = compiled(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", flags=regex.MULTILINE)
+_AUTOLINK = compiled(r"<(?:[a-z][a-z0-9+.-]{1,31}:[^\s<>]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>",
                           flags=regex.IGNORECASE)  # fmt: skip
-_LIST_ITEM = regex.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
-_INDENTED = regex.compile(r"^(?: {4}|\t)")
+_LIST_ITEM = compiled(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_INDENTED = compiled(r"^(?: {4}|\t)")
 
 
 def markup_for(path: str | Path, requested: str = "auto") -> Markup:

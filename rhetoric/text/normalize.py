@@ -21,24 +21,23 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import Final
 
-import regex
-
 from .confusables import CONFUSABLES, FONT_LETTERS
 from .obfuscation import TOKEN_SIGNS, char_class
+from .patterns import compiled
 
 _ENTITY: Final = r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7}|[A-Za-z][A-Za-z0-9]{1,31});"
-_ENTITY_RE: Final = regex.compile(_ENTITY)
+_ENTITY_RE: Final = compiled(_ENTITY)
 # Runs of non-ASCII text (stdlib `re` scans a plain class fastest); with an entity in the
 # text, entities too. Whatever lies between matches is plain ASCII.
 _NON_ASCII_RE: Final = re.compile(r"[^\x00-\x7f]+")
 _UNIT_RE: Final = re.compile(rf"(?P<entity>{_ENTITY})|[^\x00-\x7f]+")
 # One char with the combining marks that follow it: the unit of folding.
-_CLUSTER_RE: Final = regex.compile(r"(?s:.)\p{M}*")
-_MARK_RE: Final = regex.compile(r"\p{M}")
-_FORMAT_RE: Final = regex.compile(r"\p{Cf}+")
+_CLUSTER_RE: Final = compiled(r"(?s:.)\p{M}*")
+_MARK_RE: Final = compiled(r"\p{M}")
+_FORMAT_RE: Final = compiled(r"\p{Cf}+")
 # Marks that only decorate a letter (accents, zalgo, variation selectors). Script-specific
 # marks (Devanagari vowel signs, Arabic harakat, Hebrew points) change the word and are kept.
-_STRIP_MARKS_RE: Final = regex.compile(
+_STRIP_MARKS_RE: Final = compiled(
     "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
     "\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef]+"
 )
@@ -54,8 +53,8 @@ _PRE_FOLD: Final[dict[int, str]] = {**FONT_LETTERS, **_QUOTES}
 _PARENTHESIZED: Final = range(0x2474, 0x24B6)  # NFKC gives "(1)".."(z)"
 # Chars a word token may contain (letters, digits, marks, leet/mask signs, apostrophe).
 WORD_CHARS: Final = rf"\p{{L}}\p{{N}}\p{{M}}{char_class(TOKEN_SIGNS)}'"
-_WORD_CHAR_RE: Final = regex.compile(f"[{WORD_CHARS}]")
-_NON_WORD_CHAR_RE: Final = regex.compile(f"[^{WORD_CHARS}]")
+_WORD_CHAR_RE: Final = compiled(f"[{WORD_CHARS}]")
+_NON_WORD_CHAR_RE: Final = compiled(f"[^{WORD_CHARS}]")
 
 
 def _fold_ascii(text: str) -> str:

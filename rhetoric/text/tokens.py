@@ -11,10 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Final, NamedTuple
 
-import regex
-
 from .normalize import WORD_CHARS, OffsetMap
 from .obfuscation import MASK_SIGNS, SPELLED_GAP_PATTERN, TOKEN_SIGNS, char_class
+from .patterns import compiled
 from .variants import MAX_VARIANTS, MIN_LEADING_MASK_WORD, analyze
 from .wordlists import in_english_words
 
@@ -43,21 +42,19 @@ class Token(NamedTuple):
 # Runs of word chars (letters, digits, marks, leet/mask signs, apostrophes); "!!" inside a
 # run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
 # which is faster on short matches.
-_RUN_RE: Final = regex.compile(f"[{WORD_CHARS}]+")
+_RUN_RE: Final = compiled(f"[{WORD_CHARS}]+")
 _ASCII_RUN_RE: Final = re.compile(f"[a-z0-9{char_class(TOKEN_SIGNS)}']+")
 _BANGS_RE: Final = re.compile(r"!!+")
-_ALNUM_RE: Final = regex.compile(r"[\p{L}\p{N}]")
-_LETTER_RE: Final = regex.compile(r"\p{L}")
+_ALNUM_RE: Final = compiled(r"[\p{L}\p{N}]")
+_LETTER_RE: Final = compiled(r"\p{L}")
 _SIGNS: Final = TOKEN_SIGNS + "'"
 _LEADING_MASK: Final = "".join(sorted(MASK_SIGNS))
 
 # Between two tokens of one phrase: blanks, one line break at most, dashes, quotes, and the
 # markdown emphasis signs that wrap words ("*deep* state").
-_GLUE_RE: Final = regex.compile(
-    "[ \t\r\n\"'\\-*_\u00ab\u00bb\u2010-\u2015\u2039\u203a\u2212\u3000]*"
-)
-_LETTER_GAP_RE: Final = regex.compile(SPELLED_GAP_PATTERN)
-_STARRED_RE: Final = regex.compile(r"\p{L}(?:\*\p{L}){2,}")
+_GLUE_RE: Final = compiled("[ \t\r\n\"'\\-*_\u00ab\u00bb\u2010-\u2015\u2039\u203a\u2212\u3000]*")
+_LETTER_GAP_RE: Final = compiled(SPELLED_GAP_PATTERN)
+_STARRED_RE: Final = compiled(r"\p{L}(?:\*\p{L}){2,}")
 MAX_JOINED_RUN: Final = 24
 MIN_JOINED_RUN: Final = 3
 # A 24-letter run alone yields 253 candidates; a bound per text keeps a spaced-out wall of

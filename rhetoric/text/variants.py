@@ -26,6 +26,7 @@ from .obfuscation import (
     SWAP_PATTERN,
     char_class,
 )
+from .patterns import compiled
 
 MAX_VARIANTS: Final = 8
 # No listed term is anywhere near this long; longer "words" (a pasted hash, a megabyte of
@@ -39,21 +40,21 @@ MIN_LEADING_MASK_WORD: Final = 5
 _PRIMARY: Final = str.maketrans({sign: letters[0] for sign, letters in LEET.items()})
 _MASK_TO_QUESTION: Final = str.maketrans(dict.fromkeys(MASK_SIGNS, "?"))
 
-_LETTER_RE: Final = regex.compile(r"\p{L}")
-_LEET_RE: Final = regex.compile(f"[{char_class(''.join(LEET))}]")
-_SWAP_RE: Final = regex.compile(SWAP_PATTERN)
-_STRETCH_RE: Final = regex.compile(r"(\p{L})\1{2,}")
+_LETTER_RE: Final = compiled(r"\p{L}")
+_LEET_RE: Final = compiled(f"[{char_class(''.join(LEET))}]")
+_SWAP_RE: Final = compiled(SWAP_PATTERN)
+_STRETCH_RE: Final = compiled(r"(\p{L})\1{2,}")
 _SIGNS: Final = char_class("".join(LEET) + "".join(sorted(MASK_SIGNS)))
 _MASKS: Final = char_class("".join(sorted(MASK_SIGNS)))
 # A leet sign (not a digit) next to a mask sign: one more hidden letter of a grawlix.
-_GRAWLIX_RE: Final = regex.compile(
+_GRAWLIX_RE: Final = compiled(
     f"(?<=[{_MASKS}])[{char_class(LEET_SIGNS)}]|[{char_class(LEET_SIGNS)}](?=[{_MASKS}])"
 )
-_NEEDS_WORK_RE: Final = regex.compile(
+_NEEDS_WORK_RE: Final = compiled(
     f"[{_SIGNS}]|(\\p{{L}})\\1{{2,}}|{SWAP_PATTERN}|{DOUBLED_PATTERN}|{PAIR_PATTERN}"
 )
-_RUN_RE: Final = regex.compile(r"(\p{L})\1+")
-_PAIR_RE: Final = regex.compile(PAIR_PATTERN)
+_RUN_RE: Final = compiled(r"(\p{L})\1+")
+_PAIR_RE: Final = compiled(PAIR_PATTERN)
 _MAX_DOUBLED_RUNS: Final = 2
 
 

@@ -1,0 +1,259 @@
+"""Start-up costs that would come back silently: module patterns compiled at every
+start instead of read from the kept file, and the cyclic collector walking the
+compiled-rules cache while it is unpickled. Checked by what happens, never timed."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import regex
+
+from rhetoric.engine import cache
+from rhetoric.text import patterns
+
+needs_uids = pytest.mark.skipif(not hasattr(os, "geteuid"), reason="needs user ids")
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty pattern store in its own folder, with the module's state reset."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    monkeypatch.setattr(patterns, "_kept", None)
+    monkeypatch.setattr(patterns, "_used", {})
+    monkeypatch.setattr(patterns, "_missed", False)
+    return folder
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Patterns handed to ``regex.compile`` from now on."""
+    seen: list[str] = []
+    real = regex.compile
+
+    def counting(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+        seen.append(pattern)
+        return real(pattern, flags)
+
+    monkeypatch.setattr(patterns.regex, "compile", counting)
+    return seen
+
+
+def test_kept_patterns_are_read_back_instead_of_compiled(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = patterns.compiled(r"(?P<word>\p{L}+)\s+(?i:idiots?)", regex.MULTILINE)
+    patterns.keep()
+    (kept,) = store.glob("*.patterns")
+    assert kept.stat().st_mode & 0o077 == 0
+    monkeypatch.setattr(patterns, "_kept", None)  # as a new process starts
+    seen = _compiles(monkeypatch)
+    again = patterns.compiled(r"(?P<word>\p{L}+)\s+(?i:idiots?)", regex.MULTILINE)
+    assert seen == []
+    assert again is not first
+    assert (again.pattern, again.flags, again.groupindex) == (
+        first.pattern,
+        first.flags,
+        first.groupindex,
+    )
+    text = "You IDIOTS and\nthose Idiot people"
+    assert [m.span("word") for m in again.finditer(text)] == [
+        m.span("word") for m in first.finditer(text)
+    ]
+
+
+def test_a_run_that_compiled_nothing_new_writes_nothing(store: Path) -> None:
+    patterns.compiled("abc")
+    patterns.keep()
+    (kept,) = store.glob("*.patterns")
+    kept.unlink()
+    patterns.compiled("abc")
+    patterns.keep()
+    assert list(store.glob("*.patterns")) == []
+
+
+def test_too_many_kept_patterns_start_over_with_this_runs(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(patterns, "MAX_KEPT", 3)
+    for word in ("one", "two", "three"):
+        patterns.compiled(word)
+    patterns.keep()
+    monkeypatch.setattr(patterns, "_kept", None)
+    monkeypatch.setattr(patterns, "_used", {})
+    patterns.compiled("four")
+    patterns.keep()
+    (kept,) = store.glob("*.patterns")
+    assert [key for key, _ in pickle.loads(kept.read_bytes()).items()] == [("four", 0)]
+
+
+def test_nothing_is_kept_when_caching_is_off(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    assert patterns.compiled("x+y").fullmatch("xxy")
+    patterns.keep()
+    assert not store.exists()
+
+
+@needs_uids
+@pytest.mark.parametrize("mode", [0o620, 0o602])
+def test_a_kept_file_others_can_write_is_never_unpickled(
+    store: Path, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
+    store.mkdir(mode=0o700)
+    marker = store / "pwned"
+    planted = store / patterns._NAME
+    planted.write_bytes(pickle.dumps(_Payload(str(marker))))
+    planted.chmod(mode)
+    assert patterns.compiled("abc").pattern == "abc"
+    assert not marker.exists()
+
+
+class _Payload:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.mkdir, (self.path,)
+
+
+def test_a_damaged_kept_file_means_compiling(store: Path) -> None:
+    store.mkdir(mode=0o700)
+    (store / patterns._NAME).write_bytes(b"not a pickle")
+    assert patterns.compiled("a|b").findall("cab") == ["a", "b"]
+    (store / patterns._NAME).write_bytes(pickle.dumps({("a|b", 0): "not a pattern"}))
+    patterns._kept = None
+    assert patterns.compiled("a|b").findall("cab") == ["a", "b"]
+
+
+_IMPORT_AND_LIST = """
+import json, sys
+import regex._main
+seen = []
+real = regex._main._compile
+def counting(pattern, *args):
+    seen.append(pattern)
+    return real(pattern, *args)
+regex._main._compile = counting
+import rhetoric.cli, rhetoric.text.markup, rhetoric.check.suppressions
+import rhetoric_plugins.condemnation, rhetoric_plugins.emphasis
+import rhetoric_plugins.nicknames, rhetoric_plugins.quoting
+from rhetoric.text import patterns
+patterns.keep()
+print(json.dumps({"compiled": seen, "kept": sorted(p for p, _ in patterns._used)}))
+"""
+
+
+def test_a_warm_start_compiles_none_of_the_module_patterns(tmp_path: Path) -> None:
+    """The text layer's and first-party plugins' patterns, the costliest of which (the
+    nicknames plugin's epithet labels) takes 25 ms to compile, come from the kept file
+    on every start after the first."""
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("RHETORIC_NO_CACHE", None)
+
+    def start() -> dict[str, list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", _IMPORT_AND_LIST],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+    cold = start()
+    warm = start()
+    assert len(cold["kept"]) >= 40
+    assert set(cold["kept"]) <= set(cold["compiled"])
+    assert warm["kept"] == cold["kept"]
+    assert not set(warm["compiled"]) & set(warm["kept"])
+
+
+def test_the_rule_cache_is_unpickled_with_the_collector_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    cache.store("entry", {"rules": [1, 2, 3]})
+    states: list[bool] = []
+    real = pickle.load
+
+    def watching(handle: object) -> object:
+        states.append(gc.isenabled())
+        return real(handle)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pickle, "load", watching)
+    assert gc.isenabled()
+    assert cache.load("entry") == {"rules": [1, 2, 3]}
+    assert states == [False]
+    assert gc.isenabled()
+
+
+def test_the_cache_key_names_rule_files_by_their_real_paths(tmp_path: Path) -> None:
+    """The folder is resolved once, not each file: a folder reached through a link
+    keys the same entry as the folder itself, and each file's content still counts."""
+    real = tmp_path / "rules" / "profanity"
+    real.mkdir(parents=True)
+    (real / "mild.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(tmp_path / "rules", target_is_directory=True)
+    key = cache.cache_key([tmp_path / "rules"], ())
+    assert cache.cache_key([tmp_path / "link"], ()) == key
+    assert cache.cache_key([tmp_path / "rules" / ".." / "link"], ()) == key
+    (real / "mild.yml").write_text("kind: lexicon\n# edited\n", encoding="utf-8")
+    assert cache.cache_key([tmp_path / "link"], ()) != key
+
+
+_CHECK_AND_LIST = """
+import sys
+from rhetoric.cli import main
+code = main(["check", "--isolated", sys.argv[1], "-o", sys.argv[2]])
+print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml") if m in sys.modules))
+"""
+
+
+def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: Path) -> None:
+    """Worker processes (--jobs), the on-disk id table of huge inputs and the YAML parser
+    (rules come from the cache) are imported only by the runs that need them."""
+    comment = tmp_path / "comment.txt"
+    comment.write_text("You people are all idiots.\n", encoding="utf-8")
+    command = [sys.executable, "-c", _CHECK_AND_LIST, str(comment), str(tmp_path / "out.txt")]
+    for _ in range(2):  # the first run may compile the rules and fill the caches
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert "idiots" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+
+
+def test_frozen_specs_unpickle_equal_frozen_and_of_their_own_class() -> None:
+    """The compiled rules' frozen value types are rebuilt through their thawed twin, not
+    the frozen ``__init__``: what comes back is the same class, equal, and frozen."""
+    import dataclasses
+
+    from rhetoric.engine.specs import RuleSpec, TermSpec
+    from rhetoric.model import Example, RuleInfo, Severity
+
+    info = RuleInfo("r", "insult", "m", "w", examples=(Example("[[x]]", True),))
+    spec = RuleSpec(info, Path("r.yml"), "lexicon", terms=(TermSpec("x", 3, Severity.ERROR),))
+    back = pickle.loads(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == spec and hash(back) == hash(spec)
+    assert type(back) is RuleSpec and type(back.terms[0]) is TermSpec
+    assert type(back.info) is RuleInfo and back.info.examples == info.examples
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.terms[0].text = "y"  # type: ignore[misc]
+    assert not hasattr(back.terms[0], "__dict__")
+
+
+def test_the_built_in_rules_cache_entry_stays_small(analyzer: object) -> None:
+    """Every start unpickles the whole entry (a quarter of a cold start): a change that
+    multiplies its objects (word classes expanded into every rule, say) shows here."""
+    from rhetoric import Analyzer
+
+    assert isinstance(analyzer, Analyzer)
+    compiled = analyzer.detectors[0]
+    entry = pickle.dumps((analyzer.ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(entry) < 2_500_000  # 1.78 MB at stop 32
