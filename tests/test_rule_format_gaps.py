@@ -7,18 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import RuleWriter, only_rules
+from conftest import RuleWriter, analyzer_with_rule, spans
 
-from rhetoric import RuleLoadError
+from rhetoric import Analyzer, RuleLoadError
 
-HEADER = """
-severity: warning
-message: "'{match}' found"
-why: A rule written for the tests of the rule format; it documents nothing else.
-references: [https://example.org/rule]
-status: stable
-"""
-EXAMPLES = 'examples:\n  flag: ["[[x]]"]\n  pass: ["y"]\n'
 CLASSES = {
     "_classes/game.yml": "terms: [chess, smash, smash bros, pool, c++]\n",
     "_classes/sport.yml": "terms: [darts, '{game}']\n",
@@ -27,15 +19,8 @@ CLASSES = {
 }
 
 
-def analyzer_for(write_rule: RuleWriter, rules_dir: Path, body: str):  # type: ignore[no-untyped-def]
-    for path, text in CLASSES.items():
-        write_rule(path, text)
-    write_rule("threat/tested.yml", HEADER + body + EXAMPLES)
-    return only_rules(rules_dir)
-
-
-def spans(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [text[h.start : h.end] for h in analyzer.analyse(text).raw_hits]
+def analyzer_for(write_rule: RuleWriter, rules_dir: Path, body: str) -> Analyzer:
+    return analyzer_with_rule(write_rule, rules_dir, body, technique="threat", classes=CLASSES)
 
 
 LEXICON = "kind: lexicon\nterms: [kill you]\n"
