@@ -197,3 +197,62 @@ def test_within_takes_only_known_scopes(write_rule: RuleWriter, rules_dir: Path)
     with pytest.raises(RuleLoadError, match="within") as info:
         analyzer_for(write_rule, rules_dir, body)
     assert "tested.yml" in str(info.value)
+
+
+# -- antipatterns scoped to a clause or a sentence (stop 32) --------------------------
+
+SHOOT = "kind: lexicon\nterms: [shoot him]\n"
+REPORTED = r"[^.!?]*\bpolice say\b[^.!?]*"
+
+
+def test_a_clause_scoped_antipattern_cancels_only_its_own_clause(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    scoped = analyzer_for(
+        write_rule,
+        rules_dir,
+        SHOOT + f"antipatterns:\n  - {{pattern: '{REPORTED}', within: clause}}\n",
+    )
+    assert spans(scoped, "Police say he ran, but someone should shoot him.") == ["shoot him"]
+    assert spans(scoped, "Police say someone should shoot him.") == []
+    assert spans(scoped, "He hid; police say they will shoot him") == []
+    # a plain antipattern keeps reading the whole sentence, commas included
+    whole = analyzer_for(write_rule, rules_dir, SHOOT + f"antipatterns: ['{REPORTED}']\n")
+    assert spans(whole, "Police say he ran, but someone should shoot him.") == []
+    assert spans(whole, "Police say he ran. Someone should shoot him.") == ["shoot him"]
+
+
+def test_a_scoped_antipattern_reads_each_part_as_a_text_of_its_own(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    """``^`` and lookbehinds see the part's start: here "a sentence that starts with
+    'allegedly'"."""
+    body = SHOOT + "antipatterns:\n  - {pattern: '^\\s*allegedly\\b.*', within: sentence}\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "Allegedly he said they should shoot him") == []
+    assert spans(analyzer, "No. Allegedly he said they should shoot him") == []
+    assert spans(analyzer, "Allegedly so. They should shoot him") == ["shoot him"]
+    assert spans(analyzer, "They should shoot him, allegedly") == ["shoot him"]
+
+
+def test_within_comment_is_the_plain_antipattern(write_rule: RuleWriter, rules_dir: Path) -> None:
+    body = SHOOT + f"antipatterns:\n  - {{pattern: '{REPORTED}', within: comment}}\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "Police say he ran, but someone should shoot him.") == []
+
+
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ("{pattern: 'x', within: paragraph}", "antipattern within must be one of"),
+        ("{within: clause}", "pattern"),
+        ("{pattern: 'x', scope: clause}", "scope"),
+        ("{pattern: '(x', within: clause}", "not a valid regular expression"),
+    ],
+)
+def test_malformed_scoped_antipatterns_are_load_errors(
+    write_rule: RuleWriter, rules_dir: Path, item: str, problem: str
+) -> None:
+    with pytest.raises(RuleLoadError, match=problem) as info:
+        analyzer_for(write_rule, rules_dir, SHOOT + f"antipatterns:\n  - {item}\n")
+    assert "threat/tested.yml:" in str(info.value)

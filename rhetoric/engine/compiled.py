@@ -33,6 +33,7 @@ from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
 from .literals import LiteralGroups, required_groups, required_literals
+from .scopes import scoped_spans
 from .sequence import (
     SequenceMatcher,
     Template,
@@ -620,7 +621,8 @@ class CompiledRules:
         found_spans = []
         subject = prepared.normalized
         folded: str | None = None
-        for antipattern, needed in zip(spec.antipatterns, literals, strict=True):
+        scopes = spec.antipattern_scopes
+        for k, (antipattern, needed) in enumerate(zip(spec.antipatterns, literals, strict=True)):
             starts: list[int] = []
             ends: list[int] = []
             if needed is not None:
@@ -629,10 +631,16 @@ class CompiledRules:
                 if not any(literal in folded for literal in needed):
                     found_spans.append((starts, ends))
                     continue
-            for found in antipattern.finditer(subject, timeout=self._timeout):
-                begin, finish = prepared.to_original(*found.span())
-                starts.append(begin)
-                ends.append(finish)
+            if scopes and scopes[k] != "comment":
+                for span in scoped_spans(antipattern, subject, scopes[k], self._timeout):
+                    begin, finish = prepared.to_original(*span)
+                    starts.append(begin)
+                    ends.append(finish)
+            else:
+                for found in antipattern.finditer(subject, timeout=self._timeout):
+                    begin, finish = prepared.to_original(*found.span())
+                    starts.append(begin)
+                    ends.append(finish)
             found_spans.append((starts, ends))
         return found_spans
 

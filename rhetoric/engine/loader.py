@@ -20,6 +20,7 @@ from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
 from .inflect import inflections
+from .scopes import SCOPES
 from .specs import (
     CueGroup,
     EscalationCondition,
@@ -67,6 +68,7 @@ TARGET_KINDS = ("addressee", "person", "group", "institution", "unspecified")
 GROUP_KEYS = ("terms", "weight")
 TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
 CLASS_KEYS = ("description", "terms", "inflect")
+ANTIPATTERN_KEYS = ("pattern", "within")
 
 
 def load_rule_paths(paths: Iterable[Path | str], techniques: TechniqueRegistry) -> RuleSet:
@@ -251,6 +253,31 @@ def _alternation(ruleset: RuleSet, name: str) -> str:
     return rf"(?<!\w)(?:{body})(?!\w)"
 
 
+def _antipatterns(
+    doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], ruleset: RuleSet
+) -> dict[str, tuple[object, ...]]:
+    """A rule's antipatterns, each a regex or ``{pattern: ..., within: clause}``: matched
+    on each clause (or sentence) alone, so it cancels only the hits of that part."""
+    if "antipatterns" not in entries:
+        return {}
+    compiled: list[regex.Pattern[str]] = []
+    scopes: list[str] = []
+    for item in doc.sequence(entries["antipatterns"][1], "antipatterns"):
+        within = "comment"
+        if isinstance(item, yaml.MappingNode):
+            fields = doc.mapping(item, "antipattern")
+            doc.check_keys(fields, ANTIPATTERN_KEYS, ("pattern",), "antipattern", item)
+            if "within" in fields:
+                within = doc.choice(fields["within"][1], "antipattern within", SCOPES)
+            item = fields["pattern"][1]
+        compiled.append(_compile_regex(doc, item, "antipattern", regex.IGNORECASE, ruleset))
+        scopes.append(within)
+    found: dict[str, tuple[object, ...]] = {"antipatterns": tuple(compiled)}
+    if any(scope != "comment" for scope in scopes):
+        found["antipattern_scopes"] = tuple(scopes)
+    return found
+
+
 def _technique(
     doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], techniques: TechniqueRegistry
 ) -> str:
@@ -325,10 +352,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             " ".join(e.split())
             for e in opt("exceptions", lambda n: doc.strings(n, "exceptions"), [])
         ),
-        "antipatterns": tuple(
-            _compile_regex(doc, item, "antipattern", regex.IGNORECASE, ruleset)
-            for item in opt("antipatterns", lambda n: doc.sequence(n, "antipatterns"), [])
-        ),
+        **_antipatterns(doc, entries, ruleset),
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
         "masks": opt("masks", lambda n: doc.boolean(n, "masks"), True),
         "community": opt("community", lambda n: _community(doc, n), None),

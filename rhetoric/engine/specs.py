@@ -86,6 +86,9 @@ class RuleSpec:
     require: tuple[int, ...] = ()
     exceptions: tuple[str, ...] = ()
     antipatterns: tuple[regex.Pattern[str], ...] = ()
+    # Per antipattern, where it is matched ("comment", "sentence" or "clause": see
+    # engine/scopes.py); empty when every one is matched on the whole comment.
+    antipattern_scopes: tuple[str, ...] = ()
     obfuscation: bool = True
     masks: bool = True
     # The identity group the rule's hits aim at (one of rhetoric.GROUPS): a slur names
