@@ -1,13 +1,21 @@
-"""Rule-format gaps rule authors hit in stop 31 (issues 16, 18): word classes in
-regexes, templates anchored at a sentence start, and one-slot templates, through
-rule files written to a temp folder."""
+"""Rule-format gaps rule authors hit in stops 31 and 32 (issues 14, 16, 18): word
+classes in regexes, templates anchored at a sentence start, one-slot templates,
+antipatterns scoped to a clause, lexicon terms with their own message and context
+words, through rule files written to a temp folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from conftest import RuleWriter, analyzer_with_rule, spans
+from conftest import (
+    TEST_RULE_EXAMPLES,
+    TEST_RULE_HEADER,
+    RuleWriter,
+    analyzer_with_rule,
+    only_rules,
+    spans,
+)
 
 from rhetoric import Analyzer, RuleLoadError
 
@@ -16,6 +24,7 @@ CLASSES = {
     "_classes/sport.yml": "terms: [darts, '{game}']\n",
     "_classes/verb.yml": "inflect: true\nterms: [punch, slap]\n",
     "_classes/people.yml": "terms: [they, those people]\n",
+    "_classes/pandemic.yml": "terms: [pandemic, covid, vaccine, vaccines]\n",
 }
 
 
@@ -256,3 +265,125 @@ def test_malformed_scoped_antipatterns_are_load_errors(
     with pytest.raises(RuleLoadError, match=problem) as info:
         analyzer_for(write_rule, rules_dir, SHOOT + f"antipatterns:\n  - {item}\n")
     assert "threat/tested.yml:" in str(info.value)
+
+
+# -- lexicon terms with their own message and context words (stop 32) ---------------
+
+CONTEXT = """kind: lexicon
+terms:
+  - hoax
+  - {term: poisoned, requires: ['{pandemic}', big pharma], message: "'{match}': a harm plot"}
+  - {term: culled, requires: '{pandemic}', within: clause}
+"""
+
+
+def test_a_term_can_require_a_context_word_in_its_sentence(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, CONTEXT)
+    assert spans(analyzer, "The vaccine makers poisoned millions") == ["poisoned"]
+    assert spans(analyzer, "They poisoned us with the vaccines.") == ["poisoned"]  # after it
+    assert spans(analyzer, "Big Pharma poisoned us") == ["poisoned"]  # a phrase
+    assert spans(analyzer, "Children were poisoned by lead") == []
+    assert spans(analyzer, "The vaccine works. They poisoned the well.") == []
+    assert spans(analyzer, "A hoax") == ["hoax"]  # plain terms are unchanged
+
+
+def test_within_clause_keeps_the_context_word_in_the_terms_clause(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, CONTEXT)
+    assert spans(analyzer, "The covid rules culled the weak") == ["culled"]
+    assert spans(analyzer, "After covid, the herd was culled") == []
+    # the sentence-wide default reads across the comma
+    assert spans(analyzer, "After covid, they poisoned us") == ["poisoned"]
+
+
+def test_a_term_carries_its_own_message(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, CONTEXT)
+    messages = {h.text: h.message for h in analyzer.analyse("Covid poisoned us, a hoax").raw_hits}
+    assert messages == {"poisoned": "'poisoned': a harm plot", "hoax": "'hoax' found"}
+
+
+def test_the_context_word_must_be_outside_the_term(write_rule: RuleWriter, rules_dir: Path) -> None:
+    body = "kind: lexicon\nterms:\n  - {term: vaccine poison, requires: [vaccine]}\n"
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "It is vaccine poison") == []
+    assert spans(analyzer, "The vaccine is vaccine poison") == ["vaccine poison"]
+
+
+def test_context_terms_without_fast_paths_agree(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer_for(write_rule, rules_dir, CONTEXT)
+    texts = ["The vaccine makers poisoned millions", "Children were poisoned by lead"]
+    fast, slow = only_rules(rules_dir), only_rules(rules_dir, fast_paths=False)
+    assert [spans(fast, t) for t in texts] == [spans(slow, t) for t in texts] == [["poisoned"], []]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            "kind: lexicon\nterms:\n  - {term: x, requires: '{pandemc}'}\n",
+            "unknown word class '{pandemc}' in requires.*pandemic",
+        ),
+        (
+            "kind: lexicon\nterms:\n  - {term: x, within: clause}\n",
+            "needs 'requires'",
+        ),
+        (
+            "kind: lexicon\nterms:\n  - {term: x, requires: [a], within: comment}\n",
+            "term within must be one of: sentence, clause",
+        ),
+        (
+            "kind: lexicon\nterms:\n  - {term: x, requires: ['{a} b']}\n",
+            "must be words or one",
+        ),
+    ],
+)
+def test_malformed_term_context_is_a_load_error(
+    write_rule: RuleWriter, rules_dir: Path, body: str, problem: str
+) -> None:
+    with pytest.raises(RuleLoadError, match=problem) as info:
+        analyzer_for(write_rule, rules_dir, body)
+    assert "threat/tested.yml:" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "where"),
+    [
+        ("_classes/harm.yml", "terms:\n  - {term: x, requires: [a]}\n", "a word class"),
+        (
+            "threat/cues.yml",
+            TEST_RULE_HEADER
+            + "kind: cooccurrence\ngroups:\n  a: {terms: [{term: x, message: m}]}\n"
+            "  b: {terms: [y]}\n" + TEST_RULE_EXAMPLES,
+            "a co-occurrence group",
+        ),
+    ],
+)
+def test_term_context_keys_belong_to_lexicon_terms(
+    write_rule: RuleWriter, rules_dir: Path, path: str, body: str, where: str
+) -> None:
+    write_rule(path, body)
+    with pytest.raises(RuleLoadError, match=f"only for the terms of a lexicon rule, not {where}"):
+        analyzer_for(write_rule, rules_dir, "kind: lexicon\nterms: [x]\n")
+
+
+def test_new_rule_forms_survive_the_compiled_rules_cache(
+    write_rule: RuleWriter, rules_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(cache))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    body = CONTEXT + "antipatterns:\n  - {pattern: '[^.!?]*\\bsaid\\b[^.!?]*', within: clause}\n"
+    texts = [
+        "The vaccine makers poisoned millions, he said",
+        "Covid is here, they said, but a hoax",
+        "They said covid poisoned us",
+    ]
+    built = [spans(analyzer_for(write_rule, rules_dir, body), t) for t in texts]
+    entries = list(cache.glob("*.pickle"))
+    assert len(entries) == 1
+    loaded = [spans(only_rules(rules_dir), t) for t in texts]
+    assert list(cache.glob("*.pickle")) == entries
+    assert built == loaded == [["poisoned"], ["hoax"], []]

@@ -33,7 +33,7 @@ from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
 from .literals import LiteralGroups, required_groups, required_literals
-from .scopes import scoped_spans
+from .scopes import context_met, scoped_spans
 from .sequence import (
     SequenceMatcher,
     Template,
@@ -58,6 +58,7 @@ _TERMINATOR = re.compile(r"[.!?]")
 class _Term:
     rule: int
     term: TermSpec
+    need: int = -1  # what must share its sentence (``_need_trie`` payload), -1: nothing
 
 
 @pickled_by_constructor
@@ -130,6 +131,10 @@ class CompiledRules:
         # Word-class terms have their own trie: only templates use them, and a plain
         # comment whose words rule out every template never scans it.
         self._class_trie = TokenTrie()
+        # The words and classes lexicon terms require in their sentence (``requires``),
+        # scanned only on comments where such a term matched.
+        self._need_trie = TokenTrie()
+        needs: dict[tuple[str, ...], int] = {}
         self._template_gate = AnchorIndex()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
@@ -144,9 +149,10 @@ class CompiledRules:
             if spec.kind == "lexicon":
                 for term in spec.terms:
                     inflect = spec.inflect if term.inflect is None else term.inflect
+                    need = self._need(term.requires, ruleset, needs) if term.requires else -1
                     for form in inflections(term.text) if inflect else [term.text]:
                         tokens = _term_tokens(form)
-                        self._trie.add(tokens, _Term(index, term))
+                        self._trie.add(tokens, _Term(index, term, need))
                         if tokens:
                             anchors.add(
                                 [phrase_anchor(tokens)], _phrase_requirement(tokens, singles)
@@ -272,6 +278,40 @@ class CompiledRules:
             if literals is not None and not self._specs[rule].on_original
         )
 
+    def _need(self, requires: tuple[str, ...], ruleset: RuleSet, needs: dict) -> int:
+        """The ``_need_trie`` payload for a term's ``requires`` (shared by the terms
+        that require the same), its words and classes added on first use."""
+        need = needs.get(requires)
+        if need is None:
+            need = needs[requires] = len(needs)
+            for required in requires:
+                if required.startswith("{"):
+                    for term in ruleset.class_terms(required[1:-1]):
+                        for form in inflections(term.text) if term.inflect else [term.text]:
+                            self._need_trie.add(_term_tokens(form), need)
+                else:
+                    self._need_trie.add(_term_tokens(required), need)
+        return need
+
+    def _in_context(
+        self,
+        prepared: PreparedText,
+        breaks: list[bool],
+        pending: list[tuple[_Term, int, int, Hit]],
+    ) -> Iterator[tuple[int, Hit]]:
+        """The hits of terms with ``requires`` whose sentence (clause) has what they need."""
+        ends = self._need_trie.scan_ends(prepared)
+        sentence = list(itertools.accumulate(map(int, breaks)))
+        clause: list[int] | None = None
+        for payload, first, last, hit in pending:
+            part = sentence
+            if payload.term.within == "clause":
+                if clause is None:
+                    clause = list(itertools.accumulate(map(int, _clause_breaks(prepared, breaks))))
+                part = clause
+            if context_met(ends, payload.need, first, last, part):
+                yield payload.rule, hit
+
     @property
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
@@ -315,6 +355,7 @@ class CompiledRules:
             class_ends = self._class_trie.scan_ends(prepared)  # type: ignore[assignment]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
+        pending: list[tuple[_Term, int, int, Hit]] = []  # terms that need context
         for match in matches:
             payload = match.payload
             if isinstance(payload, _Cue):
@@ -340,6 +381,7 @@ class CompiledRules:
                     match.end,
                     confidence=round(confidence, 4),
                     severity=term.severity,
+                    message=term.message,
                     evidence={
                         "kind": "lexicon",
                         "term": term.text,
@@ -348,12 +390,18 @@ class CompiledRules:
                     },
                     target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
                 )
-                candidates.append((payload.rule, hit))
+                if payload.need < 0:
+                    candidates.append((payload.rule, hit))
+                else:
+                    pending.append((payload, match.first, match.last, hit))
         breaks: list[bool] | None = None
+        if pending:
+            breaks = _sentence_breaks(prepared)
+            candidates.extend(self._in_context(prepared, breaks, pending))
         if with_templates:
             active = self._active_templates(doc, class_ends)
             if active.count:
-                breaks = _sentence_breaks(prepared)
+                breaks = breaks or _sentence_breaks(prepared)
                 candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)

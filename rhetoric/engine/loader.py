@@ -67,6 +67,9 @@ CONDITION_KEYS = ("techniques", "rules", "targets", "groups", "min_severity")
 TARGET_KINDS = ("addressee", "person", "group", "institution", "unspecified")
 GROUP_KEYS = ("terms", "weight")
 TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
+# Only a lexicon rule's own terms may carry these (see TermSpec).
+LEXICON_TERM_KEYS = ("message", "requires", "within")
+TERM_SCOPES = ("sentence", "clause")
 CLASS_KEYS = ("description", "terms", "inflect")
 ANTIPATTERN_KEYS = ("pattern", "within")
 
@@ -146,14 +149,27 @@ def _load_class(doc: YamlFile) -> WordClass:
             if ref:
                 includes.append((ref.group(1), line_of(item)))
                 continue
-        terms.append(_term(doc, item))
+        terms.append(_term(doc, item, where="a word class"))
     return WordClass(name, doc.path, description, tuple(terms), tuple(includes), inflect)
 
 
-def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
+def _term(
+    doc: YamlFile, node: yaml.Node, ruleset: RuleSet | None = None, where: str = ""
+) -> TermSpec:
+    """One term: a string, or a mapping with per-term settings; a lexicon's own terms
+    (``ruleset`` given) may also carry a message and a context requirement."""
     if isinstance(node, yaml.MappingNode):
         entries = doc.mapping(node, "term")
-        doc.check_keys(entries, TERM_KEYS, ("term",), "term", node)
+        if ruleset is None:
+            for key in LEXICON_TERM_KEYS:
+                if key in entries:
+                    raise doc.fail(
+                        entries[key][0],
+                        f"term key '{key}' is only for the terms of a lexicon rule, not {where}",
+                    )
+            doc.check_keys(entries, TERM_KEYS, ("term",), "term", node)
+        else:
+            doc.check_keys(entries, TERM_KEYS + LEXICON_TERM_KEYS, ("term",), "term", node)
         return TermSpec(
             text=_clean_term(doc, entries["term"][1]),
             line=line_of(node),
@@ -163,8 +179,40 @@ def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
             else None,
             inflect=doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else None,
             community=_community(doc, entries["community"][1]) if "community" in entries else None,
+            **(_term_context(doc, entries, ruleset) if ruleset is not None else {}),
         )
     return TermSpec(text=_clean_term(doc, node), line=line_of(node))
+
+
+def _term_context(
+    doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], ruleset: RuleSet
+) -> dict[str, object]:
+    """A lexicon term's own ``message``, and the words or ``{class}`` references of
+    which one must share its sentence (or clause, ``within``)."""
+    found: dict[str, object] = {}
+    if "message" in entries:
+        found["message"] = doc.string(entries["message"][1], "term message")
+    if "requires" in entries:
+        node = entries["requires"][1]
+        required: list[str] = []
+        for value in doc.strings(node, "requires"):
+            words = " ".join(value.split())
+            ref = _CLASS_REF.match(words)
+            if ref:
+                if ref.group(1) not in ruleset.classes:
+                    hint = did_you_mean(ref.group(1), list(ruleset.classes))
+                    raise doc.fail(node, f"unknown word class '{words}' in requires{hint}")
+            elif "{" in words or "}" in words:
+                raise doc.fail(node, f"requires entry '{words}' must be words or one '{{class}}'")
+            elif not words:
+                raise doc.fail(node, "requires entries must not be empty")
+            required.append(words)
+        found["requires"] = tuple(dict.fromkeys(required))
+    if "within" in entries:
+        if "requires" not in entries:
+            raise doc.fail(entries["within"][0], "term 'within' needs 'requires'")
+        found["within"] = doc.choice(entries["within"][1], "term within", TERM_SCOPES)
+    return found
 
 
 def _community(doc: YamlFile, node: yaml.Node) -> str:
@@ -358,7 +406,9 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         "community": opt("community", lambda n: _community(doc, n), None),
     }
     if kind == "lexicon":
-        terms = tuple(_term(doc, item) for item in doc.sequence(entries["terms"][1], "terms"))
+        terms = tuple(
+            _term(doc, item, ruleset) for item in doc.sequence(entries["terms"][1], "terms")
+        )
         return RuleSpec(
             **common,
             terms=terms,
@@ -481,7 +531,7 @@ def _cooccurrence(
                     raise doc.fail(item, f"unknown word class '{{{ref.group(1)}}}'")
                 includes.append((ref.group(1), line_of(item)))
             else:
-                terms.append(_term(doc, item))
+                terms.append(_term(doc, item, where="a co-occurrence group"))
         weight = (
             doc.number(group_entries["weight"][1], "weight", 0, 1)
             if "weight" in group_entries

@@ -10,7 +10,7 @@ stop at: ``.!?;`` and blank lines end a sentence; ``,`` and ``:`` also end a cla
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 
 import regex
 
@@ -49,3 +49,24 @@ def scoped_spans(
     for start, end in segments(text, within):
         for found in pattern.finditer(text[start:end], timeout=timeout):
             yield start + found.start(), start + found.end()
+
+
+def context_met(
+    ends: Mapping[int, Mapping[Hashable, set[int]]],
+    need: int,
+    first: int,
+    last: int,
+    part: Sequence[int],
+) -> bool:
+    """Whether a match of ``need`` (``ends``: per first token, payloads and last
+    tokens, as ``TokenTrie.scan_ends`` gives them) lies in the same sentence or clause
+    (``part``: its number per token) as tokens ``first..last``, and outside them."""
+    own = part[first]
+    for start, found in ends.items():
+        lasts = found.get(need)
+        if not lasts or part[start] != own:
+            continue
+        for end in lasts:
+            if part[end] == own and (end < first or start > last):
+                return True
+    return False

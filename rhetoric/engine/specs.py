@@ -34,6 +34,12 @@ class TermSpec:
     confidence: float | None = None
     inflect: bool | None = None
     community: str | None = None  # the identity group the term names (a slur's)
+    # Lexicon terms only: the message of this term's hits (None: the rule's), and words,
+    # phrases or ``{class}`` references of which one must occur, outside the term, in
+    # its sentence or clause (``within``) for the term to hit.
+    message: str | None = None
+    requires: tuple[str, ...] = ()
+    within: str = "sentence"
 
 
 @pickled_by_constructor
