@@ -387,3 +387,50 @@ def test_new_rule_forms_survive_the_compiled_rules_cache(
     loaded = [spans(only_rules(rules_dir), t) for t in texts]
     assert list(cache.glob("*.pickle")) == entries
     assert built == loaded == [["poisoned"], ["hoax"], []]
+
+
+# -- words inside web addresses are not read (stop 32) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "kind: lexicon\nterms: [kill all]\n",
+        "kind: sequence\ntemplates: ['kill all {people}']\n",
+    ],
+)
+def test_terms_and_templates_skip_words_inside_web_addresses(
+    write_rule: RuleWriter, rules_dir: Path, body: str
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    for text in [
+        "Read https://example.com/kill-all-they-say now",
+        "See www.example.org/news/kill_all_they_said.",
+        "Write to mailto:kill.all.they@example.com",
+        "HTTPS://EXAMPLE.COM/KILL-ALL-THEY",
+    ]:
+        assert spans(analyzer, text) == [], text
+    # the same words outside the address are read as before
+    hits = spans(analyzer, "Kill all they say: https://example.com/kill-all-they")
+    assert len(hits) == 1 and hits[0].lower().startswith("kill all")
+
+
+def test_a_template_does_not_run_into_an_address(write_rule: RuleWriter, rules_dir: Path) -> None:
+    analyzer = analyzer_for(
+        write_rule, rules_dir, "kind: sequence\ntemplates: ['{people} are [[vermin]]']\n"
+    )
+    assert spans(analyzer, "Those people are vermin") == ["vermin"]
+    assert spans(analyzer, "They https://x.com/are-vermin") == []
+    assert spans(analyzer, "https://x.com/they are vermin") == []
+
+
+def test_context_words_and_cues_inside_addresses_do_not_count(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, CONTEXT)
+    assert spans(analyzer, "They poisoned us, see https://x.org/covid") == []
+    assert spans(analyzer, "Covid: they poisoned us, see https://x.org/a") == ["poisoned"]
+    cues = "kind: cooccurrence\ngroups:\n  who: {terms: [elites]}\n  what: {terms: [secret plan]}\n"
+    analyzer = analyzer_for(write_rule, rules_dir, cues)
+    assert spans(analyzer, "The elites have a secret plan") == ["elites have a secret plan"]
+    assert spans(analyzer, "The elites, see https://x.org/secret-plan") == []

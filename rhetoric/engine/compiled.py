@@ -28,6 +28,7 @@ from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
+from ..text.markup import url_spans
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
@@ -298,9 +299,18 @@ class CompiledRules:
         prepared: PreparedText,
         breaks: list[bool],
         pending: list[tuple[_Term, int, int, Hit]],
+        urls: list[tuple[list[int], list[int]]],
     ) -> Iterator[tuple[int, Hit]]:
-        """The hits of terms with ``requires`` whose sentence (clause) has what they need."""
+        """The hits of terms with ``requires`` whose sentence (clause) has what they need
+        (not inside a web address)."""
         ends = self._need_trie.scan_ends(prepared)
+        if urls:
+            tokens = prepared.tokens
+            for first, found in ends.items():
+                start = tokens[first].start
+                for lasts in found.values():
+                    inside = [k for k in lasts if _overlaps_any(urls, start, tokens[k].end)]
+                    lasts.difference_update(inside)
         sentence = list(itertools.accumulate(map(int, breaks)))
         clause: list[int] | None = None
         for payload, first, last, hit in pending:
@@ -356,8 +366,15 @@ class CompiledRules:
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
         pending: list[tuple[_Term, int, int, Hit]] = []  # terms that need context
+        urls = _urls(prepared)  # words in web addresses are not read (terms, cues, templates)
         for match in matches:
             payload = match.payload
+            if (
+                urls
+                and not isinstance(payload, _Exception)
+                and _overlaps_any(urls, match.start, match.end)
+            ):
+                continue
             if isinstance(payload, _Cue):
                 cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
                 cues[payload.rule].append(cue)
@@ -397,12 +414,12 @@ class CompiledRules:
         breaks: list[bool] | None = None
         if pending:
             breaks = _sentence_breaks(prepared)
-            candidates.extend(self._in_context(prepared, breaks, pending))
+            candidates.extend(self._in_context(prepared, breaks, pending, urls))
         if with_templates:
             active = self._active_templates(doc, class_ends)
             if active.count:
                 breaks = breaks or _sentence_breaks(prepared)
-                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
+                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active, urls))
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
             sentence = list(itertools.accumulate(map(int, breaks)))
@@ -459,6 +476,7 @@ class CompiledRules:
         class_ends: dict[int, dict[str, set[int]]],
         breaks: list[bool],
         active: TemplateIndex,
+        urls: list[tuple[list[int], list[int]]],
     ) -> Iterator[tuple[int, Hit]]:
         tokens = prepared.tokens
         count = len(tokens)
@@ -487,6 +505,8 @@ class CompiledRules:
                 index = int(template.payload)  # type: ignore[call-overload]
                 spec = self._specs[index]
                 if spec.within == "question" and not _asks(prepared, breaks, match.last):
+                    continue
+                if urls and _overlaps_any(urls, tokens[match.first].start, tokens[match.last].end):
                     continue
                 begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
                 hit = doc.hit(
@@ -691,6 +711,18 @@ class CompiledRules:
                     ends.append(finish)
             found_spans.append((starts, ends))
         return found_spans
+
+
+def _urls(prepared: PreparedText) -> list[tuple[list[int], list[int]]]:
+    """The web addresses of the text as ``_overlaps_any`` reads spans (empty without
+    one: three substring tests on most comments)."""
+    folded = prepared.normalized
+    if "://" not in folded and "www." not in folded and "mailto:" not in folded:
+        return []
+    spans = url_spans(prepared.original)
+    if not spans:
+        return []
+    return [([start for start, _ in spans], [end for _, end in spans])]
 
 
 def _bits(mask: int) -> Iterator[int]:
