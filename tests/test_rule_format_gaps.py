@@ -434,3 +434,55 @@ def test_context_words_and_cues_inside_addresses_do_not_count(
     analyzer = analyzer_for(write_rule, rules_dir, cues)
     assert spans(analyzer, "The elites have a secret plan") == ["elites have a secret plan"]
     assert spans(analyzer, "The elites, see https://x.org/secret-plan") == []
+
+
+# -- phrases and templates across the words of camel-case hashtags (stop 32) ----------
+
+HASHTAG = """kind: lexicon
+terms: [great reset, vaccine passports, lockdown, kill]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#StopTheGreatReset", ["GreatReset"]),
+        ("Say no: #NoVaccinePassports!", ["VaccinePassports"]),
+        ("#GreatReset now", ["GreatReset"]),  # the whole tag's words
+        ("the great reset", ["great reset"]),
+        # one word of a tag alone is not read ("#KillTheBill" is no threat)
+        ("#EndTheLockdown #KillTheBill", []),
+        ("#stopthegreatreset #STOPTHEGREATRESET", []),  # no case change: one word
+        ("Stop TheGreatReset", []),  # not a hashtag
+    ],
+)
+def test_a_phrase_matches_across_the_words_of_a_hashtag(
+    write_rule: RuleWriter, rules_dir: Path, text: str, expected: list[str]
+) -> None:
+    analyzer = analyzer_for(write_rule, rules_dir, HASHTAG)
+    assert spans(analyzer, text) == expected
+
+
+def test_a_template_matches_inside_a_hashtag_and_around_it(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    analyzer = analyzer_for(
+        write_rule, rules_dir, "kind: sequence\ntemplates: ['{people} are [[vermin]]']\n"
+    )
+    assert spans(analyzer, "#TheyAreVermin") == ["Vermin"]
+    assert spans(analyzer, "They are #VerminScum") == ["Vermin"]  # the text runs into it
+    assert spans(analyzer, "They #AreVermin") == ["Vermin"]
+    one_slot = analyzer_for(write_rule, rules_dir, "kind: sequence\ntemplates: ['{verb}']\n")
+    assert spans(one_slot, "#PunchTheBill") == []
+
+
+def test_hashtag_words_obey_context_and_exceptions(write_rule: RuleWriter, rules_dir: Path) -> None:
+    body = (
+        "kind: lexicon\nterms:\n  - {term: great reset, requires: ['{pandemic}']}\n"
+        "exceptions: [the great reset button]\n"
+    )
+    analyzer = analyzer_for(write_rule, rules_dir, body)
+    assert spans(analyzer, "#TheGreatReset") == []
+    assert spans(analyzer, "Covid and #TheGreatReset") == ["GreatReset"]
+    assert spans(analyzer, "Covid: #PressTheGreatResetButton") == []
+    assert spans(analyzer, "Covid: https://x.org/#TheGreatReset") == []

@@ -11,10 +11,11 @@ runner treats YAML and Python alike.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
@@ -29,6 +30,7 @@ from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from ..text.markup import url_spans
+from ..text.tokens import hashtag_words
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
@@ -43,7 +45,7 @@ from .sequence import (
     parse_template,
 )
 from .specs import RuleSet, RuleSpec, TermSpec
-from .trie import EXACT, MASK, TokenTrie
+from .trie import EXACT, MASK, TokenTrie, TrieMatch
 
 _NORM = attrgetter("norm")
 _START = attrgetter("start")
@@ -381,32 +383,9 @@ class CompiledRules:
             elif isinstance(payload, _Exception):
                 exceptions[payload.rule].append((match.start, match.end))
             elif isinstance(payload, _Term):
-                spec = self._specs[payload.rule]
-                if match.how != EXACT and not spec.obfuscation:
+                hit = self._term_hit(doc, match, payload)
+                if hit is None:
                     continue
-                if match.how == MASK and not spec.masks:
-                    continue
-                term = payload.term
-                confidence = (
-                    term.confidence if term.confidence is not None else spec.info.confidence
-                )
-                if match.how == MASK:
-                    confidence *= MASK_CONFIDENCE
-                hit = doc.hit(
-                    spec.info,
-                    match.start,
-                    match.end,
-                    confidence=round(confidence, 4),
-                    severity=term.severity,
-                    message=term.message,
-                    evidence={
-                        "kind": "lexicon",
-                        "term": term.text,
-                        "form": match.form,
-                        "how": match.how,
-                    },
-                    target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
-                )
                 if payload.need < 0:
                     candidates.append((payload.rule, hit))
                 else:
@@ -427,11 +406,90 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
+        if "#" in prepared.original and prepared.tokens:
+            candidates.extend(self._in_hashtags(doc, prepared, candidates, exceptions, urls))
         if self._patterns:
             for bit in _bits(self._runnable(prepared)):
                 rule, pattern, _ = self._patterns[bit]
                 yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
+
+    def _term_hit(self, doc: Document, match: TrieMatch, payload: _Term) -> Hit | None:
+        """The hit of a lexicon term's match (None: the rule does not read that spelling)."""
+        spec = self._specs[payload.rule]
+        if match.how != EXACT and not spec.obfuscation:
+            return None
+        if match.how == MASK and not spec.masks:
+            return None
+        term = payload.term
+        confidence = term.confidence if term.confidence is not None else spec.info.confidence
+        if match.how == MASK:
+            confidence *= MASK_CONFIDENCE
+        return doc.hit(
+            spec.info,
+            match.start,
+            match.end,
+            confidence=round(confidence, 4),
+            severity=term.severity,
+            message=term.message,
+            evidence={
+                "kind": "lexicon",
+                "term": term.text,
+                "form": match.form,
+                "how": match.how,
+            },
+            target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
+        )
+
+    def _in_hashtags(
+        self,
+        doc: Document,
+        prepared: PreparedText,
+        candidates: list[tuple[int, Hit]],
+        exceptions: dict[int, list[tuple[int, int]]],
+        urls: list[tuple[list[int], list[int]]],
+    ) -> list[tuple[int, Hit]]:
+        """Lexicon phrases and templates read across the words of camel-case hashtags
+        ("#NoVaccinePassports": "vaccine passports"), on a view of the comment whose
+        tags are split into words. Only matches of two or more tokens, one of them a
+        tag's word, count (a lone word of a tag stays unread: "#KillTheBill"), and only
+        those the comment's own tokens did not already give."""
+        split = hashtag_words(prepared.original, prepared.tokens)
+        if split is None:
+            return []
+        tokens, parts = split
+
+        def across_tag(first: int, last: int) -> bool:
+            return last > first and any(parts[first : last + 1])
+
+        view = dataclasses.replace(prepared, tokens=tokens, joined=())
+        found: list[tuple[int, Hit]] = []
+        pending: list[tuple[_Term, int, int, Hit]] = []
+        for match in self._trie.scan(view):
+            payload = match.payload
+            if not across_tag(match.first, match.last) or (
+                urls and _overlaps_any(urls, match.start, match.end)
+            ):
+                continue
+            if isinstance(payload, _Exception):
+                exceptions[payload.rule].append((match.start, match.end))
+            elif isinstance(payload, _Term) and (hit := self._term_hit(doc, match, payload)):
+                if payload.need < 0:
+                    found.append((payload.rule, hit))
+                else:
+                    pending.append((payload, match.first, match.last, hit))
+        breaks = _sentence_breaks(view)
+        if pending:
+            found.extend(self._in_context(view, breaks, pending, urls))
+        if self._templates.count:
+            class_ends: dict[int, dict[str, set[int]]] = self._class_trie.scan_ends(view)  # type: ignore[assignment]
+            active = self._active_templates(doc, class_ends, view)
+            if active.count:
+                found.extend(
+                    self._sequences(doc, view, class_ends, breaks, active, urls, across_tag)
+                )
+        seen = {(index, hit.start, hit.end) for index, hit in candidates}
+        return [(index, hit) for index, hit in found if (index, hit.start, hit.end) not in seen]
 
     def _runnable(self, prepared: PreparedText) -> int:
         """The patterns whose prefilter the comment passes (bit i: pattern i); all of
@@ -452,16 +510,20 @@ class CompiledRules:
         return runnable | candidates
 
     def _active_templates(
-        self, doc: Document, class_ends: dict[int, dict[str, set[int]]]
+        self,
+        doc: Document,
+        class_ends: dict[int, dict[str, set[int]]],
+        view: PreparedText | None = None,
     ) -> TemplateIndex:
-        """The templates worth trying on this comment (all of them without fast paths)."""
+        """The templates worth trying on this comment, or on ``view`` of it (all of them
+        without fast paths)."""
         if not self._fast:
             return self._templates
         words: Iterable[str]
-        if doc.is_plain:  # its token norms are exactly these words, without variants
+        if view is None and doc.is_plain:  # its token norms are exactly these words
             words = doc.view_words
         else:
-            tokens = doc.prepared.tokens
+            tokens = (view or doc.prepared).tokens
             words = map(_NORM, tokens)
             variants = [v for token in tokens if token.variants for v in token.variants]
             if variants:
@@ -477,7 +539,9 @@ class CompiledRules:
         breaks: list[bool],
         active: TemplateIndex,
         urls: list[tuple[list[int], list[int]]],
+        keep: Callable[[int, int], bool] | None = None,
     ) -> Iterator[tuple[int, Hit]]:
+        """Template hits; ``keep`` (first and last token) may refuse a match."""
         tokens = prepared.tokens
         count = len(tokens)
         # Each token's spellings; most tokens have only their norm (then C-level zip).
@@ -507,6 +571,8 @@ class CompiledRules:
                 if spec.within == "question" and not _asks(prepared, breaks, match.last):
                     continue
                 if urls and _overlaps_any(urls, tokens[match.first].start, tokens[match.last].end):
+                    continue
+                if keep is not None and not keep(match.first, match.last):
                     continue
                 begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
                 hit = doc.hit(
