@@ -29,7 +29,6 @@ from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
-from ..text.markup import url_spans
 from ..text.tokens import hashtag_words
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
@@ -61,7 +60,15 @@ _TERMINATOR = re.compile(r"[.!?]")
 class _Term:
     rule: int
     term: TermSpec
-    need: int = -1  # what must share its sentence (``_need_trie`` payload), -1: nothing
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class _NeedTerm(_Term):
+    """A term with ``requires``: ``need`` is what must share its sentence (the
+    ``_need_trie`` payload)."""
+
+    need: int = -1
 
 
 @pickled_by_constructor
@@ -152,10 +159,13 @@ class CompiledRules:
             if spec.kind == "lexicon":
                 for term in spec.terms:
                     inflect = spec.inflect if term.inflect is None else term.inflect
-                    need = self._need(term.requires, ruleset, needs) if term.requires else -1
+                    payload = _Term(index, term)
+                    if term.context is not None and term.context.requires:
+                        need = self._need(term.context.requires, ruleset, needs)
+                        payload = _NeedTerm(index, term, need)
                     for form in inflections(term.text) if inflect else [term.text]:
                         tokens = _term_tokens(form)
-                        self._trie.add(tokens, _Term(index, term, need))
+                        self._trie.add(tokens, payload)
                         if tokens:
                             anchors.add(
                                 [phrase_anchor(tokens)], _phrase_requirement(tokens, singles)
@@ -300,7 +310,7 @@ class CompiledRules:
         self,
         prepared: PreparedText,
         breaks: list[bool],
-        pending: list[tuple[_Term, int, int, Hit]],
+        pending: list[tuple[_NeedTerm, int, int, Hit]],
         urls: list[tuple[list[int], list[int]]],
     ) -> Iterator[tuple[int, Hit]]:
         """The hits of terms with ``requires`` whose sentence (clause) has what they need
@@ -317,7 +327,7 @@ class CompiledRules:
         clause: list[int] | None = None
         for payload, first, last, hit in pending:
             part = sentence
-            if payload.term.within == "clause":
+            if payload.term.context.within == "clause":  # type: ignore[union-attr]
                 if clause is None:
                     clause = list(itertools.accumulate(map(int, _clause_breaks(prepared, breaks))))
                 part = clause
@@ -367,8 +377,10 @@ class CompiledRules:
             class_ends = self._class_trie.scan_ends(prepared)  # type: ignore[assignment]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
-        pending: list[tuple[_Term, int, int, Hit]] = []  # terms that need context
-        urls = _urls(prepared)  # words in web addresses are not read (terms, cues, templates)
+        pending: list[tuple[_NeedTerm, int, int, Hit]] = []  # terms that need context
+        # Words in web addresses are not read (terms, cues, templates).
+        tagged = "#" in prepared.original
+        urls = _urls(prepared) if (matches or with_templates or tagged) else _NO_URLS
         for match in matches:
             payload = match.payload
             if (
@@ -386,10 +398,10 @@ class CompiledRules:
                 hit = self._term_hit(doc, match, payload)
                 if hit is None:
                     continue
-                if payload.need < 0:
+                if payload.__class__ is _Term:
                     candidates.append((payload.rule, hit))
                 else:
-                    pending.append((payload, match.first, match.last, hit))
+                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
         breaks: list[bool] | None = None
         if pending:
             breaks = _sentence_breaks(prepared)
@@ -406,7 +418,7 @@ class CompiledRules:
                 candidates.extend(
                     (index, h) for h in self._cooccurrences(doc, index, found, sentence)
                 )
-        if "#" in prepared.original and prepared.tokens:
+        if tagged and prepared.tokens:
             candidates.extend(self._in_hashtags(doc, prepared, candidates, exceptions, urls))
         if self._patterns:
             for bit in _bits(self._runnable(prepared)):
@@ -431,7 +443,7 @@ class CompiledRules:
             match.end,
             confidence=round(confidence, 4),
             severity=term.severity,
-            message=term.message,
+            message=None if term.context is None else term.context.message,
             evidence={
                 "kind": "lexicon",
                 "term": term.text,
@@ -464,7 +476,7 @@ class CompiledRules:
 
         view = dataclasses.replace(prepared, tokens=tokens, joined=())
         found: list[tuple[int, Hit]] = []
-        pending: list[tuple[_Term, int, int, Hit]] = []
+        pending: list[tuple[_NeedTerm, int, int, Hit]] = []
         for match in self._trie.scan(view):
             payload = match.payload
             if not across_tag(match.first, match.last) or (
@@ -474,10 +486,10 @@ class CompiledRules:
             if isinstance(payload, _Exception):
                 exceptions[payload.rule].append((match.start, match.end))
             elif isinstance(payload, _Term) and (hit := self._term_hit(doc, match, payload)):
-                if payload.need < 0:
+                if payload.__class__ is _Term:
                     found.append((payload.rule, hit))
                 else:
-                    pending.append((payload, match.first, match.last, hit))
+                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
         breaks = _sentence_breaks(view)
         if pending:
             found.extend(self._in_context(view, breaks, pending, urls))
@@ -779,12 +791,20 @@ class CompiledRules:
         return found_spans
 
 
+_NO_URLS: list[tuple[list[int], list[int]]] = []  # shared: callers only read it
+
+
 def _urls(prepared: PreparedText) -> list[tuple[list[int], list[int]]]:
-    """The web addresses of the text as ``_overlaps_any`` reads spans (empty without
-    one: three substring tests on most comments)."""
+    """The web addresses of the text as ``_overlaps_any`` reads spans (``_NO_URLS``
+    without one: ":" is one memchr, the longer tests cost about 1 us on a long comment,
+    so they run only after it)."""
     folded = prepared.normalized
-    if "://" not in folded and "www." not in folded and "mailto:" not in folded:
-        return []
+    if not ((":" in folded and ("://" in folded or "mailto:" in folded)) or "www." in folded):
+        return _NO_URLS
+    # Imported here: the markup module compiles a dozen regexes, which every start-up
+    # would pay for the few comments that hold a link.
+    from ..text.markup import url_spans
+
     spans = url_spans(prepared.original)
     if not spans:
         return []

@@ -26,6 +26,7 @@ from .specs import (
     EscalationCondition,
     RuleSet,
     RuleSpec,
+    TermContext,
     TermSpec,
     WordClass,
     discover,
@@ -186,7 +187,7 @@ def _term(
 
 def _term_context(
     doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], ruleset: RuleSet
-) -> dict[str, object]:
+) -> dict[str, TermContext]:
     """A lexicon term's own ``message``, and the words or ``{class}`` references of
     which one must share its sentence (or clause, ``within``)."""
     found: dict[str, object] = {}
@@ -212,7 +213,7 @@ def _term_context(
         if "requires" not in entries:
             raise doc.fail(entries["within"][0], "term 'within' needs 'requires'")
         found["within"] = doc.choice(entries["within"][1], "term within", TERM_SCOPES)
-    return found
+    return {"context": TermContext(**found)} if found else {}  # type: ignore[arg-type]
 
 
 def _community(doc: YamlFile, node: yaml.Node) -> str:

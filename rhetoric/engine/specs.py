@@ -34,9 +34,17 @@ class TermSpec:
     confidence: float | None = None
     inflect: bool | None = None
     community: str | None = None  # the identity group the term names (a slur's)
-    # Lexicon terms only: the message of this term's hits (None: the rule's), and words,
-    # phrases or ``{class}`` references of which one must occur, outside the term, in
-    # its sentence or clause (``within``) for the term to hit.
+    context: TermContext | None = None  # a lexicon term's own message and requirement
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class TermContext:
+    """What a lexicon term may add (one object, absent from nearly every term, so the
+    compiled-rules cache does not grow by a field per term): the message of its hits
+    (None: the rule's), and words, phrases or ``{class}`` references of which one must
+    occur, outside the term, in its sentence or clause (``within``)."""
+
     message: str | None = None
     requires: tuple[str, ...] = ()
     within: str = "sentence"

@@ -319,21 +319,25 @@ def hashtag_words(
 ) -> tuple[tuple[Token, ...], tuple[bool, ...]] | None:
     """``tokens`` with each camel-case hashtag split into its words, glued to each other
     ("#NoVaccinePassports": no, vaccine, passports), so phrases and templates can be read
-    inside it; and per token whether it is such a word. None when no tag splits: the
-    common case, which costs one test per token after a ``#``."""
+    inside it; and per token whether it is such a word. A word keeps its tag's ``index``
+    (positions, not indexes, are what the engine walks). None when no tag splits."""
     out: list[Token] = []
     parts: list[bool] = []
-    for token in tokens:
+    done = 0
+    for k, token in enumerate(tokens):
         words = _tag_words(original, token)
         if words is None:
-            out.append(token._replace(index=len(out)))
-            parts.append(False)
             continue
-        for k, (left, right) in enumerate(words):
-            glue = token.glue if k == 0 else True
+        out.extend(tokens[done:k])
+        parts.extend([False] * (k - done))
+        for w, (left, right) in enumerate(words):
+            glue = token.glue if w == 0 else True
             norm = original[left:right].lower()
-            out.append(Token(len(out), left, right, norm, (), None, glue))
+            out.append(Token(token.index, left, right, norm, (), None, glue))
             parts.append(True)
-    if len(out) == len(tokens):
+        done = k + 1
+    if not out:
         return None
+    out.extend(tokens[done:])
+    parts.extend([False] * (len(tokens) - done))
     return tuple(out), tuple(parts)
