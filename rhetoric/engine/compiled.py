@@ -381,27 +381,7 @@ class CompiledRules:
         # Words in web addresses are not read (terms, cues, templates).
         tagged = "#" in prepared.original
         urls = _urls(prepared) if (matches or with_templates or tagged) else _NO_URLS
-        for match in matches:
-            payload = match.payload
-            if (
-                urls
-                and not isinstance(payload, _Exception)
-                and _overlaps_any(urls, match.start, match.end)
-            ):
-                continue
-            if isinstance(payload, _Cue):
-                cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
-                cues[payload.rule].append(cue)
-            elif isinstance(payload, _Exception):
-                exceptions[payload.rule].append((match.start, match.end))
-            elif isinstance(payload, _Term):
-                hit = self._term_hit(doc, match, payload)
-                if hit is None:
-                    continue
-                if payload.__class__ is _Term:
-                    candidates.append((payload.rule, hit))
-                else:
-                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
+        self._read(doc, matches, urls, candidates, pending, exceptions, cues)
         breaks: list[bool] | None = None
         if pending:
             breaks = _sentence_breaks(prepared)
@@ -426,32 +406,62 @@ class CompiledRules:
                 yield from self._run_pattern(doc, rule, pattern, candidates)
         yield from self._apply_exceptions(doc, candidates, exceptions)
 
-    def _term_hit(self, doc: Document, match: TrieMatch, payload: _Term) -> Hit | None:
-        """The hit of a lexicon term's match (None: the rule does not read that spelling)."""
-        spec = self._specs[payload.rule]
-        if match.how != EXACT and not spec.obfuscation:
-            return None
-        if match.how == MASK and not spec.masks:
-            return None
-        term = payload.term
-        confidence = term.confidence if term.confidence is not None else spec.info.confidence
-        if match.how == MASK:
-            confidence *= MASK_CONFIDENCE
-        return doc.hit(
-            spec.info,
-            match.start,
-            match.end,
-            confidence=round(confidence, 4),
-            severity=term.severity,
-            message=None if term.context is None else term.context.message,
-            evidence={
-                "kind": "lexicon",
-                "term": term.text,
-                "form": match.form,
-                "how": match.how,
-            },
-            target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
-        )
+    def _read(
+        self,
+        doc: Document,
+        matches: Iterable[TrieMatch],
+        urls: list[tuple[list[int], list[int]]],
+        candidates: list[tuple[int, Hit]],
+        pending: list[tuple[_NeedTerm, int, int, Hit]],
+        exceptions: dict[int, list[tuple[int, int]]],
+        cues: dict[int, list[_CueMatch]],
+    ) -> None:
+        """Sort trie matches into term hits (``pending`` for terms that need context),
+        exception spans and co-occurrence cues; matches in web addresses are dropped."""
+        for match in matches:
+            payload = match.payload
+            if (
+                urls
+                and not isinstance(payload, _Exception)
+                and _overlaps_any(urls, match.start, match.end)
+            ):
+                continue
+            if isinstance(payload, _Cue):
+                cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
+                cues[payload.rule].append(cue)
+            elif isinstance(payload, _Exception):
+                exceptions[payload.rule].append((match.start, match.end))
+            elif isinstance(payload, _Term):
+                spec = self._specs[payload.rule]
+                if match.how != EXACT and not spec.obfuscation:
+                    continue
+                if match.how == MASK and not spec.masks:
+                    continue
+                term = payload.term
+                confidence = (
+                    term.confidence if term.confidence is not None else spec.info.confidence
+                )
+                if match.how == MASK:
+                    confidence *= MASK_CONFIDENCE
+                hit = doc.hit(
+                    spec.info,
+                    match.start,
+                    match.end,
+                    confidence=round(confidence, 4),
+                    severity=term.severity,
+                    message=None if term.context is None else term.context.message,
+                    evidence={
+                        "kind": "lexicon",
+                        "term": term.text,
+                        "form": match.form,
+                        "how": match.how,
+                    },
+                    target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
+                )
+                if payload.__class__ is _Term:
+                    candidates.append((payload.rule, hit))
+                else:
+                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
 
     def _in_hashtags(
         self,
@@ -477,19 +487,9 @@ class CompiledRules:
         view = dataclasses.replace(prepared, tokens=tokens, joined=())
         found: list[tuple[int, Hit]] = []
         pending: list[tuple[_NeedTerm, int, int, Hit]] = []
-        for match in self._trie.scan(view):
-            payload = match.payload
-            if not across_tag(match.first, match.last) or (
-                urls and _overlaps_any(urls, match.start, match.end)
-            ):
-                continue
-            if isinstance(payload, _Exception):
-                exceptions[payload.rule].append((match.start, match.end))
-            elif isinstance(payload, _Term) and (hit := self._term_hit(doc, match, payload)):
-                if payload.__class__ is _Term:
-                    found.append((payload.rule, hit))
-                else:
-                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
+        matches = [m for m in self._trie.scan(view) if across_tag(m.first, m.last)]
+        # (co-occurrence cues are not read inside tags: the throwaway dict)
+        self._read(doc, matches, urls, found, pending, exceptions, defaultdict(list))
         breaks = _sentence_breaks(view)
         if pending:
             found.extend(self._in_context(view, breaks, pending, urls))
