@@ -30,6 +30,7 @@ from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from ..text.tokens import hashtag_words
+from ..text.urls import url_spans
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
@@ -801,10 +802,6 @@ def _urls(prepared: PreparedText) -> list[tuple[list[int], list[int]]]:
     folded = prepared.normalized
     if not ((":" in folded and ("://" in folded or "mailto:" in folded)) or "www." in folded):
         return _NO_URLS
-    # Imported here: the markup module compiles a dozen regexes, which every start-up
-    # would pay for the few comments that hold a link.
-    from ..text.markup import url_spans
-
     spans = url_spans(prepared.original)
     if not spans:
         return []

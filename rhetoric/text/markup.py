@@ -168,11 +168,5 @@ def _code_blocks(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
-def url_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` holds web addresses (and ``mailto:`` links): words inside them are
-    the address's, not the writer's, and the rule engine does not read them."""
-    return _spans(_URL, text)
-
-
 def _spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
