@@ -9,7 +9,8 @@ import os
 import sys
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
@@ -20,6 +21,7 @@ from rhetoric.cli import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
+RULES = Path(__file__).resolve().parents[1] / "rules"
 
 
 def load_bench(script: str) -> ModuleType:
@@ -95,3 +97,51 @@ def run(argv: list[str]) -> tuple[int, str]:
     out = io.StringIO()
     code = main(argv, out=out)
     return code, out.getvalue()
+
+
+@cache
+def pack_analyzer(*techniques: str) -> Analyzer:
+    """The built-in rule pack restricted to ``techniques``, without plugins' rules or
+    readability: what the obfuscation and mask tests check words against (built once
+    per selection, shared by every test file that asks for it)."""
+    return Analyzer.from_config(
+        AnalyzerConfig(
+            rule_paths=(RULES,),
+            disabled_plugins=frozenset({"builtin-rules"}),
+            select=techniques,
+            readability=(),
+        )
+    )
+
+
+# The fields every hand-written test rule shares (5 lines, so a rule's own keys start
+# on line 6 and its first template on line 8 when it begins with kind and templates).
+TEST_RULE_HEADER = """
+severity: warning
+message: "'{match}' found"
+why: A rule written for the tests of the rule format; it documents nothing else.
+references: [https://example.org/rule]
+status: stable
+"""
+TEST_RULE_EXAMPLES = 'examples:\n  flag: ["[[x]]"]\n  pass: ["y"]\n'
+
+
+def analyzer_with_rule(
+    write_rule: RuleWriter,
+    rules_dir: Path,
+    body: str,
+    *,
+    technique: str,
+    classes: Mapping[str, str],
+) -> Analyzer:
+    """Write ``classes`` (path -> YAML) and ``<technique>/tested.yml`` (the shared header,
+    ``body``, placeholder examples) and load only those rules."""
+    for path, text in classes.items():
+        write_rule(path, text)
+    write_rule(f"{technique}/tested.yml", TEST_RULE_HEADER + body + TEST_RULE_EXAMPLES)
+    return only_rules(rules_dir)
+
+
+def spans(analyzer: Analyzer, text: str) -> list[str]:
+    """The text of every raw hit (before merging), in order."""
+    return [text[h.start : h.end] for h in analyzer.analyse(text).raw_hits]

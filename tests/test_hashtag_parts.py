@@ -3,22 +3,12 @@ joined word no longer hides a lexicon term's joined form, and every span stays e
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import pack_analyzer
 
-from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.text import prepare
 
-RULES = Path(__file__).resolve().parents[1] / "rules"
-ANALYZER = Analyzer.from_config(
-    AnalyzerConfig(
-        rule_paths=(RULES,),
-        disabled_plugins=frozenset({"builtin-rules"}),
-        select=("conspiracy-framing",),
-        readability=(),
-    )
-)
+ANALYZER = pack_analyzer("conspiracy-framing")
 
 
 def test_parts_of_a_camel_case_hashtag_are_candidates_with_exact_spans() -> None:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import pack_analyzer
 
 from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.model import Severity
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
-ANALYZER = Analyzer.from_config(
-    AnalyzerConfig(
-        rule_paths=(RULES,),
-        disabled_plugins=frozenset({"builtin-rules"}),
-        select=("loaded-language",),
-        readability=(),
-    )
-)
+ANALYZER = pack_analyzer("loaded-language")
 
 
 def _hits(text: str) -> list[tuple[str, str]]:

@@ -5,25 +5,15 @@ readings."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import pack_analyzer
 
-from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.engine.trie import MASK, TokenTrie
 from rhetoric.text import prepare
 from rhetoric.text.variants import grawlix_shapes, mask_of
 from rhetoric.text.wordlists import common_words
 
-RULES = Path(__file__).resolve().parents[1] / "rules"
-ANALYZER = Analyzer.from_config(
-    AnalyzerConfig(
-        rule_paths=(RULES,),
-        disabled_plugins=frozenset({"builtin-rules"}),
-        select=("slur", "profanity"),
-        readability=(),
-    )
-)
+ANALYZER = pack_analyzer("slur", "profanity")
 
 
 def mask_readings(terms: tuple[str, ...], written: str) -> list[str]:
@@ -112,12 +102,5 @@ def test_a_caret_masks_a_letter(text: str, flagged: bool) -> None:
 
 def test_masked_words_are_not_read_as_loaded_language() -> None:
     """Words nobody masks: a masked shape read as one would be a guess."""
-    analyzer = Analyzer.from_config(
-        AnalyzerConfig(
-            rule_paths=(RULES,),
-            disabled_plugins=frozenset({"builtin-rules"}),
-            select=("loaded-language",),
-            readability=(),
-        )
-    )
+    analyzer = pack_analyzer("loaded-language")
     assert analyzer.check("Service s%#cks.").hits == ()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import pack_analyzer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.engine.trie import MASK, TokenTrie
 from rhetoric.text import prepare
 from rhetoric.text.obfuscation import LEET, MASK_SIGNS, SWAPS, TOKEN_SIGNS
@@ -28,14 +28,7 @@ from rhetoric.text.wordlists import (
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
-ANALYZER = Analyzer.from_config(
-    AnalyzerConfig(
-        rule_paths=(RULES,),
-        disabled_plugins=frozenset({"builtin-rules"}),
-        select=("slur", "profanity"),
-        readability=(),
-    )
-)
+ANALYZER = pack_analyzer("slur", "profanity")
 
 
 def _hits(text: str) -> list[tuple[str, str]]:

@@ -6,19 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import pack_analyzer
 
 from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.model import Severity
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
-ANALYZER = Analyzer.from_config(
-    AnalyzerConfig(
-        rule_paths=(RULES,),
-        disabled_plugins=frozenset({"builtin-rules"}),
-        select=("slur", "profanity"),
-        readability=(),
-    )
-)
+ANALYZER = pack_analyzer("slur", "profanity")
 
 
 def _hits(text: str) -> list[tuple[str, str, str]]:

@@ -6,19 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import RuleWriter, only_rules
+from conftest import (
+    TEST_RULE_EXAMPLES,
+    TEST_RULE_HEADER,
+    RuleWriter,
+    analyzer_with_rule,
+    only_rules,
+    spans,
+)
 
-from rhetoric import RuleLoadError
+from rhetoric import Analyzer, RuleLoadError
 
-HEADER = """
-severity: warning
-kind: sequence
-message: "'{match}' found"
-why: A rule written for the tests of the template language; it documents nothing else.
-references: [https://example.org/rule]
-status: stable
-"""
-EXAMPLES = 'examples:\n  flag: ["[[x]]"]\n  pass: ["y"]\n'
 CLASSES = {
     "_classes/people.yml": "terms: [they, liberals, those people]\n",
     "_classes/copula.yml": "terms: [are, is]\n",
@@ -27,15 +25,10 @@ CLASSES = {
 }
 
 
-def analyzer_for(write_rule: RuleWriter, rules_dir: Path, body: str):  # type: ignore[no-untyped-def]
-    for path, text in CLASSES.items():
-        write_rule(path, text)
-    write_rule("name-calling/tested.yml", HEADER + body + EXAMPLES)
-    return only_rules(rules_dir)
-
-
-def spans(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [text[h.start : h.end] for h in analyzer.analyse(text).raw_hits]
+def analyzer_for(write_rule: RuleWriter, rules_dir: Path, body: str) -> Analyzer:
+    return analyzer_with_rule(
+        write_rule, rules_dir, "kind: sequence\n" + body, technique="name-calling", classes=CLASSES
+    )
 
 
 def test_phrase_alternatives_span_several_tokens(write_rule: RuleWriter, rules_dir: Path) -> None:
@@ -112,9 +105,7 @@ def test_within_accepts_only_sentence_or_clause(write_rule: RuleWriter, rules_di
 def test_within_clause_is_only_for_sequence_rules(write_rule: RuleWriter, rules_dir: Path) -> None:
     write_rule(
         "name-calling/words.yml",
-        HEADER.replace("kind: sequence", "kind: lexicon")
-        + "terms: [idiot]\nwithin: clause\n"
-        + EXAMPLES,
+        TEST_RULE_HEADER + "kind: lexicon\nterms: [idiot]\nwithin: clause\n" + TEST_RULE_EXAMPLES,
     )
     with pytest.raises(RuleLoadError, match="within"):
         only_rules(rules_dir)

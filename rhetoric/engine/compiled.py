@@ -11,10 +11,11 @@ runner treats YAML and Python alike.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
@@ -28,11 +29,14 @@ from ..hookspecs import fold_cues
 from ..model import DetectorError, Hit, RuleInfo, Target, TargetKind
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
+from ..text.tokens import hashtag_words
+from ..text.urls import url_spans
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
 from .literals import LiteralGroups, required_groups, required_literals
+from .scopes import context_met, scoped_spans
 from .sequence import (
     SequenceMatcher,
     Template,
@@ -41,7 +45,7 @@ from .sequence import (
     parse_template,
 )
 from .specs import RuleSet, RuleSpec, TermSpec
-from .trie import EXACT, MASK, TokenTrie
+from .trie import EXACT, MASK, TokenTrie, TrieMatch
 
 _NORM = attrgetter("norm")
 _START = attrgetter("start")
@@ -57,6 +61,15 @@ _TERMINATOR = re.compile(r"[.!?]")
 class _Term:
     rule: int
     term: TermSpec
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class _NeedTerm(_Term):
+    """A term with ``requires``: ``need`` is what must share its sentence (the
+    ``_need_trie`` payload)."""
+
+    need: int = -1
 
 
 @pickled_by_constructor
@@ -129,6 +142,10 @@ class CompiledRules:
         # Word-class terms have their own trie: only templates use them, and a plain
         # comment whose words rule out every template never scans it.
         self._class_trie = TokenTrie()
+        # The words and classes lexicon terms require in their sentence (``requires``),
+        # scanned only on comments where such a term matched.
+        self._need_trie = TokenTrie()
+        needs: dict[tuple[str, ...], int] = {}
         self._template_gate = AnchorIndex()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
@@ -143,9 +160,13 @@ class CompiledRules:
             if spec.kind == "lexicon":
                 for term in spec.terms:
                     inflect = spec.inflect if term.inflect is None else term.inflect
+                    payload = _Term(index, term)
+                    if term.context is not None and term.context.requires:
+                        need = self._need(term.context.requires, ruleset, needs)
+                        payload = _NeedTerm(index, term, need)
                     for form in inflections(term.text) if inflect else [term.text]:
                         tokens = _term_tokens(form)
-                        self._trie.add(tokens, _Term(index, term))
+                        self._trie.add(tokens, payload)
                         if tokens:
                             anchors.add(
                                 [phrase_anchor(tokens)], _phrase_requirement(tokens, singles)
@@ -271,6 +292,49 @@ class CompiledRules:
             if literals is not None and not self._specs[rule].on_original
         )
 
+    def _need(self, requires: tuple[str, ...], ruleset: RuleSet, needs: dict) -> int:
+        """The ``_need_trie`` payload for a term's ``requires`` (shared by the terms
+        that require the same), its words and classes added on first use."""
+        need = needs.get(requires)
+        if need is None:
+            need = needs[requires] = len(needs)
+            for required in requires:
+                if required.startswith("{"):
+                    for term in ruleset.class_terms(required[1:-1]):
+                        for form in inflections(term.text) if term.inflect else [term.text]:
+                            self._need_trie.add(_term_tokens(form), need)
+                else:
+                    self._need_trie.add(_term_tokens(required), need)
+        return need
+
+    def _in_context(
+        self,
+        prepared: PreparedText,
+        breaks: list[bool],
+        pending: list[tuple[_NeedTerm, int, int, Hit]],
+        urls: list[tuple[list[int], list[int]]],
+    ) -> Iterator[tuple[int, Hit]]:
+        """The hits of terms with ``requires`` whose sentence (clause) has what they need
+        (not inside a web address)."""
+        ends = self._need_trie.scan_ends(prepared)
+        if urls:
+            tokens = prepared.tokens
+            for first, found in ends.items():
+                start = tokens[first].start
+                for lasts in found.values():
+                    inside = [k for k in lasts if _overlaps_any(urls, start, tokens[k].end)]
+                    lasts.difference_update(inside)
+        sentence = list(itertools.accumulate(map(int, breaks)))
+        clause: list[int] | None = None
+        for payload, first, last, hit in pending:
+            part = sentence
+            if payload.term.context.within == "clause":  # type: ignore[union-attr]
+                if clause is None:
+                    clause = list(itertools.accumulate(map(int, _clause_breaks(prepared, breaks))))
+                part = clause
+            if context_met(ends, payload.need, first, last, part):
+                yield payload.rule, hit
+
     @property
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
@@ -314,8 +378,55 @@ class CompiledRules:
             class_ends = self._class_trie.scan_ends(prepared)  # type: ignore[assignment]
         cues: dict[int, list[_CueMatch]] = defaultdict(list)
         candidates: list[tuple[int, Hit]] = []
+        pending: list[tuple[_NeedTerm, int, int, Hit]] = []  # terms that need context
+        # Words in web addresses are not read (terms, cues, templates).
+        tagged = "#" in prepared.original
+        urls = _urls(prepared) if (matches or with_templates or tagged) else _NO_URLS
+        self._read(doc, matches, urls, candidates, pending, exceptions, cues)
+        breaks: list[bool] | None = None
+        if pending:
+            breaks = _sentence_breaks(prepared)
+            candidates.extend(self._in_context(prepared, breaks, pending, urls))
+        if with_templates:
+            active = self._active_templates(doc, class_ends)
+            if active.count:
+                breaks = breaks or _sentence_breaks(prepared)
+                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active, urls))
+        if cues:
+            breaks = breaks or _sentence_breaks(prepared)
+            sentence = list(itertools.accumulate(map(int, breaks)))
+            for index, found in cues.items():
+                candidates.extend(
+                    (index, h) for h in self._cooccurrences(doc, index, found, sentence)
+                )
+        if tagged and prepared.tokens:
+            candidates.extend(self._in_hashtags(doc, prepared, candidates, exceptions, urls))
+        if self._patterns:
+            for bit in _bits(self._runnable(prepared)):
+                rule, pattern, _ = self._patterns[bit]
+                yield from self._run_pattern(doc, rule, pattern, candidates)
+        yield from self._apply_exceptions(doc, candidates, exceptions)
+
+    def _read(
+        self,
+        doc: Document,
+        matches: Iterable[TrieMatch],
+        urls: list[tuple[list[int], list[int]]],
+        candidates: list[tuple[int, Hit]],
+        pending: list[tuple[_NeedTerm, int, int, Hit]],
+        exceptions: dict[int, list[tuple[int, int]]],
+        cues: dict[int, list[_CueMatch]],
+    ) -> None:
+        """Sort trie matches into term hits (``pending`` for terms that need context),
+        exception spans and co-occurrence cues; matches in web addresses are dropped."""
         for match in matches:
             payload = match.payload
+            if (
+                urls
+                and not isinstance(payload, _Exception)
+                and _overlaps_any(urls, match.start, match.end)
+            ):
+                continue
             if isinstance(payload, _Cue):
                 cue = _CueMatch(match.first, match.last, match.start, match.end, payload.group)
                 cues[payload.rule].append(cue)
@@ -339,6 +450,7 @@ class CompiledRules:
                     match.end,
                     confidence=round(confidence, 4),
                     severity=term.severity,
+                    message=None if term.context is None else term.context.message,
                     evidence={
                         "kind": "lexicon",
                         "term": term.text,
@@ -347,25 +459,50 @@ class CompiledRules:
                     },
                     target=_aimed_at(doc, term.community or spec.community, match.start, match.end),
                 )
-                candidates.append((payload.rule, hit))
-        breaks: list[bool] | None = None
-        if with_templates:
-            active = self._active_templates(doc, class_ends)
+                if payload.__class__ is _Term:
+                    candidates.append((payload.rule, hit))
+                else:
+                    pending.append((payload, match.first, match.last, hit))  # type: ignore[arg-type]
+
+    def _in_hashtags(
+        self,
+        doc: Document,
+        prepared: PreparedText,
+        candidates: list[tuple[int, Hit]],
+        exceptions: dict[int, list[tuple[int, int]]],
+        urls: list[tuple[list[int], list[int]]],
+    ) -> list[tuple[int, Hit]]:
+        """Lexicon phrases and templates read across the words of camel-case hashtags
+        ("#NoVaccinePassports": "vaccine passports"), on a view of the comment whose
+        tags are split into words. Only matches of two or more tokens, one of them a
+        tag's word, count (a lone word of a tag stays unread: "#KillTheBill"), and only
+        those the comment's own tokens did not already give."""
+        split = hashtag_words(prepared.original, prepared.tokens)
+        if split is None:
+            return []
+        tokens, parts = split
+
+        def across_tag(first: int, last: int) -> bool:
+            return last > first and any(parts[first : last + 1])
+
+        view = dataclasses.replace(prepared, tokens=tokens, joined=())
+        found: list[tuple[int, Hit]] = []
+        pending: list[tuple[_NeedTerm, int, int, Hit]] = []
+        matches = [m for m in self._trie.scan(view) if across_tag(m.first, m.last)]
+        # (co-occurrence cues are not read inside tags: the throwaway dict)
+        self._read(doc, matches, urls, found, pending, exceptions, defaultdict(list))
+        breaks = _sentence_breaks(view)
+        if pending:
+            found.extend(self._in_context(view, breaks, pending, urls))
+        if self._templates.count:
+            class_ends: dict[int, dict[str, set[int]]] = self._class_trie.scan_ends(view)  # type: ignore[assignment]
+            active = self._active_templates(doc, class_ends, view)
             if active.count:
-                breaks = _sentence_breaks(prepared)
-                candidates.extend(self._sequences(doc, prepared, class_ends, breaks, active))
-        if cues:
-            breaks = breaks or _sentence_breaks(prepared)
-            sentence = list(itertools.accumulate(map(int, breaks)))
-            for index, found in cues.items():
-                candidates.extend(
-                    (index, h) for h in self._cooccurrences(doc, index, found, sentence)
+                found.extend(
+                    self._sequences(doc, view, class_ends, breaks, active, urls, across_tag)
                 )
-        if self._patterns:
-            for bit in _bits(self._runnable(prepared)):
-                rule, pattern, _ = self._patterns[bit]
-                yield from self._run_pattern(doc, rule, pattern, candidates)
-        yield from self._apply_exceptions(doc, candidates, exceptions)
+        seen = {(index, hit.start, hit.end) for index, hit in candidates}
+        return [(index, hit) for index, hit in found if (index, hit.start, hit.end) not in seen]
 
     def _runnable(self, prepared: PreparedText) -> int:
         """The patterns whose prefilter the comment passes (bit i: pattern i); all of
@@ -386,16 +523,20 @@ class CompiledRules:
         return runnable | candidates
 
     def _active_templates(
-        self, doc: Document, class_ends: dict[int, dict[str, set[int]]]
+        self,
+        doc: Document,
+        class_ends: dict[int, dict[str, set[int]]],
+        view: PreparedText | None = None,
     ) -> TemplateIndex:
-        """The templates worth trying on this comment (all of them without fast paths)."""
+        """The templates worth trying on this comment, or on ``view`` of it (all of them
+        without fast paths)."""
         if not self._fast:
             return self._templates
         words: Iterable[str]
-        if doc.is_plain:  # its token norms are exactly these words, without variants
+        if view is None and doc.is_plain:  # its token norms are exactly these words
             words = doc.view_words
         else:
-            tokens = doc.prepared.tokens
+            tokens = (view or doc.prepared).tokens
             words = map(_NORM, tokens)
             variants = [v for token in tokens if token.variants for v in token.variants]
             if variants:
@@ -410,7 +551,10 @@ class CompiledRules:
         class_ends: dict[int, dict[str, set[int]]],
         breaks: list[bool],
         active: TemplateIndex,
+        urls: list[tuple[list[int], list[int]]],
+        keep: Callable[[int, int], bool] | None = None,
     ) -> Iterator[tuple[int, Hit]]:
+        """Template hits; ``keep`` (first and last token) may refuse a match."""
         tokens = prepared.tokens
         count = len(tokens)
         # Each token's spellings; most tokens have only their norm (then C-level zip).
@@ -438,6 +582,10 @@ class CompiledRules:
                 index = int(template.payload)  # type: ignore[call-overload]
                 spec = self._specs[index]
                 if spec.within == "question" and not _asks(prepared, breaks, match.last):
+                    continue
+                if urls and _overlaps_any(urls, tokens[match.first].start, tokens[match.last].end):
+                    continue
+                if keep is not None and not keep(match.first, match.last):
                     continue
                 begin, end = tokens[match.mark_first].start, tokens[match.mark_last].end
                 hit = doc.hit(
@@ -620,7 +768,8 @@ class CompiledRules:
         found_spans = []
         subject = prepared.normalized
         folded: str | None = None
-        for antipattern, needed in zip(spec.antipatterns, literals, strict=True):
+        scopes = spec.antipattern_scopes
+        for k, (antipattern, needed) in enumerate(zip(spec.antipatterns, literals, strict=True)):
             starts: list[int] = []
             ends: list[int] = []
             if needed is not None:
@@ -629,12 +778,34 @@ class CompiledRules:
                 if not any(literal in folded for literal in needed):
                     found_spans.append((starts, ends))
                     continue
-            for found in antipattern.finditer(subject, timeout=self._timeout):
-                begin, finish = prepared.to_original(*found.span())
-                starts.append(begin)
-                ends.append(finish)
+            if scopes and scopes[k] != "comment":
+                for span in scoped_spans(antipattern, subject, scopes[k], self._timeout):
+                    begin, finish = prepared.to_original(*span)
+                    starts.append(begin)
+                    ends.append(finish)
+            else:
+                for found in antipattern.finditer(subject, timeout=self._timeout):
+                    begin, finish = prepared.to_original(*found.span())
+                    starts.append(begin)
+                    ends.append(finish)
             found_spans.append((starts, ends))
         return found_spans
+
+
+_NO_URLS: list[tuple[list[int], list[int]]] = []  # shared: callers only read it
+
+
+def _urls(prepared: PreparedText) -> list[tuple[list[int], list[int]]]:
+    """The web addresses of the text as ``_overlaps_any`` reads spans (``_NO_URLS``
+    without one: ":" is one memchr, the longer tests cost about 1 us on a long comment,
+    so they run only after it)."""
+    folded = prepared.normalized
+    if not ((":" in folded and ("://" in folded or "mailto:" in folded)) or "www." in folded):
+        return _NO_URLS
+    spans = url_spans(prepared.original)
+    if not spans:
+        return []
+    return [([start for start, _ in spans], [end for _, end in spans])]
 
 
 def _bits(mask: int) -> Iterator[int]:

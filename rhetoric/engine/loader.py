@@ -20,11 +20,13 @@ from ..suggest import did_you_mean
 from ..techniques import TechniqueRegistry
 from .errors import RuleLoadError
 from .inflect import inflections
+from .scopes import SCOPES
 from .specs import (
     CueGroup,
     EscalationCondition,
     RuleSet,
     RuleSpec,
+    TermContext,
     TermSpec,
     WordClass,
     discover,
@@ -66,7 +68,11 @@ CONDITION_KEYS = ("techniques", "rules", "targets", "groups", "min_severity")
 TARGET_KINDS = ("addressee", "person", "group", "institution", "unspecified")
 GROUP_KEYS = ("terms", "weight")
 TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
+# Only a lexicon rule's own terms may carry these (see TermSpec).
+LEXICON_TERM_KEYS = ("message", "requires", "within")
+TERM_SCOPES = ("sentence", "clause")
 CLASS_KEYS = ("description", "terms", "inflect")
+ANTIPATTERN_KEYS = ("pattern", "within")
 
 
 def load_rule_paths(paths: Iterable[Path | str], techniques: TechniqueRegistry) -> RuleSet:
@@ -144,14 +150,27 @@ def _load_class(doc: YamlFile) -> WordClass:
             if ref:
                 includes.append((ref.group(1), line_of(item)))
                 continue
-        terms.append(_term(doc, item))
+        terms.append(_term(doc, item, where="a word class"))
     return WordClass(name, doc.path, description, tuple(terms), tuple(includes), inflect)
 
 
-def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
+def _term(
+    doc: YamlFile, node: yaml.Node, ruleset: RuleSet | None = None, where: str = ""
+) -> TermSpec:
+    """One term: a string, or a mapping with per-term settings; a lexicon's own terms
+    (``ruleset`` given) may also carry a message and a context requirement."""
     if isinstance(node, yaml.MappingNode):
         entries = doc.mapping(node, "term")
-        doc.check_keys(entries, TERM_KEYS, ("term",), "term", node)
+        if ruleset is None:
+            for key in LEXICON_TERM_KEYS:
+                if key in entries:
+                    raise doc.fail(
+                        entries[key][0],
+                        f"term key '{key}' is only for the terms of a lexicon rule, not {where}",
+                    )
+            doc.check_keys(entries, TERM_KEYS, ("term",), "term", node)
+        else:
+            doc.check_keys(entries, TERM_KEYS + LEXICON_TERM_KEYS, ("term",), "term", node)
         return TermSpec(
             text=_clean_term(doc, entries["term"][1]),
             line=line_of(node),
@@ -161,8 +180,40 @@ def _term(doc: YamlFile, node: yaml.Node) -> TermSpec:
             else None,
             inflect=doc.boolean(entries["inflect"][1], "inflect") if "inflect" in entries else None,
             community=_community(doc, entries["community"][1]) if "community" in entries else None,
+            **(_term_context(doc, entries, ruleset) if ruleset is not None else {}),
         )
     return TermSpec(text=_clean_term(doc, node), line=line_of(node))
+
+
+def _term_context(
+    doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], ruleset: RuleSet
+) -> dict[str, TermContext]:
+    """A lexicon term's own ``message``, and the words or ``{class}`` references of
+    which one must share its sentence (or clause, ``within``)."""
+    found: dict[str, object] = {}
+    if "message" in entries:
+        found["message"] = doc.string(entries["message"][1], "term message")
+    if "requires" in entries:
+        node = entries["requires"][1]
+        required: list[str] = []
+        for value in doc.strings(node, "requires"):
+            words = " ".join(value.split())
+            ref = _CLASS_REF.match(words)
+            if ref:
+                if ref.group(1) not in ruleset.classes:
+                    hint = did_you_mean(ref.group(1), list(ruleset.classes))
+                    raise doc.fail(node, f"unknown word class '{words}' in requires{hint}")
+            elif "{" in words or "}" in words:
+                raise doc.fail(node, f"requires entry '{words}' must be words or one '{{class}}'")
+            elif not words:
+                raise doc.fail(node, "requires entries must not be empty")
+            required.append(words)
+        found["requires"] = tuple(dict.fromkeys(required))
+    if "within" in entries:
+        if "requires" not in entries:
+            raise doc.fail(entries["within"][0], "term 'within' needs 'requires'")
+        found["within"] = doc.choice(entries["within"][1], "term within", TERM_SCOPES)
+    return {"context": TermContext(**found)} if found else {}  # type: ignore[arg-type]
 
 
 def _community(doc: YamlFile, node: yaml.Node) -> str:
@@ -251,6 +302,31 @@ def _alternation(ruleset: RuleSet, name: str) -> str:
     return rf"(?<!\w)(?:{body})(?!\w)"
 
 
+def _antipatterns(
+    doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], ruleset: RuleSet
+) -> dict[str, tuple[object, ...]]:
+    """A rule's antipatterns, each a regex or ``{pattern: ..., within: clause}``: matched
+    on each clause (or sentence) alone, so it cancels only the hits of that part."""
+    if "antipatterns" not in entries:
+        return {}
+    compiled: list[regex.Pattern[str]] = []
+    scopes: list[str] = []
+    for item in doc.sequence(entries["antipatterns"][1], "antipatterns"):
+        within = "comment"
+        if isinstance(item, yaml.MappingNode):
+            fields = doc.mapping(item, "antipattern")
+            doc.check_keys(fields, ANTIPATTERN_KEYS, ("pattern",), "antipattern", item)
+            if "within" in fields:
+                within = doc.choice(fields["within"][1], "antipattern within", SCOPES)
+            item = fields["pattern"][1]
+        compiled.append(_compile_regex(doc, item, "antipattern", regex.IGNORECASE, ruleset))
+        scopes.append(within)
+    found: dict[str, tuple[object, ...]] = {"antipatterns": tuple(compiled)}
+    if any(scope != "comment" for scope in scopes):
+        found["antipattern_scopes"] = tuple(scopes)
+    return found
+
+
 def _technique(
     doc: YamlFile, entries: dict[str, tuple[yaml.Node, yaml.Node]], techniques: TechniqueRegistry
 ) -> str:
@@ -325,16 +401,15 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
             " ".join(e.split())
             for e in opt("exceptions", lambda n: doc.strings(n, "exceptions"), [])
         ),
-        "antipatterns": tuple(
-            _compile_regex(doc, item, "antipattern", regex.IGNORECASE, ruleset)
-            for item in opt("antipatterns", lambda n: doc.sequence(n, "antipatterns"), [])
-        ),
+        **_antipatterns(doc, entries, ruleset),
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
         "masks": opt("masks", lambda n: doc.boolean(n, "masks"), True),
         "community": opt("community", lambda n: _community(doc, n), None),
     }
     if kind == "lexicon":
-        terms = tuple(_term(doc, item) for item in doc.sequence(entries["terms"][1], "terms"))
+        terms = tuple(
+            _term(doc, item, ruleset) for item in doc.sequence(entries["terms"][1], "terms")
+        )
         return RuleSpec(
             **common,
             terms=terms,
@@ -457,7 +532,7 @@ def _cooccurrence(
                     raise doc.fail(item, f"unknown word class '{{{ref.group(1)}}}'")
                 includes.append((ref.group(1), line_of(item)))
             else:
-                terms.append(_term(doc, item))
+                terms.append(_term(doc, item, where="a co-occurrence group"))
         weight = (
             doc.number(group_entries["weight"][1], "weight", 0, 1)
             if "weight" in group_entries

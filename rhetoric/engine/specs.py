@@ -34,6 +34,20 @@ class TermSpec:
     confidence: float | None = None
     inflect: bool | None = None
     community: str | None = None  # the identity group the term names (a slur's)
+    context: TermContext | None = None  # a lexicon term's own message and requirement
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class TermContext:
+    """What a lexicon term may add (one object, absent from nearly every term, so the
+    compiled-rules cache does not grow by a field per term): the message of its hits
+    (None: the rule's), and words, phrases or ``{class}`` references of which one must
+    occur, outside the term, in its sentence or clause (``within``)."""
+
+    message: str | None = None
+    requires: tuple[str, ...] = ()
+    within: str = "sentence"
 
 
 @pickled_by_constructor
@@ -86,6 +100,9 @@ class RuleSpec:
     require: tuple[int, ...] = ()
     exceptions: tuple[str, ...] = ()
     antipatterns: tuple[regex.Pattern[str], ...] = ()
+    # Per antipattern, where it is matched ("comment", "sentence" or "clause": see
+    # engine/scopes.py); empty when every one is matched on the whole comment.
+    antipattern_scopes: tuple[str, ...] = ()
     obfuscation: bool = True
     masks: bool = True
     # The identity group the rule's hits aim at (one of rhetoric.GROUPS): a slur names

@@ -276,6 +276,21 @@ MIN_HASHTAG_PARTS: Final = 2
 _MAX_HASHTAG_PARTS: Final = 8
 
 
+def _tag_words(original: str, token: Token) -> list[tuple[int, int]] | None:
+    """The spans (in ``original``) of the words of ``token`` when it is a camel-case
+    hashtag: ASCII, after ``#``, with a case change, of two to eight words."""
+    start, end = token.start, token.end
+    if start == 0 or original[start - 1] != "#":
+        return None
+    tag = original[start:end]
+    if not (tag.isascii() and tag.isalnum()) or tag.islower() or tag.isupper():
+        return None
+    words = [(start + a, start + b) for a, b in map(re.Match.span, _CAMEL_PART_RE.finditer(tag))]
+    if not 2 <= len(words) <= _MAX_HASHTAG_PARTS:
+        return None
+    return words
+
+
 def hashtag_parts(original: str, tokens: Sequence[Token]) -> list[Token]:
     """Runs of the words of camel-case hashtags ("#StopTheGreatReset": "thegreatreset",
     "greatreset"...), each a candidate like a joined letter run, spanning exactly its
@@ -283,20 +298,43 @@ def hashtag_parts(original: str, tokens: Sequence[Token]) -> list[Token]:
     form. Only ASCII tags written with a case change, of at most eight words."""
     out: list[Token] = []
     for token in tokens:
-        start, end = token.start, token.end
-        if start == 0 or original[start - 1] != "#":
-            continue
-        tag = original[start:end]
-        if not (tag.isascii() and tag.isalnum()) or tag.islower() or tag.isupper():
-            continue
-        words = [match.span() for match in _CAMEL_PART_RE.finditer(tag)]
-        if not 2 <= len(words) <= _MAX_HASHTAG_PARTS:
+        words = _tag_words(original, token)
+        if words is None:
             continue
         for first in range(len(words)):
             for last in range(first + MIN_HASHTAG_PARTS - 1, len(words)):
                 if (first, last) == (0, len(words) - 1):
                     continue  # the whole tag is the token itself
-                left, right = start + words[first][0], start + words[last][1]
+                left, right = words[first][0], words[last][1]
                 norm = original[left:right].lower()
                 out.append(Token(token.index, left, right, norm, (), None, False))
     return out
+
+
+def hashtag_words(
+    original: str, tokens: Sequence[Token]
+) -> tuple[tuple[Token, ...], tuple[bool, ...]] | None:
+    """``tokens`` with each camel-case hashtag split into its words, glued to each other
+    ("#NoVaccinePassports": no, vaccine, passports), so phrases and templates can be read
+    inside it; and per token whether it is such a word. A word keeps its tag's ``index``
+    (positions, not indexes, are what the engine walks). None when no tag splits."""
+    out: list[Token] = []
+    parts: list[bool] = []
+    done = 0
+    for k, token in enumerate(tokens):
+        words = _tag_words(original, token)
+        if words is None:
+            continue
+        out.extend(tokens[done:k])
+        parts.extend([False] * (k - done))
+        for w, (left, right) in enumerate(words):
+            glue = token.glue if w == 0 else True
+            norm = original[left:right].lower()
+            out.append(Token(token.index, left, right, norm, (), None, glue))
+            parts.append(True)
+        done = k + 1
+    if not out:
+        return None
+    out.extend(tokens[done:])
+    parts.extend([False] * (len(tokens) - done))
+    return tuple(out), tuple(parts)
