@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from rhetoric_plugins import scorer
 from torch import nn
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment
 from rhetoric.quality.evaluation import char_set, post_f1
-from rhetoric_plugins import scorer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "toxic_spans_semeval2021"

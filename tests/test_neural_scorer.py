@@ -46,8 +46,12 @@ def network_document(threshold: float = 0.5, **changes: Any) -> dict[str, Any]:
         "status": "stable",
         "training": {"command": "by hand", "data": [{"path": "none"}]},
         "network": dict(SIZES),
-        "head": {"technique": "name-calling", "labels": ["Z"], "threshold": threshold,
-                 "warning": 0.999},  # fmt: skip
+        "head": {
+            "technique": "name-calling",
+            "labels": ["Z"],
+            "threshold": threshold,
+            "warning": 0.999,
+        },
         "tensors": {name: neural.encode_tensor(value) for name, value in tensors.items()},
     }
     document.update(changes)
@@ -141,8 +145,8 @@ def test_training_without_torch_says_what_to_install(tmp_path: Path) -> None:
     else:
         pytest.skip("torch is installed")
     gold = zork_corpus(tmp_path / "gold.jsonl", size=20)
-    code, out = run(["train", str(gold), "--map", "name-calling=Z", "--kind", "neural",
-                     "-o", str(tmp_path / "m.json.gz"), "--quiet"])  # fmt: skip
+    code, _ = run(["train", str(gold), "--map", "name-calling=Z", "--kind", "neural",
+                   "-o", str(tmp_path / "m.json.gz"), "--quiet"])  # fmt: skip
     assert code != 0
     assert not (tmp_path / "m.json.gz").exists()
 
