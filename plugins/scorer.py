@@ -932,9 +932,12 @@ class NeuralModel:
 
     def word_scores(self, text: str, items: Sequence[Word]) -> list[float]:
         """Each word's log-odds (the last comment's kept for its hits' evidence)."""
-        if self._last[0] != text or len(self._last[1]) != len(items):
-            self._last = (text, neural.word_scores(self.network, items, shape))
-        return self._last[1]
+        last = self._last  # read once: threads of a service share the model
+        if last[0] == text and len(last[1]) == len(items):
+            return last[1]
+        z = neural.word_scores(self.network, items, shape)
+        self._last = (text, z)
+        return z
 
     def predict(
         self, text: str, threshold: float | None = None, items: Sequence[Word] | None = None
