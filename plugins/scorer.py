@@ -47,9 +47,9 @@ from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
+from rhetoric_plugins import _neural as neural
 
-from . import neural
+from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
 
 PLUGIN = "scorer"
 FORMAT = "rhetoric-scorer"
@@ -919,7 +919,7 @@ def _parse_neural(data: dict[str, Any], path: Path) -> NeuralModel:
 
 @dataclass(eq=False)
 class NeuralModel:
-    """A loaded neural model (:mod:`rhetoric_plugins.neural`): one span head whose word
+    """A loaded neural model (:mod:`rhetoric_plugins._neural`): one span head whose word
     log-odds come from the network; hits and thresholds work as a linear head's."""
 
     path: Path

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import run
-from rhetoric_plugins import neural, scorer
+from rhetoric_plugins import _neural as neural
+from rhetoric_plugins import scorer
 from test_scorer import zork_corpus
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment

@@ -3,7 +3,7 @@
 Why: on toxic spans the linear scorer's window of +-2 words misses context a tagger
 reading the whole comment finds (``bench/neural_spans.py``; docs/quality.md). Training
 needs torch (``pip install 'rhetoric[neural-train]'``); the model it writes runs with
-numpy (:mod:`rhetoric_plugins.neural` owns the network's inference and file format).
+numpy (:mod:`rhetoric_plugins._neural` owns the network's inference and file format).
 
 Same data, maps and held-out fifth as the linear trainer (:mod:`.training`): the network
 learns on four records in five for ``epochs`` passes; after each pass the held-out
@@ -54,7 +54,7 @@ def _torch() -> Any:
 
 
 def _tagger(torch: Any, sizes: dict[str, int]) -> Any:
-    """The network of :mod:`rhetoric_plugins.neural`, in torch (same tensor names)."""
+    """The network of :mod:`rhetoric_plugins._neural`, in torch (same tensor names)."""
     nn = torch.nn
     net = scorer().neural
 
