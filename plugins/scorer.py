@@ -47,6 +47,8 @@ from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from rhetoric_plugins import _neural as neural
+
 from rhetoric import AnalyzerConfig, Document, Example, Hit, RuleInfo, Severity, hookimpl
 
 PLUGIN = "scorer"
@@ -746,9 +748,11 @@ def read_document(path: Path) -> Any:
         raise ModelError(f"{path}: not a model file (JSON expected): {exc}") from None
 
 
-def parse_model(data: Any, path: Path) -> Model:
-    """A validated :class:`Model` from a model file's JSON."""
+def parse_model(data: Any, path: Path) -> Model | NeuralModel:
+    """A validated :class:`Model` (or :class:`NeuralModel`) from a model file's JSON."""
     try:
+        if isinstance(data, dict) and data.get("format") == neural.FORMAT:
+            return _parse_neural(data, path)
         return _parse(data, path)
     except ValueError as exc:
         raise ModelError(f"{path}: {exc}") from None
@@ -884,10 +888,81 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
     )
 
 
-_LOADED: dict[tuple[str, int, int], Model] = {}
+def _parse_neural(data: dict[str, Any], path: Path) -> NeuralModel:
+    version = data.get("version")
+    if isinstance(version, bool) or version not in neural.READ_VERSIONS:
+        raise ValueError(
+            f"neural model format version {version!r} is not supported (this rhetoric reads "
+            f"versions {', '.join(map(str, neural.READ_VERSIONS))})"
+        )
+    unknown = sorted(set(data) - neural.KEYS)
+    if unknown:
+        raise ValueError(f"unknown keys: {', '.join(unknown)}")
+    name, status = data.get("name"), data.get("status", "preview")
+    if not isinstance(name, str) or not name:
+        raise ValueError("'name' must be a non-empty string")
+    if status not in ("preview", "stable"):
+        raise ValueError("'status' must be 'preview' or 'stable'")
+    training = data.get("training", {})
+    if not isinstance(training, dict):
+        raise ValueError("'training' must be an object")
+    head = data.get("head")
+    if not isinstance(head, dict):
+        raise ValueError("'head' must be an object")
+    unknown = sorted(set(head) - neural.HEAD_KEYS)
+    if unknown:
+        raise ValueError(f"head: unknown keys: {', '.join(unknown)}")
+    # the linear head's checks, with no weights of its own
+    parsed = _head({**head, "kind": "span", "weights": {}}, 1)
+    return NeuralModel(path, name, status, (parsed,), training, neural.parse_network(data))
 
 
-def load_model(path: Path) -> Model:
+@dataclass(eq=False)
+class NeuralModel:
+    """A loaded neural model (:mod:`rhetoric_plugins._neural`): one span head whose word
+    log-odds come from the network; hits and thresholds work as a linear head's."""
+
+    path: Path
+    name: str
+    status: str
+    heads: tuple[Head, ...]
+    training: Mapping[str, Any]
+    network: neural.Network
+    _last: tuple[str, list[float]] = field(default=("", []), repr=False)
+
+    def word_scores(self, text: str, items: Sequence[Word]) -> list[float]:
+        """Each word's log-odds (the last comment's kept for its hits' evidence)."""
+        last = self._last  # read once: threads of a service share the model
+        if last[0] == text and len(last[1]) == len(items):
+            return last[1]
+        z = neural.word_scores(self.network, items, shape)
+        self._last = (text, z)
+        return z
+
+    def predict(
+        self, text: str, threshold: float | None = None, items: Sequence[Word] | None = None
+    ) -> list[Prediction]:
+        """The runs of words at or above the threshold (``threshold`` replaces the head's)."""
+        items = words(text) if items is None else items
+        if not items:
+            return []
+        head = self.heads[0]
+        cut = head.threshold if threshold is None else threshold
+        return span_predictions(head, items, self.word_scores(text, items), cut, None, text)
+
+    def explain(
+        self, prediction: Prediction, text: str, items: Sequence[Word] | None = None
+    ) -> dict[str, float]:
+        """The words that carried a hit, with each one's probability, strongest first."""
+        items = words(text) if items is None else items
+        z = self.word_scores(text, items)
+        return neural.strongest_words(items, z, prediction.first, prediction.last)
+
+
+_LOADED: dict[tuple[str, int, int], Model | NeuralModel] = {}
+
+
+def load_model(path: Path) -> Model | NeuralModel:
     """Read and validate a model file (kept while the file is unchanged, so analyzers
     rebuilt by workers or reloads parse it once)."""
     try:
@@ -901,7 +976,7 @@ def load_model(path: Path) -> Model:
     return model
 
 
-def write_model(data: Mapping[str, Any], path: Path) -> Model:
+def write_model(data: Mapping[str, Any], path: Path) -> Model | NeuralModel:
     """Validate a model document and write it (gzip-compressed when the name ends in
     ``.gz``, byte-for-byte reproducible); returns it as loaded."""
     model = parse_model(data, path)
@@ -916,7 +991,7 @@ def write_model(data: Mapping[str, Any], path: Path) -> Model:
 # --- the detector -------------------------------------------------------------------
 
 
-def _rule(technique: str, models: Sequence[Model]) -> RuleInfo:
+def _rule(technique: str, models: Sequence[Model | NeuralModel]) -> RuleInfo:
     names = ", ".join(sorted({m.name for m in models}))
     sources = sorted(
         {str(d.get("path", "")) for m in models for d in m.training.get("data", []) if d}
@@ -950,7 +1025,9 @@ class ScorerDetector:
 
     name = PLUGIN
 
-    def __init__(self, models: Sequence[Model], threshold: float | None = None) -> None:
+    def __init__(
+        self, models: Sequence[Model | NeuralModel], threshold: float | None = None
+    ) -> None:
         self.models = tuple(models)
         self.threshold = threshold
         techniques = dict.fromkeys(h.technique for m in self.models for h in m.heads)
@@ -972,7 +1049,7 @@ class ScorerDetector:
     def hit(
         self,
         doc: Document,
-        model: Model,
+        model: Model | NeuralModel,
         found: Prediction,
         items: Sequence[Word],
         explain: bool = True,

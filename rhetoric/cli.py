@@ -473,6 +473,18 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     parser.add_argument("--license", metavar="TEXT", help="the training data's license, recorded")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument(
+        "--kind", choices=["linear", "neural"], default="linear",
+        help="linear: logistic regression (needs scikit-learn); neural: a word tagger "
+        "(char-CNN + BiGRU, one span map; needs torch to train, numpy to use)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--epochs", type=int, default=5, metavar="N",
+        help="--kind neural: passes over the data; the held-out best is kept (default 5)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--seed", type=int, default=1, metavar="N", help="--kind neural: random seed (default 1)"
+    )
 
 
 def _add_batch_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

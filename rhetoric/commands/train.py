@@ -11,6 +11,7 @@ from typing import TextIO
 
 from ..analyzer import Analyzer
 from ..config import AnalyzerConfig
+from ..quality.neural import train_neural
 from ..quality.training import TrainingError, TrainOptions, scorer, train
 from . import EXIT_OK, UsageError
 
@@ -72,6 +73,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts.append("--no-examples")
     if args.license:
         parts += ["--license", args.license]
+    if args.kind != "linear":
+        parts += ["--kind", args.kind, "--epochs", str(args.epochs), "--seed", str(args.seed)]
     return shlex.join(parts)
 
 
@@ -87,6 +90,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     _probability(args.warning_at, "--warning-at")
     if not 0 <= args.grow < 1:
         raise UsageError("--grow must be within 0..1 (a fraction of the threshold; 0: off)")
+    if args.epochs < 1:
+        raise UsageError("--epochs must be at least 1")
     if not 0 <= args.context <= 3:
         raise UsageError("--context must be within 0..3")
     if args.c <= 0 or args.max_features < 1 or args.min_count < 1:
@@ -122,6 +127,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         prior=not args.no_prior,
         extend=args.grow,
         marks=not args.no_marks,
+        epochs=args.epochs,
+        seed=args.seed,
     )
 
     def say(message: str) -> None:
@@ -129,12 +136,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             sys.stderr.write(f"rhetoric: {message}\n")
 
     try:
-        document = train(options, say)
+        document = train_neural(options, say) if args.kind == "neural" else train(options, say)
     except TrainingError as exc:
         raise UsageError(str(exc)) from None
     model = scorer().write_model(document, output)
     size = output.stat().st_size
     out.write(f"wrote {output} ({size:,} bytes): model '{model.name}'\n")
+    if args.kind == "neural":
+        head, held = document["head"], document["head"]["held_out"]
+        out.write(
+            f"  {head['technique']:20} span  threshold {head['threshold']:.2f}  "
+            f"held-out {held['level']} F1 {held['f1']:.3f}  epoch {held['epoch']}\n"
+        )
+        return EXIT_OK
     for head in document["heads"]:
         held = head["held_out"]
         f1 = "-" if held["f1"] is None else f"{held['f1']:.3f}"

@@ -120,6 +120,9 @@ class TrainOptions:
     # Scare quotes and hyphenated compounds as features (scorer.word_marks): on by
     # default, as they raised the article-held-out span F1 of PTC name-calling.
     marks: bool = True
+    # --kind neural (rhetoric.quality.neural): passes over the data and the random seed
+    epochs: int = 5
+    seed: int = 1
 
 
 @dataclass(slots=True)
