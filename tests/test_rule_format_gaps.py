@@ -415,12 +415,6 @@ def test_terms_and_templates_skip_words_inside_web_addresses(
     assert len(hits) == 1 and hits[0].lower().startswith("kill all")
 
 
-def test_the_engine_and_the_markup_masking_agree_on_addresses() -> None:
-    from rhetoric.text import markup, urls
-
-    assert urls.URL.pattern == markup._URL.pattern and urls.URL.flags == markup._URL.flags
-
-
 def test_a_template_does_not_run_into_an_address(write_rule: RuleWriter, rules_dir: Path) -> None:
     analyzer = analyzer_for(
         write_rule, rules_dir, "kind: sequence\ntemplates: ['{people} are [[vermin]]']\n"

@@ -22,6 +22,7 @@ import regex
 
 from .lines import lines_with_breaks
 from .patterns import compiled
+from .urls import URL as _URL
 
 Markup = Literal["markdown", "html", "none"]
 
@@ -39,8 +40,6 @@ _TAG = compiled(
     r"""|/[A-Za-z][\w:-]*\s*|![A-Za-z][^>]*|\?.*?\?|!\[CDATA\[.*?\]\])>""",
     flags=regex.DOTALL,
 )
-_URL = compiled(r"""\b(?:[a-z][a-z0-9+.-]{1,31}://|www\.|mailto:)[^\s<>"'`)\]]*[^\s<>"'`)\].,;:!?]""",
-                     flags=regex.IGNORECASE)  # fmt: skip
 _EMAIL = compiled(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 # --- Markdown only --------------------------------------------------------------
