@@ -94,6 +94,35 @@ def test_an_identity_word_before_a_label_names_the_group(
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
+        # a group word as the adjective of one person names that person (stop 33) ...
+        (
+            "He met the Syrian Christian crook who sold him the house.",
+            "crook",
+            ("person", "Christian crook", None),
+        ),
+        ("That Muslim idiot crashed the car.", "idiot", ("person", "Muslim idiot", None)),
+        # ... while plurals and mass nouns are said of the group
+        ("Those Muslim idiots crashed the car.", "idiots", ("group", "Muslim", "Islam")),
+        ("The Muslim scum rioted.", "scum", ("group", "Muslim", "Islam")),
+        # "men" said of people in view describes them, not men as a group
+        ("They were ignorant men, the crowd said.", "ignorant", ("unspecified", None, None)),
+        ("Honestly, men are ignorant.", "ignorant", ("group", "men", "Men")),
+        ("Stupid women never learn.", "Stupid", ("group", "women", "Women")),
+        # whom a hater hates is not whom the label attacks
+        ("The Jew-hating mob marched.", "Jew-hating", ("unspecified", None, None)),
+        ("Jew-haters will lose.", "Jew-haters", ("unspecified", None, None)),
+        ("Those feminazis hating on her again.", "feminazis", ("group", "feminazis", "Women")),
+    ],
+)
+def test_one_person_and_the_hated_group_are_not_group_targets(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
         # A group is the target when the label is said of it ...
         ("Everyone knows Indians are liars.", "liars", ("group", "Indians", "Indian")),
         ("He refers to Catholics as morons.", "morons", ("group", "Catholics", "Christian")),
