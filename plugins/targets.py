@@ -130,6 +130,8 @@ MASS_LABELS: Final = frozenset({
     "scum", "trash", "filth", "garbage", "rubbish", "vermin", "riffraff", "dirt", "crap",
     "shit", "bullshit", "junk", "nonsense", "culture", "mentality", "agenda", "propaganda",
 })  # fmt: skip
+# Techniques whose hits are labels for people (so a singular one may be one person).
+PERSON_LABELS: Final = frozenset({"name-calling"})
 DETERMINERS: Final = frozenset({"a", "an", "the", "this", "that"})
 # Subjects that point at people already in view ("they were ignorant men"): a plural
 # "men" or "women" said of them describes those people, not men or women as a group.
@@ -208,7 +210,7 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     techniques = options.get("techniques", TARGETED)
     if hit.technique not in techniques:
         return None
-    target = find_target(doc, hit.start, hit.end)
+    target = find_target(doc, hit.start, hit.end, labels_person=hit.technique in PERSON_LABELS)
     return replace_hit(hit, target=target)
 
 
@@ -225,7 +227,7 @@ def _retarget_ableist(hit: Hit, doc: Document) -> Hit | None:
     return replace_hit(hit, target=found)
 
 
-def find_target(doc: Document, start: int, end: int) -> Target:
+def find_target(doc: Document, start: int, end: int, *, labels_person: bool = False) -> Target:
     """The target of a finding on ``doc.text[start:end]``: named in its own words,
     else by the nearest word of its sentence that names one (left first, where
     subjects stand), else unspecified."""
@@ -234,7 +236,7 @@ def find_target(doc: Document, start: int, end: int) -> Target:
     first = bisect.bisect_left(tokens, start, key=_START)
     last = bisect.bisect_left(tokens, end, key=_START)  # tokens[first:last] lie in the hit
     begin, finish = _sentence(text, start, end)
-    own = _named(text, tokens, range(first, last), first, last)
+    own = _named(text, tokens, range(first, last), first, last, labels_person)
     if own is not None:
         return own
     if _vocative(text, start, end, begin, finish):
@@ -246,14 +248,21 @@ def find_target(doc: Document, start: int, end: int) -> Target:
     # Nearest first; at equal distance the word before the hit wins.
     order = [i for pair in zip(left, right, strict=False) for i in pair]
     order += left[len(right) :] + right[len(left) :]
-    found = _named(text, tokens, order, first, last)
+    found = _named(text, tokens, order, first, last, labels_person)
     return found if found is not None else Target(TargetKind.UNSPECIFIED)
 
 
 def _named(
-    text: str, tokens: Sequence[Token], indexes: Sequence[int], first: int, last: int
+    text: str,
+    tokens: Sequence[Token],
+    indexes: Sequence[int],
+    first: int,
+    last: int,
+    labels_person: bool = False,
 ) -> Target | None:
-    """The first of ``indexes`` whose word names a target, as that target."""
+    """The first of ``indexes`` whose word names a target, as that target
+    (``labels_person``: the hit is a label for people, so "the Syrian Christian
+    crook" can be one person; "the Muslim invasion" cannot)."""
     for i in indexes:
         token = tokens[i]
         norm = token.norm
@@ -279,7 +288,12 @@ def _named(
         if group is not None and _aimed_at_group(text, tokens, i, first, last):
             if group in SEX_GROUPS and i >= last and _said_of_pointed(tokens, first):
                 continue  # "they were unlearned and ignorant men": those men, not all
-            if i < first and _one_person(text, tokens, i, last):
+            if (
+                labels_person
+                and i == first - 1
+                and norm in GROUP_ADJECTIVES
+                and _one_person(text, tokens, i, last)
+            ):
                 return _target(text, TargetKind.PERSON, token.start, tokens[last - 1].end)
             return _target(text, TargetKind.GROUP, *span, group=group)
         if group is not None:

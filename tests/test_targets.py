@@ -104,6 +104,8 @@ def test_an_identity_word_before_a_label_names_the_group(
         # ... while plurals and mass nouns are said of the group
         ("Those Muslim idiots crashed the car.", "idiots", ("group", "Muslim", "Islam")),
         ("The Muslim scum rioted.", "scum", ("group", "Muslim", "Islam")),
+        # a group noun after "the", as the subject, is the group
+        ("Sadly the Jews are liars.", "liars", ("group", "Jews", "Jewish")),
         # "men" said of people in view describes them, not men as a group
         ("They were ignorant men, the crowd said.", "ignorant", ("unspecified", None, None)),
         ("Honestly, men are ignorant.", "ignorant", ("group", "men", "Men")),
@@ -525,3 +527,14 @@ def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_pat
     text = page.read_text()
     assert "old" not in text and text.endswith("<!-- targets:end -->\n\nkept\n")
     assert text.count("<!-- targets:start -->") == 1
+
+
+def test_a_group_adjective_before_a_thing_still_names_the_group() -> None:
+    # only labels for people can be one person: "the Muslim invasion" is said of the group
+    (hit,) = [
+        h
+        for h in ANALYZER.check("We must stop the Muslim invasion of our towns.").hits
+        if h.text == "invasion"
+    ]
+    assert hit.target is not None
+    assert (hit.target.kind.value, hit.target.group) == ("group", "Islam")
