@@ -9,6 +9,10 @@ block quote (``> ...``), or when it is a short quote right after a verb of namin
 ``min_words`` (default 3) and ``action`` (``downgrade``, the default: keep the hit as
 ``info`` with half the confidence, so it no longer fails a check but stays visible;
 or ``drop``).
+
+Escalation rules run after this filter and see the downgraded hit: a rule that must not
+build on quoted speech asks for ``min_severity: warning`` (as ``attack-and-violence``
+does), since its combined span may reach past the quotation and no filter runs again.
 """
 
 from __future__ import annotations

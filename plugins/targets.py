@@ -115,6 +115,29 @@ IDIOMS: Final = frozenset({
 IDEOLOGY_LABELS: Final = frozenset({
     "supremacist", "nationalist", "separatist", "hater", "basher", "bigot", "phobe",
 })  # fmt: skip
+# Words that, joined to a group word ("Jew-hating", "gay-bashers", "woman haters"), name
+# the group as what someone hates: the label is aimed at the hater, not at the group.
+# The nouns may follow after a space; the -ing forms only in a compound ("feminazis
+# hating on her" is the group's own deed).
+HATER_NOUNS: Final = frozenset({
+    "hater", "haters", "basher", "bashers", "baiter", "baiters", "phobe", "phobes",
+})  # fmt: skip
+HATRED_IN_COMPOUND: Final = frozenset({"hating", "bashing", "baiting", "phobic"})
+# Labels that are mass nouns or things: "the Muslim scum", "the black ghetto culture"
+# are said of the whole group, while a singular count noun for a person after "the" or
+# "a" ("the Syrian Christian crook") is one person.
+MASS_LABELS: Final = frozenset({
+    "scum", "trash", "filth", "garbage", "rubbish", "vermin", "riffraff", "dirt", "crap",
+    "shit", "bullshit", "junk", "nonsense", "culture", "mentality", "agenda", "propaganda",
+})  # fmt: skip
+# Techniques whose hits are labels for people (so a singular one may be one person).
+PERSON_LABELS: Final = frozenset({"name-calling"})
+DETERMINERS: Final = frozenset({"a", "an", "the", "this", "that"})
+# Subjects that point at people already in view ("they were ignorant men"): a plural
+# "men" or "women" said of them describes those people, not men or women as a group.
+POINTING_SUBJECTS: Final = frozenset({"they", "we", "you", "these", "those", "both"})
+POINTING_LINKED: Final = frozenset({"they're", "theyre", "we're", "you're", "youre"})
+SEX_GROUPS: Final = frozenset({"Men", "Women"})
 PEOPLE: Final = frozenset({
     "people", "folks", "folk", "men", "women", "guys", "kids", "boys", "girls", "persons",
     "families", "community", "communities", "population", "populations", "crowd", "lot",
@@ -187,7 +210,7 @@ def rhetoric_filter_hit(hit: Hit, doc: Document, config: AnalyzerConfig) -> Hit 
     techniques = options.get("techniques", TARGETED)
     if hit.technique not in techniques:
         return None
-    target = find_target(doc, hit.start, hit.end)
+    target = find_target(doc, hit.start, hit.end, labels_person=hit.technique in PERSON_LABELS)
     return replace_hit(hit, target=target)
 
 
@@ -204,7 +227,7 @@ def _retarget_ableist(hit: Hit, doc: Document) -> Hit | None:
     return replace_hit(hit, target=found)
 
 
-def find_target(doc: Document, start: int, end: int) -> Target:
+def find_target(doc: Document, start: int, end: int, *, labels_person: bool = False) -> Target:
     """The target of a finding on ``doc.text[start:end]``: named in its own words,
     else by the nearest word of its sentence that names one (left first, where
     subjects stand), else unspecified."""
@@ -213,7 +236,7 @@ def find_target(doc: Document, start: int, end: int) -> Target:
     first = bisect.bisect_left(tokens, start, key=_START)
     last = bisect.bisect_left(tokens, end, key=_START)  # tokens[first:last] lie in the hit
     begin, finish = _sentence(text, start, end)
-    own = _named(text, tokens, range(first, last), first, last)
+    own = _named(text, tokens, range(first, last), first, last, labels_person)
     if own is not None:
         return own
     if _vocative(text, start, end, begin, finish):
@@ -225,14 +248,21 @@ def find_target(doc: Document, start: int, end: int) -> Target:
     # Nearest first; at equal distance the word before the hit wins.
     order = [i for pair in zip(left, right, strict=False) for i in pair]
     order += left[len(right) :] + right[len(left) :]
-    found = _named(text, tokens, order, first, last)
+    found = _named(text, tokens, order, first, last, labels_person)
     return found if found is not None else Target(TargetKind.UNSPECIFIED)
 
 
 def _named(
-    text: str, tokens: Sequence[Token], indexes: Sequence[int], first: int, last: int
+    text: str,
+    tokens: Sequence[Token],
+    indexes: Sequence[int],
+    first: int,
+    last: int,
+    labels_person: bool = False,
 ) -> Target | None:
-    """The first of ``indexes`` whose word names a target, as that target."""
+    """The first of ``indexes`` whose word names a target, as that target
+    (``labels_person``: the hit is a label for people, so "the Syrian Christian
+    crook" can be one person; "the Muslim invasion" cannot)."""
     for i in indexes:
         token = tokens[i]
         norm = token.norm
@@ -253,7 +283,18 @@ def _named(
                 group = GROUP_ADJECTIVES[norm]
         if group is None and norm in GROUP_ADJECTIVES and _head_of_hit(norm, i, first, last):
             group = GROUP_ADJECTIVES[norm]
+        if group is not None and _hated(text, tokens, i):
+            continue  # "Jew-hating": whom a hater hates, not whom the label attacks
         if group is not None and _aimed_at_group(text, tokens, i, first, last):
+            if group in SEX_GROUPS and i >= last and _said_of_pointed(tokens, first):
+                continue  # "they were unlearned and ignorant men": those men, not all
+            if (
+                labels_person
+                and i == first - 1
+                and norm in GROUP_ADJECTIVES
+                and _one_person(text, tokens, i, last)
+            ):
+                return _target(text, TargetKind.PERSON, token.start, tokens[last - 1].end)
             return _target(text, TargetKind.GROUP, *span, group=group)
         if group is not None:
             continue  # a group named elsewhere in the sentence, not the one labelled
@@ -291,6 +332,47 @@ def _aimed_at_group(text: str, tokens: Sequence[Token], i: int, first: int, last
     if between[link].norm in SINGULAR_LINKS and _plural_noun(tokens[head].norm):
         return False
     return not any(t.norm in PREPOSITIONS for t in between[link + 1 :])
+
+
+def _hated(text: str, tokens: Sequence[Token], i: int) -> bool:
+    """Whether the group word at ``i`` is what a hatred word right after it is aimed
+    at ("Jew-hating event", "gay-bashers")."""
+    nxt = i + 1
+    if nxt >= len(tokens):
+        return False
+    joint = text[tokens[i].end : tokens[nxt].start]
+    word = tokens[nxt].norm
+    return (word in HATER_NOUNS and joint in ("-", " ", "")) or (
+        word in HATRED_IN_COMPOUND and joint in ("-", "")
+    )
+
+
+def _one_person(text: str, tokens: Sequence[Token], i: int, last: int) -> bool:
+    """Whether the identity adjective at ``i``, before the hit's label, describes one
+    person: a singular count noun right after "the", "a" or "that" and the adjective,
+    or with one capitalised word between them ("that Muslim idiot", "the Syrian
+    Christian crook"). Plurals and mass nouns ("the Muslim scum") are said of the
+    group."""
+    label = tokens[last - 1].norm
+    if label.endswith("s") or label in MASS_LABELS or i < 1:
+        return False
+    before = tokens[i - 1]
+    if before.norm in DETERMINERS:
+        return True
+    named = text[before.start : before.start + 1].isupper()
+    return named and i >= 2 and tokens[i - 2].norm in DETERMINERS
+
+
+def _said_of_pointed(tokens: Sequence[Token], first: int) -> bool:
+    """Whether the hit (and the people noun after it) is what a copula says of a subject
+    that points at people in view ("they were unlearned and ignorant men"): within
+    the four words before the hit, a link verb right after such a subject."""
+    for k in range(first - 1, max(first - 5, 0), -1):
+        if tokens[k].norm in POINTING_LINKED or (
+            tokens[k].norm in LINKS and tokens[k - 1].norm in POINTING_SUBJECTS
+        ):
+            return True
+    return False
 
 
 def _head_noun(tokens: Sequence[Token], i: int, first: int) -> int:

@@ -63,6 +63,23 @@ def test_reported_scare_quote_is_downgraded_but_plain_scare_quote_is_not() -> No
     assert own.severity is Severity.WARNING
 
 
+def test_quoted_call_to_kill_in_a_long_post_is_no_threat_finding() -> None:
+    # the quoted threat is kept as info; a label outside the quotation must not join it
+    # into an escalation whose span reaches past the quotation (stop 33)
+    post = (
+        "Read the thread he shared. It features slogans such as: "
+        '"Kill them all and hail the leader" and "they are all traitors". '
+        "Then ask yourself whether that idiot belongs in office. " * 2
+    )
+    threats = [h for h in ANALYZER.check(post).hits if h.technique == "threat"]
+    assert threats
+    assert all(h.severity is Severity.INFO for h in threats)
+    own = "Kill them all and hail the leader. Then ask whether that idiot belongs in office."
+    assert {h.rule for h in ANALYZER.check(own).hits if h.severity is not Severity.INFO} >= {
+        "attack-and-violence"
+    }
+
+
 def test_quoting_can_drop() -> None:
     analyzer = _analyzer(quoting={"action": "drop"})
     assert not _hits('He wrote: "only an idiot would vote for this plan".', analyzer)

@@ -94,6 +94,37 @@ def test_an_identity_word_before_a_label_names_the_group(
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
+        # a group word as the adjective of one person names that person (stop 33) ...
+        (
+            "He met the Syrian Christian crook who sold him the house.",
+            "crook",
+            ("person", "Christian crook", None),
+        ),
+        ("That Muslim idiot crashed the car.", "idiot", ("person", "Muslim idiot", None)),
+        # ... while plurals and mass nouns are said of the group
+        ("Those Muslim idiots crashed the car.", "idiots", ("group", "Muslim", "Islam")),
+        ("The Muslim scum rioted.", "scum", ("group", "Muslim", "Islam")),
+        # a group noun after "the", as the subject, is the group
+        ("Sadly the Jews are liars.", "liars", ("group", "Jews", "Jewish")),
+        # "men" said of people in view describes them, not men as a group
+        ("They were ignorant men, the crowd said.", "ignorant", ("unspecified", None, None)),
+        ("Honestly, men are ignorant.", "ignorant", ("group", "men", "Men")),
+        ("Stupid women never learn.", "Stupid", ("group", "women", "Women")),
+        # whom a hater hates is not whom the label attacks
+        ("The Jew-hating mob marched.", "Jew-hating", ("unspecified", None, None)),
+        ("Jew-haters will lose.", "Jew-haters", ("unspecified", None, None)),
+        ("Those feminazis hating on her again.", "feminazis", ("group", "feminazis", "Women")),
+    ],
+)
+def test_one_person_and_the_hated_group_are_not_group_targets(
+    text: str, word: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    assert target_of(text, word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
         # A group is the target when the label is said of it ...
         ("Everyone knows Indians are liars.", "liars", ("group", "Indians", "Indian")),
         ("He refers to Catholics as morons.", "morons", ("group", "Catholics", "Christian")),
@@ -496,3 +527,14 @@ def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_pat
     text = page.read_text()
     assert "old" not in text and text.endswith("<!-- targets:end -->\n\nkept\n")
     assert text.count("<!-- targets:start -->") == 1
+
+
+def test_a_group_adjective_before_a_thing_still_names_the_group() -> None:
+    # only labels for people can be one person: "the Muslim invasion" is said of the group
+    (hit,) = [
+        h
+        for h in ANALYZER.check("We must stop the Muslim invasion of our towns.").hits
+        if h.text == "invasion"
+    ]
+    assert hit.target is not None
+    assert (hit.target.kind.value, hit.target.group) == ("group", "Islam")
