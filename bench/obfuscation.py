@@ -37,6 +37,8 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "leet 3": (("Those [[b3aners]] again.",), ("Bunch of [[wank3rs]].",)),
     "leet 4": (("Filthy [[r4ghead]].",), ("You [[b4stard]].",)),
     "leet 5": (("A [[5pic]] did it.",), ("Full of [[5hit]].",)),
+    "leet 6 (g)": (("Go home, [[6ook]].",), ("[[6oddamn]] it.",)),
+    "leet 6 (b)": (("You [[6eaner]].",), ("Shut up, [[6itch]].",)),
     "leet 7": (("Only a [[re7ard]] would.",), ("What a [[7wat]].",)),
     "leet 8": (("Go back, [[8eaner]].",), ("Shut up, [[8itch]].",)),
     "leet 9": (("No [[ni99ers]] allowed.",), ("[[9oddamn]] it.",)),
@@ -53,6 +55,10 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "swap l for i": (
         ("Those [[nlggers]].", "The [[chlnks]] did it."),
         ("Stop being a [[dlck]].", "Shut up [[bltch]]."),
+    ),
+    "swap q for g": (
+        ("Typical [[faqqots]].", "Those [[niqqers]] again."),
+        ("[[Buqqer]] off.",),
     ),
     "mask *": (
         ("Shut up [[n*gger]].", "Typical [[f*ggot]]."),
@@ -166,6 +172,10 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "*Terms apply.", "*Itches may occur.", "*Bigger is better.",
         "50% off, $5 only", "C++ and C# are languages.", "my p4ssw0rd", "g00d j0b",
         "x^2 + y^2 = z^2", "2^10 is 1024", "Use a^b for powers.",
+    ),
+    "innocent q and 6": (
+        "Qatar, Iraq and Tariq.", "The QAnon crowd.", "A burqa and a niqab.", "The Aqsa mosque.",
+        "Qigong and Iqbal.", "Take vitamin b6.", "The 6th of May.", "A6 paper, G6 summit.",
     ),
     "innocent stretching": (
         "Sooooo good!", "Brrrr, cold.", "Shhhh, quiet.", "Hmmmm, maybe.", "Classsss act.",

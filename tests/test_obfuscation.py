@@ -52,7 +52,8 @@ def _lexicon_terms() -> set[str]:
 def test_the_classes_are_data() -> None:
     assert LEET["1"] == ("i", "l")
     assert LEET["@"] == ("a", "o")
-    assert {swap.letter: swap.reads for swap in SWAPS} == {"v": "u", "l": "i"}
+    assert LEET["6"] == ("g", "b")
+    assert {swap.letter: swap.reads for swap in SWAPS} == {"v": "u", "l": "i", "q": "g"}
     assert frozenset("*#%^") == MASK_SIGNS
     for sign in [*LEET, *MASK_SIGNS]:
         assert sign.isdigit() or sign in TOKEN_SIGNS, sign
@@ -87,6 +88,9 @@ def test_innocent_words_are_no_terms() -> None:
         ("Kn@b5", "knobs"),
         ("1v57", "lust"),  # the swap's neighbours are read leet-decoded
         ("ho1e$", "holes"),
+        ("fa66ot", "faggot"),  # 6 for g
+        ("6astard", "bastard"),  # 6 for b
+        ("faqqot", "faggot"),  # q for g where English puts no u after it
     ],
 )
 def test_readings(text: str, reading: str) -> None:
@@ -94,7 +98,9 @@ def test_readings(text: str, reading: str) -> None:
     assert reading in token.variants
 
 
-@pytest.mark.parametrize("word", ["world", "girls", "only", "vs", "vlog", "savvy", "Vlad"])
+@pytest.mark.parametrize(
+    "word", ["world", "girls", "only", "vs", "vlog", "savvy", "Vlad", "quit", "queer"]
+)
 def test_english_spelling_gets_no_swap(word: str) -> None:
     (token,) = prepare(word).tokens
     assert token.variants == ()
@@ -169,6 +175,9 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("*jac*1ate", "*jac*1ate", "profanity"),
         ("the *ucking hell*", "*ucking", "profanity"),  # a star that closes no emphasis
         ("Those *fuckwits again.", "*fuckwits", "profanity"),  # a stray star, plain word
+        ("Shut up, 6itch.", "6itch", "profanity"),
+        ("Typical fa66ot.", "fa66ot", "slur"),
+        ("Go away, faqqot.", "faqqot", "slur"),
     ],
 )
 def test_disguised_words_are_found(text: str, span: str, technique: str) -> None:
@@ -211,6 +220,8 @@ def test_names_are_not_words(text: str) -> None:
         "*Terms apply. *Itches and rashes are side effects.",  # footnote stars
         "*hunting* season, *bigger* fish",  # emphasis
         "a *uck, a #ucking hashtag",  # too short to guess; a hashtag hides nothing
+        "Qatar, Iraq and Tariq; the QAnon crowd wore a burqa and a niqab.",  # q, no u
+        "Take vitamin b6 on the 6th; 6 dogs, covid19 and 5g.",  # digits beside letters
     ],
 )
 def test_innocent_text_is_not_reported(text: str) -> None:
