@@ -88,6 +88,10 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("a [[n i g g e r]] here", "you [[r-e-t-a-r-d]]", "[[K.I.K.E]] lover"),
         ("[[f u c k]] this", "what [[s.h.i.t]]", "you [[c-u-n-t]]", "[[F*U*C*K]] it"),
     ),
+    "spelled out, other gaps": (
+        ("you [[k/i/k/e]]", "a [[s - p - i - c]]"),
+        ("[[s/h/i/t]] happens", "[[f - u - c - k]] off", "[[c~u~n~t]]", "[[b:i:t:c:h]]"),
+    ),
     "homoglyph Cyrillic": (
         ("No [[n\u0456ggers]].",),
         ("Total [[\u0455hit]].", "[[fu\u0441k]] off"),
@@ -124,6 +128,11 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("Go home, [[niggerr]].", "Typical [[faagot]]."),
         ("[[Fuuck]] that.", "Such [[shiit]].", "Shut up, [[biitch]].", "You [[cuunt]].",
          "[[Fuckk]] off.", "What a [[dickk]]."),
+    ),
+    "plural compounds": (
+        (),
+        ("You [[dumbfucks]].", "Those [[shitstains]].", "Such [[twatwaffles]].",
+         "A pair of [[cockwombles]]."),
     ),
     "letter pair vv for w": ((), ("Lying [[vvhore]].", "Total [[vvanker]].", "You [[tvvat]].")),
     "compounds": (
@@ -176,6 +185,10 @@ INNOCENT: dict[str, tuple[str, ...]] = {
     "innocent q and 6": (
         "Qatar, Iraq and Tariq.", "The QAnon crowd.", "A burqa and a niqab.", "The Aqsa mosque.",
         "Qigong and Iqbal.", "Take vitamin b6.", "The 6th of May.", "A6 paper, G6 summit.",
+    ),
+    "innocent slashes, colons and dashes": (
+        "A/B/C testing and/or w/o.", "S/M/L/XL sizes, c/o the office.", "A P/E ratio of 1:2:3.",
+        "Mix a:b:c by weight.", "The R - N - C vote.", "Y/N/A answers.", "Grade A - B - C.",
     ),
     "innocent stretching": (
         "Sooooo good!", "Brrrr, cold.", "Shhhh, quiet.", "Hmmmm, maybe.", "Classsss act.",

@@ -178,6 +178,11 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("Shut up, 6itch.", "6itch", "profanity"),
         ("Typical fa66ot.", "fa66ot", "slur"),
         ("Go away, faqqot.", "faqqot", "slur"),
+        ("Oh f - u - c - k off.", "f - u - c - k", "profanity"),  # a three-char gap
+        ("What s/h/i/t.", "s/h/i/t", "profanity"),
+        ("you k~i~k~e", "k~i~k~e", "slur"),
+        ("You dumbfucks lost again.", "dumbfucks", "profanity"),  # a compound's plural
+        ("Those shitstains again.", "shitstains", "profanity"),
     ],
 )
 def test_disguised_words_are_found(text: str, span: str, technique: str) -> None:
@@ -222,6 +227,8 @@ def test_names_are_not_words(text: str) -> None:
         "a *uck, a #ucking hashtag",  # too short to guess; a hashtag hides nothing
         "Qatar, Iraq and Tariq; the QAnon crowd wore a burqa and a niqab.",  # q, no u
         "Take vitamin b6 on the 6th; 6 dogs, covid19 and 5g.",  # digits beside letters
+        "A/B/C testing and/or w/o; S/M/L/XL sizes, c/o the office, a P/E ratio.",
+        "A ratio of 1:2:3 or a:b:c; the R - N - C vote.",
     ],
 )
 def test_innocent_text_is_not_reported(text: str) -> None:
