@@ -122,7 +122,8 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "respellings": (
         (),
-        ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]"),
+        ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]",
+         "Move, [[biotch]].", "[[Fukken]] hell.", "For [[fucksake]]."),
     ),
     "doubled letters": (
         ("Go home, [[niggerr]].", "Typical [[faagot]]."),
@@ -153,6 +154,7 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "The Wankhede stadium is in Mumbai.", "Sheila Dikshit governed Delhi.",
         "Arsenal won; Assam grows tea.", "Sean Spicer spoke.", "A classic cocktail.",
         "Button up; the Titanic sank.", "She sniggered at the snigger.",
+        "Fuqing is a city in Fujian.",
     ),
     "spelled-out innocent words": (
         "S C U N T H O R P E", "P E N I S T O N E", "G R A P E", "T H E R A P I S T",
