@@ -135,6 +135,11 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("You [[dumbfucks]].", "Those [[shitstains]].", "Such [[twatwaffles]].",
          "A pair of [[cockwombles]]."),
     ),
+    "possessives of terms": (
+        ("The [[spic's]] car.", "That [[faggot's]] post."),
+        ("For [[fuck's]] sake.", "That [[bitch's]] car.", "The [[asshole's]] truck.",
+         "For [[f*ck's]] sake."),
+    ),
     "letter pair vv for w": ((), ("Lying [[vvhore]].", "Total [[vvanker]].", "You [[tvvat]].")),
     "compounds": (
         (),
@@ -177,6 +182,7 @@ INNOCENT: dict[str, tuple[str, ...]] = {
     "possessives": (
         "Dickens's novels are long.", "Hancock's tower.", "Scunthorpe's mayor.",
         "Sussex's coast.", "The assassin's knife.",
+        "Dick's Sporting Goods sells bats.", "Mr. Dick's house.", "Cockburn's port.",
     ),
     "innocent leet and masks": (
         "See you l8r, b4 2day ends.", "h3ll0 w0rld", "*sigh* fine", "**bold** text",

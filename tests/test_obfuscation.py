@@ -183,6 +183,9 @@ def test_masks_read_letter_classes(written: str, term: str) -> None:
         ("you k~i~k~e", "k~i~k~e", "slur"),
         ("You dumbfucks lost again.", "dumbfucks", "profanity"),  # a compound's plural
         ("Those shitstains again.", "shitstains", "profanity"),
+        ("For fuck\u2019s sake.", "fuck\u2019s", "profanity"),  # a possessive, curly
+        ("For f*ck's sake.", "f*ck's", "profanity"),  # a masked possessive
+        ("The nigger's bike.", "nigger's", "slur"),
     ],
 )
 def test_disguised_words_are_found(text: str, span: str, technique: str) -> None:
@@ -201,6 +204,7 @@ NAMES = [
     "We stayed in Mong Kok.",
     "Alan Cumming sang.",
     "Pussy Riot played in Moscow.",
+    "Dick's Sporting Goods sells bats.",
     "Mr. Dick testified; Senator Hooker and Dr Coon did not.",
 ]
 
