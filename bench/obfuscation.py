@@ -123,7 +123,8 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "respellings": (
         (),
         ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]",
-         "Move, [[biotch]].", "[[Fukken]] hell.", "For [[fucksake]]."),
+         "Move, [[biotch]].", "[[Fukken]] hell.", "For [[fucksake]].", "You [[phukker]].",
+         "Move, [[biyatch]]."),
     ),
     "doubled letters": (
         ("Go home, [[niggerr]].", "Typical [[faagot]]."),
