@@ -37,6 +37,8 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "leet 3": (("Those [[b3aners]] again.",), ("Bunch of [[wank3rs]].",)),
     "leet 4": (("Filthy [[r4ghead]].",), ("You [[b4stard]].",)),
     "leet 5": (("A [[5pic]] did it.",), ("Full of [[5hit]].",)),
+    "leet 6 (g)": (("Go home, [[6ook]].",), ("[[6oddamn]] it.",)),
+    "leet 6 (b)": (("You [[6eaner]].",), ("Shut up, [[6itch]].",)),
     "leet 7": (("Only a [[re7ard]] would.",), ("What a [[7wat]].",)),
     "leet 8": (("Go back, [[8eaner]].",), ("Shut up, [[8itch]].",)),
     "leet 9": (("No [[ni99ers]] allowed.",), ("[[9oddamn]] it.",)),
@@ -53,6 +55,10 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "swap l for i": (
         ("Those [[nlggers]].", "The [[chlnks]] did it."),
         ("Stop being a [[dlck]].", "Shut up [[bltch]]."),
+    ),
+    "swap q for g": (
+        ("Typical [[faqqots]].", "Those [[niqqers]] again."),
+        ("[[Buqqer]] off.",),
     ),
     "mask *": (
         ("Shut up [[n*gger]].", "Typical [[f*ggot]]."),
@@ -81,6 +87,10 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "spelled out": (
         ("a [[n i g g e r]] here", "you [[r-e-t-a-r-d]]", "[[K.I.K.E]] lover"),
         ("[[f u c k]] this", "what [[s.h.i.t]]", "you [[c-u-n-t]]", "[[F*U*C*K]] it"),
+    ),
+    "spelled out, other gaps": (
+        ("you [[k/i/k/e]]", "a [[s - p - i - c]]"),
+        ("[[s/h/i/t]] happens", "[[f - u - c - k]] off", "[[c~u~n~t]]", "[[b:i:t:c:h]]"),
     ),
     "homoglyph Cyrillic": (
         ("No [[n\u0456ggers]].",),
@@ -112,12 +122,24 @@ DISGUISED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "respellings": (
         (),
-        ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]"),
+        ("You [[fukker]].", "[[Fcuk]] off.", "[[fxck]] it", "a [[mutherfucker]]",
+         "Move, [[biotch]].", "[[Fukken]] hell.", "For [[fucksake]].", "You [[phukker]].",
+         "Move, [[biyatch]]."),
     ),
     "doubled letters": (
         ("Go home, [[niggerr]].", "Typical [[faagot]]."),
         ("[[Fuuck]] that.", "Such [[shiit]].", "Shut up, [[biitch]].", "You [[cuunt]].",
          "[[Fuckk]] off.", "What a [[dickk]]."),
+    ),
+    "plural compounds": (
+        (),
+        ("You [[dumbfucks]].", "Those [[shitstains]].", "Such [[twatwaffles]].",
+         "A pair of [[cockwombles]]."),
+    ),
+    "possessives of terms": (
+        ("The [[spic's]] car.", "That [[faggot's]] post."),
+        ("For [[fuck's]] sake.", "That [[bitch's]] car.", "The [[asshole's]] truck.",
+         "For [[f*ck's]] sake."),
     ),
     "letter pair vv for w": ((), ("Lying [[vvhore]].", "Total [[vvanker]].", "You [[tvvat]].")),
     "compounds": (
@@ -138,6 +160,7 @@ INNOCENT: dict[str, tuple[str, ...]] = {
         "The Wankhede stadium is in Mumbai.", "Sheila Dikshit governed Delhi.",
         "Arsenal won; Assam grows tea.", "Sean Spicer spoke.", "A classic cocktail.",
         "Button up; the Titanic sank.", "She sniggered at the snigger.",
+        "Fuqing is a city in Fujian.",
     ),
     "spelled-out innocent words": (
         "S C U N T H O R P E", "P E N I S T O N E", "G R A P E", "T H E R A P I S T",
@@ -160,12 +183,21 @@ INNOCENT: dict[str, tuple[str, ...]] = {
     "possessives": (
         "Dickens's novels are long.", "Hancock's tower.", "Scunthorpe's mayor.",
         "Sussex's coast.", "The assassin's knife.",
+        "Dick's Sporting Goods sells bats.", "Mr. Dick's house.", "Cockburn's port.",
     ),
     "innocent leet and masks": (
         "See you l8r, b4 2day ends.", "h3ll0 w0rld", "*sigh* fine", "**bold** text",
         "*Terms apply.", "*Itches may occur.", "*Bigger is better.",
         "50% off, $5 only", "C++ and C# are languages.", "my p4ssw0rd", "g00d j0b",
         "x^2 + y^2 = z^2", "2^10 is 1024", "Use a^b for powers.",
+    ),
+    "innocent q and 6": (
+        "Qatar, Iraq and Tariq.", "The QAnon crowd.", "A burqa and a niqab.", "The Aqsa mosque.",
+        "Qigong and Iqbal.", "Take vitamin b6.", "The 6th of May.", "A6 paper, G6 summit.",
+    ),
+    "innocent slashes, colons and dashes": (
+        "A/B/C testing and/or w/o.", "S/M/L/XL sizes, c/o the office.", "A P/E ratio of 1:2:3.",
+        "Mix a:b:c by weight.", "The R - N - C vote.", "Y/N/A answers.", "Grade A - B - C.",
     ),
     "innocent stretching": (
         "Sooooo good!", "Brrrr, cold.", "Shhhh, quiet.", "Hmmmm, maybe.", "Classsss act.",

@@ -80,6 +80,10 @@ MASK_LETTERS: Final[dict[str, str]] = {
     for letter, reads in _DATA["masks"]["letters"].items()
 }
 SPELLED_GAPS: Final[str] = _DATA["spelled"]["gaps"]
+#: Most gap chars between two spelled-out letters ("f - u - c - k": three).
+SPELLED_LONGEST_GAP: Final[int] = _DATA["spelled"].get("longest_gap", 2)
+if not isinstance(SPELLED_LONGEST_GAP, int) or SPELLED_LONGEST_GAP < 1:
+    raise ValueError(f"{DATA_FILE.name}: spelled longest_gap must be a positive integer")
 #: Letters read once when written twice anywhere in a word ("fuuck", "shiit").
 DOUBLED_INSIDE: Final[str] = _letters(_DATA["doubled"]["inside"], "doubled inside")
 #: Letters read once when written twice at the end of a word ("fuckk", "shitt").
@@ -137,8 +141,8 @@ PAIR_PATTERN: Final = (
     )
     or r"(?!)"
 )
-#: The gap between spelled-out letters: one or two gap chars.
-SPELLED_GAP_PATTERN: Final = f"[{char_class(SPELLED_GAPS)}]{{1,2}}"
+#: The gap between spelled-out letters: one to ``SPELLED_LONGEST_GAP`` gap chars.
+SPELLED_GAP_PATTERN: Final = f"[{char_class(SPELLED_GAPS)}]{{1,{SPELLED_LONGEST_GAP}}}"
 
 
 def mask_alternatives(char: str) -> str:

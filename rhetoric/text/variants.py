@@ -27,6 +27,7 @@ from .obfuscation import (
     char_class,
 )
 from .patterns import compiled
+from .wordlists import is_known_word
 
 MAX_VARIANTS: Final = 8
 # No listed term is anywhere near this long; longer "words" (a pasted hash, a megabyte of
@@ -56,6 +57,7 @@ _NEEDS_WORK_RE: Final = compiled(
 _RUN_RE: Final = compiled(r"(\p{L})\1+")
 _PAIR_RE: Final = compiled(PAIR_PATTERN)
 _MAX_DOUBLED_RUNS: Final = 2
+_POSSESSIVE_RE: Final = compiled(r"([a-z]+)'s")
 
 
 def _decodings(norm: str) -> list[str]:
@@ -218,10 +220,20 @@ def grawlix_shapes(norm: str, mask: str) -> list[tuple[str, str]]:
     return shapes[:_MAX_SHAPES]
 
 
+def _known_possessive(norm: str) -> bool:
+    """Whether ``norm`` is the possessive of a word English knows, written plainly ("jaap's",
+    "hawaii's"): the engine refuses a letter-class reading of the bare word, and its
+    possessive ("jap's" is a listed term) must be read no differently."""
+    found = _POSSESSIVE_RE.fullmatch(norm)
+    return found is not None and _STRETCH_RE.search(norm) is None and is_known_word(found.group(1))
+
+
 @lru_cache(maxsize=16384)
 def analyze(norm: str) -> tuple[tuple[str, ...], str | None]:
     """``(variants, mask)`` for a token's normalized text; cached since words repeat."""
     if len(norm) > MAX_WORD or _NEEDS_WORK_RE.search(norm) is None:
+        return (), None
+    if "'" in norm and _known_possessive(norm):
         return (), None
     if _LETTER_RE.search(norm) is None:
         return (), None
