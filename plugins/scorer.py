@@ -849,8 +849,14 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
         raise ValueError(f"{where}.labels must be a list of strings")
     threshold = _number(data.get("threshold"), f"{where}.threshold")
     warning = _number(data.get("warning", 1.0), f"{where}.warning")
-    if not 0.0 < threshold < 1.0 or not threshold <= warning <= 1.0:
-        raise ValueError(f"{where}: need 0 < threshold < 1 and threshold <= warning <= 1")
+    # 1 is a span head that reports nothing (training found no threshold that kept the
+    # union with the rules precise enough); the threshold option can still lower it
+    silent = kind == "span" and threshold == 1.0
+    if not (0.0 < threshold < 1.0 or silent) or not threshold <= warning <= 1.0:
+        raise ValueError(
+            f"{where}: need 0 < threshold < 1 (1 for a silent span head) "
+            "and threshold <= warning <= 1"
+        )
     table = _weight_table(
         data.get("weights"), SPAN_KINDS if kind == "span" else DOC_KINDS, f"{where}.weights"
     )

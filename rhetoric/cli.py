@@ -408,6 +408,15 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "(default) or character F1 (as toxic-spans scoring counts)",
     )
     parser.add_argument(
+        "--min-precision",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="a span threshold chosen on the held-out records must keep the span precision "
+        "of the union with the rules at P or more; with none that does, the head stays "
+        "silent (the rules alone). 0: off (default 0.5)",
+    )
+    parser.add_argument(
         "--alone",
         action="store_true",
         help="choose span thresholds for the model on its own, not for its union with the "

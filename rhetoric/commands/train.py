@@ -59,6 +59,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts += ["--threshold", str(args.threshold)]
     if args.alone:
         parts.append("--alone")
+    if args.min_precision != 0.5:
+        parts += ["--min-precision", str(args.min_precision)]
     if args.threshold_metric != "span":
         parts += ["--threshold-metric", args.threshold_metric]
     if args.limit is not None:
@@ -88,6 +90,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("give at least one --map TECHNIQUE=LABEL (doc:LABEL for document labels)")
     _probability(args.threshold, "--threshold")
     _probability(args.warning_at, "--warning-at")
+    if not 0 <= args.min_precision < 1:
+        raise UsageError("--min-precision must be within 0..1 (0: off)")
     if not 0 <= args.grow < 1:
         raise UsageError("--grow must be within 0..1 (a fraction of the threshold; 0: off)")
     if args.epochs < 1:
@@ -124,6 +128,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         analyzer=analyzer,
         alone=args.alone,
         threshold_metric="character" if args.threshold_metric == "character" else "span overlap",
+        min_precision=args.min_precision,
         prior=not args.no_prior,
         extend=args.grow,
         marks=not args.no_marks,
@@ -155,6 +160,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         kept = sum(len(v) for v in head["weights"].values())
         prior = head.get("prior")
         comment = f"  prior x{prior['strength']}" if prior else ""
+        if head["kind"] == "span" and head["threshold"] >= 1.0:
+            comment += "  silent: no threshold kept the held-out precision (the rules alone)"
+        elif held.get("precision") is not None:
+            comment += f"  held-out precision {held['precision']:.3f}"
         out.write(
             f"  {head['technique']:20} {head['kind']:4}  threshold {head['threshold']:.2f}  "
             f"held-out {held['level']} F1 {f1}  {kept} features{comment}\n"
