@@ -143,6 +143,9 @@ class Analyzer:
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
         compiled = next((d for d in self.detectors if isinstance(d, CompiledRules)), None)
         self._escalations = compiled.escalations if compiled is not None else None
+        self._cues = (
+            self._escalations if self._escalations and self._escalations.cue_rules else None
+        )
         self._sources = tuple(
             (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
         )
@@ -332,6 +335,9 @@ class Analyzer:
     def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
         """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
         comment, hits = detection.comment, detection.hits
+        raw = hits
+        if self._cues is not None and hits:  # cue rules' hits: only through escalations
+            hits = tuple(self._cues.reported(hits))
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
             report = new_report(
@@ -363,7 +369,7 @@ class Analyzer:
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
-        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=HIT_ORDER))
+        raw = tuple(raw) if len(raw) < 2 else tuple(sorted(raw, key=HIT_ORDER))
         return _new_analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:

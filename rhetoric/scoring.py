@@ -22,11 +22,16 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
     The strongest hit (severity, then confidence, then length) gives the rule,
     message, confidence and target; the span is the union of the cluster; the other
     rules are listed in ``evidence['merged']`` so nothing found is hidden.
+    Document-level findings (``evidence['scope'] == 'document'``: an escalation's
+    ``span: cues``) stand apart: their span is one cue, not the extent of the finding.
     """
     by_technique: dict[str, list[Hit]] = defaultdict(list)
-    for hit in hits:
-        by_technique[hit.technique].append(hit)
     merged: list[Hit] = []
+    for hit in hits:
+        if hit.evidence.get("scope") == "document":
+            merged.append(hit)
+        else:
+            by_technique[hit.technique].append(hit)
     for group in by_technique.values():
         group.sort(key=_SPAN)
         cluster: list[Hit] = []
