@@ -496,9 +496,10 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
     for item in doc.sequence(entries["templates"][1], "templates"):
         text = doc.string(item, "template")
         # Not gaps (``*{0,3}``) nor repetitions (``{class}{1,2}``).
-        for ref in regex.findall(r"(?<![*}])\{([^}]*)\}", text):
+        for ref in regex.findall(r"(?<![*}])\{!?([^}]*)\}", text):
             if ref not in ruleset.classes:
-                raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
+                hint = did_you_mean(ref, list(ruleset.classes))
+                raise doc.fail(item, f"unknown word class '{{{ref}}}' in template{hint}")
         templates.append((text, line_of(item)))
     within = "sentence"
     if "within" in entries:
