@@ -30,6 +30,7 @@ def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
         "why": rule.why,
         "instead": rule.instead,
         "references": list(rule.references),
+        "tags": list(rule.tags),
     }
     if with_source:
         data["source"] = rule.source
