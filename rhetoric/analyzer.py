@@ -120,6 +120,8 @@ class Analyzer:
         self.rule_paths = tuple(rule_paths)
         self._rules_by_detector = {d.name: {r.id: r for r in d.rules} for d in self.detectors}
         self._enabled = frozenset(r.id for r in self.rules)
+        # Which hit of an overlapping cluster reports it: a stable rule before these.
+        self._preview_rules = frozenset(r.id for r in self.rules if r.status == "preview")
         # (source, function, argnames, positional): the usual signature is called
         # with positional arguments, no keyword dict to build per hit.
         filters = host.implementations("rhetoric_filter_hit")
@@ -345,7 +347,11 @@ class Analyzer:
             )
         else:
             # One hit merges with nothing (the common case: skip the grouping).
-            merged = list(hits) if len(hits) == 1 else merge_overlapping(hits, comment.text)
+            merged = (
+                list(hits)
+                if len(hits) == 1
+                else merge_overlapping(hits, comment.text, self._preview_rules)
+            )
             extra: list[Hit] = []
             errors = detection.errors
             if screen is not None:

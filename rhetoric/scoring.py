@@ -16,12 +16,19 @@ def _strength(hit: Hit) -> tuple[int, float, int]:
     return (hit.severity.rank, hit.confidence, hit.end - hit.start)
 
 
-def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
+def merge_overlapping(
+    hits: Iterable[Hit], text: str, preview: frozenset[str] = frozenset()
+) -> list[Hit]:
     """Merge overlapping hits of the same technique into one per cluster.
 
-    The strongest hit (severity, then confidence, then length) gives the rule,
-    message, confidence and target; the span is the union of the cluster; the other
-    rules are listed in ``evidence['merged']`` so nothing found is hidden.
+    One hit gives the rule, message, severity, confidence and target: a rule that is
+    not a preview (``preview``: the ids of the preview rules, with ``--preview``)
+    before one that is, then the higher severity, then the higher confidence, then
+    the longer span, then the rule id that sorts first. So switching previews on never
+    changes which stable rule reports a finding, and the outcome never depends on
+    the order detectors reported in. The span is the union of the cluster; the other
+    rules are listed in ``evidence['merged']`` so nothing found is hidden (``rhetoric
+    eval --per-rule`` counts them per rule).
     Document-level findings (``evidence['scope'] == 'document'``: an escalation's
     ``span: cues``) stand apart: their span is one cue, not the extent of the finding.
     """
@@ -38,12 +45,12 @@ def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
         cluster_end = -1
         for hit in group:
             if cluster and hit.start >= cluster_end:
-                merged.append(_merge_cluster(cluster, text))
+                merged.append(_merge_cluster(cluster, text, preview))
                 cluster = []
             cluster.append(hit)
             cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
         if cluster:
-            merged.append(_merge_cluster(cluster, text))
+            merged.append(_merge_cluster(cluster, text, preview))
     merged.sort(key=HIT_ORDER)
     return link_same_span(merged)
 
@@ -80,12 +87,16 @@ def link_same_span(hits: list[Hit]) -> list[Hit]:
     return linked
 
 
-def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
+def _merge_cluster(cluster: list[Hit], text: str, preview: frozenset[str]) -> Hit:
     if len(cluster) == 1:
         return cluster[0]
     # Ties go to the rule id that sorts first, so the result never depends on the
     # order in which detectors happened to report.
-    best = max(sorted(cluster, key=lambda h: h.rule), key=_strength)
+    ranked = sorted(cluster, key=lambda h: h.rule)
+    if preview and any(h.rule in preview for h in cluster):
+        best = max(ranked, key=lambda h: (h.rule not in preview, *_strength(h)))
+    else:
+        best = max(ranked, key=_strength)
     start = min(h.start for h in cluster)
     end = max(h.end for h in cluster)
     others = sorted({h.rule for h in cluster if h is not best and h.rule != best.rule})

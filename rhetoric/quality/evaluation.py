@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +193,9 @@ class TargetResult:
     chars: Counts = field(default_factory=Counts)
     doc_f1s: list[float] = field(default_factory=list)
     rules: dict[str, RuleStats] = field(default_factory=lambda: defaultdict(RuleStats))
+    # Per rule, the reported findings of another rule its overlapping hits were merged
+    # into (``evidence["merged"]``): hits it found that the report credits to the other.
+    merged: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"target": self.target.name, "document": self.documents.prf()}
@@ -200,6 +203,8 @@ class TargetResult:
             rule: {"hits": s.hits, "correct": s.correct, "precision": s.precision}
             for rule, s in sorted(self.rules.items())
         }
+        if self.merged:
+            out["merged"] = dict(sorted(self.merged.items()))
         if self.target.has_spans:
             out["span_overlap"] = self.spans.prf()
             out["character"] = self.chars.prf()
@@ -279,6 +284,7 @@ def score_hits(result: TargetResult, record: GoldRecord, hits: Sequence[Hit]) ->
     for hit in hits:
         if hit.technique not in target.techniques:
             continue
+        result.merged.update(hit.evidence.get("merged", ()))
         stats = result.rules[hit.rule]
         stats.hits += 1
         if target.has_spans:
@@ -325,9 +331,12 @@ def format_text(evaluation: Evaluation, per_rule: bool) -> str:
         if "semeval2021_t5" in data:
             lines.append(f"  {'semeval2021_t5 F1':18} {pct(data['semeval2021_t5'])}")
         if per_rule:
-            lines.append(f"  {'rule':32} {'hits':>6} {'precision':>9}")
+            lines.append(f"  {'rule':32} {'hits':>6} {'precision':>9} {'merged':>6}")
             for rule, stats in sorted(result.rules.items(), key=lambda kv: (-kv[1].hits, kv[0])):
-                lines.append(f"  {rule:32} {stats.hits:>6} {pct(stats.precision):>9}")
+                merged = result.merged[rule]
+                lines.append(f"  {rule:32} {stats.hits:>6} {pct(stats.precision):>9} {merged:>6}")
+            for rule in sorted(set(result.merged) - set(result.rules)):
+                lines.append(f"  {rule:32} {0:>6} {pct(None):>9} {result.merged[rule]:>6}")
     for problem in evaluation.problems:
         lines.append(f"warning: {problem}")
     return "\n".join(lines) + "\n"
