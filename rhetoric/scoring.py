@@ -21,14 +21,14 @@ def merge_overlapping(
 ) -> list[Hit]:
     """Merge overlapping hits of the same technique into one per cluster.
 
-    One hit gives the rule, message, severity, confidence and target: a rule that is
-    not a preview (``preview``: the ids of the preview rules, with ``--preview``)
-    before one that is, then the higher severity, then the higher confidence, then
-    the longer span, then the rule id that sorts first. So switching previews on never
-    changes which stable rule reports a finding, and the outcome never depends on
-    the order detectors reported in. The span is the union of the cluster; the other
-    rules are listed in ``evidence['merged']`` so nothing found is hidden (``rhetoric
-    eval --per-rule`` counts them per rule).
+    One hit gives the rule, message, severity, confidence and target: the higher
+    severity; among equals a rule that is not a preview (``preview``: the ids of the
+    preview rules, with ``--preview``) before one that is; then the higher confidence,
+    the longer span, the rule id that sorts first. So a preview rule takes a stable
+    rule's finding only by being more severe, never by a point of confidence, and the
+    outcome never depends on the order detectors reported in. The span is the union
+    of the cluster; the other rules are listed in ``evidence['merged']`` so nothing
+    found is hidden (``rhetoric eval --per-rule`` counts them per rule).
     Document-level findings (``evidence['scope'] == 'document'``: an escalation's
     ``span: cues``) stand apart: their span is one cue, not the extent of the finding.
     """
@@ -94,7 +94,10 @@ def _merge_cluster(cluster: list[Hit], text: str, preview: frozenset[str]) -> Hi
     # order in which detectors happened to report.
     ranked = sorted(cluster, key=lambda h: h.rule)
     if preview and any(h.rule in preview for h in cluster):
-        best = max(ranked, key=lambda h: (h.rule not in preview, *_strength(h)))
+        best = max(
+            ranked,
+            key=lambda h: (h.severity.rank, h.rule not in preview, h.confidence, h.end - h.start),
+        )
     else:
         best = max(ranked, key=_strength)
     start = min(h.start for h in cluster)

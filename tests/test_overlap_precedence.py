@@ -39,16 +39,23 @@ def reported(rules_dir: Path, text: str) -> list[tuple[str, str, list[str]]]:
     ]
 
 
-def test_a_stable_rule_reports_before_a_louder_preview_rule(
+def test_a_preview_rule_takes_a_stable_rules_finding_only_by_severity(
     write_rule: RuleWriter, rules_dir: Path
 ) -> None:
-    write_rule("name-calling/old-stable.yml", lexicon("nitwit", severity="info", confidence=0.5))
+    write_rule("name-calling/old-stable.yml", lexicon("nitwit", confidence=0.5))
     write_rule(
         "name-calling/new-preview.yml",
-        lexicon("total nitwit", severity="error", confidence=0.99, status="preview"),
+        lexicon("total nitwit", confidence=0.99, status="preview"),
     )
     assert reported(rules_dir, "You total nitwit.") == [
         ("old-stable", "total nitwit", ["new-preview"])
+    ]
+    write_rule(
+        "name-calling/new-preview.yml",
+        lexicon("total nitwit", severity="error", confidence=0.4, status="preview"),
+    )
+    assert reported(rules_dir, "You total nitwit.") == [
+        ("new-preview", "total nitwit", ["old-stable"])
     ]
 
 
