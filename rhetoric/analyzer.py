@@ -145,9 +145,9 @@ class Analyzer:
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
         compiled = next((d for d in self.detectors if isinstance(d, CompiledRules)), None)
         self._escalations = compiled.escalations if compiled is not None else None
-        self._cues = (
-            self._escalations if self._escalations and self._escalations.cue_rules else None
-        )
+        # Cue rules' hits are dropped even when no escalation rule is enabled.
+        escalations = self._escalations
+        self._cues = escalations if escalations is not None and escalations.cue_rules else None
         self._sources = tuple(
             (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
         )

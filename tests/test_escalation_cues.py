@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import RuleWriter, only_rules, run
 
-from rhetoric import RuleLoadError
+from rhetoric import Analyzer, AnalyzerConfig, RuleLoadError
 from rhetoric.wire import report_schema, report_to_dict
 
 HEADER = """
@@ -61,6 +61,16 @@ def test_cue_hits_alone_are_never_reported(cues: RuleWriter, rules_dir: Path) ->
     assert {h.rule for h in analysis.raw_hits} == {"plot-cue"}  # rule tests still see them
     assert analysis.report.hits == ()
     assert analysis.report.score == 0.0
+
+
+def test_cue_hits_stay_unreported_when_the_escalation_is_not_enabled(
+    cues: RuleWriter, rules_dir: Path
+) -> None:
+    cues("conspiracy-framing/converging.yml", converging().replace("stable", "preview"))
+    analyzer = Analyzer.from_config(
+        AnalyzerConfig(rule_paths=(rules_dir,), readability=()), entry_points=False
+    )
+    assert analyzer.check("It was orchestrated. Wake up, sheeple.").hits == ()
 
 
 def test_min_rules_counts_distinct_rules_not_repeated_cues(
