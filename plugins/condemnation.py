@@ -16,7 +16,7 @@ from typing import Any
 import regex
 
 from rhetoric import AnalyzerConfig, Document, Hit, hookimpl, only_when
-from rhetoric.hookspecs import fold_cues
+from rhetoric.hookspecs import compiled_pattern, fold_cues
 
 DEFAULT_TECHNIQUES = ("name-calling",)
 
@@ -26,11 +26,11 @@ def _lazy(pattern: str, flags: int = 0) -> Callable[[], regex.Pattern[str]]:
     compiles in Python, the four patterns below cost about 14 ms, a twentieth of a cold
     start, and are needed only where a name-calling label has a negation or a word of
     naming before it."""
-    return cache(partial(regex.compile, pattern, flags))
+    return cache(partial(compiled_pattern, pattern, flags))
 
 
 # Sentence boundaries: a label and its condemnation live in one sentence.
-_SENTENCE_END = regex.compile(r"[.!?;\n]+")
+_SENTENCE_END = compiled_pattern(r"[.!?;\n]+")
 
 # Right before the label: "not (a|an|so|really...)", "isn't", "never been a".
 _NEGATED = _lazy(

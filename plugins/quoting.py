@@ -23,13 +23,13 @@ from functools import lru_cache
 import regex
 
 from rhetoric import AnalyzerConfig, Document, Hit, hookimpl, only_when
-from rhetoric.hookspecs import fold_cues
+from rhetoric.hookspecs import compiled_pattern, fold_cues
 
-_QUOTED = regex.compile(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
-_BLOCK_QUOTE = regex.compile(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
-_WORD = regex.compile(r"\w+")
+_QUOTED = compiled_pattern(r'"[^"\n]{1,4000}"|“[^“”]{1,4000}”|„[^“”„]{1,4000}[“”]|«[^«»]{1,4000}»')
+_BLOCK_QUOTE = compiled_pattern(r"^[ \t]{0,3}>.*$", flags=regex.MULTILINE)
+_WORD = compiled_pattern(r"\w+")
 # A short quote after a verb of naming: called them "vermin", labelled him a "traitor".
-_REPORTED = regex.compile(
+_REPORTED = compiled_pattern(
     r"\b(?:call|calls|called|calling|label|labels|labell?ed|labell?ing|dub|dubs|dubbed|"
     r"brand|brands|branded|term|terms|termed|describ\w+|refer\w*\s+to)\b"
     r"(?:\s+[\w'\u2019]+){0,3}?\s+(?:as\s+)?(?:an?\s+|the\s+)?"

@@ -120,6 +120,8 @@ class Analyzer:
         self.rule_paths = tuple(rule_paths)
         self._rules_by_detector = {d.name: {r.id: r for r in d.rules} for d in self.detectors}
         self._enabled = frozenset(r.id for r in self.rules)
+        # Which hit of an overlapping cluster reports it: a stable rule before these.
+        self._preview_rules = frozenset(r.id for r in self.rules if r.status == "preview")
         # (source, function, argnames, positional): the usual signature is called
         # with positional arguments, no keyword dict to build per hit.
         filters = host.implementations("rhetoric_filter_hit")
@@ -143,6 +145,9 @@ class Analyzer:
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
         compiled = next((d for d in self.detectors if isinstance(d, CompiledRules)), None)
         self._escalations = compiled.escalations if compiled is not None else None
+        # Cue rules' hits are dropped even when no escalation rule is enabled.
+        escalations = self._escalations
+        self._cues = escalations if escalations is not None and escalations.cue_rules else None
         self._sources = tuple(
             (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
         )
@@ -332,6 +337,9 @@ class Analyzer:
     def conclude(self, detection: Detection, screen: Screen | None = None) -> Analysis:
         """The second half of :meth:`analyse`: merge, screen, score, report, hooks."""
         comment, hits = detection.comment, detection.hits
+        raw = hits
+        if self._cues is not None and hits:  # cue rules' hits: only through escalations
+            hits = tuple(self._cues.reported(hits))
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
             report = new_report(
@@ -339,7 +347,11 @@ class Analyzer:
             )
         else:
             # One hit merges with nothing (the common case: skip the grouping).
-            merged = list(hits) if len(hits) == 1 else merge_overlapping(hits, comment.text)
+            merged = (
+                list(hits)
+                if len(hits) == 1
+                else merge_overlapping(hits, comment.text, self._preview_rules)
+            )
             extra: list[Hit] = []
             errors = detection.errors
             if screen is not None:
@@ -363,7 +375,7 @@ class Analyzer:
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
             report = self._notify(report, comment)
-        raw = tuple(hits) if len(hits) < 2 else tuple(sorted(hits, key=HIT_ORDER))
+        raw = tuple(raw) if len(raw) < 2 else tuple(sorted(raw, key=HIT_ORDER))
         return _new_analysis(report, raw)
 
     def _notify(self, report: Report, comment: Comment) -> Report:

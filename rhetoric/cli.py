@@ -311,8 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="maps",
         action="append",
         default=[],
-        metavar="TECH[|TECH...]=LABEL[,LABEL...]",
-        help="score these techniques against these gold labels (doc:LABEL: document label)",
+        metavar="TECH[|TECH...][!TAG...]=LABEL[,LABEL...]",
+        help="score these techniques against these gold labels (doc:LABEL: document label; "
+        "!TAG: leave out the hits of rules tagged TAG)",
     )
     evaluate.add_argument("--per-rule", action="store_true", help="hits and precision per rule")
     evaluate.add_argument("--format", choices=["text", "json"], default="text")

@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
+from .text.patterns import compiled as _kept_pattern
+
 if TYPE_CHECKING:
+    import regex
+
     from .config import AnalyzerConfig
     from .document import Detector, Document
     from .model import Comment, Hit, Report
@@ -54,6 +58,16 @@ def fold_cues(text: str) -> str:
     if text.isascii():
         return text.lower()
     return text.translate(_CUE_LETTERS).lower()
+
+
+def compiled_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """``regex.compile(pattern, flags)``, kept between runs: what a plugin calls for its
+    module-level patterns. The ``regex`` module compiles in Python (a long pattern costs
+    milliseconds of every cold start), so the patterns are kept, compiled, in a small
+    private file beside the compiled-rules cache, as the core's own are, and read back
+    on the next start (``RHETORIC_NO_CACHE`` switches it off). Same result as
+    ``regex.compile``; any problem with the file just means compiling."""
+    return _kept_pattern(pattern, flags)
 
 
 def only_when(*cues: str) -> Callable[[_F], _F]:

@@ -256,6 +256,9 @@ class RuleInfo:
     examples: tuple[Example, ...] = ()
     source: str = ""
     instead: str = ""  # what to write instead, where rewording is the answer
+    # Labels a measurement may leave out by ("political-label": words some annotators
+    # mark as attacks and others leave unmarked).
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:

@@ -16,29 +16,41 @@ def _strength(hit: Hit) -> tuple[int, float, int]:
     return (hit.severity.rank, hit.confidence, hit.end - hit.start)
 
 
-def merge_overlapping(hits: Iterable[Hit], text: str) -> list[Hit]:
+def merge_overlapping(
+    hits: Iterable[Hit], text: str, preview: frozenset[str] = frozenset()
+) -> list[Hit]:
     """Merge overlapping hits of the same technique into one per cluster.
 
-    The strongest hit (severity, then confidence, then length) gives the rule,
-    message, confidence and target; the span is the union of the cluster; the other
-    rules are listed in ``evidence['merged']`` so nothing found is hidden.
+    One hit gives the rule, message, severity, confidence and target: the higher
+    severity; among equals a rule that is not a preview (``preview``: the ids of the
+    preview rules, with ``--preview``) before one that is; then the higher confidence,
+    the longer span, the rule id that sorts first. So a preview rule takes a stable
+    rule's finding only by being more severe, never by a point of confidence, and the
+    outcome never depends on the order detectors reported in. The span is the union
+    of the cluster; the other rules are listed in ``evidence['merged']`` so nothing
+    found is hidden (``rhetoric eval --per-rule`` counts them per rule).
+    Document-level findings (``evidence['scope'] == 'document'``: an escalation's
+    ``span: cues``) stand apart: their span is one cue, not the extent of the finding.
     """
     by_technique: dict[str, list[Hit]] = defaultdict(list)
-    for hit in hits:
-        by_technique[hit.technique].append(hit)
     merged: list[Hit] = []
+    for hit in hits:
+        if hit.evidence.get("scope") == "document":
+            merged.append(hit)
+        else:
+            by_technique[hit.technique].append(hit)
     for group in by_technique.values():
         group.sort(key=_SPAN)
         cluster: list[Hit] = []
         cluster_end = -1
         for hit in group:
             if cluster and hit.start >= cluster_end:
-                merged.append(_merge_cluster(cluster, text))
+                merged.append(_merge_cluster(cluster, text, preview))
                 cluster = []
             cluster.append(hit)
             cluster_end = max(cluster_end, hit.end) if len(cluster) > 1 else hit.end
         if cluster:
-            merged.append(_merge_cluster(cluster, text))
+            merged.append(_merge_cluster(cluster, text, preview))
     merged.sort(key=HIT_ORDER)
     return link_same_span(merged)
 
@@ -75,12 +87,19 @@ def link_same_span(hits: list[Hit]) -> list[Hit]:
     return linked
 
 
-def _merge_cluster(cluster: list[Hit], text: str) -> Hit:
+def _merge_cluster(cluster: list[Hit], text: str, preview: frozenset[str]) -> Hit:
     if len(cluster) == 1:
         return cluster[0]
     # Ties go to the rule id that sorts first, so the result never depends on the
     # order in which detectors happened to report.
-    best = max(sorted(cluster, key=lambda h: h.rule), key=_strength)
+    ranked = sorted(cluster, key=lambda h: h.rule)
+    if preview and any(h.rule in preview for h in cluster):
+        best = max(
+            ranked,
+            key=lambda h: (h.severity.rank, h.rule not in preview, h.confidence, h.end - h.start),
+        )
+    else:
+        best = max(ranked, key=_strength)
     start = min(h.start for h in cluster)
     end = max(h.end for h in cluster)
     others = sorted({h.rule for h in cluster if h is not best and h.rule != best.rule})

@@ -14,7 +14,7 @@ from typing import Any
 
 from .model import DetectorError, Hit, Report, RuleInfo, Severity, Target, TargetKind, Verdict
 
-SCHEMA_VERSION = "1.1"  # 1.1: hits may carry a "target"
+SCHEMA_VERSION = "1.2"  # 1.1: hits may carry a "target"; 1.2: evidence "scope"/"cues"
 
 
 def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
@@ -30,6 +30,7 @@ def rule_to_dict(rule: RuleInfo, *, with_source: bool = True) -> dict[str, Any]:
         "why": rule.why,
         "instead": rule.instead,
         "references": list(rule.references),
+        "tags": list(rule.tags),
     }
     if with_source:
         data["source"] = rule.source

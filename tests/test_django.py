@@ -152,7 +152,7 @@ def test_abusive_comment_is_held_for_review_with_its_findings(db: None) -> None:
     assert report.verdict == "flagged" and report.score == pytest.approx(0.72)
     assert report.techniques == ["name-calling", "profanity"]
     assert report.rules == ["insult-template", "obscene-words"]
-    assert report.report["schema_version"] == "1.1"
+    assert report.report["schema_version"] == "1.2"
     stored = report_from_dict(report.report)  # the wire form reads back
     assert [hit.text for hit in stored.hits] == ["hectoring bully", "f*ck"]
     assert all(comment.comment[h.start : h.end] == h.text for h in stored.hits)

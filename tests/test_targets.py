@@ -419,7 +419,7 @@ def test_targets_travel_on_the_wire(target: Target | None) -> None:
     assert hit_from_dict(json.loads(json.dumps(data))) == hit(target)
     record = report_to_dict(Report("c", (hit(target),), {"name-calling": 0.85}, 0.85,
                                    Verdict.FLAGGED))  # fmt: skip
-    assert record["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert record["schema_version"] == SCHEMA_VERSION == "1.2"
     jsonschema.Draft202012Validator(report_schema()).validate(record)
 
 

@@ -64,6 +64,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 raise UsageError(
                     f"--map {mapping!r}: no label '{label}' in {path}{did_you_mean(label, known)}"
                 )
+        tags = {tag for rule in analyzer.all_rules for tag in rule.tags}
+        for tag in sorted(target.without_tags - tags):
+            raise UsageError(
+                f"--map {mapping!r}: no rule has the tag '{tag}'{did_you_mean(tag, tags)}"
+            )
         for technique in sorted(target.techniques):
             if technique not in analyzer.techniques:
                 raise UsageError(

@@ -202,7 +202,7 @@ class CompiledRules:
                             spec.path, line, f"template '{source}': {exc}"
                         ) from None
                     templates.append(template)
-                    used_classes.update(e.name for e in template.elements if e.kind == "class")
+                    used_classes.update(e.name for e in template.elements if e.name)  # negative too
             elif spec.kind == "pattern":
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None

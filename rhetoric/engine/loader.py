@@ -46,14 +46,14 @@ KINDS = ("lexicon", "pattern", "sequence", "cooccurrence", "escalation")
 COMMON_KEYS = (
     "id", "kind", "severity", "confidence", "status", "message", "why", "instead",
     "references", "examples", "exceptions", "antipatterns", "obfuscation", "masks",
-    "community",
+    "community", "tags", "report",
 )  # fmt: skip
 KIND_KEYS = {
     "lexicon": ("terms", "inflect"),
     "pattern": ("pattern", "group", "against", "ignorecase", "timeout", "literals"),
     "sequence": ("templates", "within"),
     "cooccurrence": ("groups", "min_groups", "window", "within_sentence", "require", "inflect"),
-    "escalation": ("all", "within", "effect"),
+    "escalation": ("all", "within", "effect", "span"),
 }
 REQUIRED_KEYS = ("kind", "message", "why", "examples")
 KIND_REQUIRED = {
@@ -64,7 +64,14 @@ KIND_REQUIRED = {
     "escalation": ("all",),
 }
 # What one condition of an escalation rule asks of a hit (see EscalationCondition).
-CONDITION_KEYS = ("techniques", "rules", "targets", "groups", "min_severity")
+CONDITION_KEYS = (
+    "techniques", "rules", "targets", "groups", "min_severity", "min_rules", "min_techniques",
+)  # fmt: skip
+# The most hits of distinct rules (techniques) one condition may ask for: conditions
+# are matched by a search over a comment's hits, kept small.
+MAX_DISTINCT = 6
+# A rule's ``report``: "escalation-only" hits are cues for escalation rules.
+REPORTS = ("always", "escalation-only")
 TARGET_KINDS = ("addressee", "person", "group", "institution", "unspecified")
 GROUP_KEYS = ("terms", "weight")
 TERM_KEYS = ("term", "severity", "confidence", "inflect", "community")
@@ -102,7 +109,30 @@ def load_rule_paths(paths: Iterable[Path | str], techniques: TechniqueRegistry) 
             )
         origin[spec.info.id] = rule_path
         ruleset.rules.append(spec)
+    _check_cue_rules(ruleset.rules)
     return ruleset
+
+
+def _check_cue_rules(specs: Sequence[RuleSpec]) -> None:
+    """An ``escalation-only`` rule whose hits no escalation condition can take would
+    never be reported: a load error, not a silent rule."""
+    conditions = [c for spec in specs if spec.kind == "escalation" for c in spec.conditions]
+    for spec in specs:
+        if spec.report != "escalation-only":
+            continue
+        info = spec.info
+        if not any(
+            (not c.techniques or info.technique in c.techniques)
+            and (not c.rules or any(info.id.startswith(rule) for rule in c.rules))
+            for c in conditions
+        ):
+            raise RuleLoadError(
+                spec.path,
+                None,
+                f"rule '{info.id}' has 'report: escalation-only' but no escalation rule's "
+                "condition can take its hits (name its technique or id in an escalation "
+                "rule's 'all'), so it would never be reported",
+            )
 
 
 def _check_class_includes(ruleset: RuleSet) -> None:
@@ -214,6 +244,17 @@ def _term_context(
             raise doc.fail(entries["within"][0], "term 'within' needs 'requires'")
         found["within"] = doc.choice(entries["within"][1], "term within", TERM_SCOPES)
     return {"context": TermContext(**found)} if found else {}  # type: ignore[arg-type]
+
+
+def _tags(doc: YamlFile, node: yaml.Node) -> tuple[str, ...]:
+    """A rule's tags: lowercase words joined by '-', each once."""
+    tags = doc.strings(node, "tags")
+    for tag in tags:
+        if not _ID.match(tag):
+            raise doc.fail(node, f"tag '{tag}' must be lowercase words joined by '-'")
+    if len(set(tags)) != len(tags):
+        raise doc.fail(node, "tags must not repeat")
+    return tuple(tags)
 
 
 def _community(doc: YamlFile, node: yaml.Node) -> str:
@@ -392,7 +433,14 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         references=tuple(opt("references", lambda n: doc.strings(n, "references"), [])),
         examples=_examples(doc, entries["examples"][1]),
         source=str(doc.path),
+        tags=opt("tags", lambda n: _tags(doc, n), ()),
     )
+    report = opt("report", lambda n: doc.choice(n, "report", REPORTS), "always")
+    if kind == "escalation" and report != "always":
+        raise doc.fail(
+            entries["report"][1],
+            "an escalation rule cannot be 'report: escalation-only' (it is what reports cues)",
+        )
     common = {
         "info": info,
         "path": doc.path,
@@ -405,6 +453,7 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
         "obfuscation": opt("obfuscation", lambda n: doc.boolean(n, "obfuscation"), True),
         "masks": opt("masks", lambda n: doc.boolean(n, "masks"), True),
         "community": opt("community", lambda n: _community(doc, n), None),
+        "report": report,
     }
     if kind == "lexicon":
         terms = tuple(
@@ -447,9 +496,10 @@ def _load_rule(doc: YamlFile, techniques: TechniqueRegistry, ruleset: RuleSet) -
     for item in doc.sequence(entries["templates"][1], "templates"):
         text = doc.string(item, "template")
         # Not gaps (``*{0,3}``) nor repetitions (``{class}{1,2}``).
-        for ref in regex.findall(r"(?<![*}])\{([^}]*)\}", text):
+        for ref in regex.findall(r"(?<![*}])\{!?([^}]*)\}", text):
             if ref not in ruleset.classes:
-                raise doc.fail(item, f"unknown word class '{{{ref}}}' in template")
+                hint = did_you_mean(ref, list(ruleset.classes))
+                raise doc.fail(item, f"unknown word class '{{{ref}}}' in template{hint}")
         templates.append((text, line_of(item)))
     within = "sentence"
     if "within" in entries:
@@ -474,11 +524,17 @@ def _escalation(
     effect = "combine"
     if "effect" in entries:
         effect = doc.choice(entries["effect"][1], "effect", ("combine", "raise"))
+    span = "covering"
+    if "span" in entries:
+        span = doc.choice(entries["span"][1], "span", ("covering", "cues"))
+        if effect != "combine":
+            raise doc.fail(entries["span"][0], "'span' is only for 'effect: combine'")
     return RuleSpec(
         **common,  # type: ignore[arg-type]
         conditions=tuple(conditions),
         within=within,
         effect=effect,
+        span=span,
     )
 
 
@@ -499,6 +555,18 @@ def _condition(
                 raise doc.fail(node, f"unknown {what} '{value}'{hint}")
         return tuple(values)
 
+    def count(key: str) -> int:
+        if key not in fields:
+            return 1
+        node = fields[key][1]
+        value = doc.number(node, key, 1, MAX_DISTINCT)
+        if value != int(value):
+            raise doc.fail(node, f"{key} must be a whole number (got {node.value})")
+        return int(value)
+
+    min_rules, min_techniques = count("min_rules"), count("min_techniques")
+    if min_rules > 1 and min_techniques > 1:
+        raise doc.fail(item, "a condition may count distinct rules or techniques, not both")
     severity = fields.get("min_severity")
     return EscalationCondition(
         techniques=frozenset(strings("techniques", techniques.ids(), "technique")),
@@ -506,6 +574,8 @@ def _condition(
         targets=frozenset(strings("targets", TARGET_KINDS, "target kind")),
         groups=frozenset(strings("groups", GROUPS, "group")),
         min_severity=_severity(doc, severity[1]) if severity is not None else None,
+        min_rules=min_rules,
+        min_techniques=min_techniques,
     )
 
 

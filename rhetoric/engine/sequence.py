@@ -10,6 +10,10 @@ A template is a whitespace-separated list of elements:
   ``a|the death_cult|religion_of_hate`` is two slots whose second holds two
   phrases (a slot is split on whitespace: ``death cult`` would be two slots);
 - ``*``: any one token; ``*?``: at most one; ``*{m,n}``: between m and n (n <= 6);
+- ``{!class}`` and ``!word|other``: one token that does not begin a term of the class
+  (is none of the words); ``?`` makes it optional. A negative slot says what must be
+  absent, so it can never be a template's first element (the index and the anchors key
+  on what must occur);
 - ``[[`` ... ``]]``: the part of the match to report (default: all of it);
 - ``^`` (first, on its own): the match must begin its sentence (with ``within:
   clause``, its clause).
@@ -38,6 +42,7 @@ from .anchors import commonness
 
 _ANY = regex.compile(r"^\*(?:\{(\d+),(\d+)\}|(\?))?$")
 _CLASS = regex.compile(r"^\{([a-z0-9_-]+)\}(?:(\?)|\{(\d+),(\d+)\})?$")
+_NOT_CLASS = regex.compile(r"^\{!([a-z0-9_-]+)\}(\?)?$")
 MAX_GAP = 6
 _MAX_CHOICES = 4096
 
@@ -49,7 +54,7 @@ class TemplateError(ValueError):
 @pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Element:
-    kind: str  # "literal" | "class" | "any" | "open" | "close"
+    kind: str  # "literal" | "class" | "not" | "any" | "open" | "close"
     words: frozenset[str] = frozenset()
     name: str = ""
     low: int = 1
@@ -170,6 +175,14 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
             elements.append(Element("any", low=low, high=high))
         elif class_match := _CLASS.match(item):
             elements.append(_class(class_match, item))
+        elif not_match := _NOT_CLASS.match(item):
+            low = 0 if not_match.group(2) else 1
+            elements.append(Element("not", name=not_match.group(1), low=low))
+        elif item.startswith("!") and "{" not in item:
+            literal = _literal(item[1:])
+            if literal.phrases:
+                raise TemplateError(f"a negative slot holds single words, not phrases: '{item}'")
+            elements.append(Element("not", words=literal.words, low=literal.low))
         elif "{" in item or "}" in item:
             raise TemplateError(f"malformed class reference '{item}'")
         else:
@@ -179,6 +192,11 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
     real = [e for e in elements if e.kind not in ("open", "close")]
     if not real:
         raise TemplateError("template is empty")
+    if real[0].kind == "not":
+        raise TemplateError(
+            "a negative slot cannot begin a template: it says what is absent, and a "
+            "template is found by its first word or {class}"
+        )
     if real[0].kind == "any" or real[0].low == 0:
         raise TemplateError("a template must start with a required word or {class}")
     return Template(
@@ -371,6 +389,9 @@ class SequenceMatcher:
                         yield from self._walk(
                             elements, k + 1, last + 1, mark_first, mark_last, begin
                         )
+        elif element.kind == "not":
+            if self._can_step(pos, begin) and not self._excluded(element, pos):
+                yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
         else:
             steps = 0
             cursor = pos
@@ -381,6 +402,14 @@ class SequenceMatcher:
                 steps += 1
                 if steps >= max(element.low, 1):
                     yield from self._walk(elements, k + 1, cursor, mark_first, mark_last, begin)
+
+    def _excluded(self, element: Element, pos: int) -> bool:
+        """Whether the token at ``pos`` is what a negative slot rules out: one of its
+        words in any reading, or the first token of a term of its class."""
+        if not element.words.isdisjoint(self.forms[pos]):
+            return True
+        ends = self.class_ends.get(pos)
+        return bool(element.name and ends and element.name in ends)
 
     def _phrase_at(self, phrase: tuple[str, ...], pos: int, begin: int) -> bool:
         """Whether the phrase's words are the tokens from ``pos`` on, with no break."""

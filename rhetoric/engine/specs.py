@@ -66,13 +66,17 @@ class CueGroup:
 class EscalationCondition:
     """What one hit must be for an escalation rule: of these techniques, of rules
     starting with these ids, aimed at these kinds of target and groups, at least this
-    severe (each optional)."""
+    severe (each optional). ``min_rules`` (``min_techniques``) asks for that many hits
+    meeting it, each of a different rule (technique): two hits of one weak cue rule
+    are one signal, not two."""
 
     techniques: frozenset[str] = frozenset()
     rules: tuple[str, ...] = ()
     targets: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     min_severity: Severity | None = None
+    min_rules: int = 1
+    min_techniques: int = 1
 
 
 @pickled_by_constructor
@@ -113,6 +117,12 @@ class RuleSpec:
     # (only inside a sentence that ends with a question mark).
     within: str = "comment"
     effect: str = "combine"
+    # Any rule: "escalation-only" keeps its hits out of reports unless an escalation
+    # rule raised them or combined them into its finding (weak cues).
+    report: str = "always"
+    # A combining escalation's finding: "covering" spans every hit it joins; "cues" is
+    # reported on its first cue and lists each cue's span (a document-level finding).
+    span: str = "covering"
 
 
 @pickled_by_constructor

@@ -291,9 +291,26 @@ def _findings(
             f'<span class="sev-{_attr(hit.severity.value)}">{_text(hit.severity.value)}</span>'
             f' · <span class="meta">{hit.confidence:.2f} · line {line}:{column}'
             f" (offsets {hit.start}\u2013{hit.end})</span>{_target(hit)}"
-            f'<p class="msg">{_text(hit.message)}</p>{why}</li>'
+            f'<p class="msg">{_text(hit.message)}</p>{_cues(hit, record)}{why}</li>'
         )
     return f'<ol class="findings">{"".join(items)}</ol>'
+
+
+def _cues(hit: Hit, record: InputRecord) -> str:
+    """A document-level finding's cues (``evidence["cue_spans"]``), each where it is: the
+    finding's own span is only its first cue."""
+    cues = hit.evidence.get("cue_spans")
+    if not cues or hit.evidence.get("scope") != "document":
+        return ""
+    items = []
+    for cue in cues:
+        line, column = record.position(cue["start"])
+        items.append(
+            f'<li><span class="sample c-{color_class(cue["technique"])}">{_text(cue["text"])}'
+            f"</span> <code>{_text(cue['rule'])}</code>"
+            f' <span class="meta">line {line}:{column}</span></li>'
+        )
+    return f'<ul class="cues">{"".join(items)}</ul>'
 
 
 def _target(hit: Hit) -> str:

@@ -93,7 +93,8 @@ def render_rule_page(rule: RuleInfo, technique: Technique) -> str:
         + (f" · Defined in `{display_source(rule.source)}`" if rule.source else ""),
         "",
         f"Status: **{rule.status}** · Severity: **{rule.severity.value}** · "
-        f"Kind: **{rule.kind}** · Confidence: **{rule.confidence:g}**",
+        f"Kind: **{rule.kind}** · Confidence: **{rule.confidence:g}**"
+        + (" · Tags: " + ", ".join(f"`{tag}`" for tag in rule.tags) if rule.tags else ""),
         "",
         "## What it flags",
         "",

@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from ..__about__ import __version__
 from ..check.baseline import FINGERPRINT_VERSION, encodable_fingerprint
+from ..check.inputs import InputRecord
 from ..model import RuleInfo, Severity
 from .base import Formatter, Outcome
 from .locations import display_path, locate
@@ -84,29 +85,30 @@ class SarifFormatter(Formatter):
             properties: dict[str, Any] = {"technique": hit.technique, "confidence": hit.confidence}
             if record.comment.id != record.source:
                 properties["commentId"] = record.comment.id
-            self.results.append(
-                {
-                    "ruleId": hit.rule,
-                    "level": LEVELS[hit.severity],
-                    "message": {"text": hit.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": artifact_uri(where.path)},
-                                "region": {
-                                    "startLine": where.line,
-                                    "startColumn": where.column,
-                                    "endLine": where.end_line,
-                                    "endColumn": where.end_column,
-                                    "snippet": {"text": hit.text},
-                                },
-                            }
+            result: dict[str, Any] = {
+                "ruleId": hit.rule,
+                "level": LEVELS[hit.severity],
+                "message": {"text": hit.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": artifact_uri(where.path)},
+                            "region": {
+                                "startLine": where.line,
+                                "startColumn": where.column,
+                                "endLine": where.end_line,
+                                "endColumn": where.end_column,
+                                "snippet": {"text": hit.text},
+                            },
                         }
-                    ],
-                    "partialFingerprints": {FINGERPRINT_VERSION: encodable_fingerprint(hit, text)},
-                    "properties": properties,
-                }
-            )
+                    }
+                ],
+                "partialFingerprints": {FINGERPRINT_VERSION: encodable_fingerprint(hit, text)},
+                "properties": properties,
+            }
+            if hit.evidence.get("scope") == "document" and (cues := hit.evidence.get("cue_spans")):
+                result["relatedLocations"] = _cue_locations(record, cues)
+            self.results.append(result)
         for error in outcome.report.errors:
             message = f"{error.source}: {error.message}"
             self.notifications.append(_notification("warning", message, record.source, record.line))
@@ -147,6 +149,33 @@ class SarifFormatter(Formatter):
         }
         json.dump(document, self.out, ensure_ascii=False, indent=2)
         self.out.write("\n")
+
+
+def _cue_locations(record: InputRecord, cues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A document-level finding's cues (``evidence["cue_spans"]``) as related locations, so
+    a code-scanning view shows each cue where it is, not one long region."""
+    related = []
+    for number, cue in enumerate(cues):
+        line, column = record.position(cue["start"])
+        end_line, end_column = record.position(cue["end"])
+        region = {
+            "startLine": line,
+            "startColumn": column,
+            "endLine": end_line,
+            "endColumn": end_column,
+            "snippet": {"text": cue["text"]},
+        }
+        related.append(
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(display_path(record.source))},
+                    "region": region,
+                },
+                "message": {"text": f"cue: {cue['text']} ({cue['rule']})"},
+            }
+        )
+    return related
 
 
 def _notification(level: str, text: str, source: str, line: int | None) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 Gold files are JSONL records ``{"id", "text", "spans": [{"start", "end", "label"}],
 "label"?}``. A *target* maps one or more of our techniques onto one or more gold
-labels (``doc:LABEL`` names a document label). For each target we report:
+labels (``doc:LABEL`` names a document label); ``TECH!TAG`` leaves out the hits of rules
+tagged TAG (``tags:`` in the rule file), for gold whose annotators leave such words
+unmarked (toxic-spans annotators do not mark political labels; PTC does). For each
+target we report:
 
 - document level: a document is predicted positive when any hit of the target's
   techniques occurs, gold positive when it has a span (or document label) of the
@@ -16,8 +19,9 @@ labels (``doc:LABEL`` names a document label). For each target we report:
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,11 +59,16 @@ class Target:
     techniques: frozenset[str]
     span_labels: frozenset[str]
     doc_labels: frozenset[str]
+    # Tags whose rules' hits are left out (``TECH!TAG``), and those rules' ids once
+    # :func:`evaluate` has resolved them against its analyzer.
+    without_tags: frozenset[str] = frozenset()
+    skipped_rules: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
         labels = sorted(self.span_labels) + [DOC_PREFIX + d for d in sorted(self.doc_labels)]
-        return f"{'|'.join(sorted(self.techniques))}={','.join(labels)}"
+        tags = "".join(f"!{tag}" for tag in sorted(self.without_tags))
+        return f"{'|'.join(sorted(self.techniques))}{tags}={','.join(labels)}"
 
     @property
     def has_spans(self) -> bool:
@@ -98,11 +107,17 @@ def _gold_record(data: Any, number: int) -> GoldRecord:
 
 
 def parse_target(mapping: str, known_labels: set[str]) -> Target:
-    """``TECH[|TECH...]=LABEL[,LABEL...]``; a label may itself contain commas
+    """``TECH[|TECH...][!TAG...]=LABEL[,LABEL...]``; a label may itself contain commas
     (PTC's ``Name_Calling,Labeling``) when the whole list names a known label."""
     if "=" not in mapping:
-        raise GoldError(f"--map {mapping!r}: expected TECHNIQUE[|TECHNIQUE...]=LABEL[,LABEL...]")
+        raise GoldError(
+            f"--map {mapping!r}: expected TECHNIQUE[|TECHNIQUE...][!TAG...]=LABEL[,LABEL...]"
+        )
     left, right = mapping.split("=", 1)
+    left, *tags = left.split("!")
+    without = frozenset(tag.strip() for tag in tags)
+    if "" in without:
+        raise GoldError(f"--map {mapping!r}: '!' must be followed by a rule tag")
     techniques = frozenset(t.strip() for t in left.split("|") if t.strip())
     if not techniques or not right.strip():
         raise GoldError(f"--map {mapping!r}: techniques and labels must not be empty")
@@ -111,7 +126,17 @@ def parse_target(mapping: str, known_labels: set[str]) -> Target:
     doc_labels = frozenset(
         label[len(DOC_PREFIX) :] for label in labels if label.startswith(DOC_PREFIX)
     )
-    return Target(techniques, span_labels, doc_labels)
+    return Target(techniques, span_labels, doc_labels, without)
+
+
+def with_tagged_rules(target: Target, analyzer: Analyzer) -> Target:
+    """``target`` knowing which of ``analyzer``'s rules carry its left-out tags."""
+    if not target.without_tags:
+        return target
+    skipped = frozenset(
+        rule.id for rule in analyzer.all_rules if target.without_tags.intersection(rule.tags)
+    )
+    return dataclasses.replace(target, skipped_rules=skipped)
 
 
 def _split_labels(text: str, known: set[str]) -> list[str]:
@@ -168,6 +193,9 @@ class TargetResult:
     chars: Counts = field(default_factory=Counts)
     doc_f1s: list[float] = field(default_factory=list)
     rules: dict[str, RuleStats] = field(default_factory=lambda: defaultdict(RuleStats))
+    # Per rule, the reported findings of another rule its overlapping hits were merged
+    # into (``evidence["merged"]``): hits it found that the report credits to the other.
+    merged: Counter[str] = field(default_factory=Counter)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"target": self.target.name, "document": self.documents.prf()}
@@ -175,6 +203,8 @@ class TargetResult:
             rule: {"hits": s.hits, "correct": s.correct, "precision": s.precision}
             for rule, s in sorted(self.rules.items())
         }
+        if self.merged:
+            out["merged"] = dict(sorted(self.merged.items()))
         if self.target.has_spans:
             out["span_overlap"] = self.spans.prf()
             out["character"] = self.chars.prf()
@@ -221,7 +251,7 @@ def evaluate(
     problems: Sequence[str] = (),
 ) -> Evaluation:
     """Run the analyzer over ``records`` and score it against each target."""
-    results = [TargetResult(t) for t in targets]
+    results = [TargetResult(with_tagged_rules(t, analyzer)) for t in targets]
     for record, report_hits in zip(records, _hits(analyzer, records), strict=True):
         for result in results:
             score_hits(result, record, report_hits)
@@ -237,6 +267,8 @@ def score_hits(result: TargetResult, record: GoldRecord, hits: Sequence[Hit]) ->
     """Count one record's reported (merged) hits against its gold for ``result``'s
     target: also how ``rhetoric train`` scores a threshold, so it chooses for this."""
     target = result.target
+    if target.skipped_rules:
+        hits = [h for h in hits if h.rule not in target.skipped_rules]
     predicted = [(h.start, h.end) for h in hits if h.technique in target.techniques]
     gold = [
         (s.start, s.end) for s in record.spans if s.label in target.span_labels and s.end > s.start
@@ -252,6 +284,7 @@ def score_hits(result: TargetResult, record: GoldRecord, hits: Sequence[Hit]) ->
     for hit in hits:
         if hit.technique not in target.techniques:
             continue
+        result.merged.update(hit.evidence.get("merged", ()))
         stats = result.rules[hit.rule]
         stats.hits += 1
         if target.has_spans:
@@ -298,9 +331,12 @@ def format_text(evaluation: Evaluation, per_rule: bool) -> str:
         if "semeval2021_t5" in data:
             lines.append(f"  {'semeval2021_t5 F1':18} {pct(data['semeval2021_t5'])}")
         if per_rule:
-            lines.append(f"  {'rule':32} {'hits':>6} {'precision':>9}")
+            lines.append(f"  {'rule':32} {'hits':>6} {'precision':>9} {'merged':>6}")
             for rule, stats in sorted(result.rules.items(), key=lambda kv: (-kv[1].hits, kv[0])):
-                lines.append(f"  {rule:32} {stats.hits:>6} {pct(stats.precision):>9}")
+                merged = result.merged[rule]
+                lines.append(f"  {rule:32} {stats.hits:>6} {pct(stats.precision):>9} {merged:>6}")
+            for rule in sorted(set(result.merged) - set(result.rules)):
+                lines.append(f"  {rule:32} {0:>6} {pct(None):>9} {result.merged[rule]:>6}")
     for problem in evaluation.problems:
         lines.append(f"warning: {problem}")
     return "\n".join(lines) + "\n"

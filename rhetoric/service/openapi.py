@@ -207,6 +207,7 @@ def _service_components(settings: ServiceSettings) -> dict[str, Any]:
                 "why": {"type": "string"},
                 "instead": {"type": "string", "description": "what to write instead ('' if none)"},
                 "references": {"type": "array", "items": {"type": "string"}},
+                "tags": {"type": "array", "items": {"type": "string"}},
             },
         },
         "RuleList": {
