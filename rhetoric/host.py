@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import Distribution, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .entrypoints import EntryPoint, entry_points
 
 ENTRY_POINT_GROUP = "rhetoric"
 DEFAULT_PLUGINS = (("techniques", "rhetoric_plugins.techniques"),)
@@ -127,9 +127,9 @@ class PluginHost:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self._disabled = frozenset(disabled)
-        # The distribution each entry-point plugin came from, read only when plugins are
-        # listed: its name and version parse the package metadata, a cost no check needs.
-        self._distributions: dict[str, Distribution | None] = {}
+        # The entry point each entry-point plugin came from: its distribution's name and
+        # version are read only when plugins are listed, a cost no check needs.
+        self._entries: dict[str, EntryPoint] = {}
         # Hook implementations by hook name, filled on first call: plugins are all
         # registered by the end of __init__ and never change afterwards.
         self._cache: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
@@ -168,7 +168,7 @@ class PluginHost:
                     f"plugin '{entry.name}' ({entry.value}) failed to load: "
                     f"{type(exc).__name__}: {exc}"
                 ) from None
-            self._distributions[entry.name] = entry.dist
+            self._entries[entry.name] = entry
             self._register(plugin, entry.name)
 
     def _import(self, module_name: str) -> ModuleType:
@@ -303,7 +303,8 @@ class PluginHost:
                 continue
             module = getattr(plugin, "__name__", type(plugin).__module__)
             origin = getattr(plugin, "__file__", None) or "<object>"
-            found = self._distributions.get(name)
+            entry = self._entries.get(name)
+            found = entry.dist if entry is not None else None
             dist = found.metadata["Name"] if found is not None else None
             version = found.version if found is not None else None
             hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
