@@ -112,6 +112,10 @@ class PluginInfo:
         }
 
 
+# (plugin name, function, argument names, budget source name, only_when cues or None)
+_Call = tuple[str, Any, tuple[str, ...], str, "tuple[str, ...] | None"]
+
+
 class PluginHost:
     """A pluggy manager with rhetoric's hook specs and its loading rules."""
 
@@ -130,9 +134,10 @@ class PluginHost:
         # The entry point each entry-point plugin came from: its distribution's name and
         # version are read only when plugins are listed, a cost no check needs.
         self._entries: dict[str, EntryPoint] = {}
-        # Hook implementations by hook name, filled on first call: plugins are all
-        # registered by the end of __init__ and never change afterwards.
-        self._cache: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
+        # Per hook name, its implementations with what each call needs (budget source
+        # name, declared cues), worked out on first call, not on every one: plugins are
+        # all registered by the end of __init__ and never change afterwards.
+        self._calls: dict[str, list[_Call]] = {}
         if entry_point_plugins:
             self._load_entry_points()
         for module_name in modules:
@@ -251,20 +256,22 @@ class PluginHost:
         With ``cue_text`` (the comment folded by ``hookspecs.fold_cues``), an
         implementation that declared ``only_when`` cues absent from it is skipped.
         """
-        implementations = self._cache.get(hook_name)
-        if implementations is None:
-            implementations = self._cache[hook_name] = self.implementations(hook_name)
+        calls = self._calls.get(hook_name)
+        if calls is None:
+            calls = self._calls[hook_name] = [
+                (name, function, argnames, f"plugin:{name}", hookspecs.cues_of(function))
+                for name, function, argnames in self.implementations(hook_name)
+            ]
         values = kwargs if arguments is None else arguments
         # The limit depends only on the text: computed once, not once per plugin call.
         limit = budget.allowed(text_length) if budget is not None else None
-        for name, function, argnames in implementations:
-            source = f"plugin:{name}"
+        for name, function, argnames, source, cues in calls:
             if budget is not None and (refusal := budget.refusal(source)):
                 yield name, None, refusal
                 continue
             if (
                 cue_text is not None
-                and (cues := hookspecs.cues_of(function)) is not None
+                and cues is not None
                 and not any(cue in cue_text for cue in cues)
             ):
                 continue  # its cues are absent: it would leave everything as it is
