@@ -55,7 +55,16 @@ def sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 
 def _scan_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail if the scan hands the question to importlib.metadata."""
+    """Fail if the scan hands the question to importlib.metadata; distribution finders
+    other tests may have left on sys.meta_path are taken off for the test."""
+    from importlib.machinery import PathFinder
+
+    plain = [
+        finder
+        for finder in sys.meta_path
+        if finder is PathFinder or getattr(finder, "find_distributions", None) is None
+    ]
+    monkeypatch.setattr(sys, "meta_path", plain)
 
     def refuse(group: str) -> None:
         raise AssertionError("fell back to importlib.metadata")
