@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.metadata import Distribution, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .entrypoints import EntryPoint, entry_points
 
 ENTRY_POINT_GROUP = "rhetoric"
 DEFAULT_PLUGINS = (("techniques", "rhetoric_plugins.techniques"),)
@@ -112,6 +112,10 @@ class PluginInfo:
         }
 
 
+# (plugin name, function, argument names, budget source name, only_when cues or None)
+_Call = tuple[str, Any, tuple[str, ...], str, "tuple[str, ...] | None"]
+
+
 class PluginHost:
     """A pluggy manager with rhetoric's hook specs and its loading rules."""
 
@@ -127,12 +131,13 @@ class PluginHost:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self._disabled = frozenset(disabled)
-        # The distribution each entry-point plugin came from, read only when plugins are
-        # listed: its name and version parse the package metadata, a cost no check needs.
-        self._distributions: dict[str, Distribution | None] = {}
-        # Hook implementations by hook name, filled on first call: plugins are all
-        # registered by the end of __init__ and never change afterwards.
-        self._cache: dict[str, list[tuple[str, Any, tuple[str, ...]]]] = {}
+        # The entry point each entry-point plugin came from: its distribution's name and
+        # version are read only when plugins are listed, a cost no check needs.
+        self._entries: dict[str, EntryPoint] = {}
+        # Per hook name, its implementations with what each call needs (budget source
+        # name, declared cues), worked out on first call, not on every one: plugins are
+        # all registered by the end of __init__ and never change afterwards.
+        self._calls: dict[str, list[_Call]] = {}
         if entry_point_plugins:
             self._load_entry_points()
         for module_name in modules:
@@ -168,7 +173,7 @@ class PluginHost:
                     f"plugin '{entry.name}' ({entry.value}) failed to load: "
                     f"{type(exc).__name__}: {exc}"
                 ) from None
-            self._distributions[entry.name] = entry.dist
+            self._entries[entry.name] = entry
             self._register(plugin, entry.name)
 
     def _import(self, module_name: str) -> ModuleType:
@@ -251,20 +256,22 @@ class PluginHost:
         With ``cue_text`` (the comment folded by ``hookspecs.fold_cues``), an
         implementation that declared ``only_when`` cues absent from it is skipped.
         """
-        implementations = self._cache.get(hook_name)
-        if implementations is None:
-            implementations = self._cache[hook_name] = self.implementations(hook_name)
+        calls = self._calls.get(hook_name)
+        if calls is None:
+            calls = self._calls[hook_name] = [
+                (name, function, argnames, f"plugin:{name}", hookspecs.cues_of(function))
+                for name, function, argnames in self.implementations(hook_name)
+            ]
         values = kwargs if arguments is None else arguments
         # The limit depends only on the text: computed once, not once per plugin call.
         limit = budget.allowed(text_length) if budget is not None else None
-        for name, function, argnames in implementations:
-            source = f"plugin:{name}"
+        for name, function, argnames, source, cues in calls:
             if budget is not None and (refusal := budget.refusal(source)):
                 yield name, None, refusal
                 continue
             if (
                 cue_text is not None
-                and (cues := hookspecs.cues_of(function)) is not None
+                and cues is not None
                 and not any(cue in cue_text for cue in cues)
             ):
                 continue  # its cues are absent: it would leave everything as it is
@@ -303,7 +310,8 @@ class PluginHost:
                 continue
             module = getattr(plugin, "__name__", type(plugin).__module__)
             origin = getattr(plugin, "__file__", None) or "<object>"
-            found = self._distributions.get(name)
+            entry = self._entries.get(name)
+            found = entry.dist if entry is not None else None
             dist = found.metadata["Name"] if found is not None else None
             version = found.version if found is not None else None
             hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
