@@ -37,7 +37,7 @@ typedef struct {
     Py_ssize_t cap;
 } Buffer;
 
-static int
+static inline int
 reserve(Buffer *out, Py_ssize_t extra)
 {
     if (extra > PY_SSIZE_T_MAX - out->len) {
@@ -62,7 +62,7 @@ reserve(Buffer *out, Py_ssize_t extra)
     return DONE;
 }
 
-static int
+static inline int
 add(Buffer *out, const char *bytes, Py_ssize_t size)
 {
     TRY(reserve(out, size));
@@ -75,9 +75,58 @@ add(Buffer *out, const char *bytes, Py_ssize_t size)
 
 static const char HEX[] = "0123456789abcdef";
 
-/* A str as JSON with ensure_ascii=False: '"', '\\' and control chars escaped as
- * json's encode_basestring does, everything else as UTF-8; a surrogate declines
- * (Python writes that record with ASCII escapes). */
+/* One code point as JSON with ensure_ascii=False, at p (room for 6 bytes): '"', '\\'
+ * and control chars escaped as json's encode_basestring does, everything else as
+ * UTF-8. Returns the end of what it wrote, or NULL for a surrogate (Python writes
+ * such a record with ASCII escapes). */
+static inline char *
+emit(char *p, Py_UCS4 c)
+{
+    if (c >= 0x20 && c < 0x80) {
+        if (c == '"' || c == '\\') {
+            *p++ = '\\';
+        }
+        *p++ = (char)c;
+    }
+    else if (c < 0x20) {
+        *p++ = '\\';
+        switch (c) {
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        case '\b': *p++ = 'b'; break;
+        case '\f': *p++ = 'f'; break;
+        default:
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = HEX[(c >> 4) & 0xf];
+            *p++ = HEX[c & 0xf];
+        }
+    }
+    else if (c < 0x800) {
+        *p++ = (char)(0xc0 | (c >> 6));
+        *p++ = (char)(0x80 | (c & 0x3f));
+    }
+    else if (c >= 0xd800 && c <= 0xdfff) {
+        return NULL;
+    }
+    else if (c < 0x10000) {
+        *p++ = (char)(0xe0 | (c >> 12));
+        *p++ = (char)(0x80 | ((c >> 6) & 0x3f));
+        *p++ = (char)(0x80 | (c & 0x3f));
+    }
+    else {
+        *p++ = (char)(0xf0 | (c >> 18));
+        *p++ = (char)(0x80 | ((c >> 12) & 0x3f));
+        *p++ = (char)(0x80 | ((c >> 6) & 0x3f));
+        *p++ = (char)(0x80 | (c & 0x3f));
+    }
+    return p;
+}
+
+/* A str as a JSON string (see emit); one loop per storage width, so that no read
+ * dispatches on the width, and runs of plain ASCII copied as they are. */
 static int
 write_string(Buffer *out, PyObject *text)
 {
@@ -90,8 +139,6 @@ write_string(Buffer *out, PyObject *text)
     }
 #endif
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
     if (size > (PY_SSIZE_T_MAX - 2) / 6) {
         PyErr_NoMemory();
         return FAILED;
@@ -99,48 +146,42 @@ write_string(Buffer *out, PyObject *text)
     TRY(reserve(out, size * 6 + 2)); /* worst case: every char a \u00XX escape */
     char *p = out->data + out->len;
     *p++ = '"';
-    for (Py_ssize_t i = 0; i < size; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 0x20 && c < 0x80) {
-            if (c == '"' || c == '\\') {
-                *p++ = '\\';
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: {
+        const Py_UCS1 *chars = PyUnicode_1BYTE_DATA(text);
+        Py_ssize_t i = 0;
+        while (i < size) {
+            Py_ssize_t run = i;
+            while (run < size && chars[run] >= 0x20 && chars[run] < 0x80 && chars[run] != '"'
+                   && chars[run] != '\\') {
+                run++;
             }
-            *p++ = (char)c;
-        }
-        else if (c < 0x20) {
-            *p++ = '\\';
-            switch (c) {
-            case '\n': *p++ = 'n'; break;
-            case '\r': *p++ = 'r'; break;
-            case '\t': *p++ = 't'; break;
-            case '\b': *p++ = 'b'; break;
-            case '\f': *p++ = 'f'; break;
-            default:
-                *p++ = 'u';
-                *p++ = '0';
-                *p++ = '0';
-                *p++ = HEX[(c >> 4) & 0xf];
-                *p++ = HEX[c & 0xf];
+            memcpy(p, chars + i, (size_t)(run - i));
+            p += run - i;
+            if (run < size) {
+                p = emit(p, chars[run]); /* never NULL: no surrogate below 0x100 */
+                run++;
             }
+            i = run;
         }
-        else if (c < 0x800) {
-            *p++ = (char)(0xc0 | (c >> 6));
-            *p++ = (char)(0x80 | (c & 0x3f));
+        break;
+    }
+    case PyUnicode_2BYTE_KIND: {
+        const Py_UCS2 *chars = PyUnicode_2BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < size && p != NULL; i++) {
+            p = emit(p, chars[i]);
         }
-        else if (c >= 0xd800 && c <= 0xdfff) {
-            return DECLINED; /* nothing written counts: the caller drops the buffer */
+        break;
+    }
+    default: {
+        const Py_UCS4 *chars = PyUnicode_4BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < size && p != NULL; i++) {
+            p = emit(p, chars[i]);
         }
-        else if (c < 0x10000) {
-            *p++ = (char)(0xe0 | (c >> 12));
-            *p++ = (char)(0x80 | ((c >> 6) & 0x3f));
-            *p++ = (char)(0x80 | (c & 0x3f));
-        }
-        else {
-            *p++ = (char)(0xf0 | (c >> 18));
-            *p++ = (char)(0x80 | ((c >> 12) & 0x3f));
-            *p++ = (char)(0x80 | ((c >> 6) & 0x3f));
-            *p++ = (char)(0x80 | (c & 0x3f));
-        }
+    }
+    }
+    if (p == NULL) {
+        return DECLINED; /* nothing written counts: the caller drops the buffer */
     }
     *p++ = '"';
     out->len = p - out->data;
@@ -159,13 +200,19 @@ write_int(Buffer *out, PyObject *number)
     if (value == -1 && PyErr_Occurred()) {
         return FAILED;
     }
-    char digits[32]; /* a number, never text: 20 digits and a sign at most */
-    int size = PyOS_snprintf(digits, sizeof(digits), "%lld", value);
-    if (size < 0 || (size_t)size >= sizeof(digits)) {
-        PyErr_SetString(PyExc_SystemError, "integer formatting failed");
-        return FAILED;
+    /* a number, never text: 20 digits and a sign fit, written backwards */
+    char digits[24];
+    char *p = digits + sizeof(digits);
+    unsigned long long rest = value < 0 ? 0ULL - (unsigned long long)value
+                                        : (unsigned long long)value;
+    do {
+        *--p = (char)('0' + (int)(rest % 10));
+        rest /= 10;
+    } while (rest != 0);
+    if (value < 0) {
+        *--p = '-';
     }
-    return add(out, digits, size);
+    return add(out, p, (Py_ssize_t)(digits + sizeof(digits) - p));
 }
 
 /* An exact finite float as float.__repr__ writes it (json uses that repr). */
