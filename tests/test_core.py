@@ -41,14 +41,19 @@ def test_the_core_is_there_when_required() -> None:
     assert (json_output._core_line is None) == (core is None)
 
 
-def test_no_core_switch_runs_the_python_path() -> None:
+def test_no_core_switch_runs_the_python_path(tmp_path: Path) -> None:
     code = (
         "from rhetoric._coreload import core; from rhetoric.outputs import json as j;"
         "print(core is None, j._core_line is None)"
     )
     env = {**os.environ, "RHETORIC_NO_CORE": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,  # the installed package, not the checkout's sources
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert done.stdout.split() == ["True", "True"]
 
