@@ -15,6 +15,7 @@ from json import encoder as _json_encoder
 from typing import Any, TextIO
 
 from ..__about__ import __version__
+from .._coreload import core
 from ..model import Hit, Report, Verdict
 from ..wire import SCHEMA_VERSION, error_record, jsonable, report_to_dict, target_to_dict
 from .base import Formatter, Outcome
@@ -87,6 +88,19 @@ def _clean_line(report: Report) -> str | None:
 
 
 def report_line(report: Report) -> str:
+    """The JSONL line of a report: the compiled core's when it has one and writes this
+    report (``tests/test_core.py``), else ``python_report_line``'s."""
+    if _core_line is not None:
+        line = _core_line(report, _RECORD_HEAD)
+        if line is not None:
+            return line
+    return python_report_line(report)
+
+
+_core_line: Callable[[Report, str], str | None] | None = None if core is None else core.report_line
+
+
+def python_report_line(report: Report) -> str:
     """The JSONL line of a report, made field by field from the report itself (no
     record dict, one shared encoder for the values that need one); byte for byte what
     ``json_line(report_to_dict(report))`` writes (``tests/test_fast_paths.py``), which
