@@ -18,6 +18,7 @@ import pytest
 
 from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.cli import main
+from rhetoric.text import patterns
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -145,3 +146,15 @@ def analyzer_with_rule(
 def spans(analyzer: Analyzer, text: str) -> list[str]:
     """The text of every raw hit (before merging), in order."""
     return [text[h.start : h.end] for h in analyzer.analyse(text).raw_hits]
+
+
+@pytest.fixture
+def pattern_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty store of kept regex patterns in its own folder, the module's state reset."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    monkeypatch.setattr(patterns, "_kept", None)
+    monkeypatch.setattr(patterns, "_used", {})
+    monkeypatch.setattr(patterns, "_missed", False)
+    return folder

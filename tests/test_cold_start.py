@@ -21,18 +21,6 @@ from rhetoric.text import patterns
 needs_uids = pytest.mark.skipif(not hasattr(os, "geteuid"), reason="needs user ids")
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty pattern store in its own folder, with the module's state reset."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
-    monkeypatch.setattr(patterns, "_kept", None)
-    monkeypatch.setattr(patterns, "_used", {})
-    monkeypatch.setattr(patterns, "_missed", False)
-    return folder
-
-
 def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Patterns handed to ``regex.compile`` from now on."""
     seen: list[str] = []
@@ -47,11 +35,11 @@ def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_kept_patterns_are_read_back_instead_of_compiled(
-    store: Path, monkeypatch: pytest.MonkeyPatch
+    pattern_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = patterns.compiled(r"(?P<word>\p{L}+)\s+(?i:idiots?)", regex.MULTILINE)
     patterns.keep()
-    (kept,) = store.glob("*.patterns")
+    (kept,) = pattern_store.glob("*.patterns")
     assert kept.stat().st_mode & 0o077 == 0
     monkeypatch.setattr(patterns, "_kept", None)  # as a new process starts
     seen = _compiles(monkeypatch)
@@ -69,18 +57,18 @@ def test_kept_patterns_are_read_back_instead_of_compiled(
     ]
 
 
-def test_a_run_that_compiled_nothing_new_writes_nothing(store: Path) -> None:
+def test_a_run_that_compiled_nothing_new_writes_nothing(pattern_store: Path) -> None:
     patterns.compiled("abc")
     patterns.keep()
-    (kept,) = store.glob("*.patterns")
+    (kept,) = pattern_store.glob("*.patterns")
     kept.unlink()
     patterns.compiled("abc")
     patterns.keep()
-    assert list(store.glob("*.patterns")) == []
+    assert list(pattern_store.glob("*.patterns")) == []
 
 
 def test_too_many_kept_patterns_start_over_with_this_runs(
-    store: Path, monkeypatch: pytest.MonkeyPatch
+    pattern_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(patterns, "MAX_KEPT", 3)
     for word in ("one", "two", "three"):
@@ -90,25 +78,27 @@ def test_too_many_kept_patterns_start_over_with_this_runs(
     monkeypatch.setattr(patterns, "_used", {})
     patterns.compiled("four")
     patterns.keep()
-    (kept,) = store.glob("*.patterns")
+    (kept,) = pattern_store.glob("*.patterns")
     assert [key for key, _ in pickle.loads(kept.read_bytes()).items()] == [("four", 0)]
 
 
-def test_nothing_is_kept_when_caching_is_off(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_kept_when_caching_is_off(
+    pattern_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
     assert patterns.compiled("x+y").fullmatch("xxy")
     patterns.keep()
-    assert not store.exists()
+    assert not pattern_store.exists()
 
 
 @needs_uids
 @pytest.mark.parametrize("mode", [0o620, 0o602])
 def test_a_kept_file_others_can_write_is_never_unpickled(
-    store: Path, monkeypatch: pytest.MonkeyPatch, mode: int
+    pattern_store: Path, monkeypatch: pytest.MonkeyPatch, mode: int
 ) -> None:
-    store.mkdir(mode=0o700)
-    marker = store / "pwned"
-    planted = store / patterns._NAME
+    pattern_store.mkdir(mode=0o700)
+    marker = pattern_store / "pwned"
+    planted = pattern_store / patterns._NAME
     planted.write_bytes(pickle.dumps(_Payload(str(marker))))
     planted.chmod(mode)
     assert patterns.compiled("abc").pattern == "abc"
@@ -123,11 +113,11 @@ class _Payload:
         return os.mkdir, (self.path,)
 
 
-def test_a_damaged_kept_file_means_compiling(store: Path) -> None:
-    store.mkdir(mode=0o700)
-    (store / patterns._NAME).write_bytes(b"not a pickle")
+def test_a_damaged_kept_file_means_compiling(pattern_store: Path) -> None:
+    pattern_store.mkdir(mode=0o700)
+    (pattern_store / patterns._NAME).write_bytes(b"not a pickle")
     assert patterns.compiled("a|b").findall("cab") == ["a", "b"]
-    (store / patterns._NAME).write_bytes(pickle.dumps({("a|b", 0): "not a pattern"}))
+    (pattern_store / patterns._NAME).write_bytes(pickle.dumps({("a|b", 0): "not a pattern"}))
     patterns._kept = None
     assert patterns.compiled("a|b").findall("cab") == ["a", "b"]
 

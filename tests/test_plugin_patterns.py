@@ -15,19 +15,8 @@ from rhetoric.text import patterns
 PATTERN = r"plugin-only-(?P<n>\d+)"
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
-    monkeypatch.setattr(patterns, "_kept", None)
-    monkeypatch.setattr(patterns, "_used", {})
-    monkeypatch.setattr(patterns, "_missed", False)
-    return folder
-
-
 def test_a_plugins_module_pattern_is_kept_for_the_next_run(
-    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pattern_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plugins = tmp_path / "plugins"
     plugins.mkdir()
@@ -37,7 +26,7 @@ def test_a_plugins_module_pattern_is_kept_for_the_next_run(
         encoding="utf-8",
     )
     Analyzer.from_config(AnalyzerConfig(readability=()), plugin_dirs=[plugins], entry_points=False)
-    assert list(store.glob("*.patterns"))  # written once the plugins were imported
+    assert list(pattern_store.glob("*.patterns"))  # written once the plugins were imported
     monkeypatch.setattr(patterns, "_kept", None)  # as a new process starts
     seen: list[str] = []
     real = regex.compile
