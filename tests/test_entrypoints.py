@@ -31,11 +31,23 @@ def _module(site: Path, name: str) -> None:
 
 
 def _expected(group: str) -> list[tuple[str, str, str, str]]:
-    importlib.invalidate_caches()
-    return [
-        (e.name, e.value, e.group, e.dist.metadata["Name"])
-        for e in importlib.metadata.entry_points(group=group)
-    ]
+    """What the standard library's importlib.metadata finds. The importlib_metadata
+    backport, once imported (dask imports it), takes `find_distributions` off the standard
+    PathFinder and reads sys.path through its own finder, which `_scan_only` takes off
+    sys.meta_path: the standard finder then stands in for it during the call."""
+    from importlib.machinery import PathFinder
+
+    saved = sys.meta_path[:]
+    if not hasattr(PathFinder, "find_distributions"):
+        sys.meta_path.append(importlib.metadata.MetadataPathFinder())
+    try:
+        importlib.invalidate_caches()
+        return [
+            (e.name, e.value, e.group, e.dist.metadata["Name"])
+            for e in importlib.metadata.entry_points(group=group)
+        ]
+    finally:
+        sys.meta_path[:] = saved
 
 
 def _found(group: str) -> list[tuple[str, str, str, str]]:
