@@ -529,6 +529,33 @@ def test_the_targets_bench_scores_a_corpus_and_rewrites_only_its_section(tmp_pat
     assert text.count("<!-- targets:start -->") == 1
 
 
+def test_the_targets_bench_gives_each_train_half_with_halves(tmp_path: Path) -> None:
+    """``--halves`` prints the train figures of each half (by the crc32 of the id: "t4" is
+    in half A, "t1" in half B), so a form chosen on one half is confirmed on the other;
+    the section written to ``--out`` stays the same."""
+    data = tmp_path / "data"
+    records = [
+        # half A: a threat found; half B: a threat post missed
+        {"id": "t4", "text": "Traitors, all of them. Kill them all.",
+         "spans": [{"start": 23, "end": 36, "label": "Threat"}]},
+        {"id": "t1", "text": "What a lovely day.",
+         "spans": [{"start": 0, "end": 4, "label": "Threat"}]},
+    ]  # fmt: skip
+    for split in ("dev", "train"):
+        path = data / f"toxic_spans_typed/{split}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (data / "hatexplain").mkdir()
+    (data / "hatexplain/dev.jsonl").write_text("")
+    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    plain = subprocess.run(bench, capture_output=True, text=True, check=True).stdout
+    halves = subprocess.run([*bench, "--halves"], capture_output=True, text=True, check=True)
+    assert "| A | 100.0 / 100.0 / 100.0 (1 threat posts, 1 flagged) |" in halves.stdout
+    assert "| B | 0.0 / 0.0 / 0.0 (1 threat posts, 0 flagged) |" in halves.stdout
+    assert "| A |" not in plain
+    assert halves.stdout.startswith(plain.rstrip("\n"))
+
+
 def test_a_group_adjective_before_a_thing_still_names_the_group() -> None:
     # only labels for people can be one person: "the Muslim invasion" is said of the group
     (hit,) = [
