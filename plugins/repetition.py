@@ -163,7 +163,7 @@ REFRAIN_REACH = 80  # words: a line said again much later is a motif of the text
 # Repetition (issue 16).
 REFRAIN_TIMES = 4
 ANAPHORA_RUN = (3, 8)  # longer runs of one opening are lists (captions, bullet points)
-# Abbreviations that a sentence cut leaves at a unit's end ("Version No." "If Ms."): the
+# Abbreviations that a sentence cut leaves at a unit's end ("Model No." "Ask Mr."): the
 # unit is half a sentence, so its repeat is not a refrain.
 ABBREVIATIONS = frozenset(
     ("no", "nos", "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt",
@@ -351,7 +351,7 @@ class RepetitionDetector:
             return tuple(w.norm for w in unit[:2])
 
         def named(unit: list[_Word]) -> bool:
-            # Two title-case words ("President Trump", "His Excellency", "Hide Caption")
+            # Two title-case words ("Mayor Lopez", "Your Honour", "Photo Credit")
             # open reports, addresses and captions: a name or a label, not a drumbeat.
             return all(text[w.start : w.end].istitle() for w in unit[:2])
 
