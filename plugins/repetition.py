@@ -113,6 +113,10 @@ ANAPHORA = RuleInfo(
             "The vote is on Monday. The count is on Tuesday. The result is out Friday.",
             flag=False,
         ),
+        Example(
+            "Mayor Lopez opened the bridge. Mayor Lopez thanked the crews. Mayor Lopez left.",
+            flag=False,
+        ),
     ),
 )
 
@@ -159,6 +163,12 @@ REFRAIN_REACH = 80  # words: a line said again much later is a motif of the text
 # Repetition (issue 16).
 REFRAIN_TIMES = 4
 ANAPHORA_RUN = (3, 8)  # longer runs of one opening are lists (captions, bullet points)
+# Abbreviations that a sentence cut leaves at a unit's end ("Model No." "Ask Mr."): the
+# unit is half a sentence, so its repeat is not a refrain.
+ABBREVIATIONS = frozenset(
+    ("no", "nos", "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt",
+     "sgt", "capt", "prof", "rev", "jr", "sr", "vs", "etc", "inc", "co", "corp", "fr")
+)  # fmt: skip
 
 
 class _Word(NamedTuple):
@@ -325,7 +335,7 @@ class RepetitionDetector:
             # Bylines, dates, "U.S." and "Patrick J." cut at their dots are not refrains.
             if any(c.isdigit() or c == "@" for c in text[unit[0].start : unit[-1].end]):
                 continue
-            if len(key[-1]) == 1:
+            if len(key[-1]) == 1 or key[-1] in ABBREVIATIONS:
                 continue
             previous = last_seen.get(key)
             if previous is not None and position - previous <= REFRAIN_REACH:
@@ -335,8 +345,15 @@ class RepetitionDetector:
             last_seen[key] = position
 
     def _anaphora(self, doc: Document, units: list[list[_Word]]) -> Iterator[Hit]:
+        text = doc.text
+
         def opening(unit: list[_Word]) -> tuple[str, ...]:
             return tuple(w.norm for w in unit[:2])
+
+        def named(unit: list[_Word]) -> bool:
+            # Two title-case words ("Mayor Lopez", "Your Honour", "Photo Credit")
+            # open reports, addresses and captions: a name or a label, not a drumbeat.
+            return all(text[w.start : w.end].istitle() for w in unit[:2])
 
         i = 0
         while i < len(units):
@@ -348,7 +365,7 @@ class RepetitionDetector:
             low, high = ANAPHORA_RUN
             distinct = len({tuple(w.norm for w in unit) for unit in units[i:j]})
             # The same line over and over (a poll widget, a pasted caption) is a refrain.
-            if low <= run <= high and distinct > 1 and _has_content(head):
+            if low <= run <= high and distinct > 1 and _has_content(head) and not named(units[i]):
                 for unit in units[i + 1 : j]:
                     yield doc.hit(
                         ANAPHORA,

@@ -107,6 +107,9 @@ def test_echo_precheck_on_random_comment_like_text() -> None:
         "Thank you, thank you.",
         "The U.S. U.S. Steel merger was approved.",
         "Sen. Al Franken resigned. Sen. Al Franken said he was sorry.",
+        "Call Mr. Smith about the roof. Nobody answered. Call Mr. Smith again tomorrow.",
+        "Ask for Model No. 2, not 3. Ask for Model No. 4 in the end.",
+        "Photo Credit 1 of 3. Photo Credit 2 of 3. Photo Credit 3 of 3.",
     ],
 )
 def test_ordinary_repeats_are_not_repetition(text: str) -> None:
