@@ -403,10 +403,11 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     )
     parser.add_argument(
         "--threshold-metric",
-        choices=["span", "character"],
-        default="span",
-        help="what span thresholds maximise on the held-out records: span-overlap F1 "
-        "(default) or character F1 (as toxic-spans scoring counts)",
+        choices=["auto", "span", "character"],
+        default="auto",
+        help="what span thresholds maximise on the held-out records: span-overlap F1, "
+        "character F1 (as toxic-spans scoring counts), or auto (default): character F1 "
+        "when at least half of a head's gold spans are single words, span overlap otherwise",
     )
     parser.add_argument(
         "--min-precision",

@@ -416,7 +416,7 @@ def test_trained_models_run_without_preview(trained: Path) -> None:
     assert document["status"] == "stable"
     span_head = next(h for h in document["heads"] if h["kind"] == "span")
     assert span_head["held_out"]["with_rules"] is True
-    assert span_head["held_out"]["level"] == "span overlap"
+    assert span_head["held_out"]["level"] == "character"  # auto: its gold spans are words
     hits = analyzer_with(trained, select=("model",)).check("Then zork walked home.").hits
     assert [(h.rule, h.text) for h in hits if h.rule == "model-name-calling"] == [
         ("model-name-calling", "zork")
@@ -499,6 +499,34 @@ def test_thresholds_are_chosen_for_the_union_with_the_rules(tmp_path: Path) -> N
     assert alone < 1.0 and union > alone
     assert held_out_f1(analyzer=analyzer, alone=True) == alone
     assert held_out_f1(analyzer=analyzer, threshold_metric="character") > 0
+
+
+def test_auto_threshold_metric_follows_the_shape_of_the_gold_spans() -> None:
+    """Word-level annotations (toxic spans) are scored by characters, phrase-level ones
+    (propaganda spans) by span overlap; an explicit metric is kept as given."""
+    from rhetoric.quality.evaluation import GoldRecord, GoldSpan, Target
+    from rhetoric.quality.training import TrainOptions, threshold_metric_for
+
+    def record(text: str, *marked: str) -> GoldRecord:
+        spans = tuple(GoldSpan(text.index(m), text.index(m) + len(m), "Z") for m in marked)
+        return GoldRecord("r", text, spans, None)
+
+    target = Target(frozenset({"name-calling"}), frozenset({"Z"}), frozenset())
+    words = [
+        record("you idiot, a real moron", "idiot", "moron"),
+        record("a clown show", "clown show"),
+    ]
+    phrases = [
+        record("the radical left mob again", "radical left mob"),
+        record("those lying elites, such a fool", "lying elites", "fool"),
+    ]
+    auto = TrainOptions(gold=(), maps=(), name="n")
+    assert threshold_metric_for(auto, target, words) == "character"  # 2 of 3 single words
+    assert threshold_metric_for(auto, target, phrases) == "span overlap"  # 1 of 3
+    assert threshold_metric_for(auto, target, phrases[1:]) == "character"  # half is enough
+    assert threshold_metric_for(auto, target, []) == "span overlap"  # nothing to go by
+    given = TrainOptions(gold=(), maps=(), name="n", threshold_metric="span overlap")
+    assert threshold_metric_for(given, target, words) == "span overlap"
 
 
 def test_threshold_search_scores_what_eval_reports(tmp_path: Path) -> None:

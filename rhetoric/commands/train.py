@@ -61,7 +61,7 @@ def command_line(args: argparse.Namespace) -> str:
         parts.append("--alone")
     if args.min_precision != 0.5:
         parts += ["--min-precision", str(args.min_precision)]
-    if args.threshold_metric != "span":
+    if args.threshold_metric != "auto":
         parts += ["--threshold-metric", args.threshold_metric]
     if args.limit is not None:
         parts += ["--limit", str(args.limit)]
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         techniques=frozenset(vocabulary.ids()),
         analyzer=analyzer,
         alone=args.alone,
-        threshold_metric="character" if args.threshold_metric == "character" else "span overlap",
+        threshold_metric={"span": "span overlap"}.get(args.threshold_metric, args.threshold_metric),
         min_precision=args.min_precision,
         prior=not args.no_prior,
         extend=args.grow,

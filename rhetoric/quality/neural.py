@@ -35,6 +35,7 @@ from .training import (
     held_out_records,
     load_records,
     scorer,
+    threshold_metric_for,
 )
 
 NETWORK = {"word_buckets": 1 << 14, "char_buckets": 128, "hidden": 64, "char_dim": 24,
@@ -216,7 +217,7 @@ def train_neural(
     test = [i for i, h in enumerate(held) if h]
     if not fit or not test or not any(any(rows[i]["labels"]) for i in fit):
         raise TrainingError("too few records (or no gold spans) to train and hold out")
-    metric = "character" if options.threshold_metric == "character" else "span overlap"
+    metric = threshold_metric_for(options, head.target, records)
     model = _tagger(torch, NETWORK)
     optimiser = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     loss_fn = torch.nn.BCEWithLogitsLoss()

@@ -116,7 +116,9 @@ class TrainOptions:
     # are chosen for what it reports with the model; None: no rules (as with --alone).
     analyzer: Analyzer | None = None
     alone: bool = False  # choose span thresholds for the model's hits without the rules'
-    threshold_metric: str = "span overlap"  # or "character": what span thresholds maximise
+    # What span thresholds maximise: "span overlap", "character", or "auto" (per head,
+    # from the shape of its gold spans: threshold_metric_for).
+    threshold_metric: str = "auto"
     # Span thresholds keep the held-out union's span precision at or above this (0: off);
     # with none that does, the head is silent (threshold SILENT: the rules alone).
     min_precision: float = MIN_PRECISION
@@ -445,6 +447,7 @@ def _search(
     target, so the choice is for what ``rhetoric eval --model`` measures. Without a given
     threshold, cuts whose union span precision falls under ``options.min_precision`` are
     not chosen, and silence (:data:`SILENT`, the rules' hits alone) competes with them."""
+    metric = threshold_metric_for(options, head.target, records)
     plugin = scorer()
     prior = plugin.Prior(0.0, {}, strength) if strength else None
     interim = plugin.Head(
@@ -483,7 +486,7 @@ def _search(
             rules = () if options.alone else detection.hits
             joined = Detection(detection.comment, (*rules, *hits), (), doc)
             score_hits(result, records[out.index], analyzer.conclude(joined).report.hits)
-        counts = result.chars if options.threshold_metric == "character" else result.spans
+        counts = result.chars if metric == "character" else result.spans
         scored.append((cut, counts.prf()["f1"] or 0.0))
         precisions[cut] = result.spans.prf()["precision"] or 0.0
     if options.threshold is not None:
@@ -491,9 +494,29 @@ def _search(
     alone = TargetResult(head.target)
     for out in held:
         score_hits(alone, records[out.index], out.base)
-    counts = alone.chars if options.threshold_metric == "character" else alone.spans
+    counts = alone.chars if metric == "character" else alone.spans
     silent = (counts.prf()["f1"] or 0.0, alone.spans.prf()["precision"] or 0.0)
     return _smoothed_choice(scored, strength, options.min_precision, precisions, silent)
+
+
+WORD_LEVEL_SHARE = 0.5  # of gold spans that are one word: annotations of words, not phrases
+
+
+def threshold_metric_for(
+    options: TrainOptions, target: Target, records: Sequence[GoldRecord]
+) -> str:
+    """What a span head's thresholds maximise: ``options.threshold_metric`` unless it
+    is "auto", where the gold spans decide. When at least half of them are single
+    words, the annotators marked words (toxic spans), and such data is scored by
+    characters (SemEval-2021 Task 5): character F1. Phrase-level annotations (PTC
+    propaganda spans, 11-25% single words) are scored by span overlap."""
+    if options.threshold_metric != "auto":
+        return options.threshold_metric
+    spans = [
+        record.text[start:end] for record in records for start, end in _gold_spans(record, target)
+    ]
+    single = sum(1 for text in spans if len(text.split()) == 1)
+    return "character" if spans and single >= WORD_LEVEL_SHARE * len(spans) else "span overlap"
 
 
 def _smoothed_choice(
@@ -753,6 +776,9 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
         matrix, columns = matrix_rows.build(options.min_count)
         labels = np.array(head.labels, dtype=np.int8)
         if head.kind == "span":
+            if search and options.threshold_metric == "auto":
+                chosen_metric = threshold_metric_for(options, head.target, records)
+                say(f"{head.technique}: thresholds maximise {chosen_metric} F1 (auto)")
             owner = np.frombuffer(rows.word_record, dtype=np.int32)
             row_held = held[owner]
         else:
@@ -841,7 +867,11 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             "held_out": {
                 "records": int(held.sum()),
                 "f1": held_f1,
-                "level": (options.threshold_metric if head.kind == "span" else "document"),
+                "level": (
+                    threshold_metric_for(options, head.target, records)
+                    if head.kind == "span"
+                    else "document"
+                ),
                 "with_rules": not alone and head.kind == "span",
                 "prior": prior_record,
                 "cues": cue_record,
