@@ -247,7 +247,7 @@ def stages(
                 assert comment is not None
                 t0 = clock()
                 doc = Document.of(comment)
-                skipped = skip_plain and rules._cannot_fire(doc)
+                skipped = skip_plain and rules._cannot_fire(doc)[0]
                 t1 = clock()
                 if not skipped:
                     doc.prepared  # noqa: B018 (prepared once, kept by the document)
@@ -323,7 +323,7 @@ def main() -> int:
     runs = 1 if args.smoke else args.runs
     work = Path(tempfile.mkdtemp(prefix="rhetoric-bench-"))
     env = {**os.environ, "RHETORIC_CACHE_DIR": str(work / "cache")}
-    results: dict[str, object] = {}
+    results: dict[str, object] = {"load": [_load()]}
     try:
         corpus_small = build_corpus(civil, small, rng)
         corpus_large = build_corpus(every, large, rng)
@@ -451,12 +451,33 @@ def main() -> int:
         log(f"peers: {peers}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    results["load"].append(_load())  # type: ignore[attr-defined]
     print(json.dumps(results, indent=2))
     if not args.smoke:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(render(results, runs) + kept_sections(args.out), encoding="utf-8")
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
+
+
+def _load() -> float | None:
+    """The 1-minute load average (None where the system has none): wall times on a
+    shared machine mean little without it, so the document states it."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def load_note(loads: list[float | None]) -> str:
+    """How busy the machine was, for the document's first paragraph."""
+    if len(loads) < 2 or None in loads:
+        return "Load average not available."
+    return (
+        f"Load average (1 minute) {loads[0]:.1f} at the start and {loads[1]:.1f} at the end "
+        f"on {os.cpu_count()} cores: at a load above the core count, wall times include "
+        "waiting for a core."
+    )
 
 
 def kept_sections(path: Path) -> str:
@@ -494,7 +515,7 @@ def render(results: dict, runs: int) -> str:  # type: ignore[type-arg]
         "workplace machine, shared and noisy. Corpus: texts from `../shared/data` "
         f"({small[0]:,} Civil Comments of {small[1]:.0f} bytes on average for in-process "
         f"figures; {large[0]:,} comments of {large[1]:.0f} bytes on average, all corpora, "
-        "repeated as needed, for the whole process).",
+        "repeated as needed, for the whole process). " + load_note(results.get("load", [])),
         "",
         "| measure | value | target | met |",
         "|---|---:|---|---|",

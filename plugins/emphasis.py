@@ -5,7 +5,8 @@ and joke markers ("lol", "/s").
 None of them is a technique on its own (plenty of people type in capitals or love "!!"),
 so this plugin never reports anything: it raises or lowers the confidence of the hits
 other detectors found, through ``rhetoric_adjust_report``, and recomputes the scores.
-A comment without findings is returned untouched at once, so it costs nothing there.
+It declares ``only_when(hits=1)``: the analyzer never calls it on a comment without
+findings (most comments), so it costs nothing there.
 
 - ``shouting``: the hit itself is in capitals ("TRAITORS"), in a comment that is not in
   capitals throughout (meme text often is, and then capitals carry no emphasis);
@@ -36,6 +37,7 @@ from rhetoric import (
     Report,
     Severity,
     hookimpl,
+    only_when,
     replace_hit,
     rescored,
 )
@@ -129,8 +131,9 @@ def adjusted_confidence(confidence: float, found: Iterable[str]) -> float:
 
 
 @hookimpl
+@only_when(hits=1)  # style only moves hits: a clean report is never looked at
 def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig) -> Report | None:
-    if not report.hits:
+    if not report.hits:  # (reached with fast paths off)
         return None
     comment = _Text(doc.text, report.readability)
     if not comment.any:

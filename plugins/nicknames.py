@@ -14,6 +14,7 @@ It also reports epithets fixed to names and people in news prose (``epithet-labe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
@@ -330,15 +331,23 @@ def _common_prefix(a: str, b: str) -> int:
     return size
 
 
+def _ratio(matches: int, length: int) -> float:
+    """difflib's ratio formula (its ``_calculate_ratio``): 2 * matches / length."""
+    return 2.0 * matches / length if length else 1.0
+
+
 def _at_least(a: str, b: str, bound: float) -> bool:
-    """Whether difflib's similarity ratio of ``a`` and ``b`` reaches ``bound``; its
-    cheap upper bounds (lengths, then shared letters) settle most pairs first."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return (
-        matcher.real_quick_ratio() >= bound
-        and matcher.quick_ratio() >= bound
-        and matcher.ratio() >= bound
-    )
+    """Whether difflib's similarity ratio of ``a`` and ``b`` reaches ``bound``. Its
+    cheap upper bounds settle most pairs first, computed here as difflib computes
+    them (``real_quick_ratio``: the lengths; ``quick_ratio``: the letters shared,
+    counted with repeats) but without building a ``SequenceMatcher``, whose set-up
+    (an index of ``b``) costs more than both bounds together."""
+    length = len(a) + len(b)
+    if _ratio(min(len(a), len(b)), length) < bound:
+        return False
+    if _ratio((Counter(a) & Counter(b)).total(), length) < bound:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= bound
 
 
 def _blend(word: str, name: str, mock: str) -> float | None:

@@ -140,6 +140,9 @@ class Analyzer:
             cues_of(function) is not None
             for _, function, _ in host.implementations("rhetoric_adjust_report")
         )
+        # The fewest hits a report needs for any adjuster to be called (only_when(hits=N)
+        # on all of them): below it the adjusting round is skipped whole.
+        self._adjust_floor = host.min_hits("rhetoric_adjust_report") if config.fast_paths else 0
         self._has_listeners = host.has_implementations("rhetoric_report_ready")
         self._budget = CallBudget(config.plugin_timeout, config.plugin_strikes)
         self._allowed = frozenset(" ".join(term.casefold().split()) for term in config.allowlist)
@@ -370,7 +373,9 @@ class Analyzer:
                 self._readability(comment.text),
                 _unique(errors),
             )
-        if self._has_adjusters:
+        if self._has_adjusters and (
+            len(report.hits) >= self._adjust_floor or self._budget.struck
+        ):  # (a plugin the budget switched off is still reported as refused)
             # A detection from another process comes without its view: a fresh, lazy one.
             report = self._adjust(report, detection.doc or Document.of(comment))
         if self._has_listeners:
@@ -383,6 +388,7 @@ class Analyzer:
             "rhetoric_report_ready",
             budget=self._budget,
             text_length=len(comment.text),
+            count_hits=self.config.fast_paths,
             report=report,
             comment=comment,
         ):
@@ -514,6 +520,7 @@ class Analyzer:
             text_length=len(doc.text),
             arguments=arguments,
             cue_text=doc.folded if self._cued_adjusters else None,
+            count_hits=self.config.fast_paths,
         ):
             if error is not None or result is not None:
                 report = arguments["report"] = self._adjusted(report, doc, name, result, error)

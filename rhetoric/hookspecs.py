@@ -44,6 +44,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 CUES_ATTRIBUTE = "rhetoric_cues"
+HITS_ATTRIBUTE = "rhetoric_min_hits"
 # The non-ASCII letters that a case-insensitive regex matches to an ASCII letter and
 # that lower() does not make that letter (or makes two chars of): dotted and dotless
 # I, long s, the Kelvin sign. Folding them keeps a cue test no stricter than the regex.
@@ -70,27 +71,45 @@ def compiled_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     return _kept_pattern(pattern, flags)
 
 
-def only_when(*cues: str) -> Callable[[_F], _F]:
-    """Declare the text cues without which a ``rhetoric_filter_hit`` or
-    ``rhetoric_adjust_report`` implementation has nothing to do, so the analyzer calls
-    it only on comments holding at least one of them.
+def only_when(*cues: str, hits: int | None = None) -> Callable[[_F], _F]:
+    """Declare what a hook implementation needs to have anything to do, so the
+    analyzer calls it only where that holds and skips the call everywhere else.
 
-    Cues are literal substrings compared case-insensitively (:func:`fold_cues`),
-    looked for once per comment, which costs far less than calling the hook on each
-    hit. Declaring them is a promise: on a comment with none of them the hook keeps
-    the hit or report as it is (returns ``None``). With ``fast_paths`` off the hook is
-    called on every comment, which is how a test shows the cues are enough::
+    ``cues`` (for ``rhetoric_filter_hit`` and ``rhetoric_adjust_report``): literal
+    substrings compared case-insensitively (:func:`fold_cues`), looked for once per
+    comment, which costs far less than calling the hook on each hit; the hook is
+    called only on comments holding at least one of them.
+
+    ``hits`` (for ``rhetoric_adjust_report`` and ``rhetoric_report_ready``): called
+    only for reports with at least this many hits (``hits=1``: never on a clean
+    report; ``hits=2`` for a hook that relates hits to each other). The report
+    counted is the one the hook would receive (chained adjusters: as the previous
+    one left it). Declared on any other hook it is refused when the plugin loads.
+
+    With both, both must hold. Declaring them is a promise: where they do not hold
+    the hook keeps the hit or report as it is (returns ``None``). With
+    ``fast_paths`` off the hook is called everywhere, which is how a test shows the
+    conditions are enough::
 
         @hookimpl
         @only_when('"', "\u201c", "called")
         def rhetoric_filter_hit(hit, doc, config): ...
+
+        @hookimpl
+        @only_when(hits=2)
+        def rhetoric_adjust_report(report, doc, config): ...
     """
-    if not cues or not all(isinstance(cue, str) and cue for cue in cues):
-        raise TypeError("only_when() takes one or more non-empty strings")
+    if not all(isinstance(cue, str) and cue for cue in cues) or not (cues or hits is not None):
+        raise TypeError("only_when() takes one or more non-empty strings, or hits=N")
+    if hits is not None and (isinstance(hits, bool) or not isinstance(hits, int) or hits < 1):
+        raise TypeError(f"only_when(hits=...) takes a whole number of at least 1, not {hits!r}")
     folded = tuple(dict.fromkeys(fold_cues(cue) for cue in cues))
 
     def mark(function: _F) -> _F:
-        setattr(function, CUES_ATTRIBUTE, folded)
+        if folded:
+            setattr(function, CUES_ATTRIBUTE, folded)
+        if hits is not None:
+            setattr(function, HITS_ATTRIBUTE, hits)
         return function
 
     return mark
@@ -100,6 +119,16 @@ def cues_of(function: Callable[..., Any]) -> tuple[str, ...] | None:
     """The folded cues ``function`` declared with :func:`only_when`, or None."""
     cues = getattr(function, CUES_ATTRIBUTE, None)
     return cues if isinstance(cues, tuple) else None
+
+
+def min_hits_of(function: Callable[..., Any]) -> int:
+    """The ``hits`` ``function`` declared with :func:`only_when` (0: none)."""
+    hits = getattr(function, HITS_ATTRIBUTE, 0)
+    return hits if isinstance(hits, int) and not isinstance(hits, bool) and hits > 0 else 0
+
+
+# The hooks that receive a report, on which only_when(hits=N) can be honoured.
+REPORT_HOOKS = frozenset({"rhetoric_adjust_report", "rhetoric_report_ready"})
 
 
 # --- set-up: called once per analyzer ---------------------------------------------
@@ -162,7 +191,9 @@ def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig
     """Change a finished report (raise or lower hits' confidence, add scores,
     re-decide the verdict...).
 
-    Chained like ``rhetoric_filter_hit``, and like it may declare :func:`only_when` cues.
+    Chained like ``rhetoric_filter_hit``, and like it may declare :func:`only_when`
+    cues; ``@only_when(hits=1)`` keeps it off clean reports (most comments), where
+    an adjuster of hits has nothing to do.
 
     :param config: the analyzer's configuration: ``rhetoric.rescored(report, hits,
         config.thresholds)`` gives a report with changed hits and the scores and
@@ -175,7 +206,8 @@ def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig
 @hookspec
 def rhetoric_report_ready(report: Report, comment: Comment) -> None:
     """Receive each final report (to log, count, queue or notify). Return values
-    are ignored; this hook cannot change the report."""
+    are ignored; this hook cannot change the report. ``@only_when(hits=N)``
+    receives only reports with at least N hits."""
 
 
 # --- moderation (hosts that act on comments: see rhetoric.Moderator) ----------------

@@ -72,6 +72,11 @@ class CallBudget:
             f"{self.seconds}s budget; its results are missing"
         )
 
+    @property
+    def struck(self) -> bool:
+        """Whether any call has overrun yet (until then no plugin can be refused)."""
+        return bool(self._counts)
+
     def charge(self, source: str, elapsed: float, text_length: int) -> PluginTooSlow | None:
         """Record a finished call; an error when it overran (its output is void)."""
         limit = self.allowed(text_length)
@@ -112,8 +117,9 @@ class PluginInfo:
         }
 
 
-# (plugin name, function, argument names, budget source name, only_when cues or None)
-_Call = tuple[str, Any, tuple[str, ...], str, "tuple[str, ...] | None"]
+# (plugin name, function, argument names, budget source name, only_when cues or None,
+# only_when hits or 0)
+_Call = tuple[str, Any, tuple[str, ...], str, "tuple[str, ...] | None", int]
 
 
 class PluginHost:
@@ -209,12 +215,13 @@ class PluginHost:
             self.manager.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
             raise PluginLoadError(f"plugin '{name}' is invalid: {exc}") from None
-        wrappers = sorted(
-            caller.name
+        own = [
+            (caller.name, impl)
             for caller in self.manager.get_hookcallers(plugin) or ()
             for impl in caller.get_hookimpls()
-            if impl.plugin is plugin and (impl.wrapper or impl.hookwrapper)
-        )
+            if impl.plugin is plugin
+        ]
+        wrappers = sorted(hook for hook, impl in own if impl.wrapper or impl.hookwrapper)
         if wrappers:
             self.manager.unregister(plugin)
             raise PluginLoadError(
@@ -222,6 +229,18 @@ class PluginHost:
                 "(wrapper=True or hookwrapper=True), which rhetoric cannot honour: each "
                 "implementation is called on its own, isolated and chained (see "
                 "rhetoric.hookspecs); implement the hook without the wrapper option"
+            )
+        counted = sorted(
+            hook
+            for hook, impl in own
+            if hook not in hookspecs.REPORT_HOOKS and hookspecs.min_hits_of(impl.function)
+        )
+        if counted:
+            self.manager.unregister(plugin)
+            raise PluginLoadError(
+                f"plugin '{name}' declares only_when(hits=...) on {', '.join(counted)}, "
+                "which receives no report to count hits in: it is honoured on "
+                f"{' and '.join(sorted(hookspecs.REPORT_HOOKS))} only"
             )
 
     # --- calling hooks ----------------------------------------------------------
@@ -244,6 +263,7 @@ class PluginHost:
         text_length: int = 0,
         arguments: dict[str, Any] | None = None,
         cue_text: str | None = None,
+        count_hits: bool = False,
         **kwargs: Any,
     ) -> Iterator[tuple[str, Any, BaseException | None]]:
         """Call every implementation in pluggy's order, isolating failures.
@@ -255,17 +275,26 @@ class PluginHost:
         of its result, and a plugin switched off by the budget is not called.
         With ``cue_text`` (the comment folded by ``hookspecs.fold_cues``), an
         implementation that declared ``only_when`` cues absent from it is skipped.
+        With ``count_hits`` (report hooks), one that declared ``only_when(hits=N)``
+        is skipped when the report it would receive has fewer than N hits.
         """
         calls = self._calls.get(hook_name)
         if calls is None:
             calls = self._calls[hook_name] = [
-                (name, function, argnames, f"plugin:{name}", hookspecs.cues_of(function))
+                (
+                    name,
+                    function,
+                    argnames,
+                    f"plugin:{name}",
+                    hookspecs.cues_of(function),
+                    hookspecs.min_hits_of(function),
+                )
                 for name, function, argnames in self.implementations(hook_name)
             ]
         values = kwargs if arguments is None else arguments
         # The limit depends only on the text: computed once, not once per plugin call.
         limit = budget.allowed(text_length) if budget is not None else None
-        for name, function, argnames, source, cues in calls:
+        for name, function, argnames, source, cues, hits in calls:
             if budget is not None and (refusal := budget.refusal(source)):
                 yield name, None, refusal
                 continue
@@ -275,6 +304,8 @@ class PluginHost:
                 and not any(cue in cue_text for cue in cues)
             ):
                 continue  # its cues are absent: it would leave everything as it is
+            if count_hits and hits and len(values["report"].hits) < hits:
+                continue  # too few hits for it to act on
             started = time.perf_counter()
             try:
                 result = function(**{a: values[a] for a in argnames})
@@ -287,6 +318,13 @@ class PluginHost:
                 if elapsed > limit and (overrun := budget.charge(source, elapsed, text_length)):
                     result, error = None, overrun
             yield name, result, error
+
+    def min_hits(self, hook_name: str) -> int:
+        """The fewest hits a report needs for any implementation of a report hook to
+        be called (``only_when(hits=N)``; 0 when some implementation takes every
+        report, or there is none)."""
+        floors = [hookspecs.min_hits_of(f) for _, f, _ in self.implementations(hook_name)]
+        return min(floors, default=0)
 
     def has_implementations(self, hook_name: str) -> bool:
         return bool(getattr(self.manager.hook, hook_name).get_hookimpls())

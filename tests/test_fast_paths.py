@@ -112,7 +112,7 @@ def test_plain_prepare_on_seed_comments() -> None:
 
 
 def _skipped(text: str) -> bool:
-    return bool(FAST.detectors[0]._cannot_fire(Document.of(Comment("t", text))))
+    return FAST.detectors[0]._cannot_fire(Document.of(Comment("t", text)))[0]
 
 
 def test_plain_skip_happens() -> None:
@@ -420,6 +420,19 @@ def test_required_groups_need_one_literal_of_each_group() -> None:
         ((" story",),),
     )
     assert required_groups(r"worst|\w+") is None
+    # An alternation that is all there is inside a group between assertions (a rule's
+    # usual "\b(?P<hit>...)\b") is split the same way, and so is a nested one that is
+    # a whole alternative; one between other parts stays one group.
+    assert required_groups(r"\b(?P<hit>they knew|(?:genocide plan|mass cull))\b") == (
+        (("they knew",),),
+        (("genocide plan",),),
+        (("mass cull",),),
+    )
+    assert required_groups(r"\b(?:the )?(?:cover-up|coverup) was (?:planned|staged)") == (
+        ((" was ",), ("cover",), ("planned", "staged")),  # the parser shares "cover"
+    )
+    assert required_groups(r"(a|b)\1 (?:idiot|moron)") == ((("idiot", "moron"),),)
+    assert required_groups(r"\b(?P<hit>idiots?|\w+)\b") is None
     # Looked for in lowercased text, whatever the pattern's case.
     assert required_groups(r"(?i)Sold out AMERICA") == ((("sold out america",),),)
     # POSIX classes are regex syntax the stdlib parser reads as chars.

@@ -4,9 +4,14 @@ condemned labels), plus the rule examples of those plugins."""
 
 from __future__ import annotations
 
+import importlib.util
+from difflib import SequenceMatcher
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Hit, Severity
 from rhetoric.quality.examples import run_examples
@@ -109,3 +114,29 @@ def test_plain_insult_is_not_downgraded() -> None:
 def test_condemnation_can_drop() -> None:
     analyzer = _analyzer(condemnation={"action": "drop"})
     assert not _hits("He is not an idiot.", analyzer)
+
+
+def _nicknames_module() -> ModuleType:
+    """This checkout's plugins/nicknames.py, imported on its own."""
+    path = ROOT / "plugins" / "nicknames.py"
+    spec = importlib.util.spec_from_file_location("nicknames_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NICKNAMES = _nicknames_module()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet="abdehilmnorstu", max_size=12),
+    st.text(alphabet="abdehilmnorstu", max_size=12),
+    st.sampled_from([0.6, 0.7]),
+)
+def test_blend_similarity_is_difflibs_ratio(a: str, b: str, bound: float) -> None:
+    """The nicknames plugin's similarity test skips building difflib's matcher when
+    the cheap bounds already rule a pair out; the answer is still difflib's own."""
+    expected = SequenceMatcher(None, a, b, autojunk=False).ratio() >= bound
+    assert NICKNAMES._at_least(a, b, bound) is expected

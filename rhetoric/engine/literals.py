@@ -111,21 +111,36 @@ def required_groups(
     tree = _parse(pattern, flags)
     if tree is None:
         return None
-    # A top-level alternation is split into alternatives, with what the parser moved
-    # out of it (a shared "\b" or first letter) kept around each of them; an
-    # alternation between other parts is one group instead.
-    at = next((i for i, (op, _) in enumerate(tree) if op is constants.BRANCH), None)
-    if at is None or any(op not in _AROUND for i, (op, _) in enumerate(tree) if i != at):
-        branches = [tree]
-    else:
-        branches = [[*tree[:at], *branch, *tree[at + 1 :]] for branch in tree[at][1][1]]
     found = []
-    for branch in branches:
+    for branch in _top_alternatives(tree):
         groups = _groups(branch, min_length)
         if not groups:
             return None
         found.append(tuple(sorted(set(groups))))
     return tuple(found)
+
+
+def _top_alternatives(items: list[tuple[Any, Any]]) -> list[list[tuple[Any, Any]]]:
+    """The alternatives every match takes one of: a top-level alternation is split, with
+    what the parser moved out of it (a shared "\b" or first letter) kept around each
+    of them, and so is one inside a group that is all there is between such parts
+    (``\b(?P<hit>a|b)\b``, the usual shape of a rule); nested alternations of an
+    alternative are split the same way. An alternation between other parts is one
+    group instead (:func:`_groups`)."""
+    inner = [i for i, (op, _) in enumerate(items) if op not in _AROUND]
+    if len(inner) != 1:
+        return [items]
+    at = inner[0]
+    op, av = items[at]
+    if op is constants.BRANCH:
+        options = [option for branch in av[1] for option in _top_alternatives(list(branch))]
+    elif op is constants.SUBPATTERN:
+        options = _top_alternatives(list(av[-1]))
+        if len(options) == 1:
+            return [items]
+    else:
+        return [items]
+    return [[*items[:at], *option, *items[at + 1 :]] for option in options]
 
 
 def _groups(items: list[tuple[Any, Any]], min_length: int) -> list[tuple[str, ...]]:
