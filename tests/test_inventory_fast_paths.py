@@ -11,8 +11,13 @@ from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig, Comment
 
-FAST = Analyzer.from_config(AnalyzerConfig(readability=(), preview=True))
-SLOW = Analyzer.from_config(AnalyzerConfig(readability=(), preview=True, fast_paths=False))
+# A generous regex time budget: on a loaded machine the slow path (every pattern on every
+# comment) could otherwise stop a pattern early, and the two reports would differ by
+# that error rather than by the prefilter this file tests.
+FAST = Analyzer.from_config(AnalyzerConfig(readability=(), preview=True, regex_timeout=30.0))
+SLOW = Analyzer.from_config(
+    AnalyzerConfig(readability=(), preview=True, fast_paths=False, regex_timeout=30.0)
+)
 
 CUES = (
     "if we let them in our cities will descend into chaos unless once until die death",
