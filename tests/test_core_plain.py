@@ -9,6 +9,7 @@ text that is not an exact ASCII str, and then ``plain.py`` runs its regexes. Wit
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 
@@ -154,6 +155,52 @@ def test_core_leaves_reference_counts_unchanged() -> None:
         core.plain_tokens(text, [*pieces[:-1], "\u00e9"])
     after = sys.getrefcount(text), sys.getrefcount(pieces), [sys.getrefcount(w) for w in words]
     assert after == before
+
+
+def test_core_tables_are_the_regex_classes() -> None:
+    """The tables handed to the core hold exactly the chars of plain.py's classes."""
+    from rhetoric.text.obfuscation import (
+        DOUBLED_FINAL,
+        DOUBLED_INSIDE,
+        DOUBLED_NOT_AFTER,
+        PAIRS,
+        SIGN_CLASS,
+        SPELLED_GAPS,
+        SWAPS,
+        TOKEN_SIGNS,
+        char_class,
+    )
+    from rhetoric.text.tokens import _GLUE_RE
+
+    token, flags, swaps, pairs, gap = plain._core_tables()
+    classes = [
+        f"[{SIGN_CLASS}]",
+        f"[{plain._NOT_BANG}]",
+        f"[{plain._NUM_GAP}]",
+        f"[{char_class(DOUBLED_INSIDE)}]",
+        f"[{char_class(DOUBLED_NOT_AFTER)}]",
+        f"[{char_class(DOUBLED_FINAL)}]",
+        f"[{char_class(SPELLED_GAPS)}]",
+    ]
+    assert plain._ODD_RE.pattern.endswith(f"[0-9][{plain._NUM_GAP}]+[0-9]")
+    for code in range(128):
+        char = chr(code)
+        for bit, pattern in enumerate(classes):
+            assert bool(flags[code] >> bit & 1) == bool(re.fullmatch(pattern, char)), (bit, char)
+        assert bool(flags[code] >> 7 & 1) == (_GLUE_RE.fullmatch(char) is not None), char
+    assert [(s[0], s[1], s[2]) for s in swaps] == [
+        (
+            w.letter.encode(),
+            bytes(chr(c) in w.preceded_by for c in range(128)),
+            bytes(chr(c) in w.followed_by for c in range(128)),
+        )
+        for w in SWAPS
+    ]
+    assert {p[0].decode(): p[1] for p in pairs} == {
+        pair: bytes(re.fullmatch(f"[{char_class(after)}]", chr(c)) is not None for c in range(128))
+        for pair, (_, after) in PAIRS.items()
+    }
+    assert token is Token and gap >= 1 and TOKEN_SIGNS
 
 
 @pytest.fixture

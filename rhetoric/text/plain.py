@@ -16,6 +16,7 @@ comment's tokens are exactly its plain words and nothing else can match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache, partial
 from itertools import accumulate, repeat
 from typing import Any, Final
@@ -153,42 +154,44 @@ def python_is_plain(folded: str) -> bool:
     )
 
 
-def _table(pattern: str) -> bytes:
-    """1 for each ASCII char that ``pattern`` (a one-char regex) matches."""
-    test = re.compile(pattern).fullmatch
-    return bytes(test(chr(code)) is not None for code in range(128))
+_DIGITS: Final = "0123456789"
+
+
+def _table(chars: Iterable[str], bit: int = 0) -> bytearray:
+    """``1 << bit`` for each ASCII char in ``chars``, 0 for the others."""
+    table = bytearray(128)
+    for char in chars:
+        if char < "\x80":
+            table[ord(char)] = 1 << bit
+    return table
 
 
 def _core_tables() -> tuple[object, ...]:
-    """What the core's plain path needs, derived from the same classes as the regexes
-    above (so a change to obfuscation.toml reaches both without a rebuild)."""
-    flags = [0] * 128
-    # Bits in the order of rhetoric/_core.c's F_* flags.
-    classes = (
-        f"[{SIGN_CLASS}]",
-        f"[{_NOT_BANG}]",
-        f"[{_NUM_GAP}]",
-        f"[{_cc(DOUBLED_INSIDE)}]",
-        f"[{_cc(DOUBLED_NOT_AFTER)}]",
-        f"[{_cc(DOUBLED_FINAL)}]",
-        f"[{_cc(SPELLED_GAPS)}]",
+    """What the core's plain path needs, from the same data as the regexes above (so
+    a change to obfuscation.toml reaches both without a rebuild). Built from the
+    strings, not by compiling the classes, which would cost start-up time;
+    ``tests/test_core_plain.py`` checks each table against its regex class."""
+    classes = (  # in the order of rhetoric/_core.c's F_* bits
+        _DIGITS + TOKEN_SIGNS,  # SIGN_CLASS
+        _DIGITS + TOKEN_SIGNS.replace("!", ""),  # _NOT_BANG
+        TOKEN_SIGNS + "'",  # _NUM_GAP
+        DOUBLED_INSIDE,
+        DOUBLED_NOT_AFTER,
+        DOUBLED_FINAL,
+        SPELLED_GAPS,
     )
-    for bit, pattern in enumerate(classes):
-        for code, hit in enumerate(_table(pattern)):
-            flags[code] |= hit << bit
-    for code in range(128):  # chars a phrase may run across (tokens.is_glue)
-        flags[code] |= is_glue(chr(code)) << 7  # one char: its class (one break is glue)
+    glue = [char for char in map(chr, range(128)) if is_glue(char)]  # one char: its class
+    flags = [sum(bits) for bits in zip(*map(_table, (*classes, glue), range(8)), strict=True)]
     swaps = tuple(
         (
             swap.letter.encode("ascii"),
-            bytes(chr(code) in swap.preceded_by for code in range(128)),
-            bytes(chr(code) in swap.followed_by for code in range(128)),
+            bytes(_table(swap.preceded_by)),
+            bytes(_table(swap.followed_by)),
         )
         for swap in SWAPS
     )
     pairs = tuple(
-        (pair.encode("ascii"), _table(f"[{_cc(not_after)}]"))
-        for pair, (_, not_after) in PAIRS.items()
+        (pair.encode("ascii"), bytes(_table(not_after))) for pair, (_, not_after) in PAIRS.items()
     )
     return Token, bytes(flags), swaps, pairs, SPELLED_LONGEST_GAP
 
