@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 2
+#define CORE_API 3
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -1170,8 +1170,397 @@ plain_setup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 3 (round 8): the token trie's exact walk, TokenTrie._scan_exact of
+ * rhetoric/engine/trie.py, for comments whose tokens have no variants, masks or joined
+ * letters. The trie's _Node objects (slots: children, payloads) are read from C; a name
+ * spelled like a lexicon word is handed to trie.py's _reads_as_name, and only between
+ * walks, never while a container is being read. Matches go into a new list, so a
+ * decline (None) leaves nothing half done and trie.py walks in Python instead.
+ */
+
+static PyTypeObject *trie_node_type, *trie_token_type, *trie_match_type;
+static PyObject *trie_exact_how, *trie_reads_as_name, *name_children, *name_payloads;
+
+/* A tuple subclass with no fields of its own, as _coreload's callers pass them. */
+static int
+is_bare_tuple_type(PyObject *type)
+{
+    return PyType_Check(type) && type != (PyObject *)&PyTuple_Type
+           && PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)
+           && ((PyTypeObject *)type)->tp_basicsize == PyTuple_Type.tp_basicsize
+           && ((PyTypeObject *)type)->tp_itemsize == PyTuple_Type.tp_itemsize
+           && ((PyTypeObject *)type)->tp_dictoffset == 0;
+}
+
+/* A TrieMatch (first, last, start, end, payload, how, form), as tuple.__new__ makes it. */
+static PyObject *
+new_match(Py_ssize_t first, Py_ssize_t last, PyObject *start, PyObject *end,
+          PyObject *payload, PyObject *form)
+{
+    PyObject *match = trie_match_type->tp_alloc(trie_match_type, 7);
+    if (match == NULL) {
+        return NULL;
+    }
+    PyObject *a = PyLong_FromSsize_t(first);
+    PyObject *b = PyLong_FromSsize_t(last);
+    if (a == NULL || b == NULL) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_DECREF(match);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(match, 0, a);
+    PyTuple_SET_ITEM(match, 1, b);
+    PyTuple_SET_ITEM(match, 2, Py_NewRef(start));
+    PyTuple_SET_ITEM(match, 3, Py_NewRef(end));
+    PyTuple_SET_ITEM(match, 4, Py_NewRef(payload));
+    PyTuple_SET_ITEM(match, 5, Py_NewRef(trie_exact_how));
+    PyTuple_SET_ITEM(match, 6, Py_NewRef(form));
+    return match;
+}
+
+/* A node's children dict and payloads list (new references), or DECLINED. */
+static int
+node_parts(PyObject *node, PyObject **children, PyObject **payloads)
+{
+    *children = *payloads = NULL;
+    if (!Py_IS_TYPE(node, trie_node_type)) {
+        return DECLINED;
+    }
+    *children = PyObject_GetAttr(node, name_children);
+    if (*children == NULL) {
+        return FAILED;
+    }
+    *payloads = PyObject_GetAttr(node, name_payloads);
+    if (*payloads == NULL) {
+        Py_CLEAR(*children);
+        return FAILED;
+    }
+    if (!PyDict_CheckExact(*children) || !PyList_CheckExact(*payloads)) {
+        Py_CLEAR(*children);
+        Py_CLEAR(*payloads);
+        return DECLINED;
+    }
+    return DONE;
+}
+
+/* One match per payload (the list is re-read each step: appending may run a collection). */
+static int
+add_payloads(PyObject *found, PyObject *payloads, Py_ssize_t first, Py_ssize_t last,
+             PyObject *start, PyObject *end, PyObject *form)
+{
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(payloads); k++) {
+        PyObject *payload = Py_NewRef(PyList_GET_ITEM(payloads, k));
+        PyObject *match = new_match(first, last, start, end, payload, form);
+        Py_DECREF(payload);
+        if (match == NULL) {
+            return FAILED;
+        }
+        int failed = PyList_Append(found, match);
+        Py_DECREF(match);
+        if (failed < 0) {
+            return FAILED;
+        }
+    }
+    return DONE;
+}
+
+/* Field k of token i (borrowed; tokens is an exact tuple of exact Tokens). */
+#define FIELD(tokens, i, k) PyTuple_GET_ITEM(PyTuple_GET_ITEM((tokens), (i)), (k))
+enum { T_INDEX, T_START, T_END, T_NORM, T_VARIANTS, T_MASK, T_GLUE };
+
+typedef struct {
+    PyObject *node;
+    PyObject *form;
+} Step;
+
+static void
+drop_steps(Step *steps, Py_ssize_t count)
+{
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_DECREF(steps[k].node);
+        Py_DECREF(steps[k].form);
+    }
+    PyMem_Free(steps);
+}
+
+/* TokenTrie._extend with how EXACT: the entries at ``node`` (when ``single``) and every
+ * phrase going on from token i through glued tokens. */
+static int
+extend_exact(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node,
+             PyObject *children, PyObject *payloads, int single, PyObject *found)
+{
+    PyObject *start = FIELD(tokens, i, T_START);
+    PyObject *norm = FIELD(tokens, i, T_NORM);
+    if (single) {
+        TRY(add_payloads(found, payloads, i, i, start, FIELD(tokens, i, T_END), norm));
+    }
+    if (PyDict_GET_SIZE(children) == 0) {
+        return DONE;
+    }
+    Step *frontier = PyMem_Malloc(sizeof(Step));
+    if (frontier == NULL) {
+        PyErr_NoMemory();
+        return FAILED;
+    }
+    frontier[0].node = Py_NewRef(node);
+    frontier[0].form = Py_NewRef(norm);
+    Py_ssize_t size = 1;
+    int status = DONE;
+    for (Py_ssize_t j = i; size > 0 && j + 1 < count && FIELD(tokens, j + 1, T_GLUE) == Py_True;
+         j++) {
+        PyObject *next_norm = FIELD(tokens, j + 1, T_NORM);
+        PyObject *next_end = FIELD(tokens, j + 1, T_END);
+        Step *next = NULL;
+        Py_ssize_t next_size = 0;
+        for (Py_ssize_t k = 0; k < size && status == DONE; k++) {
+            PyObject *current_children, *current_payloads, *child_children, *child_payloads;
+            status = node_parts(frontier[k].node, &current_children, &current_payloads);
+            if (status != DONE) {
+                break;
+            }
+            Py_DECREF(current_payloads);
+            PyObject *child = PyDict_GetItemWithError(current_children, next_norm);
+            Py_XINCREF(child);
+            Py_DECREF(current_children);
+            if (child == NULL) {
+                status = PyErr_Occurred() ? FAILED : DONE;
+                continue;
+            }
+            status = node_parts(child, &child_children, &child_payloads);
+            if (status != DONE) {
+                Py_DECREF(child);
+                break;
+            }
+            PyObject *joined = PyUnicode_FromFormat("%U %U", frontier[k].form, next_norm);
+            if (joined == NULL) {
+                status = FAILED;
+            }
+            else {
+                status = add_payloads(found, child_payloads, i, j + 1, start, next_end, joined);
+            }
+            if (status == DONE && PyDict_GET_SIZE(child_children) > 0) {
+                Step *grown = PyMem_Realloc(next, (size_t)(next_size + 1) * sizeof(Step));
+                if (grown == NULL) {
+                    PyErr_NoMemory();
+                    status = FAILED;
+                }
+                else {
+                    next = grown;
+                    next[next_size].node = Py_NewRef(child);
+                    next[next_size].form = Py_NewRef(joined);
+                    next_size++;
+                }
+            }
+            Py_XDECREF(joined);
+            Py_DECREF(child_children);
+            Py_DECREF(child_payloads);
+            Py_DECREF(child);
+        }
+        drop_steps(frontier, size);
+        frontier = next;
+        size = next_size;
+        if (status != DONE) {
+            break;
+        }
+    }
+    drop_steps(frontier, size);
+    return status;
+}
+
+/* Whether token i, a name spelled like a lexicon word, reads as that name here: 1, 0,
+ * or -1 with an exception (trie.py's _reads_as_name, called with no container open). */
+static int
+reads_as_name(PyObject *tokens, Py_ssize_t i, PyObject *original)
+{
+    PyObject *index = PyLong_FromSsize_t(i);
+    if (index == NULL) {
+        return -1;
+    }
+    PyObject *answer = PyObject_CallFunctionObjArgs(trie_reads_as_name, tokens, index, original,
+                                                    NULL);
+    Py_DECREF(index);
+    if (answer == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return truth;
+}
+
+/* Whether every token is an exact Token of plain fields and no token has variants or
+ * a mask (the exact walk's precondition, checked rather than trusted). */
+static int
+tokens_are_exact(PyObject *tokens)
+{
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *token = PyTuple_GET_ITEM(tokens, i);
+        if (!Py_IS_TYPE(token, trie_token_type) || PyTuple_GET_SIZE(token) != 7) {
+            return 0;
+        }
+        PyObject *variants = PyTuple_GET_ITEM(token, T_VARIANTS);
+        PyObject *glue = PyTuple_GET_ITEM(token, T_GLUE);
+        if (!PyLong_CheckExact(PyTuple_GET_ITEM(token, T_START))
+            || !PyLong_CheckExact(PyTuple_GET_ITEM(token, T_END))
+            || !PyUnicode_CheckExact(PyTuple_GET_ITEM(token, T_NORM))
+            || !PyTuple_CheckExact(variants) || PyTuple_GET_SIZE(variants) != 0
+            || PyTuple_GET_ITEM(token, T_MASK) != Py_None
+            || (glue != Py_True && glue != Py_False)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One position of the walk (trie.py's loop body); ``node`` is owned by the caller. */
+static int
+exact_at(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node, PyObject *names,
+         PyObject *original, PyObject *found)
+{
+    PyObject *children, *payloads;
+    TRY(node_parts(node, &children, &payloads));
+    PyObject *norm = FIELD(tokens, i, T_NORM);
+    int status = DONE;
+    if (PyDict_GET_SIZE(children) == 0) {
+        int named = PySet_Contains(names, norm);
+        if (named > 0) {
+            named = reads_as_name(tokens, i, original);
+        }
+        if (named < 0) {
+            status = FAILED;
+        }
+        else if (!named) {
+            status = add_payloads(found, payloads, i, i, FIELD(tokens, i, T_START),
+                                  FIELD(tokens, i, T_END), norm);
+        }
+    }
+    else {
+        int go = PyList_GET_SIZE(payloads) > 0;
+        if (!go && i + 1 < count && FIELD(tokens, i + 1, T_GLUE) == Py_True) {
+            go = PyDict_Contains(children, FIELD(tokens, i + 1, T_NORM));
+        }
+        int named = 0;
+        if (go > 0 && PyList_GET_SIZE(payloads) > 0) {
+            named = PySet_Contains(names, norm);
+            if (named > 0) {
+                named = reads_as_name(tokens, i, original);
+            }
+        }
+        if (go < 0 || named < 0) {
+            status = FAILED;
+        }
+        else if (go) {
+            status = extend_exact(tokens, count, i, node, children, payloads, !named, found);
+        }
+    }
+    Py_DECREF(children);
+    Py_DECREF(payloads);
+    return status;
+}
+
+PyDoc_STRVAR(trie_exact_doc,
+"trie_exact(tokens, nodes, positions, names, original, /)\n--\n\n"
+"TokenTrie._scan_exact's matches as a new list, for tokens without variants or masks;\n"
+"None when anything is not as trie.py makes it (then the Python walk runs).");
+
+static PyObject *
+trie_exact(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "trie_exact() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *tokens = args[0], *names = args[3], *original = args[4];
+    if (trie_node_type == NULL || !PyTuple_CheckExact(tokens) || !PyList_CheckExact(args[1])
+        || !PyList_CheckExact(args[2]) || !PyFrozenSet_CheckExact(names)
+        || !PyUnicode_CheckExact(original) || !tokens_are_exact(tokens)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    /* Owned copies: a name check runs Python code between positions. */
+    PyObject *nodes = PyList_GetSlice(args[1], 0, PyList_GET_SIZE(args[1]));
+    PyObject *positions = PyList_GetSlice(args[2], 0, PyList_GET_SIZE(args[2]));
+    PyObject *found = PyList_New(0);
+    int status = nodes == NULL || positions == NULL || found == NULL ? FAILED : DONE;
+    if (status == DONE && PyList_GET_SIZE(nodes) != count) {
+        status = DECLINED;
+    }
+    for (Py_ssize_t k = 0; status == DONE && k < PyList_GET_SIZE(positions); k++) {
+        PyObject *position = PyList_GET_ITEM(positions, k);
+        Py_ssize_t i = PyLong_CheckExact(position) ? PyLong_AsSsize_t(position) : -1;
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+        }
+        if (i < 0 || i >= count) {
+            status = DECLINED;
+            break;
+        }
+        status = exact_at(tokens, count, i, PyList_GET_ITEM(nodes, i), names, original, found);
+    }
+    Py_XDECREF(nodes);
+    Py_XDECREF(positions);
+    if (status == DONE) {
+        return found;
+    }
+    Py_XDECREF(found);
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
+static void
+clear_trie(void)
+{
+    Py_CLEAR(trie_node_type);
+    Py_CLEAR(trie_token_type);
+    Py_CLEAR(trie_match_type);
+    Py_CLEAR(trie_exact_how);
+    Py_CLEAR(trie_reads_as_name);
+}
+
+PyDoc_STRVAR(trie_setup_doc,
+"trie_setup(node_type, token_type, match_type, exact, reads_as_name, /)\n--\n\n"
+"Hand the exact walk trie.py's types, its EXACT label and its name check (trie.py does,\n"
+"at import). Raises ValueError on anything else; until it succeeds trie_exact declines.");
+
+static PyObject *
+trie_setup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "trie_setup() takes 5 arguments");
+        return NULL;
+    }
+    clear_trie();
+    if (!PyType_Check(args[0]) || !is_bare_tuple_type(args[1]) || !is_bare_tuple_type(args[2])
+        || !PyUnicode_CheckExact(args[3]) || !PyCallable_Check(args[4])) {
+        PyErr_SetString(PyExc_ValueError,
+                        "trie_setup(): a node type, two bare tuple types, a str and a callable");
+        return NULL;
+    }
+    if (name_children == NULL) {
+        name_children = PyUnicode_InternFromString("children");
+        name_payloads = PyUnicode_InternFromString("payloads");
+        if (name_children == NULL || name_payloads == NULL) {
+            return NULL;
+        }
+    }
+    trie_node_type = (PyTypeObject *)Py_NewRef(args[0]);
+    trie_token_type = (PyTypeObject *)Py_NewRef(args[1]);
+    trie_match_type = (PyTypeObject *)Py_NewRef(args[2]);
+    trie_exact_how = Py_NewRef(args[3]);
+    trie_reads_as_name = Py_NewRef(args[4]);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
+    {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
+    {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},
     {"plain_setup", (PyCFunction)(void (*)(void))plain_setup, METH_FASTCALL, plain_setup_doc},
     {"word_pieces", word_pieces, METH_O, word_pieces_doc},
     {"is_plain", is_plain, METH_O, is_plain_doc},

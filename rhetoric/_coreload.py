@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
-API = 2  # what rhetoric/_core.c's CORE_API must be
+API = 3  # what rhetoric/_core.c's CORE_API must be
 
 
 def load() -> ModuleType | None:
