@@ -1,6 +1,6 @@
 /* rhetoric._core: the optional compiled core (issue 15).
  *
- * Round 7 holds one layer: the JSONL record of a report, written straight from the
+ * Round 7 added the first layer: the JSONL record of a report, written straight from the
  * Report, Hit and Target objects into one UTF-8 buffer, byte for byte what
  * rhetoric.outputs.json.report_line writes (json.dumps spacing, float repr,
  * ensure_ascii=False escaping). Anything this writer does not expect (another type, a
@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 1
+#define CORE_API 3
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -561,8 +561,1010 @@ report_line(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return line;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 2 (round 8): the plain path of text preparation, for an ASCII folded view.
+ *
+ * word_pieces, is_plain and plain_tokens of rhetoric/text/plain.py, in one scan each
+ * instead of a regex pass (or six) and a Python-level zip. The character classes come
+ * from plain.py at import (plain_setup), derived from rhetoric/data/obfuscation.toml,
+ * so the data file can change without a rebuild; only the shape of the tests is here.
+ * Anything else (a non-ASCII or non-str argument, a setup that did not happen) returns
+ * None, and plain.py runs its regexes, which stay the reference.
+ */
+
+/* Flags of an ASCII char in plain_flags: one bit per class plain.py's regexes use. */
+enum {
+    F_SIGN = 1,      /* _SIGN_RE: digits, leet and mask signs */
+    F_NOT_BANG = 2,  /* _ODD_RE's sign after a letter (no "!") */
+    F_NUM_GAP = 4,   /* _ODD_RE's signs and apostrophe inside a number */
+    F_INSIDE = 8,    /* letters read once when doubled inside a word */
+    F_NOT_AFTER = 16,/* letters after which such a double is never read */
+    F_FINAL = 32,    /* letters read once when doubled at a word's end */
+    F_GAP = 64,      /* chars between spelled-out letters */
+    F_GLUE = 128,    /* chars a phrase may run across (tokens.is_glue) */
+};
+
+typedef struct {
+    unsigned char letter;
+    unsigned char before[128]; /* 1: may precede the letter */
+    unsigned char after[128];  /* 1: may follow it */
+} Swap;
+
+typedef struct {
+    unsigned char *text;
+    Py_ssize_t len;
+    unsigned char not_after[128];
+} Pair;
+
+static unsigned char plain_flags[128];
+static Swap *plain_swaps;
+static Py_ssize_t plain_swap_count;
+static Pair *plain_pairs;
+static Py_ssize_t plain_pair_count;
+static Py_ssize_t plain_longest_gap;
+static PyTypeObject *plain_token_type; /* rhetoric.text.tokens.Token, a plain tuple subclass */
+static PyObject *plain_empty;          /* () : a plain token's variants */
+
+static inline int
+is_word_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static inline int
+is_letter(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static inline int
+is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The ASCII bytes of ``text``, or NULL when it is not an exact ASCII str. */
+static const unsigned char *
+ascii_of(PyObject *text, Py_ssize_t *len)
+{
+    if (!PyUnicode_CheckExact(text) || !PyUnicode_IS_ASCII(text)) {
+        return NULL;
+    }
+    *len = PyUnicode_GET_LENGTH(text);
+    return (const unsigned char *)PyUnicode_DATA(text);
+}
+
+/* The next word ([a-z0-9]+(?:'+[a-z0-9]+)*) at or after ``pos``: 1 and its span, or 0. */
+static int
+next_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t pos, Py_ssize_t *start,
+          Py_ssize_t *end)
+{
+    while (pos < n && !is_word_char(s[pos])) {
+        pos++;
+    }
+    if (pos >= n) {
+        return 0;
+    }
+    Py_ssize_t i = pos;
+    for (;;) {
+        while (i < n && is_word_char(s[i])) {
+            i++;
+        }
+        Py_ssize_t j = i;
+        while (j < n && s[j] == '\'') {
+            j++;
+        }
+        if (j == i || j >= n || !is_word_char(s[j])) {
+            break;
+        }
+        i = j;
+    }
+    *start = pos;
+    *end = i;
+    return 1;
+}
+
+/* _ODD_RE.search: a letter and a sign in one run of word chars, or a sign in a number. */
+static int
+has_odd(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (is_letter(c)) { /* [a-z]['!]*[NOT_BANG] */
+            for (Py_ssize_t j = i + 1; j < n; j++) {
+                if (plain_flags[s[j]] & F_NOT_BANG) {
+                    return 1;
+                }
+                if (s[j] != '\'' && s[j] != '!') {
+                    break;
+                }
+            }
+        }
+        if (plain_flags[c] & F_SIGN) { /* [SIGN]'*[a-z] */
+            for (Py_ssize_t j = i + 1; j < n; j++) {
+                if (is_letter(s[j])) {
+                    return 1;
+                }
+                if (s[j] != '\'') {
+                    break;
+                }
+            }
+        }
+        if (is_digit(c)) { /* [0-9][signs']+[0-9] */
+            for (Py_ssize_t j = i + 1; j < n; j++) {
+                if (j > i + 1 && is_digit(s[j])) {
+                    return 1;
+                }
+                if (!(plain_flags[s[j]] & F_NUM_GAP)) {
+                    break;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* _STRETCH_RE.search: a letter three times, or twice where the data reads it once. */
+static int
+has_stretch(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        unsigned char c = s[i];
+        if (!is_letter(c) || s[i + 1] != c) {
+            continue;
+        }
+        if (i + 2 < n && s[i + 2] == c) {
+            return 1;
+        }
+        if ((plain_flags[c] & F_INSIDE) && !(i >= 1 && (plain_flags[s[i - 1]] & F_NOT_AFTER))) {
+            return 1;
+        }
+        if ((plain_flags[c] & F_FINAL) && (i + 2 >= n || !is_word_char(s[i + 2]))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* After the spelled-out letter at ``p``: ``left`` more, each after a gap, then no word char. */
+static int
+spelled_rest(const unsigned char *s, Py_ssize_t n, Py_ssize_t p, int left)
+{
+    if (left == 0) {
+        return p + 1 >= n || !is_word_char(s[p + 1]);
+    }
+    for (Py_ssize_t gap = 1; gap <= plain_longest_gap && p + gap < n; gap++) {
+        if (!(plain_flags[s[p + gap]] & F_GAP)) {
+            break;
+        }
+        Py_ssize_t q = p + gap + 1;
+        if (q < n && is_word_char(s[q]) && spelled_rest(s, n, q, left - 1)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* _SPELLED_RE.search: three single characters parted by gaps ("f u c"). */
+static int
+has_spelled(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (is_word_char(s[i]) && (i == 0 || !is_word_char(s[i - 1])) && spelled_rest(s, n, i, 2)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* _SWAP_RE.search: a swap letter between neighbours English never puts around it. */
+static int
+has_swap(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t k = 0; k < plain_swap_count; k++) {
+        const Swap *swap = &plain_swaps[k];
+        for (Py_ssize_t i = 1; i + 1 < n; i++) {
+            if (s[i] == swap->letter && swap->before[s[i - 1]] && swap->after[s[i + 1]]) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* _paired: a letter pair standing for one letter, not after its excluded letters. */
+static int
+has_pair(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t k = 0; k < plain_pair_count; k++) {
+        const Pair *pair = &plain_pairs[k];
+        for (Py_ssize_t i = 0; i + pair->len <= n; i++) {
+            if (memcmp(s + i, pair->text, (size_t)pair->len) == 0
+                && !(i >= 1 && pair->not_after[s[i - 1]])) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* tokens.is_glue of an ASCII gap: blank, dashes, quotes, emphasis, one line break at most. */
+static int
+is_glue_gap(const unsigned char *s, Py_ssize_t n)
+{
+    Py_ssize_t breaks = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!(plain_flags[s[i]] & F_GLUE)) {
+            return 0;
+        }
+        if (s[i] == '\n' || (s[i] == '\r' && !(i + 1 < n && s[i + 1] == '\n'))) {
+            breaks++;
+        }
+    }
+    return breaks <= 1;
+}
+
+static int
+is_ready(void)
+{
+    return plain_token_type != NULL;
+}
+
+PyDoc_STRVAR(word_pieces_doc,
+"word_pieces(folded, /)\n--\n\n"
+"plain.word_pieces: gap, word, gap, ..., word, gap; None unless ``folded`` is an\n"
+"ASCII str.");
+
+static PyObject *
+word_pieces(PyObject *module, PyObject *folded)
+{
+    (void)module;
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(folded, &n);
+    if (s == NULL || !is_ready()) {
+        Py_RETURN_NONE;
+    }
+    PyObject *pieces = PyList_New(0);
+    if (pieces == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0, start, end;
+    for (;;) {
+        int found = next_word(s, n, pos, &start, &end);
+        PyObject *gap = PyUnicode_Substring(folded, pos, found ? start : n);
+        if (gap == NULL || PyList_Append(pieces, gap) < 0) {
+            Py_XDECREF(gap);
+            Py_DECREF(pieces);
+            return NULL;
+        }
+        Py_DECREF(gap);
+        if (!found) {
+            return pieces;
+        }
+        PyObject *word = PyUnicode_Substring(folded, start, end);
+        if (word == NULL || PyList_Append(pieces, word) < 0) {
+            Py_XDECREF(word);
+            Py_DECREF(pieces);
+            return NULL;
+        }
+        Py_DECREF(word);
+        pos = end;
+    }
+}
+
+PyDoc_STRVAR(is_plain_doc,
+"is_plain(folded, /)\n--\n\n"
+"plain.is_plain of an ASCII folded view; None unless ``folded`` is an ASCII str.");
+
+static PyObject *
+is_plain(PyObject *module, PyObject *folded)
+{
+    (void)module;
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(folded, &n);
+    if (s == NULL || !is_ready()) {
+        Py_RETURN_NONE;
+    }
+    int odd = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (plain_flags[s[i]] & F_SIGN) {
+            odd = has_odd(s, n);
+            break;
+        }
+    }
+    if (odd || has_stretch(s, n) || has_spelled(s, n) || has_swap(s, n) || has_pair(s, n)) {
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
+/* One Token (a tuple subclass with no fields of its own), as tuple.__new__ makes it. */
+static PyObject *
+new_token(Py_ssize_t index, Py_ssize_t start, Py_ssize_t end, PyObject *word, int glue)
+{
+    PyObject *token = plain_token_type->tp_alloc(plain_token_type, 7);
+    if (token == NULL) {
+        return NULL;
+    }
+    PyObject *fields[3] = {
+        PyLong_FromSsize_t(index), PyLong_FromSsize_t(start), PyLong_FromSsize_t(end)
+    };
+    for (int k = 0; k < 3; k++) {
+        if (fields[k] == NULL) {
+            for (int m = 0; m < 3; m++) {
+                Py_XDECREF(fields[m]);
+            }
+            Py_DECREF(token);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(token, k, fields[k]);
+    }
+    PyTuple_SET_ITEM(token, 3, Py_NewRef(word));
+    PyTuple_SET_ITEM(token, 4, Py_NewRef(plain_empty));
+    PyTuple_SET_ITEM(token, 5, Py_NewRef(Py_None));
+    PyTuple_SET_ITEM(token, 6, Py_NewRef(glue ? Py_True : Py_False));
+    return token;
+}
+
+/* The tokens from ``pieces`` (an owned list of exact ASCII strs): DECLINED if it is not. */
+static int
+tokens_of_pieces(PyObject *pieces, PyObject *tokens)
+{
+    Py_ssize_t count = PyList_GET_SIZE(pieces);
+    if (count % 2 == 0) {
+        return DECLINED;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t len;
+        if (ascii_of(PyList_GET_ITEM(pieces, k), &len) == NULL) {
+            return DECLINED;
+        }
+    }
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k + 1 < count; k += 2) {
+        PyObject *gap = PyList_GET_ITEM(pieces, k);
+        PyObject *word = PyList_GET_ITEM(pieces, k + 1);
+        Py_ssize_t gap_len = PyUnicode_GET_LENGTH(gap);
+        Py_ssize_t word_len = PyUnicode_GET_LENGTH(word);
+        int glue = k > 0 && is_glue_gap((const unsigned char *)PyUnicode_DATA(gap), gap_len);
+        pos += gap_len;
+        PyObject *token = new_token(k / 2, pos, pos + word_len, word, glue);
+        if (token == NULL) {
+            return FAILED;
+        }
+        pos += word_len;
+        if (PyList_Append(tokens, token) < 0) {
+            Py_DECREF(token);
+            return FAILED;
+        }
+        Py_DECREF(token);
+    }
+    return DONE;
+}
+
+/* The tokens cut from ``folded`` itself. */
+static int
+tokens_of_text(PyObject *folded, const unsigned char *s, Py_ssize_t n, PyObject *tokens)
+{
+    Py_ssize_t pos = 0, start, end, index = 0;
+    while (next_word(s, n, pos, &start, &end)) {
+        int glue = index > 0 && is_glue_gap(s + pos, start - pos);
+        PyObject *word = PyUnicode_Substring(folded, start, end);
+        if (word == NULL) {
+            return FAILED;
+        }
+        PyObject *token = new_token(index, start, end, word, glue);
+        Py_DECREF(word);
+        if (token == NULL) {
+            return FAILED;
+        }
+        if (PyList_Append(tokens, token) < 0) {
+            Py_DECREF(token);
+            return FAILED;
+        }
+        Py_DECREF(token);
+        index++;
+        pos = end;
+    }
+    return DONE;
+}
+
+PyDoc_STRVAR(plain_tokens_doc,
+"plain_tokens(folded, pieces, /)\n--\n\n"
+"plain.plain_tokens: the Token tuple of a plain comment, from ``pieces`` when it is\n"
+"not None (as word_pieces cut it) or else from ``folded``; None for anything but\n"
+"ASCII strs and a list.");
+
+static PyObject *
+plain_tokens(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "plain_tokens() takes folded and pieces");
+        return NULL;
+    }
+    if (!is_ready()) {
+        Py_RETURN_NONE;
+    }
+    PyObject *folded = args[0], *pieces = args[1];
+    Py_ssize_t n = 0;
+    const unsigned char *s = NULL;
+    PyObject *owned = NULL; /* a copy of pieces: no caller's list is walked while we allocate */
+    if (pieces == Py_None) {
+        s = ascii_of(folded, &n);
+        if (s == NULL) {
+            Py_RETURN_NONE;
+        }
+    }
+    else if (PyList_CheckExact(pieces)) {
+        owned = PyList_GetSlice(pieces, 0, PyList_GET_SIZE(pieces));
+        if (owned == NULL) {
+            return NULL;
+        }
+    }
+    else {
+        Py_RETURN_NONE;
+    }
+    PyObject *tokens = PyList_New(0);
+    if (tokens == NULL) {
+        Py_XDECREF(owned);
+        return NULL;
+    }
+    int status = owned != NULL ? tokens_of_pieces(owned, tokens)
+                               : tokens_of_text(folded, s, n, tokens);
+    Py_XDECREF(owned);
+    PyObject *result = NULL;
+    if (status == DONE) {
+        result = PyList_AsTuple(tokens);
+    }
+    else if (status == DECLINED) {
+        result = Py_NewRef(Py_None);
+    }
+    Py_DECREF(tokens);
+    return result;
+}
+
+/* A 128-entry table from a bytes object of 0/1 (or flag) bytes. */
+static int
+read_table(PyObject *table, unsigned char *into, const char *what)
+{
+    if (!PyBytes_CheckExact(table) || PyBytes_GET_SIZE(table) != 128) {
+        PyErr_Format(PyExc_ValueError, "plain_setup(): %s must be 128 bytes", what);
+        return -1;
+    }
+    memcpy(into, PyBytes_AS_STRING(table), 128);
+    return 0;
+}
+
+static void
+clear_plain(void)
+{
+    PyMem_Free(plain_swaps);
+    plain_swaps = NULL;
+    plain_swap_count = 0;
+    for (Py_ssize_t k = 0; k < plain_pair_count; k++) {
+        PyMem_Free(plain_pairs[k].text);
+    }
+    PyMem_Free(plain_pairs);
+    plain_pairs = NULL;
+    plain_pair_count = 0;
+    Py_CLEAR(plain_token_type);
+    Py_CLEAR(plain_empty);
+}
+
+static int
+setup_swaps(PyObject *swaps)
+{
+    if (!PyTuple_CheckExact(swaps)) {
+        PyErr_SetString(PyExc_ValueError, "plain_setup(): swaps must be a tuple");
+        return -1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(swaps);
+    plain_swaps = PyMem_Calloc((size_t)(count > 0 ? count : 1), sizeof(Swap));
+    if (plain_swaps == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *entry = PyTuple_GET_ITEM(swaps, k);
+        Swap *swap = &plain_swaps[k];
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 3
+            || !PyBytes_CheckExact(PyTuple_GET_ITEM(entry, 0))
+            || PyBytes_GET_SIZE(PyTuple_GET_ITEM(entry, 0)) != 1) {
+            PyErr_SetString(PyExc_ValueError, "plain_setup(): a swap is (letter, before, after)");
+            return -1;
+        }
+        swap->letter = (unsigned char)PyBytes_AS_STRING(PyTuple_GET_ITEM(entry, 0))[0];
+        if (read_table(PyTuple_GET_ITEM(entry, 1), swap->before, "a swap's before") < 0
+            || read_table(PyTuple_GET_ITEM(entry, 2), swap->after, "a swap's after") < 0) {
+            return -1;
+        }
+        plain_swap_count = k + 1;
+    }
+    return 0;
+}
+
+static int
+setup_pairs(PyObject *pairs)
+{
+    if (!PyTuple_CheckExact(pairs)) {
+        PyErr_SetString(PyExc_ValueError, "plain_setup(): pairs must be a tuple");
+        return -1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(pairs);
+    plain_pairs = PyMem_Calloc((size_t)(count > 0 ? count : 1), sizeof(Pair));
+    if (plain_pairs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *entry = PyTuple_GET_ITEM(pairs, k);
+        Pair *pair = &plain_pairs[k];
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 2
+            || !PyBytes_CheckExact(PyTuple_GET_ITEM(entry, 0))
+            || PyBytes_GET_SIZE(PyTuple_GET_ITEM(entry, 0)) < 1) {
+            PyErr_SetString(PyExc_ValueError, "plain_setup(): a pair is (letters, not_after)");
+            return -1;
+        }
+        PyObject *text = PyTuple_GET_ITEM(entry, 0);
+        pair->len = PyBytes_GET_SIZE(text);
+        pair->text = PyMem_Malloc((size_t)pair->len);
+        if (pair->text == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(pair->text, PyBytes_AS_STRING(text), (size_t)pair->len);
+        plain_pair_count = k + 1;
+        if (read_table(PyTuple_GET_ITEM(entry, 1), pair->not_after, "a pair's not_after") < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(plain_setup_doc,
+"plain_setup(token_type, flags, swaps, pairs, longest_gap, /)\n--\n\n"
+"Hand the plain path its tables (rhetoric/text/plain.py does, at import): the Token\n"
+"type, 128 flag bytes per ASCII char, the swaps as (letter, before, after) and the\n"
+"pairs as (letters, not_after) with 128-byte tables, and the longest spelled gap.\n"
+"Raises ValueError on anything else; until it succeeds the plain functions return None.");
+
+static PyObject *
+plain_setup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "plain_setup() takes 5 arguments");
+        return NULL;
+    }
+    clear_plain();
+    PyObject *type = args[0];
+    if (!PyType_Check(type) || type == (PyObject *)&PyTuple_Type
+        || !PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)
+        || ((PyTypeObject *)type)->tp_basicsize != PyTuple_Type.tp_basicsize
+        || ((PyTypeObject *)type)->tp_itemsize != PyTuple_Type.tp_itemsize
+        || ((PyTypeObject *)type)->tp_dictoffset != 0) {
+        PyErr_SetString(PyExc_ValueError, "plain_setup(): the token type must be a bare tuple subclass");
+        return NULL;
+    }
+    Py_ssize_t gap = PyLong_AsSsize_t(args[4]);
+    if (gap == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (gap < 1) {
+        PyErr_SetString(PyExc_ValueError, "plain_setup(): longest_gap must be positive");
+        return NULL;
+    }
+    if (read_table(args[1], plain_flags, "flags") < 0 || setup_swaps(args[2]) < 0
+        || setup_pairs(args[3]) < 0) {
+        clear_plain();
+        return NULL;
+    }
+    plain_empty = PyTuple_New(0);
+    if (plain_empty == NULL) {
+        clear_plain();
+        return NULL;
+    }
+    plain_longest_gap = gap;
+    plain_token_type = (PyTypeObject *)Py_NewRef(type);
+    Py_RETURN_NONE;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Layer 3 (round 8): the token trie's exact walk, TokenTrie._scan_exact of
+ * rhetoric/engine/trie.py, for comments whose tokens have no variants, masks or joined
+ * letters. The trie's _Node objects (slots: children, payloads) are read from C; a name
+ * spelled like a lexicon word is handed to trie.py's _reads_as_name, and only between
+ * walks, never while a container is being read. Matches go into a new list, so a
+ * decline (None) leaves nothing half done and trie.py walks in Python instead.
+ */
+
+static PyTypeObject *trie_node_type, *trie_token_type, *trie_match_type;
+static PyObject *trie_exact_how, *trie_reads_as_name, *name_children, *name_payloads;
+
+/* A tuple subclass with no fields of its own, as _coreload's callers pass them. */
+static int
+is_bare_tuple_type(PyObject *type)
+{
+    return PyType_Check(type) && type != (PyObject *)&PyTuple_Type
+           && PyType_IsSubtype((PyTypeObject *)type, &PyTuple_Type)
+           && ((PyTypeObject *)type)->tp_basicsize == PyTuple_Type.tp_basicsize
+           && ((PyTypeObject *)type)->tp_itemsize == PyTuple_Type.tp_itemsize
+           && ((PyTypeObject *)type)->tp_dictoffset == 0;
+}
+
+/* A TrieMatch (first, last, start, end, payload, how, form), as tuple.__new__ makes it. */
+static PyObject *
+new_match(Py_ssize_t first, Py_ssize_t last, PyObject *start, PyObject *end,
+          PyObject *payload, PyObject *form)
+{
+    PyObject *match = trie_match_type->tp_alloc(trie_match_type, 7);
+    if (match == NULL) {
+        return NULL;
+    }
+    PyObject *a = PyLong_FromSsize_t(first);
+    PyObject *b = PyLong_FromSsize_t(last);
+    if (a == NULL || b == NULL) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_DECREF(match);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(match, 0, a);
+    PyTuple_SET_ITEM(match, 1, b);
+    PyTuple_SET_ITEM(match, 2, Py_NewRef(start));
+    PyTuple_SET_ITEM(match, 3, Py_NewRef(end));
+    PyTuple_SET_ITEM(match, 4, Py_NewRef(payload));
+    PyTuple_SET_ITEM(match, 5, Py_NewRef(trie_exact_how));
+    PyTuple_SET_ITEM(match, 6, Py_NewRef(form));
+    return match;
+}
+
+/* A node's children dict and payloads list (new references), or DECLINED. */
+static int
+node_parts(PyObject *node, PyObject **children, PyObject **payloads)
+{
+    *children = *payloads = NULL;
+    if (!Py_IS_TYPE(node, trie_node_type)) {
+        return DECLINED;
+    }
+    *children = PyObject_GetAttr(node, name_children);
+    if (*children == NULL) {
+        return FAILED;
+    }
+    *payloads = PyObject_GetAttr(node, name_payloads);
+    if (*payloads == NULL) {
+        Py_CLEAR(*children);
+        return FAILED;
+    }
+    if (!PyDict_CheckExact(*children) || !PyList_CheckExact(*payloads)) {
+        Py_CLEAR(*children);
+        Py_CLEAR(*payloads);
+        return DECLINED;
+    }
+    return DONE;
+}
+
+/* One match per payload (the list is re-read each step: appending may run a collection). */
+static int
+add_payloads(PyObject *found, PyObject *payloads, Py_ssize_t first, Py_ssize_t last,
+             PyObject *start, PyObject *end, PyObject *form)
+{
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(payloads); k++) {
+        PyObject *payload = Py_NewRef(PyList_GET_ITEM(payloads, k));
+        PyObject *match = new_match(first, last, start, end, payload, form);
+        Py_DECREF(payload);
+        if (match == NULL) {
+            return FAILED;
+        }
+        int failed = PyList_Append(found, match);
+        Py_DECREF(match);
+        if (failed < 0) {
+            return FAILED;
+        }
+    }
+    return DONE;
+}
+
+/* Field k of token i (borrowed; tokens is an exact tuple of exact Tokens). */
+#define FIELD(tokens, i, k) PyTuple_GET_ITEM(PyTuple_GET_ITEM((tokens), (i)), (k))
+enum { T_INDEX, T_START, T_END, T_NORM, T_VARIANTS, T_MASK, T_GLUE };
+
+typedef struct {
+    PyObject *node;
+    PyObject *form;
+} Step;
+
+static void
+drop_steps(Step *steps, Py_ssize_t count)
+{
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_DECREF(steps[k].node);
+        Py_DECREF(steps[k].form);
+    }
+    PyMem_Free(steps);
+}
+
+/* TokenTrie._extend with how EXACT: the entries at ``node`` (when ``single``) and every
+ * phrase going on from token i through glued tokens. */
+static int
+extend_exact(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node,
+             PyObject *children, PyObject *payloads, int single, PyObject *found)
+{
+    PyObject *start = FIELD(tokens, i, T_START);
+    PyObject *norm = FIELD(tokens, i, T_NORM);
+    if (single) {
+        TRY(add_payloads(found, payloads, i, i, start, FIELD(tokens, i, T_END), norm));
+    }
+    if (PyDict_GET_SIZE(children) == 0) {
+        return DONE;
+    }
+    Step *frontier = PyMem_Malloc(sizeof(Step));
+    if (frontier == NULL) {
+        PyErr_NoMemory();
+        return FAILED;
+    }
+    frontier[0].node = Py_NewRef(node);
+    frontier[0].form = Py_NewRef(norm);
+    Py_ssize_t size = 1;
+    int status = DONE;
+    for (Py_ssize_t j = i; size > 0 && j + 1 < count && FIELD(tokens, j + 1, T_GLUE) == Py_True;
+         j++) {
+        PyObject *next_norm = FIELD(tokens, j + 1, T_NORM);
+        PyObject *next_end = FIELD(tokens, j + 1, T_END);
+        Step *next = NULL;
+        Py_ssize_t next_size = 0;
+        for (Py_ssize_t k = 0; k < size && status == DONE; k++) {
+            PyObject *current_children, *current_payloads, *child_children, *child_payloads;
+            status = node_parts(frontier[k].node, &current_children, &current_payloads);
+            if (status != DONE) {
+                break;
+            }
+            Py_DECREF(current_payloads);
+            PyObject *child = PyDict_GetItemWithError(current_children, next_norm);
+            Py_XINCREF(child);
+            Py_DECREF(current_children);
+            if (child == NULL) {
+                status = PyErr_Occurred() ? FAILED : DONE;
+                continue;
+            }
+            status = node_parts(child, &child_children, &child_payloads);
+            if (status != DONE) {
+                Py_DECREF(child);
+                break;
+            }
+            PyObject *joined = PyUnicode_FromFormat("%U %U", frontier[k].form, next_norm);
+            if (joined == NULL) {
+                status = FAILED;
+            }
+            else {
+                status = add_payloads(found, child_payloads, i, j + 1, start, next_end, joined);
+            }
+            if (status == DONE && PyDict_GET_SIZE(child_children) > 0) {
+                Step *grown = PyMem_Realloc(next, (size_t)(next_size + 1) * sizeof(Step));
+                if (grown == NULL) {
+                    PyErr_NoMemory();
+                    status = FAILED;
+                }
+                else {
+                    next = grown;
+                    next[next_size].node = Py_NewRef(child);
+                    next[next_size].form = Py_NewRef(joined);
+                    next_size++;
+                }
+            }
+            Py_XDECREF(joined);
+            Py_DECREF(child_children);
+            Py_DECREF(child_payloads);
+            Py_DECREF(child);
+        }
+        drop_steps(frontier, size);
+        frontier = next;
+        size = next_size;
+        if (status != DONE) {
+            break;
+        }
+    }
+    drop_steps(frontier, size);
+    return status;
+}
+
+/* Whether token i, a name spelled like a lexicon word, reads as that name here: 1, 0,
+ * or -1 with an exception (trie.py's _reads_as_name, called with no container open). */
+static int
+reads_as_name(PyObject *tokens, Py_ssize_t i, PyObject *original)
+{
+    PyObject *index = PyLong_FromSsize_t(i);
+    if (index == NULL) {
+        return -1;
+    }
+    PyObject *answer = PyObject_CallFunctionObjArgs(trie_reads_as_name, tokens, index, original,
+                                                    NULL);
+    Py_DECREF(index);
+    if (answer == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return truth;
+}
+
+/* Whether every token is an exact Token of plain fields and no token has variants or
+ * a mask (the exact walk's precondition, checked rather than trusted). */
+static int
+tokens_are_exact(PyObject *tokens)
+{
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *token = PyTuple_GET_ITEM(tokens, i);
+        if (!Py_IS_TYPE(token, trie_token_type) || PyTuple_GET_SIZE(token) != 7) {
+            return 0;
+        }
+        PyObject *variants = PyTuple_GET_ITEM(token, T_VARIANTS);
+        PyObject *glue = PyTuple_GET_ITEM(token, T_GLUE);
+        if (!PyLong_CheckExact(PyTuple_GET_ITEM(token, T_START))
+            || !PyLong_CheckExact(PyTuple_GET_ITEM(token, T_END))
+            || !PyUnicode_CheckExact(PyTuple_GET_ITEM(token, T_NORM))
+            || !PyTuple_CheckExact(variants) || PyTuple_GET_SIZE(variants) != 0
+            || PyTuple_GET_ITEM(token, T_MASK) != Py_None
+            || (glue != Py_True && glue != Py_False)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One position of the walk (trie.py's loop body); ``node`` is owned by the caller. */
+static int
+exact_at(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node, PyObject *names,
+         PyObject *original, PyObject *found)
+{
+    PyObject *children, *payloads;
+    TRY(node_parts(node, &children, &payloads));
+    PyObject *norm = FIELD(tokens, i, T_NORM);
+    int status = DONE;
+    if (PyDict_GET_SIZE(children) == 0) {
+        int named = PySet_Contains(names, norm);
+        if (named > 0) {
+            named = reads_as_name(tokens, i, original);
+        }
+        if (named < 0) {
+            status = FAILED;
+        }
+        else if (!named) {
+            status = add_payloads(found, payloads, i, i, FIELD(tokens, i, T_START),
+                                  FIELD(tokens, i, T_END), norm);
+        }
+    }
+    else {
+        int go = PyList_GET_SIZE(payloads) > 0;
+        if (!go && i + 1 < count && FIELD(tokens, i + 1, T_GLUE) == Py_True) {
+            go = PyDict_Contains(children, FIELD(tokens, i + 1, T_NORM));
+        }
+        int named = 0;
+        if (go > 0 && PyList_GET_SIZE(payloads) > 0) {
+            named = PySet_Contains(names, norm);
+            if (named > 0) {
+                named = reads_as_name(tokens, i, original);
+            }
+        }
+        if (go < 0 || named < 0) {
+            status = FAILED;
+        }
+        else if (go) {
+            status = extend_exact(tokens, count, i, node, children, payloads, !named, found);
+        }
+    }
+    Py_DECREF(children);
+    Py_DECREF(payloads);
+    return status;
+}
+
+PyDoc_STRVAR(trie_exact_doc,
+"trie_exact(tokens, nodes, positions, names, original, /)\n--\n\n"
+"TokenTrie._scan_exact's matches as a new list, for tokens without variants or masks;\n"
+"None when anything is not as trie.py makes it (then the Python walk runs).");
+
+static PyObject *
+trie_exact(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "trie_exact() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *tokens = args[0], *names = args[3], *original = args[4];
+    if (trie_node_type == NULL || !PyTuple_CheckExact(tokens) || !PyList_CheckExact(args[1])
+        || !PyList_CheckExact(args[2]) || !PyFrozenSet_CheckExact(names)
+        || !PyUnicode_CheckExact(original) || !tokens_are_exact(tokens)) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    /* Owned copies: a name check runs Python code between positions. */
+    PyObject *nodes = PyList_GetSlice(args[1], 0, PyList_GET_SIZE(args[1]));
+    PyObject *positions = PyList_GetSlice(args[2], 0, PyList_GET_SIZE(args[2]));
+    PyObject *found = PyList_New(0);
+    int status = nodes == NULL || positions == NULL || found == NULL ? FAILED : DONE;
+    if (status == DONE && PyList_GET_SIZE(nodes) != count) {
+        status = DECLINED;
+    }
+    for (Py_ssize_t k = 0; status == DONE && k < PyList_GET_SIZE(positions); k++) {
+        PyObject *position = PyList_GET_ITEM(positions, k);
+        Py_ssize_t i = PyLong_CheckExact(position) ? PyLong_AsSsize_t(position) : -1;
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+        }
+        if (i < 0 || i >= count) {
+            status = DECLINED;
+            break;
+        }
+        status = exact_at(tokens, count, i, PyList_GET_ITEM(nodes, i), names, original, found);
+    }
+    Py_XDECREF(nodes);
+    Py_XDECREF(positions);
+    if (status == DONE) {
+        return found;
+    }
+    Py_XDECREF(found);
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
+static void
+clear_trie(void)
+{
+    Py_CLEAR(trie_node_type);
+    Py_CLEAR(trie_token_type);
+    Py_CLEAR(trie_match_type);
+    Py_CLEAR(trie_exact_how);
+    Py_CLEAR(trie_reads_as_name);
+}
+
+PyDoc_STRVAR(trie_setup_doc,
+"trie_setup(node_type, token_type, match_type, exact, reads_as_name, /)\n--\n\n"
+"Hand the exact walk trie.py's types, its EXACT label and its name check (trie.py does,\n"
+"at import). Raises ValueError on anything else; until it succeeds trie_exact declines.");
+
+static PyObject *
+trie_setup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "trie_setup() takes 5 arguments");
+        return NULL;
+    }
+    clear_trie();
+    if (!PyType_Check(args[0]) || !is_bare_tuple_type(args[1]) || !is_bare_tuple_type(args[2])
+        || !PyUnicode_CheckExact(args[3]) || !PyCallable_Check(args[4])) {
+        PyErr_SetString(PyExc_ValueError,
+                        "trie_setup(): a node type, two bare tuple types, a str and a callable");
+        return NULL;
+    }
+    if (name_children == NULL) {
+        name_children = PyUnicode_InternFromString("children");
+        name_payloads = PyUnicode_InternFromString("payloads");
+        if (name_children == NULL || name_payloads == NULL) {
+            return NULL;
+        }
+    }
+    trie_node_type = (PyTypeObject *)Py_NewRef(args[0]);
+    trie_token_type = (PyTypeObject *)Py_NewRef(args[1]);
+    trie_match_type = (PyTypeObject *)Py_NewRef(args[2]);
+    trie_exact_how = Py_NewRef(args[3]);
+    trie_reads_as_name = Py_NewRef(args[4]);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
+    {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
+    {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},
+    {"plain_setup", (PyCFunction)(void (*)(void))plain_setup, METH_FASTCALL, plain_setup_doc},
+    {"word_pieces", word_pieces, METH_O, word_pieces_doc},
+    {"is_plain", is_plain, METH_O, is_plain_doc},
+    {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {NULL, NULL, 0, NULL},
 };
 

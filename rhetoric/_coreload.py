@@ -8,10 +8,11 @@ built for another version of this interface is not used.
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import ModuleType
 
-API = 1  # what rhetoric/_core.c's CORE_API must be
+API = 3  # what rhetoric/_core.c's CORE_API must be
 
 
 def load() -> ModuleType | None:
@@ -19,7 +20,9 @@ def load() -> ModuleType | None:
     if os.environ.get("RHETORIC_NO_CORE", "") not in ("", "0"):
         return None
     try:
-        from . import _core  # type: ignore[attr-defined]
+        # By name, not ``from . import _core``: that reads as an import of the package
+        # itself, which text/ and engine/ modules (imported by the package) now use.
+        _core = importlib.import_module(f"{__package__}._core")
     except ImportError:
         return None
     if getattr(_core, "API", None) != API:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from .._coreload import core
 from ..pickling import pickled_by_constructor
 from ..text import PreparedText, Token
 from ..text.obfuscation import case_allows, mask_alternatives
@@ -228,7 +229,24 @@ class TokenTrie:
         original: str,
     ) -> list[TrieMatch]:
         """``scan`` for tokens without other spellings (most comments): only their
-        norms can match, so the checks for variants, masks and joined letters go."""
+        norms can match, so the checks for variants, masks and joined letters go.
+        The compiled core walks when it has the trie's types (``trie_setup`` below)."""
+        if _core is not None:
+            matches = _core.trie_exact(tokens, nodes, positions, name_words(), original)
+            if matches is not None:
+                found.extend(matches)
+                return found
+        return self._python_scan_exact(tokens, nodes, positions, found, original)
+
+    def _python_scan_exact(
+        self,
+        tokens: tuple[Token, ...],
+        nodes: list[_Node | None],
+        positions: list[int],
+        found: list[TrieMatch],
+        original: str,
+    ) -> list[TrieMatch]:
+        """``_scan_exact`` in Python (the reference the core must equal)."""
         count = len(tokens)
         last = count - 1
         names = name_words()
@@ -485,3 +503,14 @@ def _inside_longer_word(token: Token, joined: tuple[Token, ...], children: dict)
                 if node is None or not node.payloads:
                     return True
     return False
+
+
+def _exact_core() -> Any:
+    """The compiled core with the exact walk set up, or None (then Python walks)."""
+    if core is None or not hasattr(core, "trie_setup"):
+        return None
+    core.trie_setup(_Node, Token, TrieMatch, EXACT, _reads_as_name)
+    return core
+
+
+_core: Any = _exact_core()

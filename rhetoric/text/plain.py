@@ -16,10 +16,12 @@ comment's tokens are exactly its plain words and nothing else can match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache, partial
 from itertools import accumulate, repeat
-from typing import Final
+from typing import Any, Final
 
+from .._coreload import core
 from .obfuscation import (
     DOUBLED_FINAL,
     DOUBLED_INSIDE,
@@ -28,7 +30,10 @@ from .obfuscation import (
     PAIRS,
     SIGN_CLASS,
     SPELLED_GAP_PATTERN,
+    SPELLED_GAPS,
+    SPELLED_LONGEST_GAP,
     SWAP_PATTERN,
+    SWAPS,
     TOKEN_SIGNS,
 )
 from .obfuscation import char_class as _cc
@@ -41,8 +46,9 @@ from .tokens import Token, is_glue
 # sign inside a number ("0+0"): such tokens are not among the plain words.
 _SIGN_RE: Final = re.compile(f"[{SIGN_CLASS}]")
 _NOT_BANG: Final = "0-9" + _cc(TOKEN_SIGNS.replace("!", ""))
+_NUM_GAP: Final = f"{_cc(TOKEN_SIGNS)}'"
 _ODD_RE: Final = re.compile(
-    f"[a-z]['!]*[{_NOT_BANG}]|[{SIGN_CLASS}]'*[a-z]|[0-9][{_cc(TOKEN_SIGNS)}']+[0-9]"
+    f"[a-z]['!]*[{_NOT_BANG}]|[{SIGN_CLASS}]'*[a-z]|[0-9][{_NUM_GAP}]+[0-9]"
 )
 # A letter written three times, or twice where ``[doubled]`` reads it once ("fuuck" and
 # "shiit" inside a word but not after a vowel, "fuckerr" at its end): one pattern, as
@@ -88,13 +94,32 @@ def plain_words(folded: str) -> list[str]:
 def word_pieces(folded: str) -> list[str]:
     """``folded`` cut into gap, word, gap, ..., word, gap (one regex pass): the words
     are ``plain_words(folded)``, and ``plain_tokens`` can reuse the cut."""
+    if _core is not None:
+        pieces: list[str] | None = _core.word_pieces(folded)
+        if pieces is not None:
+            return pieces
+    return _PIECES_RE.split(folded)
+
+
+def python_word_pieces(folded: str) -> list[str]:
+    """``word_pieces`` without the compiled core (the reference it must equal)."""
     return _PIECES_RE.split(folded)
 
 
 def plain_tokens(folded: str, pieces: list[str] | None = None) -> tuple[Token, ...]:
-    """The tokens of a plain comment from one regex pass: what ``prepare()`` would cut,
-    without variants, masks or trimming to do (``tests/test_fast_paths.py``). Spans,
-    glue and tuples are made by C-level maps over the pieces, not a Python loop."""
+    """The tokens of a plain comment: what ``prepare()`` would cut, without variants,
+    masks or trimming to do (``tests/test_fast_paths.py``); the compiled core's scan
+    when it takes the text, else ``python_plain_tokens``."""
+    if _core is not None:
+        tokens: tuple[Token, ...] | None = _core.plain_tokens(folded, pieces)
+        if tokens is not None:
+            return tokens
+    return python_plain_tokens(folded, pieces)
+
+
+def python_plain_tokens(folded: str, pieces: list[str] | None = None) -> tuple[Token, ...]:
+    """``plain_tokens`` from one regex pass (the reference for the core). Spans, glue
+    and tuples are made by C-level maps over the pieces, not a Python loop."""
     if pieces is None:
         pieces = _PIECES_RE.split(folded)
     words = pieces[1::2]
@@ -110,6 +135,15 @@ def plain_tokens(folded: str, pieces: list[str] | None = None) -> tuple[Token, .
 
 def is_plain(folded: str) -> bool:
     """Whether a comment, given its ASCII normalized text (identity offsets), is plain."""
+    if _core is not None:
+        plain: bool | None = _core.is_plain(folded)
+        if plain is not None:
+            return plain
+    return python_is_plain(folded)
+
+
+def python_is_plain(folded: str) -> bool:
+    """``is_plain`` through the regexes (the reference for the compiled core)."""
     if _SIGN_RE.search(folded) is not None and _ODD_RE.search(folded) is not None:
         return False
     return (
@@ -118,3 +152,56 @@ def is_plain(folded: str) -> bool:
         and _SWAP_RE.search(folded) is None
         and not _paired(folded)
     )
+
+
+_DIGITS: Final = "0123456789"
+
+
+def _table(chars: Iterable[str], bit: int = 0) -> bytearray:
+    """``1 << bit`` for each ASCII char in ``chars``, 0 for the others."""
+    table = bytearray(128)
+    for char in chars:
+        if char < "\x80":
+            table[ord(char)] = 1 << bit
+    return table
+
+
+def _core_tables() -> tuple[object, ...]:
+    """What the core's plain path needs, from the same data as the regexes above (so
+    a change to obfuscation.toml reaches both without a rebuild). Built from the
+    strings, not by compiling the classes, which would cost start-up time;
+    ``tests/test_core_plain.py`` checks each table against its regex class."""
+    classes = (  # in the order of rhetoric/_core.c's F_* bits
+        _DIGITS + TOKEN_SIGNS,  # SIGN_CLASS
+        _DIGITS + TOKEN_SIGNS.replace("!", ""),  # _NOT_BANG
+        TOKEN_SIGNS + "'",  # _NUM_GAP
+        DOUBLED_INSIDE,
+        DOUBLED_NOT_AFTER,
+        DOUBLED_FINAL,
+        SPELLED_GAPS,
+    )
+    glue = [char for char in map(chr, range(128)) if is_glue(char)]  # one char: its class
+    flags = [sum(bits) for bits in zip(*map(_table, (*classes, glue), range(8)), strict=True)]
+    swaps = tuple(
+        (
+            swap.letter.encode("ascii"),
+            bytes(_table(swap.preceded_by)),
+            bytes(_table(swap.followed_by)),
+        )
+        for swap in SWAPS
+    )
+    pairs = tuple(
+        (pair.encode("ascii"), bytes(_table(not_after))) for pair, (_, not_after) in PAIRS.items()
+    )
+    return Token, bytes(flags), swaps, pairs, SPELLED_LONGEST_GAP
+
+
+def _plain_core() -> object | None:
+    """The compiled core with its plain path set up, or None (then the regexes run)."""
+    if core is None or not hasattr(core, "plain_setup"):
+        return None
+    core.plain_setup(*_core_tables())
+    return core
+
+
+_core: Final[Any] = _plain_core()
