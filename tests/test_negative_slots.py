@@ -61,6 +61,23 @@ def test_negative_slot_stops_at_sentence_breaks(write_rule: RuleWriter, rules_di
     assert spans(analyzer, "What a. Idiot.") == []
 
 
+def test_a_last_negative_slot_reads_not_followed_by(
+    write_rule: RuleWriter, rules_dir: Path
+) -> None:
+    """At the end of a template the slot needs no token: the end of the sentence or of
+    the text follows nothing excluded, and the reported part stays what it marks."""
+    analyzer = analyzer_for(
+        write_rule, rules_dir, "['[[you {noun}]] {!pronoun}', 'the [[{noun}]] !show|act']"
+    )
+    assert spans(analyzer, "you idiot") == ["you idiot"]  # end of the text
+    assert spans(analyzer, "you idiot. They left") == ["you idiot"]  # end of the sentence
+    assert spans(analyzer, "you idiot again") == ["you idiot"]  # a token not excluded
+    assert spans(analyzer, "you idiot he said") == []  # an excluded one
+    assert spans(analyzer, "watch the clown") == ["clown"]
+    assert spans(analyzer, "the clown show") == []
+    assert spans(analyzer, "the clown act, again") == []
+
+
 @pytest.mark.parametrize(
     ("template", "message"),
     [
@@ -70,6 +87,8 @@ def test_negative_slot_stops_at_sentence_breaks(write_rule: RuleWriter, rules_di
         ("['what {!pronown} {noun}']", "unknown word class '{pronown}' in template"),
         ("['what !big_fat {noun}']", "single words, not phrases"),
         ("['what {!pronoun}{1,2} {noun}']", "malformed class reference"),
+        ("['what a {noun} {!pronoun}?']", "optional negative slot cannot end a template"),
+        ("['what a [[{noun}]] !he|she?']", "optional negative slot cannot end a template"),
     ],
 )
 def test_misuse_is_a_load_error_naming_the_rule(

@@ -13,7 +13,9 @@ A template is a whitespace-separated list of elements:
 - ``{!class}`` and ``!word|other``: one token that does not begin a term of the class
   (is none of the words); ``?`` makes it optional. A negative slot says what must be
   absent, so it can never be a template's first element (the index and the anchors key
-  on what must occur);
+  on what must occur). As the last element it reads "not followed by": the end of the
+  sentence (or clause, or text) satisfies it too, and it cannot be optional there (an
+  optional last slot would rule nothing out);
 - ``[[`` ... ``]]``: the part of the match to report (default: all of it);
 - ``^`` (first, on its own): the match must begin its sentence (with ``within:
   clause``, its clause).
@@ -199,6 +201,11 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
         )
     if real[0].kind == "any" or real[0].low == 0:
         raise TemplateError("a template must start with a required word or {class}")
+    if real[-1].kind == "not" and real[-1].low == 0:
+        raise TemplateError(
+            "an optional negative slot cannot end a template: the match without it "
+            "always stands, so it would rule nothing out (drop the '?')"
+        )
     return Template(
         source,
         tuple(elements),
@@ -390,8 +397,13 @@ class SequenceMatcher:
                             elements, k + 1, last + 1, mark_first, mark_last, begin
                         )
         elif element.kind == "not":
-            if self._can_step(pos, begin) and not self._excluded(element, pos):
-                yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+            if self._can_step(pos, begin):
+                if not self._excluded(element, pos):
+                    yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+            elif element.low and all(e.kind in ("open", "close") for e in elements[k + 1 :]):
+                # the last slot at the end of the sentence: nothing follows, so nothing
+                # excluded does ("not followed by")
+                yield from self._walk(elements, k + 1, pos, mark_first, mark_last, begin)
         else:
             steps = 0
             cursor = pos
