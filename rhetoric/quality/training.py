@@ -40,7 +40,7 @@ import math
 import zlib
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -447,7 +447,7 @@ def _search(
     target, so the choice is for what ``rhetoric eval --model`` measures. Without a given
     threshold, cuts whose union span precision falls under ``options.min_precision`` are
     not chosen, and silence (:data:`SILENT`, the rules' hits alone) competes with them."""
-    metric = threshold_metric_for(options, head.target, records)
+    metric = options.threshold_metric  # resolved for this head by train()
     plugin = scorer()
     prior = plugin.Prior(0.0, {}, strength) if strength else None
     interim = plugin.Head(
@@ -775,10 +775,13 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
         matrix_rows = rows.words if head.kind == "span" else rows.docs
         matrix, columns = matrix_rows.build(options.min_count)
         labels = np.array(head.labels, dtype=np.int8)
+        # "auto" resolved once per head: what its searches maximise and the file records
+        head_options = options
         if head.kind == "span":
+            metric = threshold_metric_for(options, head.target, records)
+            head_options = replace(options, threshold_metric=metric)
             if search and options.threshold_metric == "auto":
-                chosen_metric = threshold_metric_for(options, head.target, records)
-                say(f"{head.technique}: thresholds maximise {chosen_metric} F1 (auto)")
+                say(f"{head.technique}: thresholds maximise {metric} F1 (auto)")
             owner = np.frombuffer(rows.word_record, dtype=np.int32)
             row_held = held[owner]
         else:
@@ -807,7 +810,7 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             if head.kind == "span":
                 cuts = CUTS if options.threshold is None else (options.threshold,)
                 cues = _choose_cues(
-                    options, head, matrix, columns, labels, owner, row_held, held_records,
+                    head_options, head, matrix, columns, labels, owner, row_held, held_records,
                     records, analyzer, settings, cuts, regression,
                 )  # fmt: skip
                 matrix, scores, chosen, extend = cues.matrix, cues.scores, cues.choice, cues.extend
@@ -820,7 +823,7 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
                     tried = [
                         _search(
                             analyzer, head, held_records, records, scores, priors, strength,
-                            cuts, options, settings, extend,
+                            cuts, head_options, settings, extend,
                         )
                         for strength in STRENGTHS
                     ]  # fmt: skip
@@ -867,11 +870,7 @@ def train(options: TrainOptions, say: Callable[[str], None] = lambda _: None) ->
             "held_out": {
                 "records": int(held.sum()),
                 "f1": held_f1,
-                "level": (
-                    threshold_metric_for(options, head.target, records)
-                    if head.kind == "span"
-                    else "document"
-                ),
+                "level": (head_options.threshold_metric if head.kind == "span" else "document"),
                 "with_rules": not alone and head.kind == "span",
                 "prior": prior_record,
                 "cues": cue_record,
