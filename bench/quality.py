@@ -1,6 +1,6 @@
 """Run the standard quality evaluation over ../shared/data and write docs/quality.md.
 
-    python bench/quality.py [--data ../shared/data] [--out docs/quality.md]
+    python bench/quality.py [--data ../shared/data] [--out docs/quality.md] [--precision-out FILE]
 
 Rules and plugins are loaded from this checkout (``rules/``, ``plugins/``), not from
 the installed package, so the figures always describe the code next to this file.
@@ -160,7 +160,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "quality.md")
+    parser.add_argument(
+        "--precision-out",
+        type=Path,
+        help="where the per-rule severity precision goes (default: docs/rule-precision.json "
+        "with the default --out, else beside --out as NAME.rule-precision.json, so a trial "
+        "run never rewrites the committed figures the rule tests hold)",
+    )
     args = parser.parse_args()
+    precision_out = args.precision_out or (
+        PRECISION_FILE
+        if args.out.resolve() == (ROOT / "docs" / "quality.md").resolve()
+        else args.out.with_suffix(".rule-precision.json")
+    )
     if not args.data.is_dir():
         print(f"skipped: corpus folder {args.data} is not present", file=sys.stderr)
         return 0
@@ -211,7 +223,7 @@ def main() -> int:
     stability = stability_table(engines[True], load, labels)
     by_label, by_label_summary = semeval2023_table(engines[False], load, labels)
     figures = severity_precision(engines, load, labels)
-    PRECISION_FILE.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", "utf-8")
+    precision_out.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", "utf-8")
     precision_rows = precision_table(engines[True], figures)
     quiet = ordinary_table(engines[True], args.data)
     elapsed = time.perf_counter() - started
