@@ -1,6 +1,6 @@
 """Measure whom findings aim at (targets) and threats on the development data.
 
-    python bench/targets.py [--data ../shared/data] [--out docs/quality.md] [--halves]
+    python bench/targets.py [--data ../shared/data] [--out docs/quality.md] [--halves] [--by-rule]
 
 - HateXplain (``targets``: the communities annotators say a hateful or offensive post
   attacks): among those posts where rhetoric names a group, how often it is one of the
@@ -18,6 +18,11 @@ With ``--halves`` the train figures are also given for the two halves of train (
 the crc32 of each post's id, as the rounds since stop 31 split it), so that a form
 chosen on one half can be confirmed on the other; that table is printed only, never
 written to ``--out``.
+
+With ``--by-rule`` it also prints, for each rule, what it contributes on train, half by
+half: the posts it flags as threats (typed ``Threat`` or not) and its hits aimed at a
+group (inside an ``Identity based Attack`` span or not), so a rule or a new template is
+judged on both halves without a probe script of one's own; printed only, never written.
 
 Rules and plugins come from this checkout. The corpora are read where they lie and
 never copied. With ``--out`` the table replaces the section between
@@ -79,6 +84,20 @@ def half_of(record_id: str) -> str:
     return "AB"[zlib.crc32(record_id.encode()) % 2]
 
 
+def is_threat_finding(hit: Hit) -> bool:
+    # what a moderator sees: a threat the quoting or negation filters kept as ``info``
+    # (a quoted chant, a denial) is not a finding
+    return hit.technique == "threat" and hit.severity is not Severity.INFO
+
+
+def is_group_attack(hit: Hit) -> bool:
+    return (
+        hit.technique in ("slur", "name-calling")
+        and hit.target is not None
+        and hit.target.kind is TargetKind.GROUP
+    )
+
+
 def toxic_typed(
     analyzer: Analyzer,
     data: Path,
@@ -94,19 +113,13 @@ def toxic_typed(
     for record, hits in zip(records, hits_of(analyzer, records), strict=True):
         spans = record["spans"]  # type: ignore[assignment]
         threat_gold = any(s["label"] == "Threat" for s in spans)  # type: ignore[union-attr,index]
-        # what a moderator sees: a threat the quoting or negation filters kept as ``info``
-        # (a quoted chant, a denial) is not a finding
-        threat_ours = any(h.technique == "threat" and h.severity is not Severity.INFO for h in hits)
+        threat_ours = any(map(is_threat_finding, hits))
         tp += threat_gold and threat_ours
         fp += threat_ours and not threat_gold
         fn += threat_gold and not threat_ours
         identity = [(s["start"], s["end"]) for s in spans  # type: ignore[union-attr,index]
                     if s["label"] == "Identity based Attack"]  # type: ignore[index]  # fmt: skip
-        aimed = [
-            h for h in hits
-            if h.technique in ("slur", "name-calling")
-            and h.target is not None and h.target.kind is TargetKind.GROUP
-        ]  # fmt: skip
+        aimed = list(filter(is_group_attack, hits))
         span_hits += len(aimed)
         span_right += sum(any(h.start < e and s < h.end for s, e in identity) for h in aimed)
         gold_spans += len(identity)
@@ -189,12 +202,60 @@ def halves_table(analyzer: Analyzer, data: Path) -> str:
     return "\n".join(head + rows) + "\n"
 
 
+def rule_table(analyzer: Analyzer, data: Path) -> str:
+    """Per rule, on train, half by half: threat posts flagged (typed Threat / not) and
+    group-aimed hits (in an Identity based Attack span / not)."""
+    path = data / "toxic_spans_typed/train.jsonl"
+    if not path.exists():
+        return ""
+    records = read(path)
+    counts: dict[str, dict[str, int]] = {}
+    for record, hits in zip(records, hits_of(analyzer, records), strict=True):
+        half = half_of(str(record["id"]))
+        spans = record["spans"]  # type: ignore[assignment]
+        threat_gold = any(s["label"] == "Threat" for s in spans)  # type: ignore[union-attr,index]
+        identity = [(s["start"], s["end"]) for s in spans  # type: ignore[union-attr,index]
+                    if s["label"] == "Identity based Attack"]  # type: ignore[index]  # fmt: skip
+        # a post counts once per rule, however many of its hits the rule has
+        for rule in {h.rule for h in hits if is_threat_finding(h)}:
+            row = counts.setdefault(rule, {})
+            key = f"threat {half} {'+' if threat_gold else '-'}"
+            row[key] = row.get(key, 0) + 1
+        for hit in filter(is_group_attack, hits):
+            inside = any(hit.start < e and s < hit.end for s, e in identity)
+            row = counts.setdefault(hit.rule, {})
+            key = f"group {half} {'+' if inside else '-'}"
+            row[key] = row.get(key, 0) + 1
+    if not counts:
+        return ""
+
+    def cell(row: dict[str, int], what: str, half: str) -> str:
+        right, wrong = row.get(f"{what} {half} +", 0), row.get(f"{what} {half} -", 0)
+        return f"{right} / {wrong}" if right or wrong else "-"
+
+    lines = [
+        "| rule (train) | threat posts A: typed Threat / other | B | "
+        "group hits A: in an Identity span / outside | B |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in sorted(counts):
+        row = counts[rule]
+        cells = [cell(row, what, half) for what in ("threat", "group") for half in "AB"]
+        lines.append(f"| {rule} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--halves", action="store_true", help="also print the train figures of each half"
+    )
+    parser.add_argument(
+        "--by-rule",
+        action="store_true",
+        help="also print each rule's threat posts and group hits on each train half",
     )
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -211,6 +272,8 @@ def main() -> int:
     print(section)
     if args.halves:
         print(halves_table(analyzer, args.data))
+    if args.by_rule:
+        print(rule_table(analyzer, args.data))
     if args.out is not None:
         text = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if START in text and END in text:

@@ -556,6 +556,42 @@ def test_the_targets_bench_gives_each_train_half_with_halves(tmp_path: Path) -> 
     assert halves.stdout.startswith(plain.rstrip("\n"))
 
 
+def test_the_targets_bench_gives_each_rule_per_train_half_with_by_rule(tmp_path: Path) -> None:
+    """``--by-rule`` prints what each rule adds on each train half: threat posts typed
+    Threat or not (a post once per rule) and group-aimed hits inside an Identity span or
+    not; the section written to ``--out`` stays the same."""
+    data = tmp_path / "data"
+    train = [
+        # half A ("t4"): a threat post found twice by one rule, counted once
+        {"id": "t4", "text": "Traitors, all of them. Kill them all. Kill them all.",
+         "spans": [{"start": 23, "end": 36, "label": "Threat"}]},
+        # half B ("t1", "t2"): the same words on a post not typed Threat, and a group
+        # attack inside an Identity span
+        {"id": "t1", "text": "Kill them all.", "spans": []},
+        {"id": "t2", "text": "Those muslims are vermin.",
+         "spans": [{"start": 6, "end": 24, "label": "Identity based Attack"}]},
+    ]  # fmt: skip
+    for split, records in (("dev", []), ("train", train)):
+        path = data / f"toxic_spans_typed/{split}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (data / "hatexplain").mkdir()
+    (data / "hatexplain/dev.jsonl").write_text("")
+    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    out = subprocess.run([*bench, "--by-rule"], capture_output=True, text=True, check=True)
+    table = out.stdout.split("| rule (train) |", 1)[1].splitlines()[2:]
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (line.strip("| ").split(" | ") for line in table if line.startswith("| "))
+    }
+    assert rows["violent-threats"] == ["1 / 0", "0 / 1", "-", "-"]
+    attacks = [cells for cells in rows.values() if cells[3] != "-"]
+    assert attacks and all(cells[2:] == ["-", "1 / 0"] for cells in attacks)
+    assert "| A |" not in out.stdout  # --halves not asked for
+    plain = subprocess.run(bench, capture_output=True, text=True, check=True).stdout
+    assert out.stdout.startswith(plain.rstrip("\n"))
+
+
 def test_a_group_adjective_before_a_thing_still_names_the_group() -> None:
     # only labels for people can be one person: "the Muslim invasion" is said of the group
     (hit,) = [
