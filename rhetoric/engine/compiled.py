@@ -35,7 +35,14 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import LiteralGroups, required_groups, required_literals
+from .literals import (
+    LiteralGroups,
+    MatchStarts,
+    anchored_literals,
+    required_groups,
+    required_literals,
+    spread,
+)
 from .scopes import context_met, scoped_spans
 from .sequence import (
     SequenceMatcher,
@@ -54,6 +61,13 @@ MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of tha
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 _CLAUSE = re.compile(r"[,;:]")
 _TERMINATOR = re.compile(r"[.!?]")
+# Consecutive places a pattern may start beyond which one search replaces a call at
+# each (``_matches_from``): a call costs about five times a scan's try at one place.
+_LONG_RUN = 16
+# Beyond this many places per occurrence of a literal, trying them costs more than the
+# scan they replace (measured on the built-in rules: a spread of 121 or 163 chars, for
+# "will" or "kill" after a long bounded lead, doubled their cost; 17 or less halved it).
+_WIDEST_SPREAD = 20
 
 
 @pickled_by_constructor
@@ -149,6 +163,9 @@ class CompiledRules:
         self._template_gate = AnchorIndex()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
+        # Per pattern rule whose matches can only start near its literals, where they
+        # can (``_pattern_matches`` tries only those places on an ASCII subject).
+        self._starts: dict[int, MatchStarts] = {}
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
         singles: dict[str, frozenset[str]] = {}
@@ -206,7 +223,11 @@ class CompiledRules:
             elif spec.kind == "pattern":
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
-                self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+                compiled = regex.compile(spec.pattern, flags)
+                self._patterns.append((index, compiled, literals))
+                anchored = anchored_literals(compiled) if config.fast_paths else None
+                if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
+                    self._starts[index] = MatchStarts(anchored)
         # Per rule with antipatterns, for each antipattern the literals of which a match
         # needs one (None: it always runs). Without fast paths every antipattern runs.
         self._antipattern_literals: dict[int, tuple[tuple[str, ...] | None, ...]] = {
@@ -668,7 +689,8 @@ class CompiledRules:
         spec = self._specs[index]
         timeout = spec.timeout or self._timeout
         try:
-            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+            starts = self._starts.get(index)
+            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
                 if found.refused is not None:
                     continue
                 hit = doc.hit(
@@ -692,12 +714,18 @@ class CompiledRules:
         spec: RuleSpec,
         pattern: regex.Pattern[str],
         timeout: float,
+        starts: MatchStarts | None = None,
     ) -> Iterator[_PatternMatch]:
         """Every match of a pattern rule as a span of the original text, with why it is
-        not reported when it is refused (see ``_word_end``)."""
+        not reported when it is refused (see ``_word_end``). ``starts``: where matches can
+        start in an ASCII subject (then only those places are tried)."""
         subject = prepared.original if spec.on_original else prepared.normalized
         original = prepared.original
-        for found in pattern.finditer(subject, timeout=timeout):
+        if starts is not None and subject.isascii():
+            matches = _matches_from(pattern, subject, starts(subject.lower()), timeout)
+        else:
+            matches = pattern.finditer(subject, timeout=timeout)
+        for found in matches:
             begin, finish = found.span(spec.group or 0)
             if begin < 0 or finish <= begin:
                 continue
@@ -731,8 +759,9 @@ class CompiledRules:
         for rule, pattern, _ in self._patterns:
             spec = self._specs[rule]
             timeout = spec.timeout or self._timeout
+            starts = self._starts.get(rule)
             try:
-                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
                     if match.refused is not None:
                         found.append((spec.info.id, match.begin, match.finish, match.refused))
             except TimeoutError:
@@ -911,6 +940,41 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     if community is None:
         return None
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
+
+
+def _matches_from(
+    pattern: regex.Pattern[str], subject: str, starts: list[int], timeout: float
+) -> Iterator[regex.Match[str]]:
+    """What ``pattern.finditer(subject)`` yields when no match can start elsewhere than
+    at ``starts`` (sorted, each once): the first match at one of them, then the first
+    at one of them at or after its end, and so on.
+
+    Why it is the same: a search tries each start in turn and takes the first that
+    matches, the next search starting where the last match ended; trying only the starts
+    a match can have skips only tries that fail. ``match(subject, start)`` sees the whole
+    subject, so lookbehinds and ``\\b`` read the chars before ``start`` and lookaheads those
+    after the match, exactly as the search's try at ``start`` does (``^`` still means the
+    subject's start). Where more than ``_LONG_RUN`` starts follow one another, one search
+    from the first of them replaces the calls (a scan costs a fraction of a call per
+    start): it returns the first match at or after that start, which is the next one
+    whatever starts it passes. Matches are never empty (:func:`anchored_literals`
+    refuses such patterns), so each ends after its start and no start is tried twice.
+    """
+    after = 0
+    count = len(starts)
+    for i, start in enumerate(starts):
+        if start < after:
+            continue
+        if i + _LONG_RUN < count and starts[i + _LONG_RUN] == start + _LONG_RUN:
+            found = pattern.search(subject, start, timeout=timeout)
+            if found is None:
+                return
+        else:
+            found = pattern.match(subject, start, timeout=timeout)
+            if found is None:
+                continue
+        yield found
+        after = found.end()
 
 
 def _word_end(

@@ -16,8 +16,10 @@ import re
 import re._constants as constants
 import re._parser as parser
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import regex
 
 try:  # one pass for many literals; without it, one substring search per literal
     import ahocorasick
@@ -37,12 +39,18 @@ _MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
     """The pattern's syntax tree as the stdlib parser reads it, or None when that reading
     could be wrong (regex-only syntax it takes for text) or the parser rejects it."""
+    tree = _subpattern(pattern, flags)
+    return None if tree is None else list(tree)
+
+
+def _subpattern(pattern: str, flags: int) -> Any:
+    """:func:`_parse`'s tree as the parser's own object (it knows the widths)."""
     if _MISREAD.search(pattern):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return list(parser.parse(pattern, flags))
+            return parser.parse(pattern, flags)
     except Exception:  # regex-only syntax, or anything the stdlib parser rejects
         return None
 
@@ -229,5 +237,265 @@ class LiteralGroups:
         automaton = ahocorasick.Automaton()
         for literal, value in bits.items():
             automaton.add_word(literal, value)
+        automaton.make_automaton()
+        return automaton
+
+
+# Flags under which a match may be shaped otherwise than the stdlib parser reads it:
+# full case-folding ("ss" for "ß": widths change), reversed or POSIX (leftmost-longest)
+# searching, fuzzy matching.
+_UNSHAPED = (
+    regex.FULLCASE | regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH | regex.V1
+)
+# Items that make a match depend on another part of it or of the search: backreferences
+# and conditionals (their widths come from another group).
+_DEPENDENT = (constants.GROUPREF, constants.GROUPREF_EXISTS)
+_REPEATS = (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT)
+UNBOUNDED = parser.MAXWIDTH
+# Beyond this spread of starts for one literal, another literal of the pattern is used.
+_NARROW = 12
+# A run of whitespace chars of a text, for ``\s+``: at least one, at most the longest run
+# (found with the stdlib's ``\s``, which also holds the few ASCII chars regex's does not).
+_SPACE_RUNS = re.compile(r"\s\s+")
+
+
+class Width(NamedTuple):
+    """How many chars a part of a pattern matches: at least ``fewest``, at most ``most``
+    plus ``runs`` times the text's longest run of whitespace (``most`` is
+    :data:`UNBOUNDED` when no bound is known)."""
+
+    fewest: int
+    most: int
+    runs: int
+
+    def __add__(self, other: Any) -> Width:
+        most = min(self.most + other.most, UNBOUNDED)
+        return Width(self.fewest + other.fewest, most, self.runs + other.runs)
+
+
+_NONE = Width(0, 0, 0)
+_Anchor = tuple[str, Width]  # a literal and the chars before it in a match
+
+
+def anchored_literals(
+    pattern: regex.Pattern[str], min_length: int = MIN_LENGTH
+) -> dict[str, Width] | None:
+    """Literals every match holds one of, each with how many chars can come before it
+    in a match (its :class:`Width`). :class:`MatchStarts` turns their occurrences into
+    the only places a match can start.
+
+    The argument, for an ASCII subject: the parser's tree holds, for each way through the
+    pattern, a run of plain chars that way must match (a required group, branch by branch
+    when every branch has one; the first pass of a repeat); the items before that run
+    in its sequence match a number of chars within their widths, as the parser counts
+    them (lookarounds, ``\\b`` and other assertions match none, however far they look; a
+    repeated whitespace class such as ``\\s+`` matches consecutive whitespace, so no more
+    than the text's longest run of it). Matched case-insensitively or not, the
+    lowercased subject holds the lowercased run at the same place (ASCII lowercasing
+    keeps every offset; an ASCII char matches only ASCII chars equal to it in simple
+    case-insensitive folding). So a match starting at ``s`` has ``s = p - k`` for an
+    occurrence ``p`` of a literal and some ``k`` within its width.
+
+    None (search the whole text) when that cannot be shown: a pattern the stdlib parser
+    may misread, flags that change match widths or the search order
+    (:data:`_UNSHAPED`), backreferences or conditionals, one that can match the empty
+    string, a way through it without an ASCII literal of ``min_length`` chars at a
+    bounded distance from the start.
+    """
+    if pattern.flags & _UNSHAPED:
+        return None
+    tree = _subpattern(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
+    if tree is None or _has(tree, _DEPENDENT) or _width(tree).fewest < 1:
+        return None
+    found = _anchored(tree, _NONE, min_length)
+    if not found or any(before.most >= UNBOUNDED for _, before in found):
+        return None
+    offsets: dict[str, Width] = {}
+    for literal, before in found:
+        known = offsets.get(literal, before)
+        offsets[literal] = Width(
+            min(known.fewest, before.fewest),
+            max(known.most, before.most),
+            max(known.runs, before.runs),
+        )
+    return offsets
+
+
+def _has(items: Any, ops: tuple[Any, ...]) -> bool:
+    """Whether any item of the tree, at any depth, is one of ``ops``."""
+    for op, av in items:
+        if op in ops:
+            return True
+        if op is constants.SUBPATTERN and _has(av[-1], ops):
+            return True
+        if op in (constants.ASSERT, constants.ASSERT_NOT) and _has(av[1], ops):
+            return True
+        if op is constants.ATOMIC_GROUP and _has(av, ops):
+            return True
+        if op in _REPEATS and _has(av[2], ops):
+            return True
+        if op is constants.BRANCH and any(_has(branch, ops) for branch in av[1]):
+            return True
+    return False
+
+
+def _width(items: Any) -> Width:
+    """The width of a sequence of items (as the stdlib's ``getwidth``, with whitespace
+    runs counted apart)."""
+    total = _NONE
+    for op, av in items:
+        if op is constants.SUBPATTERN:
+            total += _width(av[-1])
+        elif op is constants.ATOMIC_GROUP:
+            total += _width(av)
+        elif op is constants.BRANCH:
+            widths = [_width(branch) for branch in av[1]]
+            total += Width(
+                min(w.fewest for w in widths),
+                max(w.most for w in widths),
+                max(w.runs for w in widths),
+            )
+        elif op in _REPEATS:
+            low, high, body = av
+            inner = _width(body)
+            if high == constants.MAXREPEAT:
+                if inner.fewest == inner.most == 1 and not inner.runs and _spaces(body):
+                    total += Width(low, 0, 1)
+                    continue
+                if inner.most or inner.runs:
+                    total += Width(low * inner.fewest, UNBOUNDED, 0)
+                    continue
+            total += Width(low * inner.fewest, high * inner.most, high * inner.runs)
+        elif op in _DEPENDENT:
+            total += Width(0, UNBOUNDED, 0)
+        else:
+            low, high = parser.SubPattern(items.state, [(op, av)]).getwidth()
+            total += Width(low, high, 0)
+    return total
+
+
+def _spaces(body: Any) -> bool:
+    """Whether a repeated item matches only whitespace (``\\s``, a space, a class of
+    them): what a repeat of it matches is one run of whitespace."""
+    if len(body) != 1:
+        return False
+    op, av = body[0]
+    if op is constants.LITERAL:
+        return chr(av).isspace()
+    if op is constants.IN:
+        return all(
+            (kind is constants.LITERAL and chr(value).isspace())
+            or (kind is constants.CATEGORY and value is constants.CATEGORY_SPACE)
+            for kind, value in av
+        )
+    return False
+
+
+def _anchored(items: Any, before: Width, min_length: int) -> list[_Anchor] | None:
+    """The best set of anchors of a sequence of items that starts ``before`` into the
+    match (see :func:`anchored_literals`), or None."""
+    best: list[_Anchor] | None = None
+    run: list[str] = []
+    run_at = before
+
+    def consider(found: list[_Anchor] | None) -> None:
+        nonlocal best
+        if found and (best is None or _anchor_rank(found) < _anchor_rank(best)):
+            best = found
+
+    def close_run() -> None:
+        if run:
+            text = "".join(run)
+            if len(text) >= min_length and text.isascii():
+                consider([(text.lower(), run_at)])
+            run.clear()
+
+    for op, av in items:
+        if op is constants.LITERAL:
+            if not run:
+                run_at = before
+            run.append(chr(av))
+        else:
+            close_run()
+            if op is constants.SUBPATTERN:
+                consider(_anchored(av[-1], before, min_length))
+            elif op is constants.ATOMIC_GROUP:
+                consider(_anchored(av, before, min_length))
+            elif op in _REPEATS and av[0] >= 1:
+                consider(_anchored(av[2], before, min_length))
+            elif op is constants.BRANCH:
+                branches = [_anchored(branch, before, min_length) for branch in av[1]]
+                if all(branches):
+                    consider([anchor for branch in branches for anchor in branch or []])
+        if op is constants.LITERAL:
+            before += Width(1, 1, 0)
+        else:
+            before += _width(parser.SubPattern(items.state, [(op, av)]))
+    close_run()
+    return best
+
+
+def spread(widths: Iterable[Width]) -> int:
+    """How many more places than one an occurrence of a literal can give, at most (a
+    whitespace run counted as two chars, the usual longest run)."""
+    return max((w.most + 2 * w.runs - w.fewest for w in widths), default=0)
+
+
+def _anchor_rank(anchors: list[_Anchor]) -> tuple[int, int, int]:
+    """Bounded before unbounded; then narrow spreads of starts (at most ``_NARROW``
+    each), the longest shortest literal first (rarer in text); then the narrowest."""
+    widest = spread(w for _, w in anchors)
+    unbounded = any(w.most >= UNBOUNDED for _, w in anchors)
+    shortest = min(len(literal) for literal, _ in anchors)
+    if widest <= _NARROW:
+        return (unbounded, 0, -shortest)
+    return (unbounded, 1, widest)
+
+
+class MatchStarts:
+    """Where a pattern's matches can start in a lowercased ASCII text: at each
+    occurrence of one of its :func:`anchored_literals`, less the chars that may come
+    before that literal in a match. One Aho-Corasick pass (pyahocorasick; substring
+    searches without it), built on first use and never pickled."""
+
+    def __init__(self, offsets: dict[str, Width]) -> None:
+        self.offsets = offsets
+        self.runs = any(width.runs for width in offsets.values())
+        self._automaton: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"offsets": self.offsets, "runs": self.runs, "_automaton": None}
+
+    def __call__(self, lowered: str) -> list[int]:
+        """The sorted positions of ``lowered`` where a match may start."""
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = self._build()
+        longest = 1
+        if self.runs:
+            longest = max(map(len, _SPACE_RUNS.findall(lowered)), default=1)
+        starts: set[int] = set()
+        if automaton is False:
+            for literal, (fewest, most, runs) in self.offsets.items():
+                most += runs * longest
+                at = lowered.find(literal)
+                while at >= 0:
+                    starts.update(range(max(at - most, 0), at - fewest + 1))
+                    at = lowered.find(literal, at + 1)
+        else:
+            # Each literal's value: its width, less one for each char of it but the
+            # last, so that from the last char's index ``end`` the starts are
+            # ``end - most - runs * longest`` to ``end - fewest``.
+            for end, (fewest, most, runs) in automaton.iter(lowered):
+                starts.update(range(max(end - most - runs * longest, 0), end - fewest + 1))
+        return sorted(starts)
+
+    def _build(self) -> Any:
+        if ahocorasick is None or not self.offsets:
+            return False
+        automaton = ahocorasick.Automaton()
+        for literal, (fewest, most, runs) in self.offsets.items():
+            shift = len(literal) - 1
+            automaton.add_word(literal, (fewest + shift, most + shift, runs))
         automaton.make_automaton()
         return automaton
