@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig
-from rhetoric.engine.literals import MatchStarts, Width, anchored_literals
+from rhetoric.engine.literals import MatchStarts, Width, alternative_sources, anchored_literals
 
 HEADER = """kind: pattern
 severity: warning
@@ -41,6 +41,17 @@ RULES = [
     ("bound", r"\bcat(?:s|nip)?", "", True),
     # 18 places per occurrence of "will": more than 16 in a row are searched instead
     ("wide", r"\b(?:if|unless)\b[^.!?]{0,13}\bwill (?:die|suffer)\b", "", True),
+    # a big alternation cut into its alternatives: the first that matches at a place
+    # wins ("plan" before "plan to kill"), after a lookbehind, before a lookahead
+    (
+        "split",
+        r"(?<!\bno )\b(?P<hit>plan|plan to kill|they (?:will|would) kill|kill(?:ed)? them)"
+        r"\b(?! all)",
+        "group: hit\n",
+        True,
+    ),
+    # a top-level alternation cut into its alternatives
+    ("top", r"\bplot(?:ted)? against|against (?:us|them)\b|\bus and them", "", True),
     # whitespace runs before the literal: as long as the text's longest
     ("spaces", r"(?:^|(?<=[.!?]\s))(?:so\s+|just\s+)?(?:deal\s+with\s+it|move\s+on)\b", "", True),
     # case-sensitive, on the original text: a lowercased occurrence is only a place to try
@@ -57,6 +68,7 @@ WORDS = [
     "ababcab", "abcab", "cat", "cats", "catnip", "concat", "Big", "big", "Huge", "Pharma",
     "pharma", "Tech", "he", "says", "said", "no", "killer", "123", "caf\u00e9", "\u201cbad\u201d",
     "so", "just", "deal", "with", "it", "move", "on", "if", "unless", "will", "die", "suffer",
+    "plotted", "against", "us", "them", "would", "all", "they",
 ]  # fmt: skip
 GAPS = [" ", " ", " ", "", "  ", ". ", ", ", "!", "\n", "'", ".  ", " \t\n  "]
 
@@ -107,6 +119,8 @@ def test_known_texts_give_the_whole_text_hits(analyzers: tuple[Analyzer, Analyze
         "killer 1234",
         "If so they will die. Unless told, you will suffer will die; if will die.",
         "Unless they all go will die.",  # a match at the first of the 18 places
+        "No plan to kill them; a plan to kill. They would kill them all, killed them.",
+        "They plotted against us and them, against them; plot against us.",
         "caf\u00e9: not bad idea, Big Tech",  # not ASCII: the whole-text search
     ]
     for text in texts:
@@ -125,39 +139,59 @@ def test_tried_starts_give_the_whole_text_hits(
     assert _hits(fast, text) == _hits(slow, text)
 
 
+PIECE = st.dictionaries(
+    st.text("abc ", min_size=1, max_size=4),
+    st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 2)),
+    max_size=4,
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    literals=st.dictionaries(
-        st.text("abc ", min_size=1, max_size=4),
-        st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 2)),
-        max_size=4,
-    ),
-    text=st.text("abc x\n", max_size=40),
-)  # fmt: skip
+@given(pieces=st.lists(PIECE, min_size=1, max_size=3), text=st.text("abc x\n", max_size=40))
 def test_match_starts_are_where_the_literals_are(
-    literals: dict[str, tuple[int, int, int]], text: str
+    pieces: list[dict[str, tuple[int, int, int]]], text: str
 ) -> None:
-    """The one pass gives, for each occurrence at ``p`` of a literal with ``Width(fewest,
-    most, runs)``, the starts ``p - most - runs * longest .. p - fewest`` (not below 0;
-    ``longest``: the text's longest run of whitespace, at least 1), as substring searches
-    do (its fallback without pyahocorasick)."""
-    offsets = {lit: Width(min(a, b), max(a, b), runs) for lit, (a, b, runs) in literals.items()}
+    """The one pass gives, for each occurrence at ``p`` of a literal of piece ``k`` with
+    ``Width(fewest, most, runs)``, the starts ``p - most - runs * longest .. p - fewest``
+    (not below 0; ``longest``: the text's longest run of whitespace, at least 1), each
+    with bit ``k``, as substring searches do (its fallback without pyahocorasick)."""
+    offsets = [
+        {lit: Width(min(a, b), max(a, b), runs) for lit, (a, b, runs) in piece.items()}
+        for piece in pieces
+    ]
     longest = max((len(run) for run in re.findall(r"\s+", text)), default=1)
-    expected = sorted(
-        {
-            start
-            for literal, (fewest, most, runs) in offsets.items()
-            for p in range(len(text))
-            if text.startswith(literal, p)
-            for start in range(max(p - most - runs * longest, 0), p - fewest + 1)
-        }
-    )
+    expected: dict[int, int] = {}
+    for k, piece in enumerate(offsets):
+        for literal, (fewest, most, runs) in piece.items():
+            for p in range(len(text)):
+                if text.startswith(literal, p):
+                    for start in range(max(p - most - runs * longest, 0), p - fewest + 1):
+                        expected[start] = expected.get(start, 0) | 1 << k
     assert MatchStarts(offsets)(text) == expected
     fallback = MatchStarts(offsets)
     fallback._automaton = False  # as without pyahocorasick
     assert fallback(text) == expected
     copy = pickle.loads(pickle.dumps(MatchStarts(offsets)))
     assert copy._automaton is None and copy(text) == expected
+
+
+def test_alternatives_are_cut_where_the_first_that_matches_wins() -> None:
+    def cut(pattern: str, flags: int = 0) -> list[str] | None:
+        return alternative_sources(regex.compile(pattern, flags))
+
+    # "|" in a comment or a class divides nothing
+    assert cut("(?x)\\ba | b\\ c # d|e\n|[|]f") == ["(?x)\\ba ", "(?x) b\\ c # d|e\n", "(?x)[|]f"]
+    assert cut(r"(?<=\bnot )\b(?P<hit>x|(?:y|z)w)\b(?=!|$)") == [
+        r"(?<=\bnot )\b(?P<hit>x)\b(?=!|$)",
+        r"(?<=\bnot )\b(?P<hit>(?:y|z)w)\b(?=!|$)",
+    ]
+    assert cut(r"\b(?:the )?(?:a|b)") is None  # "the " is optional: two ways before
+    assert cut(r"\b(?:a|b)+c") is None  # the alternation is repeated
+    assert cut("(?x)\\b(?:a|b) # note\n ?c") is None  # repeated after a comment
+    assert cut(r"(?>a|ab)c") is None  # atomic: the whole never tries "ab" after "a"
+    assert cut(r"a(?i)|b") is None  # a global flag past the start
+    assert cut(r"(?:a|b)(?:c|d)") is None  # two alternations
+    assert cut(r"plain") is None
 
 
 def test_anchors_are_the_literals_and_the_chars_before_them() -> None:

@@ -8,10 +8,17 @@ cannot be analysed, or some alternative has no literal, the rule always runs.
 On ASCII text a rule also needs every group of literals of one of its top-level
 alternatives (:func:`required_groups`): "if ... will ... die" is not tried on a
 comment holding only "die".
+
+A rule that runs is tried only where a match can start (:func:`anchored_literals`,
+:class:`MatchStarts`): near the occurrences of literals every match holds, and there
+only with the alternatives whose literals are near (:func:`alternative_sources`). A
+big alternation's scan costs about 1 µs per char of the comment; a try at one place of
+one alternative a fraction of that.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import re._constants as constants
 import re._parser as parser
@@ -455,47 +462,235 @@ def _anchor_rank(anchors: list[_Anchor]) -> tuple[int, int, int]:
 class MatchStarts:
     """Where a pattern's matches can start in a lowercased ASCII text: at each
     occurrence of one of its :func:`anchored_literals`, less the chars that may come
-    before that literal in a match. One Aho-Corasick pass (pyahocorasick; substring
-    searches without it), built on first use and never pickled."""
+    before that literal in a match. ``offsets`` holds those of each piece of the
+    pattern (:func:`alternative_sources`; one, the pattern itself, when it is not
+    split), and each place says which pieces may match there. One Aho-Corasick pass
+    (pyahocorasick; substring searches without it), built on first use, never pickled."""
 
-    def __init__(self, offsets: dict[str, Width]) -> None:
-        self.offsets = offsets
-        self.runs = any(width.runs for width in offsets.values())
+    def __init__(self, offsets: Sequence[dict[str, Width]]) -> None:
+        self.offsets = tuple(offsets)
+        self.runs = any(width.runs for piece in self.offsets for width in piece.values())
         self._automaton: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"offsets": self.offsets, "runs": self.runs, "_automaton": None}
 
-    def __call__(self, lowered: str) -> list[int]:
-        """The sorted positions of ``lowered`` where a match may start."""
+    def __call__(self, lowered: str) -> dict[int, int]:
+        """The positions of ``lowered`` where a match may start, each with the pieces
+        that may match there (bit k: piece k)."""
         automaton = self._automaton
         if automaton is None:
             automaton = self._automaton = self._build()
         longest = 1
         if self.runs:
             longest = max(map(len, _SPACE_RUNS.findall(lowered)), default=1)
-        starts: set[int] = set()
+        starts: dict[int, int] = {}
+        get = starts.get
         if automaton is False:
-            for literal, (fewest, most, runs) in self.offsets.items():
-                most += runs * longest
-                at = lowered.find(literal)
-                while at >= 0:
-                    starts.update(range(max(at - most, 0), at - fewest + 1))
-                    at = lowered.find(literal, at + 1)
+            for k, piece in enumerate(self.offsets):
+                bit = 1 << k
+                for literal, (fewest, most, runs) in piece.items():
+                    most += runs * longest
+                    at = lowered.find(literal)
+                    while at >= 0:
+                        for start in range(max(at - most, 0), at - fewest + 1):
+                            starts[start] = get(start, 0) | bit
+                        at = lowered.find(literal, at + 1)
         else:
-            # Each literal's value: its width, less one for each char of it but the
-            # last, so that from the last char's index ``end`` the starts are
-            # ``end - most - runs * longest`` to ``end - fewest``.
-            for end, (fewest, most, runs) in automaton.iter(lowered):
-                starts.update(range(max(end - most - runs * longest, 0), end - fewest + 1))
-        return sorted(starts)
+            # Each literal's value: per piece holding it, its bit and its width less
+            # one for each char of it but the last, so that from the last char's index
+            # ``end`` the starts are ``end - most - runs * longest`` to ``end - fewest``.
+            for end, found in automaton.iter(lowered):
+                for bit, fewest, most, runs in found:
+                    for start in range(max(end - most - runs * longest, 0), end - fewest + 1):
+                        starts[start] = get(start, 0) | bit
+        return starts
 
     def _build(self) -> Any:
-        if ahocorasick is None or not self.offsets:
+        if ahocorasick is None or not any(self.offsets):
             return False
+        values: dict[str, list[tuple[int, int, int, int]]] = {}
+        for k, piece in enumerate(self.offsets):
+            for literal, (fewest, most, runs) in piece.items():
+                shift = len(literal) - 1
+                values.setdefault(literal, []).append((1 << k, fewest + shift, most + shift, runs))
         automaton = ahocorasick.Automaton()
-        for literal, (fewest, most, runs) in self.offsets.items():
-            shift = len(literal) - 1
-            automaton.add_word(literal, (fewest + shift, most + shift, runs))
+        for literal, found in values.items():
+            automaton.add_word(literal, tuple(found))
         automaton.make_automaton()
         return automaton
+
+
+# A group of global inline flags, such as "(?x)" or "(?im)".
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+# Scoped flags that could switch verbose mode (how "#" and spaces read) inside a group.
+_SCOPED_VERBOSE = re.compile(r"\(\?[aiLmsux]*-?[aiLmsux]*x[aiLmsux]*:|\(\?[aiLmsu]*-[aiLmsu]*x")
+_QUANTIFIERS = "*+?{"
+_LOOKAROUND = re.compile(r"\(\?<?[=!]")
+_NAMED = re.compile(r"\(\?P?<[A-Za-z_]\w*>")
+
+
+def alternative_sources(pattern: regex.Pattern[str]) -> list[str] | None:
+    """The pattern cut into one pattern per alternative of its main alternation, each
+    matching at a place exactly when that alternative of the whole pattern does: a
+    top-level ``A|B|C``, or ``X(A|B|C)Y`` where the group is the only alternation at the
+    top level, is not repeated, and ``X`` can match in one way only (assertions,
+    lookarounds, single chars). A search takes, at each place, the first alternative
+    that matches there (``X`` has no other way to try), so the first piece that matches
+    at a place gives the whole pattern's match there, with the same groups by name.
+
+    Read from the source text (the parser's tree cannot be written back): escapes,
+    classes, comments and groups are skipped as the regex module reads them. None when
+    the pattern has no such alternation or uses something this reading does not know
+    (global flags past the start, scoped verbose flags, an atomic group).
+    """
+    source = pattern.pattern
+    if _SCOPED_VERBOSE.search(source):
+        return None
+    lead_end = 0
+    while found := _GLOBAL_FLAGS.match(source, lead_end):
+        lead_end = found.end()
+    lead = source[:lead_end]
+    verbose = bool(pattern.flags & regex.VERBOSE) or "x" in lead
+    scanned = _scan(source, lead_end, verbose)
+    if scanned is None:
+        return None
+    bars, groups = scanned
+    top = [at for depth, at, _ in bars if depth == 0]
+    if top:
+        cuts = [lead_end - 1, *top, len(source)]
+        return [lead + source[a + 1 : b] for a, b in itertools.pairwise(cuts)]
+    holders = {
+        opened for depth, _, opened in bars if depth == 1 and not _LOOKAROUND.match(source, opened)
+    }
+    if len(holders) != 1:
+        return None
+    opened = holders.pop()
+    closed = groups[opened]
+    header = _group_header(source, opened)
+    if header is None or not _one_way(source, lead_end, opened, groups, verbose):
+        return None
+    after = _skip_blank(source, closed + 1, verbose)
+    if after < len(source) and source[after] in _QUANTIFIERS:
+        return None
+    inside = [at for depth, at, holder in bars if depth == 1 and holder == opened]
+    cuts = [header - 1, *inside, closed]
+    return [
+        source[:header] + source[a + 1 : b] + source[closed:] for a, b in itertools.pairwise(cuts)
+    ]
+
+
+def _scan(
+    source: str, at: int, verbose: bool
+) -> tuple[list[tuple[int, int, int]], dict[int, int]] | None:
+    """The alternation bars (depth, index, the open parenthesis around them or -1) and
+    the groups (open index -> close index) of ``source`` from ``at``."""
+    bars: list[tuple[int, int, int]] = []
+    groups: dict[int, int] = {}
+    opens: list[int] = []
+    size = len(source)
+    while at < size:
+        char = source[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char == "[":
+            at = _class_end(source, at)
+            if at < 0:
+                return None
+            continue
+        if verbose and char == "#":
+            line = source.find("\n", at)
+            at = size if line < 0 else line + 1
+            continue
+        if char == "(":
+            if source.startswith("(?#", at):
+                close = source.find(")", at)
+                if close < 0:
+                    return None
+                at = close + 1
+                continue
+            if _GLOBAL_FLAGS.match(source, at) or source.startswith("(?>", at):
+                return None
+            opens.append(at)
+        elif char == ")":
+            if not opens:
+                return None
+            groups[opens.pop()] = at
+        elif char == "|":
+            bars.append((len(opens), at, opens[-1] if opens else -1))
+        at += 1
+    return None if opens else (bars, groups)
+
+
+def _class_end(source: str, at: int) -> int:
+    """The index after the character class opening at ``at`` (-1 if it never closes):
+    a "]" right after "[" or "[^" is a member, as in regex's version 0."""
+    at += 1
+    if source.startswith("^", at):
+        at += 1
+    if source.startswith("]", at):
+        at += 1
+    while at < len(source):
+        if source[at] == "\\":
+            at += 2
+        elif source[at] == "]":
+            return at + 1
+        else:
+            at += 1
+    return -1
+
+
+def _group_header(source: str, opened: int) -> int | None:
+    """Where the content of the group opening at ``opened`` starts, for a plain,
+    non-capturing or named group (None for lookarounds, flags and the rest)."""
+    if not source.startswith("(?", opened):
+        return opened + 1
+    if source.startswith("(?:", opened):
+        return opened + 3
+    named = _NAMED.match(source, opened)
+    return named.end() if named else None
+
+
+def _skip_blank(source: str, at: int, verbose: bool) -> int:
+    """The index of the next char that means something (verbose mode skips whitespace
+    and comments)."""
+    while verbose and at < len(source):
+        if source[at].isspace():
+            at += 1
+        elif source[at] == "#":
+            line = source.find("\n", at)
+            at = len(source) if line < 0 else line + 1
+        else:
+            break
+    return at
+
+
+def _one_way(source: str, at: int, end: int, groups: dict[int, int], verbose: bool) -> bool:
+    """Whether ``source[at:end]`` can match in one way only: assertions (``\\b``,
+    ``\\B``, ``\\A``, ``^``, ``$``, lookarounds) and single chars, nothing repeated."""
+    while True:
+        at = _skip_blank(source, at, verbose)
+        if at >= end:
+            return at == end
+        char = source[at]
+        if char == "\\":
+            following = source[at + 1 : at + 2]
+            if following not in ("b", "B", "A") and (not following or following.isalnum()):
+                return False  # an escaped letter or digit may be more than one char
+            at += 2
+        elif char == "(":
+            if not _LOOKAROUND.match(source, at) or at not in groups:
+                return False
+            at = groups[at] + 1
+        elif char == "[":
+            at = _class_end(source, at)
+            if at < 0:
+                return False
+        elif char in _QUANTIFIERS or char in ")|":
+            return False
+        else:
+            at += 1
+        following = _skip_blank(source, at, verbose)
+        if following < end and source[following] in _QUANTIFIERS:
+            return False
