@@ -82,8 +82,14 @@ def _analyzers(tmp: Path) -> tuple[Analyzer, Analyzer]:
         (folder / f"{rule}.yml").write_text(text, encoding="utf-8")
     analyzers = []
     for fast in (True, False):
+        # A generous regex time budget: a timeout on a loaded machine would make the two
+        # paths differ by that error rather than by where they look.
         config = AnalyzerConfig(
-            rule_paths=(tmp / "rules",), readability=(), preview=True, fast_paths=fast
+            rule_paths=(tmp / "rules",),
+            readability=(),
+            preview=True,
+            fast_paths=fast,
+            regex_timeout=30.0,
         )
         analyzers.append(Analyzer.from_config(config, entry_points=False))
     return analyzers[0], analyzers[1]
