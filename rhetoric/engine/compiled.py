@@ -35,7 +35,15 @@ from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_r
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
-from .literals import LiteralGroups, required_groups, required_literals
+from .literals import (
+    LiteralGroups,
+    MatchStarts,
+    alternative_sources,
+    anchored_literals,
+    required_groups,
+    required_literals,
+    spread,
+)
 from .scopes import context_met, scoped_spans
 from .sequence import (
     SequenceMatcher,
@@ -54,6 +62,13 @@ MASK_CONFIDENCE = 0.9  # a masked word could in principle be another word of tha
 _BREAK = re.compile(r"[.!?;]|\n\s*\n")
 _CLAUSE = re.compile(r"[,;:]")
 _TERMINATOR = re.compile(r"[.!?]")
+# Consecutive places a pattern may start beyond which one search replaces a call at
+# each (``_matches_from``): a call costs about five times a scan's try at one place.
+_LONG_RUN = 16
+# Beyond this many places per occurrence of a literal, trying them costs more than the
+# scan they replace (measured on the built-in rules: a spread of 121 or 163 chars, for
+# "will" or "kill" after a long bounded lead, doubled their cost; 17 or less halved it).
+_WIDEST_SPREAD = 20
 
 
 @pickled_by_constructor
@@ -149,6 +164,9 @@ class CompiledRules:
         self._template_gate = AnchorIndex()
         self._templates = TemplateIndex()
         self._patterns: list[tuple[int, regex.Pattern[str], tuple[str, ...] | None]] = []
+        # Per pattern rule whose matches can only start near its literals: where they
+        # can, and the pieces to try there (``_pattern_matches``, on an ASCII subject).
+        self._starts: dict[int, _Starts] = {}
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
         singles: dict[str, frozenset[str]] = {}
@@ -206,7 +224,11 @@ class CompiledRules:
             elif spec.kind == "pattern":
                 flags = regex.IGNORECASE if spec.ignorecase else 0
                 literals = _prefilter(spec, flags) if config.fast_paths else None
-                self._patterns.append((index, regex.compile(spec.pattern, flags), literals))
+                compiled = regex.compile(spec.pattern, flags)
+                self._patterns.append((index, compiled, literals))
+                plan = _plan_starts(spec, compiled, flags) if config.fast_paths else None
+                if plan is not None:
+                    self._starts[index] = plan
         # Per rule with antipatterns, for each antipattern the literals of which a match
         # needs one (None: it always runs). Without fast paths every antipattern runs.
         self._antipattern_literals: dict[int, tuple[tuple[str, ...] | None, ...]] = {
@@ -668,7 +690,8 @@ class CompiledRules:
         spec = self._specs[index]
         timeout = spec.timeout or self._timeout
         try:
-            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+            starts = self._starts.get(index)
+            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
                 if found.refused is not None:
                     continue
                 hit = doc.hit(
@@ -692,12 +715,19 @@ class CompiledRules:
         spec: RuleSpec,
         pattern: regex.Pattern[str],
         timeout: float,
+        starts: _Starts | None = None,
     ) -> Iterator[_PatternMatch]:
         """Every match of a pattern rule as a span of the original text, with why it is
-        not reported when it is refused (see ``_word_end``)."""
+        not reported when it is refused (see ``_word_end``). ``starts``: where matches can
+        start in an ASCII subject (then only those places are tried)."""
         subject = prepared.original if spec.on_original else prepared.normalized
         original = prepared.original
-        for found in pattern.finditer(subject, timeout=timeout):
+        if starts is not None and subject.isascii():
+            places, pieces = starts
+            matches = _matches_from(pattern, pieces, subject, places(subject.lower()), timeout)
+        else:
+            matches = pattern.finditer(subject, timeout=timeout)
+        for found in matches:
             begin, finish = found.span(spec.group or 0)
             if begin < 0 or finish <= begin:
                 continue
@@ -731,8 +761,9 @@ class CompiledRules:
         for rule, pattern, _ in self._patterns:
             spec = self._specs[rule]
             timeout = spec.timeout or self._timeout
+            starts = self._starts.get(rule)
             try:
-                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout):
+                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
                     if match.refused is not None:
                         found.append((spec.info.id, match.begin, match.finish, match.refused))
             except TimeoutError:
@@ -911,6 +942,79 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     if community is None:
         return None
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
+
+
+_Starts = tuple[MatchStarts, tuple[regex.Pattern[str], ...]]
+
+
+def _plan_starts(spec: RuleSpec, compiled: regex.Pattern[str], flags: int) -> _Starts | None:
+    """Where a pattern rule's matches can start, and what to try there: one piece per
+    alternative of its main alternation (``alternative_sources``) when each is anchored
+    (a place then tries only the alternatives whose literals are near, not all of them:
+    a big alternation costs a few µs per place), else the pattern itself when it is;
+    None (the whole-text search) otherwise, or when the places would be too many."""
+    sources = alternative_sources(compiled)
+    if sources is not None:
+        try:
+            pieces = [regex.compile(source, flags) for source in sources]
+        except regex.error:
+            pieces = []
+        found = [anchored_literals(piece) for piece in pieces]
+        if (
+            pieces
+            and all(f is not None and spread(f.values()) <= _WIDEST_SPREAD for f in found)
+            and (spec.group is None or all(spec.group in piece.groupindex for piece in pieces))
+        ):
+            return MatchStarts(found), tuple(pieces)  # type: ignore[arg-type]
+    anchored = anchored_literals(compiled)
+    if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
+        return MatchStarts([anchored]), (compiled,)
+    return None
+
+
+def _matches_from(
+    pattern: regex.Pattern[str],
+    pieces: tuple[regex.Pattern[str], ...],
+    subject: str,
+    starts: dict[int, int],
+    timeout: float,
+) -> Iterator[regex.Match[str]]:
+    """What ``pattern.finditer(subject)`` yields when no match can start elsewhere than
+    at ``starts`` (each with the bits of the ``pieces`` that may match there): the first
+    match at one of them, then the first at one of them at or after its end, and so on.
+
+    Why it is the same: a search tries each start in turn and takes the first that
+    matches, the next search starting where the last match ended; trying only the starts
+    a match can have skips only tries that fail. At a start, the first piece that
+    matches gives the pattern's match there (``alternative_sources``); only pieces whose
+    literals are near can. ``match(subject, start)`` sees the whole subject, so
+    lookbehinds and ``\\b`` read the chars before ``start`` and lookaheads those after
+    the match, exactly as the search's try at ``start`` does (``^`` still means the
+    subject's start). Where more than ``_LONG_RUN`` starts follow one another, one search
+    of the pattern from the first of them replaces the calls (a scan costs a fraction of
+    a call per start): it returns the first match at or after that start, which is the
+    next one whatever starts it passes. Matches are never empty (``anchored_literals``
+    refuses such patterns), so each ends after its start and no start is tried twice.
+    """
+    after = 0
+    order = sorted(starts)
+    count = len(order)
+    for i, start in enumerate(order):
+        if start < after:
+            continue
+        if i + _LONG_RUN < count and order[i + _LONG_RUN] == start + _LONG_RUN:
+            found = pattern.search(subject, start, timeout=timeout)
+            if found is None:
+                return
+        else:
+            for k in _bits(starts[start]):
+                found = pieces[k].match(subject, start, timeout=timeout)
+                if found is not None:
+                    break
+            else:
+                continue
+        yield found
+        after = found.end()
 
 
 def _word_end(

@@ -8,16 +8,25 @@ cannot be analysed, or some alternative has no literal, the rule always runs.
 On ASCII text a rule also needs every group of literals of one of its top-level
 alternatives (:func:`required_groups`): "if ... will ... die" is not tried on a
 comment holding only "die".
+
+A rule that runs is tried only where a match can start (:func:`anchored_literals`,
+:class:`MatchStarts`): near the occurrences of literals every match holds, and there
+only with the alternatives whose literals are near (:func:`alternative_sources`). A
+big alternation's scan costs about 1 µs per char of the comment; a try at one place of
+one alternative a fraction of that.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import re._constants as constants
 import re._parser as parser
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+import regex
 
 try:  # one pass for many literals; without it, one substring search per literal
     import ahocorasick
@@ -37,12 +46,18 @@ _MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
     """The pattern's syntax tree as the stdlib parser reads it, or None when that reading
     could be wrong (regex-only syntax it takes for text) or the parser rejects it."""
+    tree = _subpattern(pattern, flags)
+    return None if tree is None else list(tree)
+
+
+def _subpattern(pattern: str, flags: int) -> Any:
+    """:func:`_parse`'s tree as the parser's own object (it knows the widths)."""
     if _MISREAD.search(pattern):
         return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return list(parser.parse(pattern, flags))
+            return parser.parse(pattern, flags)
     except Exception:  # regex-only syntax, or anything the stdlib parser rejects
         return None
 
@@ -231,3 +246,451 @@ class LiteralGroups:
             automaton.add_word(literal, value)
         automaton.make_automaton()
         return automaton
+
+
+# Flags under which a match may be shaped otherwise than the stdlib parser reads it:
+# full case-folding ("ss" for "ß": widths change), reversed or POSIX (leftmost-longest)
+# searching, fuzzy matching.
+_UNSHAPED = (
+    regex.FULLCASE | regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH | regex.V1
+)
+# Items that make a match depend on another part of it or of the search: backreferences
+# and conditionals (their widths come from another group).
+_DEPENDENT = (constants.GROUPREF, constants.GROUPREF_EXISTS)
+_REPEATS = (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT)
+UNBOUNDED = parser.MAXWIDTH
+# Beyond this spread of starts for one literal, another literal of the pattern is used.
+_NARROW = 12
+# A run of whitespace chars of a text, for ``\s+``: at least one, at most the longest run
+# (found with the stdlib's ``\s``, which also holds the few ASCII chars regex's does not).
+_SPACE_RUNS = re.compile(r"\s\s+")
+
+
+class Width(NamedTuple):
+    """How many chars a part of a pattern matches: at least ``fewest``, at most ``most``
+    plus ``runs`` times the text's longest run of whitespace (``most`` is
+    :data:`UNBOUNDED` when no bound is known)."""
+
+    fewest: int
+    most: int
+    runs: int
+
+    def __add__(self, other: Any) -> Width:
+        most = min(self.most + other.most, UNBOUNDED)
+        return Width(self.fewest + other.fewest, most, self.runs + other.runs)
+
+
+_NONE = Width(0, 0, 0)
+_Anchor = tuple[str, Width]  # a literal and the chars before it in a match
+
+
+def anchored_literals(
+    pattern: regex.Pattern[str], min_length: int = MIN_LENGTH
+) -> dict[str, Width] | None:
+    """Literals every match holds one of, each with how many chars can come before it
+    in a match (its :class:`Width`). :class:`MatchStarts` turns their occurrences into
+    the only places a match can start.
+
+    The argument, for an ASCII subject: the parser's tree holds, for each way through the
+    pattern, a run of plain chars that way must match (a required group, branch by branch
+    when every branch has one; the first pass of a repeat); the items before that run
+    in its sequence match a number of chars within their widths, as the parser counts
+    them (lookarounds, ``\\b`` and other assertions match none, however far they look; a
+    repeated whitespace class such as ``\\s+`` matches consecutive whitespace, so no more
+    than the text's longest run of it). Matched case-insensitively or not, the
+    lowercased subject holds the lowercased run at the same place (ASCII lowercasing
+    keeps every offset; an ASCII char matches only ASCII chars equal to it in simple
+    case-insensitive folding). So a match starting at ``s`` has ``s = p - k`` for an
+    occurrence ``p`` of a literal and some ``k`` within its width.
+
+    None (search the whole text) when that cannot be shown: a pattern the stdlib parser
+    may misread, flags that change match widths or the search order
+    (:data:`_UNSHAPED`), backreferences or conditionals, one that can match the empty
+    string, a way through it without an ASCII literal of ``min_length`` chars at a
+    bounded distance from the start.
+    """
+    if pattern.flags & _UNSHAPED:
+        return None
+    tree = _subpattern(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
+    if tree is None or _has(tree, _DEPENDENT) or _width(tree).fewest < 1:
+        return None
+    found = _anchored(tree, _NONE, min_length)
+    if not found or any(before.most >= UNBOUNDED for _, before in found):
+        return None
+    offsets: dict[str, Width] = {}
+    for literal, before in found:
+        known = offsets.get(literal, before)
+        offsets[literal] = Width(
+            min(known.fewest, before.fewest),
+            max(known.most, before.most),
+            max(known.runs, before.runs),
+        )
+    return offsets
+
+
+def _has(items: Any, ops: tuple[Any, ...]) -> bool:
+    """Whether any item of the tree, at any depth, is one of ``ops``."""
+    for op, av in items:
+        if op in ops:
+            return True
+        if op is constants.SUBPATTERN and _has(av[-1], ops):
+            return True
+        if op in (constants.ASSERT, constants.ASSERT_NOT) and _has(av[1], ops):
+            return True
+        if op is constants.ATOMIC_GROUP and _has(av, ops):
+            return True
+        if op in _REPEATS and _has(av[2], ops):
+            return True
+        if op is constants.BRANCH and any(_has(branch, ops) for branch in av[1]):
+            return True
+    return False
+
+
+def _width(items: Any) -> Width:
+    """The width of a sequence of items (as the stdlib's ``getwidth``, with whitespace
+    runs counted apart)."""
+    total = _NONE
+    for op, av in items:
+        if op is constants.SUBPATTERN:
+            total += _width(av[-1])
+        elif op is constants.ATOMIC_GROUP:
+            total += _width(av)
+        elif op is constants.BRANCH:
+            widths = [_width(branch) for branch in av[1]]
+            total += Width(
+                min(w.fewest for w in widths),
+                max(w.most for w in widths),
+                max(w.runs for w in widths),
+            )
+        elif op in _REPEATS:
+            low, high, body = av
+            inner = _width(body)
+            if high == constants.MAXREPEAT:
+                if inner.fewest == inner.most == 1 and not inner.runs and _spaces(body):
+                    total += Width(low, 0, 1)
+                    continue
+                if inner.most or inner.runs:
+                    total += Width(low * inner.fewest, UNBOUNDED, 0)
+                    continue
+            total += Width(low * inner.fewest, high * inner.most, high * inner.runs)
+        elif op in _DEPENDENT:
+            total += Width(0, UNBOUNDED, 0)
+        else:
+            low, high = parser.SubPattern(items.state, [(op, av)]).getwidth()
+            total += Width(low, high, 0)
+    return total
+
+
+def _spaces(body: Any) -> bool:
+    """Whether a repeated item matches only whitespace (``\\s``, a space, a class of
+    them): what a repeat of it matches is one run of whitespace."""
+    if len(body) != 1:
+        return False
+    op, av = body[0]
+    if op is constants.LITERAL:
+        return chr(av).isspace()
+    if op is constants.IN:
+        return all(
+            (kind is constants.LITERAL and chr(value).isspace())
+            or (kind is constants.CATEGORY and value is constants.CATEGORY_SPACE)
+            for kind, value in av
+        )
+    return False
+
+
+def _anchored(items: Any, before: Width, min_length: int) -> list[_Anchor] | None:
+    """The best set of anchors of a sequence of items that starts ``before`` into the
+    match (see :func:`anchored_literals`), or None."""
+    best: list[_Anchor] | None = None
+    run: list[str] = []
+    run_at = before
+
+    def consider(found: list[_Anchor] | None) -> None:
+        nonlocal best
+        if found and (best is None or _anchor_rank(found) < _anchor_rank(best)):
+            best = found
+
+    def close_run() -> None:
+        if run:
+            text = "".join(run)
+            if len(text) >= min_length and text.isascii():
+                consider([(text.lower(), run_at)])
+            run.clear()
+
+    for op, av in items:
+        if op is constants.LITERAL:
+            if not run:
+                run_at = before
+            run.append(chr(av))
+        else:
+            close_run()
+            if op is constants.SUBPATTERN:
+                consider(_anchored(av[-1], before, min_length))
+            elif op is constants.ATOMIC_GROUP:
+                consider(_anchored(av, before, min_length))
+            elif op in _REPEATS and av[0] >= 1:
+                consider(_anchored(av[2], before, min_length))
+            elif op is constants.BRANCH:
+                branches = [_anchored(branch, before, min_length) for branch in av[1]]
+                if all(branches):
+                    consider([anchor for branch in branches for anchor in branch or []])
+        if op is constants.LITERAL:
+            before += Width(1, 1, 0)
+        else:
+            before += _width(parser.SubPattern(items.state, [(op, av)]))
+    close_run()
+    return best
+
+
+def spread(widths: Iterable[Width]) -> int:
+    """How many more places than one an occurrence of a literal can give, at most (a
+    whitespace run counted as two chars, the usual longest run)."""
+    return max((w.most + 2 * w.runs - w.fewest for w in widths), default=0)
+
+
+def _anchor_rank(anchors: list[_Anchor]) -> tuple[int, int, int]:
+    """Bounded before unbounded; then narrow spreads of starts (at most ``_NARROW``
+    each), the longest shortest literal first (rarer in text); then the narrowest."""
+    widest = spread(w for _, w in anchors)
+    unbounded = any(w.most >= UNBOUNDED for _, w in anchors)
+    shortest = min(len(literal) for literal, _ in anchors)
+    if widest <= _NARROW:
+        return (unbounded, 0, -shortest)
+    return (unbounded, 1, widest)
+
+
+class MatchStarts:
+    """Where a pattern's matches can start in a lowercased ASCII text: at each
+    occurrence of one of its :func:`anchored_literals`, less the chars that may come
+    before that literal in a match. ``offsets`` holds those of each piece of the
+    pattern (:func:`alternative_sources`; one, the pattern itself, when it is not
+    split), and each place says which pieces may match there. One Aho-Corasick pass
+    (pyahocorasick; substring searches without it), built on first use, never pickled."""
+
+    def __init__(self, offsets: Sequence[dict[str, Width]]) -> None:
+        self.offsets = tuple(offsets)
+        self.runs = any(width.runs for piece in self.offsets for width in piece.values())
+        self._automaton: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"offsets": self.offsets, "runs": self.runs, "_automaton": None}
+
+    def __call__(self, lowered: str) -> dict[int, int]:
+        """The positions of ``lowered`` where a match may start, each with the pieces
+        that may match there (bit k: piece k)."""
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = self._build()
+        longest = 1
+        if self.runs:
+            longest = max(map(len, _SPACE_RUNS.findall(lowered)), default=1)
+        starts: dict[int, int] = {}
+        get = starts.get
+        if automaton is False:
+            for k, piece in enumerate(self.offsets):
+                bit = 1 << k
+                for literal, (fewest, most, runs) in piece.items():
+                    most += runs * longest
+                    at = lowered.find(literal)
+                    while at >= 0:
+                        for start in range(max(at - most, 0), at - fewest + 1):
+                            starts[start] = get(start, 0) | bit
+                        at = lowered.find(literal, at + 1)
+        else:
+            # Each literal's value: per piece holding it, its bit and its width less
+            # one for each char of it but the last, so that from the last char's index
+            # ``end`` the starts are ``end - most - runs * longest`` to ``end - fewest``.
+            for end, found in automaton.iter(lowered):
+                for bit, fewest, most, runs in found:
+                    for start in range(max(end - most - runs * longest, 0), end - fewest + 1):
+                        starts[start] = get(start, 0) | bit
+        return starts
+
+    def _build(self) -> Any:
+        if ahocorasick is None or not any(self.offsets):
+            return False
+        values: dict[str, list[tuple[int, int, int, int]]] = {}
+        for k, piece in enumerate(self.offsets):
+            for literal, (fewest, most, runs) in piece.items():
+                shift = len(literal) - 1
+                values.setdefault(literal, []).append((1 << k, fewest + shift, most + shift, runs))
+        automaton = ahocorasick.Automaton()
+        for literal, found in values.items():
+            automaton.add_word(literal, tuple(found))
+        automaton.make_automaton()
+        return automaton
+
+
+# A group of global inline flags, such as "(?x)" or "(?im)".
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+# Scoped flags that could switch verbose mode (how "#" and spaces read) inside a group.
+_SCOPED_VERBOSE = re.compile(r"\(\?[aiLmsux]*-?[aiLmsux]*x[aiLmsux]*:|\(\?[aiLmsu]*-[aiLmsu]*x")
+_QUANTIFIERS = "*+?{"
+_LOOKAROUND = re.compile(r"\(\?<?[=!]")
+_NAMED = re.compile(r"\(\?P?<[A-Za-z_]\w*>")
+
+
+def alternative_sources(pattern: regex.Pattern[str]) -> list[str] | None:
+    """The pattern cut into one pattern per alternative of its main alternation, each
+    matching at a place exactly when that alternative of the whole pattern does: a
+    top-level ``A|B|C``, or ``X(A|B|C)Y`` where the group is the only alternation at the
+    top level, is not repeated, and ``X`` can match in one way only (assertions,
+    lookarounds, single chars). A search takes, at each place, the first alternative
+    that matches there (``X`` has no other way to try), so the first piece that matches
+    at a place gives the whole pattern's match there, with the same groups by name.
+
+    Read from the source text (the parser's tree cannot be written back): escapes,
+    classes, comments and groups are skipped as the regex module reads them. None when
+    the pattern has no such alternation or uses something this reading does not know
+    (global flags past the start, scoped verbose flags, an atomic group).
+    """
+    source = pattern.pattern
+    if _SCOPED_VERBOSE.search(source):
+        return None
+    lead_end = 0
+    while found := _GLOBAL_FLAGS.match(source, lead_end):
+        lead_end = found.end()
+    lead = source[:lead_end]
+    verbose = bool(pattern.flags & regex.VERBOSE) or "x" in lead
+    scanned = _scan(source, lead_end, verbose)
+    if scanned is None:
+        return None
+    bars, groups = scanned
+    top = [at for depth, at, _ in bars if depth == 0]
+    if top:
+        cuts = [lead_end - 1, *top, len(source)]
+        return [lead + source[a + 1 : b] for a, b in itertools.pairwise(cuts)]
+    holders = {
+        opened for depth, _, opened in bars if depth == 1 and not _LOOKAROUND.match(source, opened)
+    }
+    if len(holders) != 1:
+        return None
+    opened = holders.pop()
+    closed = groups[opened]
+    header = _group_header(source, opened)
+    if header is None or not _one_way(source, lead_end, opened, groups, verbose):
+        return None
+    after = _skip_blank(source, closed + 1, verbose)
+    if after < len(source) and source[after] in _QUANTIFIERS:
+        return None
+    inside = [at for depth, at, holder in bars if depth == 1 and holder == opened]
+    cuts = [header - 1, *inside, closed]
+    return [
+        source[:header] + source[a + 1 : b] + source[closed:] for a, b in itertools.pairwise(cuts)
+    ]
+
+
+def _scan(
+    source: str, at: int, verbose: bool
+) -> tuple[list[tuple[int, int, int]], dict[int, int]] | None:
+    """The alternation bars (depth, index, the open parenthesis around them or -1) and
+    the groups (open index -> close index) of ``source`` from ``at``."""
+    bars: list[tuple[int, int, int]] = []
+    groups: dict[int, int] = {}
+    opens: list[int] = []
+    size = len(source)
+    while at < size:
+        char = source[at]
+        if char == "\\":
+            at += 2
+            continue
+        if char == "[":
+            at = _class_end(source, at)
+            if at < 0:
+                return None
+            continue
+        if verbose and char == "#":
+            line = source.find("\n", at)
+            at = size if line < 0 else line + 1
+            continue
+        if char == "(":
+            if source.startswith("(?#", at):
+                close = source.find(")", at)
+                if close < 0:
+                    return None
+                at = close + 1
+                continue
+            if _GLOBAL_FLAGS.match(source, at) or source.startswith("(?>", at):
+                return None
+            opens.append(at)
+        elif char == ")":
+            if not opens:
+                return None
+            groups[opens.pop()] = at
+        elif char == "|":
+            bars.append((len(opens), at, opens[-1] if opens else -1))
+        at += 1
+    return None if opens else (bars, groups)
+
+
+def _class_end(source: str, at: int) -> int:
+    """The index after the character class opening at ``at`` (-1 if it never closes):
+    a "]" right after "[" or "[^" is a member, as in regex's version 0."""
+    at += 1
+    if source.startswith("^", at):
+        at += 1
+    if source.startswith("]", at):
+        at += 1
+    while at < len(source):
+        if source[at] == "\\":
+            at += 2
+        elif source[at] == "]":
+            return at + 1
+        else:
+            at += 1
+    return -1
+
+
+def _group_header(source: str, opened: int) -> int | None:
+    """Where the content of the group opening at ``opened`` starts, for a plain,
+    non-capturing or named group (None for lookarounds, flags and the rest)."""
+    if not source.startswith("(?", opened):
+        return opened + 1
+    if source.startswith("(?:", opened):
+        return opened + 3
+    named = _NAMED.match(source, opened)
+    return named.end() if named else None
+
+
+def _skip_blank(source: str, at: int, verbose: bool) -> int:
+    """The index of the next char that means something (verbose mode skips whitespace
+    and comments)."""
+    while verbose and at < len(source):
+        if source[at].isspace():
+            at += 1
+        elif source[at] == "#":
+            line = source.find("\n", at)
+            at = len(source) if line < 0 else line + 1
+        else:
+            break
+    return at
+
+
+def _one_way(source: str, at: int, end: int, groups: dict[int, int], verbose: bool) -> bool:
+    """Whether ``source[at:end]`` can match in one way only: assertions (``\\b``,
+    ``\\B``, ``\\A``, ``^``, ``$``, lookarounds) and single chars, nothing repeated."""
+    while True:
+        at = _skip_blank(source, at, verbose)
+        if at >= end:
+            return at == end
+        char = source[at]
+        if char == "\\":
+            following = source[at + 1 : at + 2]
+            if following not in ("b", "B", "A") and (not following or following.isalnum()):
+                return False  # an escaped letter or digit may be more than one char
+            at += 2
+        elif char == "(":
+            if not _LOOKAROUND.match(source, at) or at not in groups:
+                return False
+            at = groups[at] + 1
+        elif char == "[":
+            at = _class_end(source, at)
+            if at < 0:
+                return False
+        elif char in _QUANTIFIERS or char in ")|":
+            return False
+        else:
+            at += 1
+        following = _skip_blank(source, at, verbose)
+        if following < end and source[following] in _QUANTIFIERS:
+            return False
