@@ -247,3 +247,53 @@ def test_the_built_in_rules_cache_entry_stays_small(analyzer: object) -> None:
     compiled = analyzer.detectors[0]
     entry = pickle.dumps((analyzer.ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
     assert len(entry) < 2_500_000  # 1.78 MB at stop 32
+
+
+_RUN_WITH_ATEXIT = """
+import atexit, sys, threading
+from pathlib import Path
+from rhetoric import commands
+from rhetoric.cli import run
+marker, records = sys.argv[1:]
+atexit.register(lambda: Path(marker).write_text(
+    f"atexit ran; kept {len(commands.retained)}; threads {threading.active_count()}"))
+sys.argv = ["rhetoric", "check", "--isolated", "--input", "jsonl", "--format", "jsonl",
+            "--jobs", "1", records]
+run()
+"""
+
+
+def test_the_console_script_ends_without_freeing_yet_loses_nothing(tmp_path: Path) -> None:
+    """``rhetoric`` leaves through ``os._exit`` after ``main`` (freeing the analyzer and
+    the modules object by object was 5% of a cold start): the piped output is whole,
+    the exit code is main's, ``atexit`` handlers still run, and the finished check's
+    session is what the process keeps for the exit to drop."""
+    records = tmp_path / "comments.jsonl"
+    lines = [{"id": str(n), "text": f"Comment {n}: you are all idiots."} for n in range(300)]
+    records.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    marker = tmp_path / "atexit.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_ATEXIT, str(marker), str(records)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr  # findings
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [report["id"] for report in reports] == [str(n) for n in range(300)]
+    assert marker.read_text(encoding="utf-8") == "atexit ran; kept 1; threads 1"
+
+
+def test_python_dash_m_and_usage_errors_keep_their_exit_codes(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("A calm remark about the weather.\n", encoding="utf-8")
+    clean = subprocess.run(
+        [sys.executable, "-m", "rhetoric", "check", "--isolated", str(empty)],
+        capture_output=True,
+        text=True,
+    )
+    assert clean.returncode == 0, clean.stderr
+    usage = subprocess.run(
+        [sys.executable, "-m", "rhetoric", "check"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2
+    assert "no input" in usage.stderr
