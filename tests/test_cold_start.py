@@ -297,3 +297,106 @@ def test_python_dash_m_and_usage_errors_keep_their_exit_codes(tmp_path: Path) ->
     )
     assert usage.returncode == 2
     assert "no input" in usage.stderr
+
+
+def _settled(folder: Path) -> None:
+    """Date every file under ``folder`` long back (its change time stays now)."""
+    for file in [folder, *folder.rglob("*")]:
+        os.utime(file, ns=(1_000_000_000, 1_000_000_000))
+
+
+@pytest.fixture
+def key_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """A private cache folder, and the rule paths each content hash was asked for."""
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    # ctime cannot be set back: treat what changed in this test as long settled.
+    monkeypatch.setattr(cache, "SETTLE_S", -3600)
+    hashed: list[list[Path]] = []
+    real = cache.content_key
+
+    def counting(paths: list[Path], options: tuple[object, ...]) -> str:
+        hashed.append(list(paths))
+        return real(paths, options)
+
+    monkeypatch.setattr(cache, "content_key", counting)
+    return hashed
+
+
+def test_the_cache_key_is_remembered_until_a_rule_file_changes(
+    tmp_path: Path, key_store: list[list[Path]]
+) -> None:
+    """Hashing the rule files and the engine's sources was 5% of a cold start: the key
+    is read back by the files' stat data, and any change of a file means hashing."""
+    rules = tmp_path / "rules"
+    (rules / "profanity").mkdir(parents=True)
+    rule = rules / "profanity" / "mild.yml"
+    rule.write_text("kind: lexicon\n", encoding="utf-8")
+    first = cache.cache_key([rules], ("opts",))
+    assert first == cache.content_key([rules], ("opts",))
+    key_store.clear()
+    assert cache.cache_key([rules], ("opts",)) == first
+    assert key_store == []  # remembered: nothing read
+    assert cache.cache_key([rules], ("other",)) != first  # options are part of it
+    rule.write_text("kind: lexicon\n# edited\n", encoding="utf-8")
+    key_store.clear()
+    edited = cache.cache_key([rules], ("opts",))
+    assert key_store == [[rules]] and edited != first
+    (rules / "profanity" / "new.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    assert cache.cache_key([rules], ("opts",)) not in (first, edited)
+
+
+def test_a_same_size_edit_with_the_old_mtime_still_changes_the_key(
+    tmp_path: Path, key_store: list[list[Path]]
+) -> None:
+    """Tools that keep a file's modification time (``cp -p``, ``touch -r``) still move
+    its change time, which the fingerprint holds."""
+    rules = tmp_path / "rules"
+    (rules / "slur").mkdir(parents=True)
+    rule = rules / "slur" / "a.yml"
+    rule.write_text("kind: lexicon\nterms: [aaa]\n", encoding="utf-8")
+    _settled(rules)
+    first = cache.cache_key([rules], ())
+    before = rule.stat()
+    for _ in range(100_000):  # until the clock's granularity shows the change
+        rule.write_text("kind: lexicon\nterms: [bbb]\n", encoding="utf-8")
+        os.utime(rule, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if rule.stat().st_ctime_ns != before.st_ctime_ns:
+            break
+    assert rule.stat().st_size == before.st_size
+    key_store.clear()
+    assert cache.cache_key([rules], ()) != first
+    assert key_store == [[rules]]
+
+
+def test_recent_changes_and_linked_folders_are_always_hashed(
+    tmp_path: Path, key_store: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "rules"
+    (rules / "insult").mkdir(parents=True)
+    (rules / "insult" / "a.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "SETTLE_S", 3600)  # everything counts as just changed
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+    monkeypatch.setattr(cache, "SETTLE_S", -3600)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (rules / "linked").symlink_to(elsewhere, target_is_directory=True)
+    key_store.clear()
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+
+
+def test_no_key_is_remembered_when_caching_is_off(
+    tmp_path: Path, key_store: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    rules = tmp_path / "rules"
+    (rules / "insult").mkdir(parents=True)
+    (rules / "insult" / "a.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+    assert not (tmp_path / "cache").exists()
