@@ -25,7 +25,6 @@ from .config import DISABLE_ENV, ConfigError
 from .engine.errors import RuleLoadError
 from .host import PluginLoadError
 from .outputs import FORMATTERS
-from .policy import PolicyError
 from .suggest import did_you_mean
 
 # Each command's module is imported only when it runs: a pre-commit hook that checks one
@@ -602,7 +601,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
         return _command(args.command)(args, out)
-    except (UsageError, ConfigError, PolicyError, RuleLoadError, PluginLoadError) as exc:
+    except (UsageError, ConfigError, RuleLoadError, PluginLoadError) as exc:
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR
     except BrokenPipeError:
@@ -617,6 +616,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except OSError as exc:
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR
+    except ValueError as exc:
+        if not _policy_error(exc):
+            raise
+        sys.stderr.write(f"rhetoric: error: {exc}\n")
+        return EXIT_ERROR
+
+
+def _policy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a :class:`~rhetoric.policy.PolicyError`, without importing the
+    policy language into every run (only a run that imported it can raise one)."""
+    policy = sys.modules.get(f"{__package__}.policy")
+    return policy is not None and isinstance(exc, policy.PolicyError)
 
 
 def run() -> NoReturn:
