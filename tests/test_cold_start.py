@@ -402,3 +402,29 @@ def test_no_key_is_remembered_when_caching_is_off(
     cache.cache_key([rules], ())
     assert len(key_store) == 2
     assert not (tmp_path / "cache").exists()
+
+
+def test_frozen_specs_pickle_their_twin_once_and_load_in_a_fresh_process(
+    tmp_path: Path,
+) -> None:
+    """Each instance unpickles as one call of its class's thawed twin; the twin itself
+    is pickled once, by the frozen class it stands for, and made again by a process
+    that never built one."""
+    from rhetoric.engine.specs import TermSpec
+    from rhetoric.model import Severity
+
+    terms = [TermSpec(word, 3, Severity.ERROR) for word in ("ab", "cd", "ef")]
+    data = pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL)
+    assert data.count(b"_twin_of") == 1 and b"_Open" not in data
+    (tmp_path / "terms.pickle").write_bytes(data)
+    loader = (
+        "import pickle, sys; terms = pickle.load(open(sys.argv[1], 'rb')); "
+        "print(type(terms[0]).__name__, [t.text for t in terms])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", loader, str(tmp_path / "terms.pickle")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["TermSpec", "['ab',", "'cd',", "'ef']"]
