@@ -203,15 +203,15 @@ _CHECK_AND_LIST = """
 import sys
 from rhetoric.cli import main
 code = main(["check", "--isolated", sys.argv[1], "-o", sys.argv[2]])
-print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml", "rhetoric.moderation")
-             if m in sys.modules))
+print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml", "rhetoric.moderation",
+                         "rhetoric_plugins.scorer") if m in sys.modules))
 """
 
 
 def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: Path) -> None:
     """Worker processes (--jobs), the on-disk id table of huge inputs, the YAML parser
-    (rules come from the cache) and the moderator are imported only by the runs that
-    need them."""
+    (rules come from the cache), the moderator and the trained scorer (no --model) are
+    imported only by the runs that need them."""
     comment = tmp_path / "comment.txt"
     comment.write_text("You people are all idiots.\n", encoding="utf-8")
     command = [sys.executable, "-c", _CHECK_AND_LIST, str(comment), str(tmp_path / "out.txt")]
