@@ -12,12 +12,13 @@ stores each field through ``object.__setattr__`` (about 2,000 instructions each)
 
 from __future__ import annotations
 
+import copyreg
 import gc
 import os
 import pickle
 import stat
 from collections.abc import Callable
-from dataclasses import field, fields, make_dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,7 +40,7 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     if frozen and not hasattr(cls, "__post_init__"):
 
         def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-            return _thawed_new, (cls, tuple([getattr(self, name) for name in names]))
+            return _twin_of(cls), tuple([getattr(self, name) for name in names])
 
     else:
 
@@ -54,12 +55,23 @@ _Frozen = TypeVar("_Frozen")
 _TWINS: dict[type, Callable[..., Any]] = {}
 
 
-def _thawed_new(cls: type[_Frozen], values: tuple[Any, ...]) -> _Frozen:
-    """``cls(*values)`` through its twin (made on the first instance unpickled)."""
+class _TwinType(type):
+    """The type of :func:`thawed` twins. A twin exists only in the process that made
+    it, so pickle names it by the frozen class it stands for (``copyreg`` below), and
+    an instance pickled through its twin unpickles as one call of the twin."""
+
+    stands_for: type
+
+
+def _twin_of(cls: type[_Frozen]) -> Callable[..., _Frozen]:
+    """The :func:`thawed` twin of ``cls``, made once per process."""
     make = _TWINS.get(cls)
     if make is None:
         make = _TWINS[cls] = thawed(cls)
-    return make(*values)  # type: ignore[no-any-return]
+    return make
+
+
+copyreg.pickle(_TwinType, lambda twin: (_twin_of, (twin.stands_for,)))
 
 
 def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
@@ -80,10 +92,16 @@ def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
     def become(made: Any) -> None:
         made.__class__ = cls
 
-    twin = make_dataclass(
-        f"_Open{cls.__name__}", specs, slots=True, eq=False, repr=False,
-        namespace={"__post_init__": become},
-    )  # fmt: skip
+    namespace: dict[str, Any] = {
+        "__annotations__": {name: kind for name, kind, _ in specs},
+        "__post_init__": become,
+        "__module__": __name__,
+        **{name: default for name, _, default in specs},
+    }
+    twin = dataclass(slots=True, eq=False, repr=False)(
+        _TwinType(f"_Open{cls.__name__}", (), namespace)
+    )
+    twin.stands_for = cls
     if twin.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__}: slots differ from its twin's")
     return twin

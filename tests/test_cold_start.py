@@ -203,13 +203,15 @@ _CHECK_AND_LIST = """
 import sys
 from rhetoric.cli import main
 code = main(["check", "--isolated", sys.argv[1], "-o", sys.argv[2]])
-print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml") if m in sys.modules))
+print(sorted(m for m in ("multiprocessing", "sqlite3", "yaml", "rhetoric.moderation",
+                         "rhetoric_plugins.scorer") if m in sys.modules))
 """
 
 
 def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: Path) -> None:
-    """Worker processes (--jobs), the on-disk id table of huge inputs and the YAML parser
-    (rules come from the cache) are imported only by the runs that need them."""
+    """Worker processes (--jobs), the on-disk id table of huge inputs, the YAML parser
+    (rules come from the cache), the moderator and the trained scorer (no --model) are
+    imported only by the runs that need them."""
     comment = tmp_path / "comment.txt"
     comment.write_text("You people are all idiots.\n", encoding="utf-8")
     command = [sys.executable, "-c", _CHECK_AND_LIST, str(comment), str(tmp_path / "out.txt")]
@@ -247,3 +249,182 @@ def test_the_built_in_rules_cache_entry_stays_small(analyzer: object) -> None:
     compiled = analyzer.detectors[0]
     entry = pickle.dumps((analyzer.ruleset, compiled), protocol=pickle.HIGHEST_PROTOCOL)
     assert len(entry) < 2_500_000  # 1.78 MB at stop 32
+
+
+_RUN_WITH_ATEXIT = """
+import atexit, sys, threading
+from pathlib import Path
+from rhetoric import commands
+from rhetoric.cli import run
+marker, records = sys.argv[1:]
+atexit.register(lambda: Path(marker).write_text(
+    f"atexit ran; kept {len(commands.retained)}; threads {threading.active_count()}"))
+sys.argv = ["rhetoric", "check", "--isolated", "--input", "jsonl", "--format", "jsonl",
+            "--jobs", "1", records]
+run()
+"""
+
+
+def test_the_console_script_ends_without_freeing_yet_loses_nothing(tmp_path: Path) -> None:
+    """``rhetoric`` leaves through ``os._exit`` after ``main`` (freeing the analyzer and
+    the modules object by object was 5% of a cold start): the piped output is whole,
+    the exit code is main's, ``atexit`` handlers still run, and the finished check's
+    session is what the process keeps for the exit to drop."""
+    records = tmp_path / "comments.jsonl"
+    lines = [{"id": str(n), "text": f"Comment {n}: you are all idiots."} for n in range(300)]
+    records.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    marker = tmp_path / "atexit.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_WITH_ATEXIT, str(marker), str(records)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stderr  # findings
+    reports = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [report["id"] for report in reports] == [str(n) for n in range(300)]
+    assert marker.read_text(encoding="utf-8") == "atexit ran; kept 1; threads 1"
+
+
+def test_python_dash_m_and_usage_errors_keep_their_exit_codes(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("A calm remark about the weather.\n", encoding="utf-8")
+    clean = subprocess.run(
+        [sys.executable, "-m", "rhetoric", "check", "--isolated", str(empty)],
+        capture_output=True,
+        text=True,
+    )
+    assert clean.returncode == 0, clean.stderr
+    usage = subprocess.run(
+        [sys.executable, "-m", "rhetoric", "check"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2
+    assert "no input" in usage.stderr
+
+
+def _settled(folder: Path) -> None:
+    """Date every file under ``folder`` long back (its change time stays now)."""
+    for file in [folder, *folder.rglob("*")]:
+        os.utime(file, ns=(1_000_000_000, 1_000_000_000))
+
+
+@pytest.fixture
+def key_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """A private cache folder, and the rule paths each content hash was asked for."""
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    # ctime cannot be set back: treat what changed in this test as long settled.
+    monkeypatch.setattr(cache, "SETTLE_S", -3600)
+    hashed: list[list[Path]] = []
+    real = cache.content_key
+
+    def counting(paths: list[Path], options: tuple[object, ...]) -> str:
+        hashed.append(list(paths))
+        return real(paths, options)
+
+    monkeypatch.setattr(cache, "content_key", counting)
+    return hashed
+
+
+def test_the_cache_key_is_remembered_until_a_rule_file_changes(
+    tmp_path: Path, key_store: list[list[Path]]
+) -> None:
+    """Hashing the rule files and the engine's sources was 5% of a cold start: the key
+    is read back by the files' stat data, and any change of a file means hashing."""
+    rules = tmp_path / "rules"
+    (rules / "profanity").mkdir(parents=True)
+    rule = rules / "profanity" / "mild.yml"
+    rule.write_text("kind: lexicon\n", encoding="utf-8")
+    first = cache.cache_key([rules], ("opts",))
+    assert first == cache.content_key([rules], ("opts",))
+    key_store.clear()
+    assert cache.cache_key([rules], ("opts",)) == first
+    assert key_store == []  # remembered: nothing read
+    assert cache.cache_key([rules], ("other",)) != first  # options are part of it
+    rule.write_text("kind: lexicon\n# edited\n", encoding="utf-8")
+    key_store.clear()
+    edited = cache.cache_key([rules], ("opts",))
+    assert key_store == [[rules]] and edited != first
+    (rules / "profanity" / "new.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    assert cache.cache_key([rules], ("opts",)) not in (first, edited)
+
+
+def test_a_same_size_edit_with_the_old_mtime_still_changes_the_key(
+    tmp_path: Path, key_store: list[list[Path]]
+) -> None:
+    """Tools that keep a file's modification time (``cp -p``, ``touch -r``) still move
+    its change time, which the fingerprint holds."""
+    rules = tmp_path / "rules"
+    (rules / "slur").mkdir(parents=True)
+    rule = rules / "slur" / "a.yml"
+    rule.write_text("kind: lexicon\nterms: [aaa]\n", encoding="utf-8")
+    _settled(rules)
+    first = cache.cache_key([rules], ())
+    before = rule.stat()
+    for _ in range(100_000):  # until the clock's granularity shows the change
+        rule.write_text("kind: lexicon\nterms: [bbb]\n", encoding="utf-8")
+        os.utime(rule, ns=(before.st_atime_ns, before.st_mtime_ns))
+        if rule.stat().st_ctime_ns != before.st_ctime_ns:
+            break
+    assert rule.stat().st_size == before.st_size
+    key_store.clear()
+    assert cache.cache_key([rules], ()) != first
+    assert key_store == [[rules]]
+
+
+def test_recent_changes_and_linked_folders_are_always_hashed(
+    tmp_path: Path, key_store: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "rules"
+    (rules / "insult").mkdir(parents=True)
+    (rules / "insult" / "a.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "SETTLE_S", 3600)  # everything counts as just changed
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+    monkeypatch.setattr(cache, "SETTLE_S", -3600)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (rules / "linked").symlink_to(elsewhere, target_is_directory=True)
+    key_store.clear()
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+
+
+def test_no_key_is_remembered_when_caching_is_off(
+    tmp_path: Path, key_store: list[list[Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    rules = tmp_path / "rules"
+    (rules / "insult").mkdir(parents=True)
+    (rules / "insult" / "a.yml").write_text("kind: lexicon\n", encoding="utf-8")
+    cache.cache_key([rules], ())
+    cache.cache_key([rules], ())
+    assert len(key_store) == 2
+    assert not (tmp_path / "cache").exists()
+
+
+def test_frozen_specs_pickle_their_twin_once_and_load_in_a_fresh_process(
+    tmp_path: Path,
+) -> None:
+    """Each instance unpickles as one call of its class's thawed twin; the twin itself
+    is pickled once, by the frozen class it stands for, and made again by a process
+    that never built one."""
+    from rhetoric.engine.specs import TermSpec
+    from rhetoric.model import Severity
+
+    terms = [TermSpec(word, 3, Severity.ERROR) for word in ("ab", "cd", "ef")]
+    data = pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL)
+    assert data.count(b"_twin_of") == 1 and b"_Open" not in data
+    (tmp_path / "terms.pickle").write_bytes(data)
+    loader = (
+        "import pickle, sys; terms = pickle.load(open(sys.argv[1], 'rb')); "
+        "print(type(terms[0]).__name__, [t.text for t in terms])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", loader, str(tmp_path / "terms.pickle")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["TermSpec", "['ab',", "'cd',", "'ef']"]

@@ -474,3 +474,34 @@ def test_reload_swaps_in_edited_rules_and_keeps_the_old_ones_on_error(tmp_path: 
         with pytest.raises(RuleLoadError):
             app.reload()
         assert found("heck or darn") == ["heck", "darn"]  # still the last good rules
+
+
+def test_the_service_keeps_its_analyzer_out_of_the_collectors_walks(tmp_path: Any) -> None:
+    """The analyzer's ~100,000 objects live as long as the service: walking them at every
+    full collection was its p99 under load. Started, and again after a reload, the
+    service has them frozen (``gc.freeze``), and the replaced analyzer is not kept."""
+    import gc
+    import weakref
+
+    from rhetoric import AnalyzerConfig
+
+    folder = tmp_path / "rules" / "profanity"
+    folder.mkdir(parents=True)
+    (folder / "mild.yml").write_text(lexicon_rule("heck"))
+    app = create_app(Analyzer.from_config(AnalyzerConfig(rule_paths=(tmp_path / "rules",))))
+
+    def tracked(value: object) -> bool:
+        return any(item is value for item in gc.get_objects())
+
+    gc.unfreeze()
+    try:
+        assert tracked(app.moderator.analyzer.detectors)
+        with serve(app) as live:
+            assert live.post_json("/v1/check", {"text": "heck"}).status == 200
+            assert not tracked(app.moderator.analyzer.detectors)
+            old = weakref.ref(app.moderator.analyzer)
+            app.reload()
+            assert not tracked(app.moderator.analyzer.detectors)
+            assert old() is None
+    finally:
+        gc.unfreeze()

@@ -17,6 +17,17 @@ from ..selection import unknown_id_problem
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+# What finished commands leave for the process exit to drop, when the console script
+# ends the process without freeing it (:func:`rhetoric.cli.run`); None (in-process
+# callers, tests) keeps nothing.
+retained: list[object] | None = None
+
+
+def retain(value: object) -> None:
+    """Keep ``value`` alive until the process ends, when the console script runs."""
+    if retained is not None:
+        retained.append(value)
+
 
 class UsageError(Exception):
     """A command-line mistake the user can fix; printed without a traceback."""

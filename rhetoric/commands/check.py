@@ -22,7 +22,7 @@ from ..check.walk import expand
 from ..config import Thresholds
 from ..outputs import FORMATTERS
 from ..outputs.base import Tally
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, analyzer_flags
+from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, analyzer_flags, retain
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"rhetoric: resumed: {session.resumed} records already in {options.output}{torn}\n"
         )
     session.finish()
+    retain(session)  # its analyzer is freed with the process, not object by object
     if session.input_errors:
         return EXIT_ERROR
     if options.write_baseline:

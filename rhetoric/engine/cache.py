@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,13 @@ from .specs import discover
 # keeps the entries used most recently and drops the rest when it writes one.
 KEEP = 16
 _CODE_DIRS = ("engine", "text")
+# A file changed this recently may change again unseen by its stat data (see _fingerprint).
+SETTLE_S = 2
 # The value types in the pickle and how they pickle: a new field changes the key.
 _CODE_FILES = ("model.py", "document.py", "pickling.py")
+# Keys remembered by fingerprint (:func:`cache_key`), beside the entries (not named
+# *.pickle: pruning counts those as entries).
+_KEYS = "keys.memo"
 
 
 def cache_dir() -> Path | None:
@@ -41,13 +47,36 @@ def cache_dir() -> Path | None:
 
 
 def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
+    """The entry's key: a hash of the inputs' contents (:func:`content_key`).
+
+    Why not always that hash: reading and hashing the engine's sources and ~200 rule
+    files was 5% of a cold start. The key is remembered under a fingerprint of the
+    same files' paths and ``stat`` data (size, inode, modification and change times,
+    as git and make trust them), and read back while none of them changed.
+    """
+    folder = cache_dir()
+    fingerprint = _fingerprint(paths, options) if folder is not None else None
+    if fingerprint is None or folder is None:
+        return content_key(paths, options)
+    remembered = load_private(folder / _KEYS)
+    if not isinstance(remembered, dict):
+        remembered = {}
+    key = remembered.get(fingerprint)
+    if isinstance(key, str):
+        return key
+    key = content_key(paths, options)
+    remembered[fingerprint] = key
+    kept = dict(list(remembered.items())[-KEEP:])
+    store_private(folder / _KEYS, kept)
+    return key
+
+
+def content_key(paths: list[Path], options: tuple[Any, ...]) -> str:
+    """A hash of everything that could change the compiled rules: the version, the
+    options, the engine's sources and each rule file's path and content."""
     digest = hashlib.sha256(f"{__version__}\0{options!r}\0".encode())
-    package = Path(__file__).resolve().parents[1]
-    for folder in _CODE_DIRS:
-        for source in sorted((package / folder).glob("*.py")):
-            digest.update(source.read_bytes())
-    for name in _CODE_FILES:
-        digest.update((package / name).read_bytes())
+    for source in _code_files():
+        digest.update(source.read_bytes())
     for path in paths:
         # Resolved once, not file by file (40% of the key's time for ~200 files): the
         # files under it are then named by their real paths too, unless a link inside
@@ -57,6 +86,63 @@ def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
             digest.update(str(file).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parents[1]
+    files = [source for folder in _CODE_DIRS for source in sorted((package / folder).glob("*.py"))]
+    return files + [package / name for name in _CODE_FILES]
+
+
+class _Unsure(Exception):
+    """The ``stat`` data cannot vouch for the content: hash the content instead."""
+
+
+def _fingerprint(paths: list[Path], options: tuple[Any, ...]) -> str | None:
+    """A hash of the names and ``stat`` data of every file :func:`content_key` could
+    read (every entry under each rule folder, rule files or not), or None when they
+    cannot vouch for the content: a rule folder holding a link to a folder (the walk
+    does not follow it), something unreadable, or a file changed in the last
+    :data:`SETTLE_S` seconds (a second edit of the same size within the clock's
+    granularity would leave the same data, the "racy git" case)."""
+    digest = hashlib.sha256(f"{__version__}\0{options!r}\0".encode())
+    newest = [0]
+    try:
+        for source in _code_files():
+            _add(digest, str(source), os.stat(source), newest)
+        for path in paths:
+            root = os.path.realpath(path)
+            if os.path.isdir(root):
+                _walk(root, digest, newest)
+            else:
+                _add(digest, root, os.stat(root), newest)
+    except (OSError, _Unsure):
+        return None
+    if time.time_ns() - newest[0] < SETTLE_S * 1_000_000_000:
+        return None
+    return digest.hexdigest()
+
+
+def _walk(folder: str, digest: Any, newest: list[int]) -> None:
+    """Add every entry under ``folder`` to ``digest``, in name order."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _add(digest, entry.path, entry.stat(follow_symlinks=False), newest)
+            _walk(entry.path, digest, newest)
+        elif entry.is_symlink() and entry.is_dir():
+            raise _Unsure("a link to a folder")
+        else:
+            _add(digest, entry.path, entry.stat(), newest)
+
+
+def _add(digest: Any, path: str, status: os.stat_result, newest: list[int]) -> None:
+    newest[0] = max(newest[0], status.st_mtime_ns, status.st_ctime_ns)
+    digest.update(
+        f"{path}\0{status.st_size} {status.st_ino} {status.st_dev} "
+        f"{status.st_mtime_ns} {status.st_ctime_ns}\0".encode()
+    )
 
 
 def load(key: str) -> Any | None:

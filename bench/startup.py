@@ -1,0 +1,124 @@
+"""Where a cold start's instructions go, stage by stage (callgrind; not timed).
+
+    python bench/startup.py FILE                  # rhetoric check ... FILE, this interpreter
+    python bench/startup.py --python VENV/bin/python FILE -- --preview
+
+Runs ``rhetoric check --isolated --input jsonl --format jsonl --jobs 1 -o /dev/null FILE``
+(plus any arguments after ``--``) under ``valgrind --tool=callgrind`` in a driver that
+marks the stages with a call callgrind splits its counts at (``os.getppid``, through
+``--dump-before=getppid``): the interpreter, the package's imports, the command's,
+plugin loading, the cache key, unpickling the compiled rules, each comment, and the
+exit. Instruction counts do not depend on the machine's load, so two builds compare
+on a busy machine (run the check once without valgrind first to warm the caches).
+Needs valgrind; prints the table in Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+# The driver valgrind runs: it patches the stages' entry points with marks, then runs
+# the console script's own function. Each mark ends one part of the profile.
+DRIVER = """
+import functools, os, sys
+LABELS = []
+def mark(label):
+    LABELS.append(label)
+    os.getppid()
+mark("interpreter and site")
+import rhetoric
+mark("import rhetoric (the package)")
+import rhetoric.cli as cli
+mark("import rhetoric.cli")
+import rhetoric.commands.check
+mark("import rhetoric.commands.check")
+from rhetoric import analyzer as an
+from rhetoric.engine import cache
+def wrap(owner, name, label, before):
+    real = getattr(owner, name)
+    @functools.wraps(real)
+    def marked(*args, **kwargs):
+        mark(before)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            mark(label)
+    setattr(owner, name, marked)
+wrap(an.PluginHost, "__init__", "plugins: entry points, imports, registration", "parse, configure")
+wrap(cache, "cache_key", "compiled-rules cache key", "setup hooks")
+wrap(cache, "load", "compiled-rules cache load (unpickle)", "between")
+wrap(an.Analyzer, "analyse", "a comment", "between")
+sys.argv = ["rhetoric", *sys.argv[1:]]
+import atexit
+atexit.register(lambda: (mark("output, end of the run"), sys.stderr.write(
+    "".join(f"STAGE {label}\\n" for label in LABELS))))
+run = getattr(cli, "run", None)  # builds before stop 35 exit through sys.exit
+run() if run else sys.exit(cli.main())
+"""
+
+
+def parts(prefix: str) -> list[int]:
+    """Instructions of each dumped part, in order (the last is the exit)."""
+    numbered = sorted(
+        (int(name.rsplit(".", 1)[1]), name)
+        for name in glob.glob(prefix + ".*")
+        if name.rsplit(".", 1)[1].isdigit()
+    )
+    counts = []
+    for _, name in [*numbered, (0, prefix)]:
+        with open(name, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.startswith(("summary:", "totals:")):
+                    counts.append(int(line.split()[1]))
+                    break
+    return counts
+
+
+def table(labels: list[str], counts: list[int]) -> str:
+    merged: dict[str, list[int]] = {}
+    for label, count in zip([*labels, "exit (after the atexit handlers)"], counts, strict=False):
+        merged.setdefault(label, []).append(count)
+    rows = ["| stage | instructions | parts |", "|---|---:|---:|"]
+    for label, values in merged.items():
+        rows.append(f"| {label} | {sum(values) / 1e6:,.1f} M | {len(values)} |")
+    rows.append(f"| **whole process** | **{sum(counts) / 1e6:,.1f} M** | |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", type=Path, help="a JSONL file of comments")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
+    parser.add_argument("extra", nargs="*", help="more check arguments (after --)")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        print("skipped: valgrind is not installed")
+        return 0
+    command = ["check", "--isolated", "--input", "jsonl", "--format", "jsonl", "--jobs", "1"]
+    command += ["-o", os.devnull, *args.extra, str(args.file)]
+    with tempfile.TemporaryDirectory(prefix="rhetoric-startup-") as folder:
+        driver = Path(folder) / "driver.py"
+        driver.write_text(DRIVER, encoding="utf-8")
+        prefix = str(Path(folder) / "callgrind.out")
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--dump-before=getppid",
+             f"--callgrind-out-file={prefix}", args.python, str(driver), *command],
+            capture_output=True, text=True, cwd=folder,
+        )  # fmt: skip
+        labels = [line[6:] for line in done.stderr.splitlines() if line.startswith("STAGE ")]
+        if not labels:
+            print(done.stderr[-2000:], file=sys.stderr)
+            return 1
+        print(table(labels, parts(prefix)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
