@@ -140,7 +140,10 @@ def test_plain_skip_happens() -> None:
         assert not _skipped(text), text
 
 
-@pytest.mark.parametrize("ident", ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb"])
+@pytest.mark.parametrize(
+    "ident",
+    ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb", "a\\b", "del\x7f", "t\tab", "~ !#[]"],
+)
 def test_clean_report_line_is_the_encoded_report(ident: str) -> None:
     report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
     assert _clean_line(report) == json_line(report_to_dict(report))
