@@ -18,7 +18,9 @@ shared machine:
 - time with a 1,000-term vs a 10,000-term lexicon; time vs comment length
   (10 KB vs 1 MB); peak RSS; cold start on one small file vs proselint.
 
-Medians of ``--runs`` runs. ``--smoke`` runs a tiny version for CI.
+Medians of ``--runs`` runs. ``--smoke`` runs a tiny version for CI. ``--stage-passes
+FILE`` only runs the stages after detection over FILE, for counting their instructions
+with callgrind (:func:`stage_passes`).
 """
 
 from __future__ import annotations
@@ -286,6 +288,69 @@ def stages(
     return {stage: statistics.median(totals[stage]) / max(1, count) * 1e6 for stage in STAGES}
 
 
+def stage_passes(analyzer: Analyzer, path: Path) -> None:
+    """Run the stages after detection once each over the comments of the JSONL file
+    ``path``, for counting their instructions: the filter hooks inside
+    ``itertools.starmap``, the conclusion (merging, scores, report hooks) inside
+    ``itertools.filterfalse`` and the JSONL record inside ``itertools.takewhile``
+    (rhetoric itself uses none of the three), with their inputs made beforehand and
+    the collector frozen before each pass. Under ``valgrind --tool=callgrind``,
+    ``callgrind_annotate --inclusive=yes --threshold=100`` then gives each stage's
+    instructions as the inclusive cost of ``starmap_next``, ``filterfalse_next`` and
+    ``takewhile_next`` (``--stage-passes FILE``)."""
+    import itertools
+    from io import StringIO
+
+    from rhetoric import Document
+    from rhetoric.analyzer import Detection
+    from rhetoric.check.inputs import ReadOptions, read_records
+    from rhetoric.outputs.base import Outcome
+    from rhetoric.outputs.json import JsonlFormatter
+
+    records = [r for r in read_records(str(path), ReadOptions("jsonl")) if r.comment is not None]
+    found = []
+    for record in records:
+        assert record.comment is not None
+        doc = Document.of(record.comment)
+        errors: list = []  # type: ignore[type-arg]
+        found.append((doc, analyzer._detect(doc, errors), errors))
+
+    def filtered(doc: Document, hits: list, errors: list) -> list:  # type: ignore[type-arg]
+        if hits and analyzer._filters:
+            hits = analyzer._filter(hits, doc, errors)
+        if hits and analyzer._allowed:
+            allowed = analyzer._allowed
+            hits = [h for h in hits if " ".join(h.text.casefold().split()) not in allowed]
+        return hits
+
+    gc.collect()
+    gc.freeze()
+    kept = list(itertools.starmap(filtered, found))
+    detections = []
+    for (doc, _, errors), hits in zip(found, kept, strict=True):
+        if hits and analyzer._escalations:
+            hits = analyzer._escalations.apply(hits, doc.text)
+        detections.append(Detection(doc.comment, tuple(hits), tuple(errors), doc))
+    reports: list = []  # type: ignore[type-arg]
+    gc.collect()
+    gc.freeze()
+    drain(itertools.filterfalse(lambda d: reports.append(analyzer.conclude(d).report), detections))
+    sink = StringIO()
+    formatter = JsonlFormatter(sink)
+    outcomes = [Outcome(r, report) for r, report in zip(records, reports, strict=True)]
+
+    def encoded(outcome: Outcome) -> bool:
+        formatter.write(outcome)
+        sink.seek(0)
+        sink.truncate()
+        return True
+
+    gc.collect()
+    gc.freeze()
+    drain(itertools.takewhile(encoded, outcomes))
+    gc.unfreeze()
+
+
 def drain(results: Iterable[object]) -> None:
     """Consume ``results`` keeping none of them (as a stream of comments does)."""
     collections.deque(results, maxlen=0)
@@ -313,7 +378,19 @@ def main() -> int:
         "--peers-node", type=Path, default=None, help="folder with node_modules/alex"
     )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no document written")
+    parser.add_argument(
+        "--stage-passes",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="only run the stages after detection once over FILE (JSONL), for callgrind",
+    )
     args = parser.parse_args()
+    if args.stage_passes is not None:
+        # No plugin budget: under valgrind a plugin can overrun its wall-clock budget
+        # on a loaded machine, and the reports (so the counts) would change.
+        stage_passes(Analyzer.from_config(AnalyzerConfig(plugin_timeout=None)), args.stage_passes)
+        return 0
     if not args.data.is_dir():
         print(f"skipped: corpus folder {args.data} is not present", file=sys.stderr)
         return 0

@@ -9,8 +9,7 @@ default, or ``drop``), ``techniques`` (a list of technique ids).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import cache, partial
+from collections.abc import Mapping
 from typing import Any
 
 import regex
@@ -21,25 +20,22 @@ from rhetoric.hookspecs import compiled_pattern, fold_cues
 DEFAULT_TECHNIQUES = ("name-calling",)
 
 
-def _lazy(pattern: str, flags: int = 0) -> Callable[[], regex.Pattern[str]]:
-    """A pattern compiled on its first use (as nicknames' epithet label is): ``regex``
-    compiles in Python, the four patterns below cost about 14 ms, a twentieth of a cold
-    start, and are needed only where a name-calling label has a negation or a word of
-    naming before it."""
-    return cache(partial(compiled_pattern, pattern, flags))
-
+# Compiled at import through compiled_pattern, so the analyzer keeps them with the other
+# plugins' patterns and later runs read them back instead of compiling them. (Compiled
+# on first use instead, they were compiled again by every run that judged a label:
+# the kept file is written once the plugins are imported, before any first use.)
 
 # Sentence boundaries: a label and its condemnation live in one sentence.
 _SENTENCE_END = compiled_pattern(r"[.!?;\n]+")
 
 # Right before the label: "not (a|an|so|really...)", "isn't", "never been a".
-_NEGATED = _lazy(
+_NEGATED = compiled_pattern(
     r"(?:\bnot|n['\u2019]t|\bnever|\bnor)\s+(?:(?:a|an|the|so|that|very|really|being|been|"
     r"just|some|any|all|calling\s+\w+|call\s+\w+)\s+){0,3}$",
     flags=regex.IGNORECASE,
 )
 # Before the label: "stop calling (them)", "don't call (people)", "wrong to call".
-_STOP_CALLING = _lazy(
+_STOP_CALLING = compiled_pattern(
     r"\b(?:stop|quit|don['\u2019]?t|do\s+not|never|shouldn['\u2019]?t|should\s+not|"
     r"can['\u2019]?t|cannot|no\s+need\s+to|refuse\s+to|wrong\s+to|unacceptable\s+to|"
     r"not\s+okay\s+to|not\s+ok\s+to|apologi[sz]ed?\s+for|condemn\w*|denounc\w*|"
@@ -49,13 +45,13 @@ _STOP_CALLING = _lazy(
     flags=regex.IGNORECASE,
 )
 # Before the label: "calling X", "to call X", "labeling X" (subject of a verdict).
-_CALLING = _lazy(
+_CALLING = compiled_pattern(
     r"\b(?:calling|to\s+call|labell?ing|to\s+label|branding|dubbing|using\s+the\s+word|"
     r"the\s+word|the\s+term)\b[^.!?;\n]{0,60}$",
     flags=regex.IGNORECASE,
 )
 # After the label: "... is wrong", "... was racist", "... has to stop".
-_VERDICT = _lazy(
+_VERDICT = compiled_pattern(
     r"^[^.!?;\n]{0,40}?\b(?:is|was|are|were|remains|seems)\s+(?:just\s+|simply\s+|so\s+|"
     r"completely\s+|totally\s+|deeply\s+|also\s+)?(?:wrong|unacceptable|not\s+okay|not\s+ok|"
     r"not\s+acceptable|racist|bigoted|dehumani[sz]ing|offensive|disgusting|shameful|"
@@ -91,13 +87,13 @@ def judge(text: str, start: int, end: int) -> str | None:
     begin, finish = _sentence(text, start, end)
     before = text[begin:start]
     folded = fold_cues(before)
-    if any(cue in folded for cue in NEGATION_CUES) and _NEGATED().search(before):
+    if any(cue in folded for cue in NEGATION_CUES) and _NEGATED.search(before):
         return "negated"
     if not any(cue in folded for cue in NAMING_CUES):
         return None
-    if _STOP_CALLING().search(before):
+    if _STOP_CALLING.search(before):
         return "condemned"
-    if _CALLING().search(before) and _VERDICT().search(text[end:finish]):
+    if _CALLING.search(before) and _VERDICT.search(text[end:finish]):
         return "condemned"
     return None
 

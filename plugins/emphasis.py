@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 import regex
 
@@ -80,35 +81,46 @@ def _capitals_share(text: str) -> float:
 
 
 class _Text:
-    """What one comment offers as signals, each looked for once in the whole text, so
-    that hits are only examined for the signals the comment has."""
+    """What one comment offers as signals. The cheap ones are looked for at once; the
+    whole-text searches (capitals, joke markers) only when a hit could use them, so a
+    comment whose hits are in lower case, none of them ``info``, runs neither."""
 
     def __init__(self, text: str, readability: Mapping[str, float | int]) -> None:
         self.text = text
-        self.shouts = _SHOUT.search(text) is not None and _capitals_share(text) < ALL_CAPS_SHARE
         self.exclaims = "!!" in text or "?!" in text or "!?" in text
-        lowered = text.lower()
-        self.jokes = any(m in lowered for m in _JOKE_HINTS) and _JOKE.search(text) is not None
         ease = readability.get("flesch_reading_ease")
         self.hard = ease is not None and ease < HARD_TO_READ
 
-    @property
-    def any(self) -> bool:
-        return self.shouts or self.exclaims or self.jokes or self.hard
+    @cached_property
+    def shouts(self) -> bool:
+        text = self.text
+        return _SHOUT.search(text) is not None and _capitals_share(text) < ALL_CAPS_SHARE
+
+    @cached_property
+    def jokes(self) -> bool:
+        lowered = self.text.lower()
+        return any(m in lowered for m in _JOKE_HINTS) and _JOKE.search(self.text) is not None
+
+
+def _in_capitals(text: str) -> bool:
+    """Whether ``text`` has at least ``MIN_SHOUTED_LETTERS`` letters, all capitals."""
+    if text.islower():  # a cased letter in lower case: not all capitals (most hits)
+        return False
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= MIN_SHOUTED_LETTERS and all(c.isupper() for c in letters)
 
 
 def signals(hit: Hit, comment: _Text) -> list[str]:
     """The stylistic signals around one hit (names of ``RAISE`` and ``LOWER``)."""
     found: list[str] = []
-    if comment.shouts:
-        letters = [c for c in hit.text if c.isalpha()]
-        if len(letters) >= MIN_SHOUTED_LETTERS and all(c.isupper() for c in letters):
-            found.append("shouting")
-    if comment.exclaims or comment.jokes:
+    if _in_capitals(hit.text) and comment.shouts:
+        found.append("shouting")
+    jokes = hit.severity == Severity.INFO and comment.jokes
+    if comment.exclaims or jokes:
         sentence = _sentence(comment.text, hit.start, hit.end)
         if comment.exclaims and _EXCLAIM.search(sentence):
             found.append("exclamations")
-        if comment.jokes and hit.severity == Severity.INFO and _JOKE.search(sentence):
+        if jokes and _JOKE.search(sentence):
             found.append("joking")  # a charged word in jest; an insult or a slur stays one
     if comment.hard and hit.technique == "loaded-language":
         found.append("hard to read")
@@ -136,8 +148,6 @@ def rhetoric_adjust_report(report: Report, doc: Document, config: AnalyzerConfig
     if not report.hits:  # (reached with fast paths off)
         return None
     comment = _Text(doc.text, report.readability)
-    if not comment.any:
-        return None
     changed = False
     hits: list[Hit] = []
     for hit in report.hits:

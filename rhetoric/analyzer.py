@@ -32,7 +32,7 @@ from .engine import cache
 from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.specs import RuleSet
-from .hookspecs import cues_of
+from .hookspecs import cues_of, min_hits_of
 from .host import CallBudget, PluginHost, PluginLoadError
 from .model import (
     HIT_ORDER,
@@ -136,9 +136,20 @@ class Analyzer:
         )
         self._cued_filters = any(cues is not None for cues in self._filter_cues)
         self._has_adjusters = host.has_implementations("rhetoric_adjust_report")
-        self._cued_adjusters = config.fast_paths and any(
-            cues_of(function) is not None
-            for _, function, _ in host.implementations("rhetoric_adjust_report")
+        # (name, source, function, argnames, positional, cues, fewest hits) of each
+        # report adjuster, worked out once as for the filters; without fast paths no
+        # condition is read and every adjuster is called on every report.
+        self._adjusters = tuple(
+            (
+                name,
+                f"plugin:{name}",
+                function,
+                argnames,
+                argnames == _ADJUST_ARGS,
+                cues_of(function) if config.fast_paths else None,
+                min_hits_of(function) if config.fast_paths else 0,
+            )
+            for name, function, argnames in host.implementations("rhetoric_adjust_report")
         )
         # The fewest hits a report needs for any adjuster to be called (only_when(hits=N)
         # on all of them): below it the adjusting round is skipped whole.
@@ -512,18 +523,36 @@ class Analyzer:
 
     def _adjust(self, report: Report, doc: Document) -> Report:
         """Each ``rhetoric_adjust_report`` implementation in turn, each given the report
-        the one before returned (once per report: ``call_each`` is cheap enough here)."""
-        arguments: dict[str, object] = {"report": report, "doc": doc, "config": self.config}
-        for name, result, error in self.host.call_each(
-            "rhetoric_adjust_report",
-            budget=self._budget,
-            text_length=len(doc.text),
-            arguments=arguments,
-            cue_text=doc.folded if self._cued_adjusters else None,
-            count_hits=self.config.fast_paths,
-        ):
+        the one before returned. Called directly, as :meth:`_filter` calls the filters
+        (no generator round, no keyword dict for the usual signature), with the same
+        isolation, budget and conditions as ``PluginHost.call_each``."""
+        budget = self._budget
+        config = self.config
+        limit = budget.allowed(len(doc.text))
+        for name, source, function, argnames, positional, cues, fewest in self._adjusters:
+            if refusal := budget.refusal(source):
+                report = self._adjusted(report, doc, name, None, refusal)
+                continue
+            if cues is not None and not any(cue in doc.folded for cue in cues):
+                continue  # its cues are absent: it would leave the report as it is
+            if len(report.hits) < fewest:
+                continue  # too few hits for it to act on
+            started = time.perf_counter()
+            error: BaseException | None = None
+            try:
+                if positional:
+                    result = function(report, doc, config)
+                else:
+                    values = {"report": report, "doc": doc, "config": config}
+                    result = function(**{a: values[a] for a in argnames})
+            except Exception as exc:
+                result, error = None, exc
+            if limit is not None:
+                elapsed = time.perf_counter() - started
+                if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
+                    result, error = None, overrun
             if error is not None or result is not None:
-                report = arguments["report"] = self._adjusted(report, doc, name, result, error)
+                report = self._adjusted(report, doc, name, result, error)
         return report
 
     @staticmethod
@@ -558,6 +587,7 @@ class Analyzer:
 # rhetoric_filter_hit's arguments in order: implementations taking all of them (in
 # the hookspec's order, as pluggy reads them from the signature) are called positionally.
 _FILTER_ARGS = ("hit", "doc", "config")
+_ADJUST_ARGS = ("report", "doc", "config")
 
 
 def _compile_rules(

@@ -117,13 +117,32 @@ def _merge_cluster(cluster: list[Hit], text: str, preview: frozenset[str]) -> Hi
     )
 
 
+# round(1.0 - rest, 4) of each remaining product seen: ``round`` with digits converts
+# through decimal strings (dtoa there and back, thousands of instructions), and the
+# products repeat (a few rule confidences make most of them). Floats only (equal keys,
+# 0.0 and -0.0 too, give the same 1.0 - rest); bounded: once full, the rest are
+# rounded as they come.
+_ROUNDED: dict[float, float] = {}
+_MAX_ROUNDED = 4096
+
+
+def _score(rest: float) -> float:
+    """``round(1.0 - rest, 4)``, the score a noisy-OR leaves."""
+    value = _ROUNDED.get(rest)
+    if value is None:
+        value = round(1.0 - rest, 4)
+        if type(rest) is float and rest == rest and len(_ROUNDED) < _MAX_ROUNDED:
+            _ROUNDED[rest] = value
+    return value
+
+
 def technique_scores(hits: Iterable[Hit]) -> dict[str, float]:
     """Noisy-OR of hit confidences per technique: independent pieces of evidence
     raise the score, and it never exceeds 1."""
     remaining: dict[str, float] = defaultdict(lambda: 1.0)
     for hit in hits:
         remaining[hit.technique] *= 1.0 - hit.confidence
-    return {technique: round(1.0 - rest, 4) for technique, rest in sorted(remaining.items())}
+    return {technique: _score(rest) for technique, rest in sorted(remaining.items())}
 
 
 def overall_score(scores: Mapping[str, float]) -> float:
@@ -147,9 +166,9 @@ def judge(hits: Iterable[Hit], thresholds: Thresholds) -> tuple[dict[str, float]
         remaining[technique] = remaining.get(technique, 1.0) * factor
         if hit.severity.rank >= warning:
             flagging[technique] = flagging.get(technique, 1.0) * factor
-    scores = {technique: round(1.0 - rest, 4) for technique, rest in sorted(remaining.items())}
+    scores = {technique: _score(rest) for technique, rest in sorted(remaining.items())}
     score = overall_score(scores)
-    flagged = max((round(1.0 - rest, 4) for rest in flagging.values()), default=0.0)
+    flagged = max((_score(rest) for rest in flagging.values()), default=0.0)
     return scores, score, verdict(score, thresholds, flagged)
 
 

@@ -156,6 +156,18 @@ def test_joke_markers_lower_info_hits_only() -> None:
     assert insult.confidence == _hit("You are an idiot.", "insult-label").confidence
 
 
+def test_each_hit_gets_only_its_own_signals() -> None:
+    """The whole-text searches run only for hits that can use them (a hit in capitals,
+    an info hit near a joke marker); the others still get what applies to them."""
+    text = "Those TRAITORS and their idiot friends, the American people laughed lol"
+    report = ANALYZER.check(text)
+    style = {h.text: h.evidence.get("style") for h in report.hits}
+    assert style.get("TRAITORS") == ["shouting"]
+    assert style.get("idiot") is None
+    assert style.get("the American people") == ["joking"]
+    assert _hit("Those Traitors!!", "contempt-label").evidence["style"] == ["exclamations"]
+
+
 def test_hard_to_read_loaded_language_is_raised_when_metrics_are_on() -> None:
     report = ANALYZER.check("This utterly disastrous, catastrophically mismanaged policy.")
     loaded = [h for h in report.hits if h.technique == "loaded-language"]

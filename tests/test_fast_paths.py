@@ -140,7 +140,23 @@ def test_plain_skip_happens() -> None:
         assert not _skipped(text), text
 
 
-@pytest.mark.parametrize("ident", ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb"])
+_TRANSLATED = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aI\u0130\u0131\u017f\u212aK\u00e9\u03a3 x\U0001f600")))
+def test_fold_cues_is_lower_after_the_four_letters(text: str) -> None:
+    """``fold_cues`` replaces the four letters one by one: the same as translating them."""
+    from rhetoric.hookspecs import fold_cues
+
+    assert fold_cues(text) == text.translate(_TRANSLATED).lower()
+    assert fold_cues(text + "ascii") == (text + "ascii").translate(_TRANSLATED).lower()
+
+
+@pytest.mark.parametrize(
+    "ident",
+    ["c1", 'say "hi"', "\u00e9t\u00e9", "\ud800", "", "a\nb", "a\\b", "del\x7f", "t\tab", "~ !#[]"],
+)
 def test_clean_report_line_is_the_encoded_report(ident: str) -> None:
     report = Report(ident, (), {}, 0.0, Verdict.CLEAN, {}, ())
     assert _clean_line(report) == json_line(report_to_dict(report))

@@ -7,6 +7,8 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rhetoric import Analyzer, Comment, Hit, Report, Severity, Thresholds, Verdict
 from rhetoric.config import AnalyzerConfig, ConfigError
@@ -81,6 +83,40 @@ def test_noisy_or_scores_and_verdict() -> None:
     assert verdict(0.5, thresholds) is Verdict.BORDERLINE
     assert verdict(0.0, thresholds) is Verdict.CLEAN
     assert verdict(0.0, Thresholds(0.0, 0.0)) is Verdict.CLEAN
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["name-calling", "slur", "loaded-language"]),
+            st.sampled_from([Severity.INFO, Severity.WARNING, Severity.ERROR]),
+            st.one_of(st.sampled_from([0.0, 0.5, 0.85, 1.0, 0.12345]), st.floats(0.0, 1.0)),
+        ),
+        max_size=6,
+    )
+)
+def test_scores_are_the_rounded_noisy_or_every_time(
+    parts: list[tuple[str, Severity, float]],
+) -> None:
+    """``judge`` keeps the scores it has rounded: asked again, or for another report of
+    the same products, it gives what ``round`` gives, value and type."""
+    hits = [hit(0, 3, t, severity=s, confidence=c) for t, s, c in parts]
+    expected: dict[str, float] = {}
+    flagging: dict[str, float] = {}
+    for h in hits:
+        expected[h.technique] = expected.get(h.technique, 1.0) * (1.0 - h.confidence)
+        if h.severity is not Severity.INFO:
+            flagging[h.technique] = flagging.get(h.technique, 1.0) * (1.0 - h.confidence)
+    want = {t: round(1.0 - rest, 4) for t, rest in sorted(expected.items())}
+    flagged = max((round(1.0 - rest, 4) for rest in flagging.values()), default=0.0)
+    for _ in range(2):
+        scores, score, judged = judge(hits, Thresholds())
+        assert scores == want and all(type(v) is float for v in scores.values())
+        assert [str(v) for v in scores.values()] == [str(v) for v in want.values()]
+        assert score == max(want.values(), default=0.0)
+        assert judged is verdict(score, Thresholds(), flagged)
+        assert technique_scores(hits) == want
 
 
 def test_info_hits_alone_never_flag_a_comment() -> None:

@@ -21,7 +21,6 @@ from ..wire import SCHEMA_VERSION, error_record, jsonable, report_to_dict, targe
 from .base import Formatter, Outcome
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_PLAIN_ID = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but '"' and '\\': JSON as is
 # A clean report's record, from report_to_dict itself (so it can never miss a field),
 # cut around its id.
 _CLEAN = report_to_dict(Report("\0id", (), {}, 0.0, Verdict.CLEAN))
@@ -79,7 +78,9 @@ def _clean_line(report: Report) -> str | None:
     ident = report.id
     if type(ident) is not str:
         return None
-    if _PLAIN_ID.fullmatch(ident):  # nothing to escape (most ids)
+    # Printable ASCII without '"' and '\\' is its own JSON (most ids): four C-level
+    # tests, cheaper than a regex match.
+    if ident.isascii() and ident.isprintable() and '"' not in ident and "\\" not in ident:
         return f'{_CLEAN_HEAD}"{ident}"{_CLEAN_TAIL}'
     encoded = json.dumps(ident, ensure_ascii=False)
     if _SURROGATE.search(encoded):
