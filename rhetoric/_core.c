@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 3
+#define CORE_API 4
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -852,6 +852,20 @@ word_pieces(PyObject *module, PyObject *folded)
     }
 }
 
+/* plain.python_is_plain of ASCII bytes: each regex of plain.py as one scan. */
+static int
+plain_of(const unsigned char *s, Py_ssize_t n)
+{
+    int odd = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (plain_flags[s[i]] & F_SIGN) {
+            odd = has_odd(s, n);
+            break;
+        }
+    }
+    return !(odd || has_stretch(s, n) || has_spelled(s, n) || has_swap(s, n) || has_pair(s, n));
+}
+
 PyDoc_STRVAR(is_plain_doc,
 "is_plain(folded, /)\n--\n\n"
 "plain.is_plain of an ASCII folded view; None unless ``folded`` is an ASCII str.");
@@ -865,17 +879,48 @@ is_plain(PyObject *module, PyObject *folded)
     if (s == NULL || !is_ready()) {
         Py_RETURN_NONE;
     }
-    int odd = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (plain_flags[s[i]] & F_SIGN) {
-            odd = has_odd(s, n);
-            break;
+    return Py_NewRef(plain_of(s, n) ? Py_True : Py_False);
+}
+
+PyDoc_STRVAR(plain_facts_doc,
+"plain_facts(folded, /)\n--\n\n"
+"The plain facts of an ASCII folded view in one call: (the frozenset of the words of\n"
+"word_pieces, is_plain). No gap is cut: plain_tokens(folded, None) cuts the tokens\n"
+"itself when they are needed. None unless ``folded`` is an ASCII str.");
+
+static PyObject *
+plain_facts(PyObject *module, PyObject *folded)
+{
+    (void)module;
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(folded, &n);
+    if (s == NULL || !is_ready()) {
+        Py_RETURN_NONE;
+    }
+    /* A brand-new frozenset may be filled with PySet_Add before anyone sees it. */
+    PyObject *words = PyFrozenSet_New(NULL);
+    if (words == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0, start, end;
+    while (next_word(s, n, pos, &start, &end)) {
+        PyObject *word = PyUnicode_Substring(folded, start, end);
+        if (word == NULL || PySet_Add(words, word) < 0) {
+            Py_XDECREF(word);
+            Py_DECREF(words);
+            return NULL;
         }
+        Py_DECREF(word);
+        pos = end;
     }
-    if (odd || has_stretch(s, n) || has_spelled(s, n) || has_swap(s, n) || has_pair(s, n)) {
-        Py_RETURN_FALSE;
+    PyObject *facts = PyTuple_New(2);
+    if (facts == NULL) {
+        Py_DECREF(words);
+        return NULL;
     }
-    Py_RETURN_TRUE;
+    PyTuple_SET_ITEM(facts, 0, words);
+    PyTuple_SET_ITEM(facts, 1, Py_NewRef(plain_of(s, n) ? Py_True : Py_False));
+    return facts;
 }
 
 /* One Token (a tuple subclass with no fields of its own), as tuple.__new__ makes it. */
@@ -1564,6 +1609,7 @@ static PyMethodDef core_methods[] = {
     {"plain_setup", (PyCFunction)(void (*)(void))plain_setup, METH_FASTCALL, plain_setup_doc},
     {"word_pieces", word_pieces, METH_O, word_pieces_doc},
     {"is_plain", is_plain, METH_O, is_plain_doc},
+    {"plain_facts", plain_facts, METH_O, plain_facts_doc},
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {NULL, NULL, 0, NULL},
 };
