@@ -111,6 +111,11 @@ class TokenTrie:
     def scan(self, prepared: PreparedText) -> list[TrieMatch]:
         """Every entry occurring in the text, by whole tokens."""
         tokens = prepared.tokens
+        if _core is not None and not prepared.joined:
+            # the compiled walk, preamble included, when no token has other spellings
+            exact = _core.trie_scan(self._root, tokens, name_words(), prepared.original)
+            if exact is not None:
+                return exact  # type: ignore[no-any-return]
         children = self._root.children
         found: list[TrieMatch] = []
         count = len(tokens)
@@ -180,6 +185,10 @@ class TokenTrie:
         tokens = prepared.tokens
         if not tokens:
             return ends
+        if _core is not None and not prepared.joined:
+            grouped = _core.trie_ends(self._root, tokens, name_words(), prepared.original)
+            if grouped is not None:
+                return grouped  # type: ignore[no-any-return]
         nodes = list(map(self._root.children.get, map(_NORM, tokens)))
         if prepared.joined or any(map(_VARIANTS, tokens)) or any(map(_MASK, tokens)):
             matches: Iterable[TrieMatch] = self.scan(prepared)
