@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 3
+#define CORE_API 4
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -852,6 +852,20 @@ word_pieces(PyObject *module, PyObject *folded)
     }
 }
 
+/* plain.python_is_plain of ASCII bytes: each regex of plain.py as one scan. */
+static int
+plain_of(const unsigned char *s, Py_ssize_t n)
+{
+    int odd = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (plain_flags[s[i]] & F_SIGN) {
+            odd = has_odd(s, n);
+            break;
+        }
+    }
+    return !(odd || has_stretch(s, n) || has_spelled(s, n) || has_swap(s, n) || has_pair(s, n));
+}
+
 PyDoc_STRVAR(is_plain_doc,
 "is_plain(folded, /)\n--\n\n"
 "plain.is_plain of an ASCII folded view; None unless ``folded`` is an ASCII str.");
@@ -865,17 +879,48 @@ is_plain(PyObject *module, PyObject *folded)
     if (s == NULL || !is_ready()) {
         Py_RETURN_NONE;
     }
-    int odd = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (plain_flags[s[i]] & F_SIGN) {
-            odd = has_odd(s, n);
-            break;
+    return Py_NewRef(plain_of(s, n) ? Py_True : Py_False);
+}
+
+PyDoc_STRVAR(plain_facts_doc,
+"plain_facts(folded, /)\n--\n\n"
+"The plain facts of an ASCII folded view in one call: (the frozenset of the words of\n"
+"word_pieces, is_plain). No gap is cut: plain_tokens(folded, None) cuts the tokens\n"
+"itself when they are needed. None unless ``folded`` is an ASCII str.");
+
+static PyObject *
+plain_facts(PyObject *module, PyObject *folded)
+{
+    (void)module;
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(folded, &n);
+    if (s == NULL || !is_ready()) {
+        Py_RETURN_NONE;
+    }
+    /* A brand-new frozenset may be filled with PySet_Add before anyone sees it. */
+    PyObject *words = PyFrozenSet_New(NULL);
+    if (words == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0, start, end;
+    while (next_word(s, n, pos, &start, &end)) {
+        PyObject *word = PyUnicode_Substring(folded, start, end);
+        if (word == NULL || PySet_Add(words, word) < 0) {
+            Py_XDECREF(word);
+            Py_DECREF(words);
+            return NULL;
         }
+        Py_DECREF(word);
+        pos = end;
     }
-    if (odd || has_stretch(s, n) || has_spelled(s, n) || has_swap(s, n) || has_pair(s, n)) {
-        Py_RETURN_FALSE;
+    PyObject *facts = PyTuple_New(2);
+    if (facts == NULL) {
+        Py_DECREF(words);
+        return NULL;
     }
-    Py_RETURN_TRUE;
+    PyTuple_SET_ITEM(facts, 0, words);
+    PyTuple_SET_ITEM(facts, 1, Py_NewRef(plain_of(s, n) ? Py_True : Py_False));
+    return facts;
 }
 
 /* One Token (a tuple subclass with no fields of its own), as tuple.__new__ makes it. */
@@ -1245,19 +1290,71 @@ node_parts(PyObject *node, PyObject **children, PyObject **payloads)
     return DONE;
 }
 
-/* One match per payload (the list is re-read each step: appending may run a collection). */
+/* Where a walk's matches go: a list of TrieMatch (scan), or scan_ends' grouping
+ * {first: {payload: {last, ...}}}, which needs no match tuple and no phrase form. */
+typedef struct {
+    PyObject *found;
+    PyObject *ends;
+} Sink;
+
+/* _group of one match: ends[first][payload] gains last (dicts and sets made on need).
+ * Hashing a payload may run Python code: every container here is held while it does. */
 static int
-add_payloads(PyObject *found, PyObject *payloads, Py_ssize_t first, Py_ssize_t last,
+group_add(PyObject *ends, Py_ssize_t first, Py_ssize_t last, PyObject *payload)
+{
+    PyObject *key = PyLong_FromSsize_t(first);
+    if (key == NULL) {
+        return FAILED;
+    }
+    PyObject *by_payload = PyDict_GetItemWithError(ends, key);
+    if (by_payload != NULL) {
+        Py_INCREF(by_payload);
+    }
+    else if (PyErr_Occurred() || (by_payload = PyDict_New()) == NULL
+             || PyDict_SetItem(ends, key, by_payload) < 0) {
+        Py_XDECREF(by_payload);
+        Py_DECREF(key);
+        return FAILED;
+    }
+    Py_DECREF(key);
+    PyObject *lasts = PyDict_GetItemWithError(by_payload, payload);
+    if (lasts != NULL) {
+        Py_INCREF(lasts);
+    }
+    else if (PyErr_Occurred() || (lasts = PySet_New(NULL)) == NULL
+             || PyDict_SetItem(by_payload, payload, lasts) < 0) {
+        Py_XDECREF(lasts);
+        Py_DECREF(by_payload);
+        return FAILED;
+    }
+    Py_DECREF(by_payload);
+    PyObject *end = PyLong_FromSsize_t(last);
+    int failed = end == NULL || PySet_Add(lasts, end) < 0;
+    Py_XDECREF(end);
+    Py_DECREF(lasts);
+    return failed ? FAILED : DONE;
+}
+
+/* One match per payload (the list is re-read each step: appending or hashing may run
+ * Python code). */
+static int
+add_payloads(Sink *sink, PyObject *payloads, Py_ssize_t first, Py_ssize_t last,
              PyObject *start, PyObject *end, PyObject *form)
 {
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(payloads); k++) {
         PyObject *payload = Py_NewRef(PyList_GET_ITEM(payloads, k));
+        if (sink->ends != NULL) {
+            int status = group_add(sink->ends, first, last, payload);
+            Py_DECREF(payload);
+            TRY(status);
+            continue;
+        }
         PyObject *match = new_match(first, last, start, end, payload, form);
         Py_DECREF(payload);
         if (match == NULL) {
             return FAILED;
         }
-        int failed = PyList_Append(found, match);
+        int failed = PyList_Append(sink->found, match);
         Py_DECREF(match);
         if (failed < 0) {
             return FAILED;
@@ -1280,7 +1377,7 @@ drop_steps(Step *steps, Py_ssize_t count)
 {
     for (Py_ssize_t k = 0; k < count; k++) {
         Py_DECREF(steps[k].node);
-        Py_DECREF(steps[k].form);
+        Py_XDECREF(steps[k].form);
     }
     PyMem_Free(steps);
 }
@@ -1289,7 +1386,7 @@ drop_steps(Step *steps, Py_ssize_t count)
  * phrase going on from token i through glued tokens. */
 static int
 extend_exact(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node,
-             PyObject *children, PyObject *payloads, int single, PyObject *found)
+             PyObject *children, PyObject *payloads, int single, Sink *found)
 {
     PyObject *start = FIELD(tokens, i, T_START);
     PyObject *norm = FIELD(tokens, i, T_NORM);
@@ -1333,7 +1430,10 @@ extend_exact(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node,
                 Py_DECREF(child);
                 break;
             }
-            PyObject *joined = PyUnicode_FromFormat("%U %U", frontier[k].form, next_norm);
+            /* the phrase as written so far; grouping needs no form */
+            PyObject *joined = found->ends != NULL
+                                   ? Py_NewRef(Py_None)
+                                   : PyUnicode_FromFormat("%U %U", frontier[k].form, next_norm);
             if (joined == NULL) {
                 status = FAILED;
             }
@@ -1417,13 +1517,17 @@ tokens_are_exact(PyObject *tokens)
 /* One position of the walk (trie.py's loop body); ``node`` is owned by the caller. */
 static int
 exact_at(PyObject *tokens, Py_ssize_t count, Py_ssize_t i, PyObject *node, PyObject *names,
-         PyObject *original, PyObject *found)
+         PyObject *original, Sink *found)
 {
     PyObject *children, *payloads;
     TRY(node_parts(node, &children, &payloads));
     PyObject *norm = FIELD(tokens, i, T_NORM);
     int status = DONE;
-    if (PyDict_GET_SIZE(children) == 0) {
+    if (PyDict_GET_SIZE(children) == 0 && found->ends != NULL
+        && PyList_GET_SIZE(payloads) == 0) {
+        /* scan_ends passes over an entry-less leaf before any name check */
+    }
+    else if (PyDict_GET_SIZE(children) == 0) {
         int named = PySet_Contains(names, norm);
         if (named > 0) {
             named = reads_as_name(tokens, i, original);
@@ -1484,6 +1588,7 @@ trie_exact(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *nodes = PyList_GetSlice(args[1], 0, PyList_GET_SIZE(args[1]));
     PyObject *positions = PyList_GetSlice(args[2], 0, PyList_GET_SIZE(args[2]));
     PyObject *found = PyList_New(0);
+    Sink sink = {found, NULL};
     int status = nodes == NULL || positions == NULL || found == NULL ? FAILED : DONE;
     if (status == DONE && PyList_GET_SIZE(nodes) != count) {
         status = DECLINED;
@@ -1498,7 +1603,7 @@ trie_exact(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             status = DECLINED;
             break;
         }
-        status = exact_at(tokens, count, i, PyList_GET_ITEM(nodes, i), names, original, found);
+        status = exact_at(tokens, count, i, PyList_GET_ITEM(nodes, i), names, original, &sink);
     }
     Py_XDECREF(nodes);
     Py_XDECREF(positions);
@@ -1510,6 +1615,101 @@ trie_exact(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_RETURN_NONE;
     }
     return NULL;
+}
+
+/* scan's and scan_ends' exact walk from the root, preamble included: each token's node
+ * (the root's child for its norm) found here rather than by map() in Python, then the
+ * walk of every position that has one, into ``sink``. */
+static int
+walk_from_root(PyObject *root, PyObject *tokens, PyObject *names, PyObject *original,
+               Sink *sink)
+{
+    PyObject *children, *payloads;
+    TRY(node_parts(root, &children, &payloads));
+    Py_DECREF(payloads);
+    Py_ssize_t count = PyTuple_GET_SIZE(tokens);
+    /* Owned: a name check runs Python code between positions. */
+    PyObject **nodes = PyMem_Calloc((size_t)(count > 0 ? count : 1), sizeof(PyObject *));
+    if (nodes == NULL) {
+        Py_DECREF(children);
+        PyErr_NoMemory();
+        return FAILED;
+    }
+    int status = DONE;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        /* exact str keys in an exact dict: no Python code runs in these lookups */
+        PyObject *node = PyDict_GetItemWithError(children, FIELD(tokens, i, T_NORM));
+        if (node == NULL && PyErr_Occurred()) {
+            status = FAILED;
+            break;
+        }
+        nodes[i] = Py_XNewRef(node);
+    }
+    Py_DECREF(children);
+    for (Py_ssize_t i = 0; status == DONE && i < count; i++) {
+        if (nodes[i] != NULL) {
+            status = exact_at(tokens, count, i, nodes[i], names, original, sink);
+        }
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_XDECREF(nodes[i]);
+    }
+    PyMem_Free(nodes);
+    return status;
+}
+
+/* trie_scan and trie_ends: the checks, then the walk into a new list or dict. */
+static PyObject *
+trie_from_root(PyObject *const *args, Py_ssize_t nargs, int grouped, const char *name)
+{
+    if (nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "%s() takes 4 arguments", name);
+        return NULL;
+    }
+    PyObject *root = args[0], *tokens = args[1], *names = args[2], *original = args[3];
+    if (trie_node_type == NULL || !PyTuple_CheckExact(tokens) || !PyFrozenSet_CheckExact(names)
+        || !PyUnicode_CheckExact(original) || !tokens_are_exact(tokens)) {
+        Py_RETURN_NONE;
+    }
+    PyObject *out = grouped ? PyDict_New() : PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    Sink sink = {grouped ? NULL : out, grouped ? out : NULL};
+    int status = walk_from_root(root, tokens, names, original, &sink);
+    if (status == DONE) {
+        return out;
+    }
+    Py_DECREF(out);
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
+PyDoc_STRVAR(trie_scan_doc,
+"trie_scan(root, tokens, names, original, /)\n--\n\n"
+"TokenTrie.scan's matches as a new list, for tokens without variants or masks and a\n"
+"text without joined letters (the caller checks those), the root's children looked\n"
+"up here; None when anything is not as trie.py makes it.");
+
+static PyObject *
+trie_scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    return trie_from_root(args, nargs, 0, "trie_scan");
+}
+
+PyDoc_STRVAR(trie_ends_doc,
+"trie_ends(root, tokens, names, original, /)\n--\n\n"
+"TokenTrie.scan_ends of the same walk as trie_scan, as a new dict\n"
+"{first: {payload: {last, ...}}} in scan_ends' order; None as trie_scan.");
+
+static PyObject *
+trie_ends(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    return trie_from_root(args, nargs, 1, "trie_ends");
 }
 
 static void
@@ -1561,9 +1761,12 @@ static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
     {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},
+    {"trie_scan", (PyCFunction)(void (*)(void))trie_scan, METH_FASTCALL, trie_scan_doc},
+    {"trie_ends", (PyCFunction)(void (*)(void))trie_ends, METH_FASTCALL, trie_ends_doc},
     {"plain_setup", (PyCFunction)(void (*)(void))plain_setup, METH_FASTCALL, plain_setup_doc},
     {"word_pieces", word_pieces, METH_O, word_pieces_doc},
     {"is_plain", is_plain, METH_O, is_plain_doc},
+    {"plain_facts", plain_facts, METH_O, plain_facts_doc},
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -18,7 +18,7 @@ from .hookspecs import fold_cues
 from .model import Comment, Hit, RuleInfo, Severity, Target, new_hit
 from .text import PreparedText
 from .text.normalize import OffsetMap, normalize
-from .text.plain import is_plain, word_pieces
+from .text.plain import is_plain, view_facts
 from .text.prepared import is_one_to_one, prepare_normalized
 
 _UNSET: Any = object()  # Document.ascii_view not computed yet (None is an answer)
@@ -119,9 +119,11 @@ class Document:
             if view is None:
                 words = frozenset()
             else:
-                pieces = word_pieces(view)  # kept: a plain comment's tokens reuse the cut
-                facts.pieces = pieces
-                words = frozenset(pieces[1::2])
+                # One pass: the words, and (from the core) whether the view is plain; the
+                # regexes' cut is kept instead, for a plain comment's tokens to reuse.
+                words, plain, facts.pieces = view_facts(view)
+                if plain is not None:
+                    facts.plain = plain
             facts.words = words
         return words
 
@@ -144,7 +146,11 @@ class Document:
         plain = facts.plain
         if plain is None:
             view = self.ascii_view
-            plain = facts.plain = view is not None and is_plain(view)
+            if view is not None and facts.words is None:
+                self.view_words  # noqa: B018  # the core's one pass answers this too
+                plain = facts.plain
+            if plain is None:
+                plain = facts.plain = view is not None and is_plain(view)
         return plain
 
     def __setattr__(self, name: str, value: object) -> None:

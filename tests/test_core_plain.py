@@ -1,5 +1,5 @@
-"""The compiled core's plain path (``word_pieces``, ``is_plain``, ``plain_tokens`` in
-``rhetoric/_core.c``) against the regexes of ``rhetoric/text/plain.py``.
+"""The compiled core's plain path (``word_pieces``, ``is_plain``, ``plain_tokens`` and
+``plain_facts`` in ``rhetoric/_core.c``) against the regexes of ``rhetoric/text/plain.py``.
 
 Whatever the core answers must equal the Python reference; it may only decline (None)
 text that is not an exact ASCII str, and then ``plain.py`` runs its regexes. With
@@ -60,12 +60,15 @@ def _check(text: str) -> None:
     pieces = core.word_pieces(text)
     plainness = core.is_plain(text)
     tokens = core.plain_tokens(text, None)
+    facts = core.plain_facts(text)
     if not ascii_str:
-        assert pieces is None and plainness is None and tokens is None
+        assert pieces is None and plainness is None and tokens is None and facts is None
         return
     reference = plain.python_word_pieces(text)
     assert pieces == reference
     assert plainness is plain.python_is_plain(text)
+    assert type(facts) is tuple and type(facts[0]) is frozenset
+    assert facts == (frozenset(reference[1::2]), plainness)
     expected = plain.python_plain_tokens(text)
     assert tokens == expected
     assert all(type(token) is Token for token in tokens)
@@ -110,11 +113,13 @@ def test_core_declines_what_it_does_not_know() -> None:
         assert core.word_pieces(text) is None
         assert core.is_plain(text) is None
         assert core.plain_tokens(text, None) is None
+        assert core.plain_facts(text) is None
     for pieces in ((" ", "a", " "), [" ", "a"], ["", "caf\u00e9", ""], ["", Text("a"), ""]):
         assert core.plain_tokens("a", pieces) is None
     for value in (None, 1, b"abc"):
         assert core.word_pieces(value) is None
         assert core.is_plain(value) is None
+        assert core.plain_facts(value) is None
     with pytest.raises(TypeError):
         core.plain_tokens("a")
 
@@ -129,6 +134,11 @@ def test_plain_functions_equal_their_references(text: str) -> None:
     if text.isascii():
         assert plain.is_plain(text) is plain.python_is_plain(text)
         assert plain.is_plain(Text(text)) is plain.python_is_plain(text)
+        words, plainness, cut = plain.view_facts(text)
+        assert words == frozenset(plain.python_word_pieces(text)[1::2])
+        assert plainness in (None, plain.python_is_plain(text))
+        assert cut in (None, plain.python_word_pieces(text))
+        assert (plainness is None) == (cut is not None)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,6 +148,18 @@ def test_prepare_equals_the_general_path(text: str) -> None:
     doc = Document.of(Comment("t", text))
     assert doc.view_words is not None
     assert doc.prepared == prepare_general(text) == prepare(text)
+    # the facts agree whichever is asked first (the core answers two in one pass)
+    for first in ("is_plain", "view_words", "prepared"):
+        fresh = Document.of(Comment("t", text))
+        getattr(fresh, first)
+        assert fresh.is_plain is doc.is_plain
+        assert fresh.view_words == doc.view_words
+        assert fresh.prepared == doc.prepared
+    view = doc.ascii_view
+    assert doc.is_plain is (view is not None and plain.python_is_plain(view))
+    assert doc.view_words == (
+        frozenset(plain.python_word_pieces(view)[1::2]) if view is not None else frozenset()
+    )
 
 
 @needs_core
@@ -153,6 +175,7 @@ def test_core_leaves_reference_counts_unchanged() -> None:
         core.plain_tokens(text, None)
         core.plain_tokens(text, pieces)
         core.plain_tokens(text, [*pieces[:-1], "\u00e9"])
+        core.plain_facts(text)
     after = sys.getrefcount(text), sys.getrefcount(pieces), [sys.getrefcount(w) for w in words]
     assert after == before
 

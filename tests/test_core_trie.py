@@ -1,5 +1,6 @@
-"""The compiled core's exact trie walk (``trie_exact`` in ``rhetoric/_core.c``) against
-``TokenTrie._python_scan_exact`` in ``rhetoric/engine/trie.py``.
+"""The compiled core's exact trie walk (``trie_exact``, and ``trie_scan`` / ``trie_ends``,
+which also look up each token's node, in ``rhetoric/_core.c``) against
+``TokenTrie._python_scan_exact``, ``scan`` and ``scan_ends`` in ``rhetoric/engine/trie.py``.
 
 The core must return the same matches in the same order, or decline (None) anything
 that is not a walk without variants, masks or joined letters; ``scan`` then walks in
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -39,6 +43,7 @@ HOSTILE = st.sampled_from(["\u00a0", "\u200d", "\U0001f600", "\u202e", "e\u0301"
 TEXT = st.lists(st.tuples(CASED, GAPS | HOSTILE), max_size=14).map(
     lambda parts: "".join(word + gap for word, gap in parts)
 )
+T = TypeVar("T")
 PHRASE = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(tuple)
 ENTRIES = st.lists(st.tuples(PHRASE, st.sampled_from(["r1", "r2", ("r", 3)])), max_size=25)
 
@@ -74,11 +79,53 @@ def _same(trie: TokenTrie, text: str) -> list[TrieMatch] | None:
     return found  # type: ignore[no-any-return]
 
 
+@contextmanager
+def _python_walk() -> Iterator[None]:
+    """trie.py without the core (its reference path), for the length of a block."""
+    saved = trie_module._core
+    trie_module._core = None
+    try:
+        yield
+    finally:
+        trie_module._core = saved
+
+
+def _in_python(call: Callable[[], T]) -> T:
+    with _python_walk():
+        return call()
+
+
+def _ordered(ends: dict[int, dict[Hashable, set[int]]]) -> list[tuple[int, list[Any]]]:
+    """scan_ends' grouping with its order (dict equality ignores order)."""
+    return [(first, list(found.items())) for first, found in ends.items()]
+
+
+def _same_from_root(trie: TokenTrie, text: str) -> None:
+    """trie_scan and trie_ends equal scan and scan_ends in Python, or decline."""
+    assert core is not None
+    prepared = prepare(text)
+    tokens, names, original = prepared.tokens, name_words(), prepared.original
+    found = core.trie_scan(trie._root, tokens, names, original)
+    ends = core.trie_ends(trie._root, tokens, names, original)
+    if any(t.variants or t.mask for t in tokens):
+        assert found is None and ends is None
+        return
+    assert type(found) is list and type(ends) is dict
+    if not prepared.joined:  # joined letters are for scan to check before asking the core
+        assert found == _in_python(lambda: trie.scan(prepared))
+        assert trie.scan(prepared) == found
+        expected = _ordered(_in_python(lambda: trie.scan_ends(prepared)))
+        assert _ordered(ends) == expected
+        assert _ordered(trie.scan_ends(prepared)) == expected
+    assert found == trie._python_scan_exact(tokens, *_walk_inputs(trie, tokens), [], original)
+
+
 @needs_core
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ENTRIES, TEXT)
 def test_core_walk_equals_python(entries, text: str) -> None:  # type: ignore[no-untyped-def]
     _same(_trie(entries), text)
+    _same_from_root(_trie(entries), text)
 
 
 @needs_core
@@ -98,6 +145,7 @@ def test_core_walk_on_listed_cases(text: str) -> None:
         (("big", "fool"), ("r", 3)), (("the",), "r2"), (("fool", "of", "the"), "r1"),
     ]  # fmt: skip
     _same(_trie(entries), text)
+    _same_from_root(_trie(entries), text)
 
 
 @needs_core
@@ -129,6 +177,23 @@ def test_core_declines_what_it_does_not_know() -> None:
         assert core.trie_exact(*arguments) is None, arguments
     with pytest.raises(TypeError):
         core.trie_exact(tokens, nodes, positions, names)
+    root = trie._root
+    for function in (core.trie_scan, core.trie_ends):
+        assert function(root, tokens, names, original) is not None
+        for arguments in [
+            (root.children, tokens, names, original),
+            (None, tokens, names, original),
+            (root, list(tokens), names, original),
+            (root, tuple(tuple(t) for t in tokens), names, original),
+            (root, (odd_token, *tokens[1:]), names, original),
+            (root, (odd_glue, *tokens[1:]), names, original),
+            (root, (tokens[0]._replace(mask="d??p"), *tokens[1:]), names, original),
+            (root, tokens, set(names), original),
+            (root, tokens, names, b"the deep state"),
+        ]:
+            assert function(*arguments) is None, arguments
+        with pytest.raises(TypeError):
+            function(root, tokens, names)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,6 +203,9 @@ def test_scan_equals_the_python_walk(entries, text: str) -> None:  # type: ignor
     trie = _trie(entries)
     prepared = prepare(text)
     expected = trie.scan(prepared)
+    assert expected == _in_python(lambda: trie.scan(prepared))
+    ends = _in_python(lambda: trie.scan_ends(prepared))
+    assert _ordered(trie.scan_ends(prepared)) == _ordered(ends)
     if not prepared.joined and not any(t.variants or t.mask for t in prepared.tokens):
         nodes, positions = _walk_inputs(trie, prepared.tokens)
         python = trie._python_scan_exact(prepared.tokens, nodes, positions, [], prepared.original)
@@ -155,9 +223,13 @@ def test_core_walk_leaves_reference_counts_unchanged() -> None:
     norm = prepared.tokens[1].norm
     watched = (payload, prepared.tokens, norm, EXACT, nodes[positions[0]])
     before = [sys.getrefcount(value) for value in watched]
+    root = trie._root
     for _ in range(2_000):
         core.trie_exact(prepared.tokens, nodes, positions, names, prepared.original)
         core.trie_exact(prepared.tokens, nodes, [*positions, 999], names, prepared.original)
+        core.trie_scan(root, prepared.tokens, names, prepared.original)
+        core.trie_ends(root, prepared.tokens, names, prepared.original)
+        core.trie_ends(root, prepared.tokens, set(names), prepared.original)
     assert [sys.getrefcount(value) for value in watched] == before
 
 
@@ -189,6 +261,7 @@ def test_setup_refuses_bad_arguments(trie_setup, arguments) -> None:  # type: ig
     trie = _trie([(("deep", "state"), "r1")])
     nodes, positions = _walk_inputs(trie, prepared.tokens)
     assert core.trie_exact(prepared.tokens, nodes, positions, name_words(), "x") is None
+    assert core.trie_ends(trie._root, prepared.tokens, name_words(), "x") is None
     assert [m.form for m in trie.scan(prepared)] == ["deep state"]
 
 
@@ -203,3 +276,6 @@ def test_name_check_that_raises_is_an_error_not_a_crash(trie_setup) -> None:  # 
     nodes, positions = _walk_inputs(trie, prepared.tokens)
     with pytest.raises(LookupError, match="broken"):
         core.trie_exact(prepared.tokens, nodes, positions, name_words(), prepared.original)
+    for function in (core.trie_scan, core.trie_ends):
+        with pytest.raises(LookupError, match="broken"):
+            function(trie._root, prepared.tokens, name_words(), prepared.original)

@@ -79,12 +79,13 @@ class TokenTrie:
     def __init__(self) -> None:
         self._root = _Node()
         self._single_by_len: dict[int, dict[str, list[Hashable]]] = defaultdict(dict)
-        # One-word terms by (length, first letter) and (length, last letter): a masked
+        # One-word terms of each length by first letter and by last letter: a masked
         # word ("f**k", "sh*t") almost always keeps one of them, so its lookup reads a
         # small bucket instead of every term of its length (flat as lexicons grow).
-        # Built on the first masked word: few comments have one, and every start-up
-        # would otherwise load it from the compiled-rules cache.
-        self._by_edge: dict[tuple[int, int, str], dict[str, int]] | None = None
+        # Built for a length on the first masked word of that length: few comments have
+        # one, and every start-up would otherwise load it from the compiled-rules cache
+        # (all lengths at once cost about 0.1 s mid-run, over the engine's tries).
+        self._by_edge: dict[int, dict[tuple[int, str], dict[str, int]]] | None = None
         self.size = 0
 
     def add(self, tokens: tuple[str, ...], payload: Hashable) -> None:
@@ -111,6 +112,11 @@ class TokenTrie:
     def scan(self, prepared: PreparedText) -> list[TrieMatch]:
         """Every entry occurring in the text, by whole tokens."""
         tokens = prepared.tokens
+        if _core is not None and not prepared.joined:
+            # the compiled walk, preamble included, when no token has other spellings
+            exact = _core.trie_scan(self._root, tokens, name_words(), prepared.original)
+            if exact is not None:
+                return exact  # type: ignore[no-any-return]
         children = self._root.children
         found: list[TrieMatch] = []
         count = len(tokens)
@@ -180,6 +186,10 @@ class TokenTrie:
         tokens = prepared.tokens
         if not tokens:
             return ends
+        if _core is not None and not prepared.joined:
+            grouped = _core.trie_ends(self._root, tokens, name_words(), prepared.original)
+            if grouped is not None:
+                return grouped  # type: ignore[no-any-return]
         nodes = list(map(self._root.children.get, map(_NORM, tokens)))
         if prepared.joined or any(map(_VARIANTS, tokens)) or any(map(_MASK, tokens)):
             matches: Iterable[TrieMatch] = self.scan(prepared)
@@ -354,9 +364,9 @@ class TokenTrie:
         first, last = allowed[0] != "?", allowed[-1] != "?"
         candidates: Iterable[str] = by_term
         if first or last:
-            index = self._edge_index()
-            heads = _bucket(index, size, 0, allowed[0]) if first else None
-            tails = _bucket(index, size, -1, allowed[-1]) if last else None
+            index = self._edge_index(size)
+            heads = _bucket(index, 0, allowed[0]) if first else None
+            tails = _bucket(index, -1, allowed[-1]) if last else None
             if heads is not None and tails is not None:
                 bucket = heads if len(heads) <= len(tails) else tails
                 other = tails if bucket is heads else heads
@@ -372,17 +382,18 @@ class TokenTrie:
             if all(term[k] in letters for k, letters in known)
         ]
 
-    def _edge_index(self) -> dict[tuple[int, int, str], dict[str, int]]:
-        """One-word terms by (length, 0, first letter) and (length, -1, last letter),
-        each with its rank among the terms of its length."""
-        index = self._by_edge
+    def _edge_index(self, size: int) -> dict[tuple[int, str], dict[str, int]]:
+        """One-word terms of ``size`` letters by (0, first letter) and (-1, last letter),
+        each with its rank among the terms of that length."""
+        by_size = self._by_edge
+        if by_size is None:
+            by_size = self._by_edge = {}
+        index = by_size.get(size)
         if index is None:
-            index = {}
-            for size, by_term in self._single_by_len.items():
-                for rank, word in enumerate(by_term):
-                    index.setdefault((size, 0, word[0]), {})[word] = rank
-                    index.setdefault((size, -1, word[-1]), {})[word] = rank
-            self._by_edge = index
+            index = by_size[size] = {}
+            for rank, word in enumerate(self._single_by_len.get(size, ())):
+                index.setdefault((0, word[0]), {})[word] = rank
+                index.setdefault((-1, word[-1]), {})[word] = rank
         return index
 
 
@@ -419,14 +430,14 @@ def _forms(token: Token) -> tuple[str, ...]:
 
 
 def _bucket(
-    index: dict[tuple[int, int, str], dict[str, int]], size: int, edge: int, letters: str
+    index: dict[tuple[int, str], dict[str, int]], edge: int, letters: str
 ) -> dict[str, int]:
-    """Terms of ``size`` letters with one of ``letters`` at ``edge``, with their ranks."""
+    """Terms of the index's length with one of ``letters`` at ``edge``, with their ranks."""
     if len(letters) == 1:
-        return index.get((size, edge, letters), {})
+        return index.get((edge, letters), {})
     merged: dict[str, int] = {}
     for letter in letters:
-        merged.update(index.get((size, edge, letter), {}))
+        merged.update(index.get((edge, letter), {}))
     return merged
 
 

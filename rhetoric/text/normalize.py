@@ -219,17 +219,26 @@ class OffsetMap:
         return bisect_left(self._starts, original_offset)
 
 
+@lru_cache(maxsize=1024)
+def _identity(size: int) -> OffsetMap:
+    """The identity map of ``size`` chars, shared (a map never changes): most comments
+    need one, and a cache hit costs less than ``OffsetMap.__init__``'s Python frame."""
+    return OffsetMap(size, size, None, None)
+
+
 def normalize(text: str) -> tuple[str, OffsetMap]:
     """Fold ``text``; return the normalized text and its offset map."""
     if text.isascii() and ("&" not in text or _ENTITY_RE.search(text) is None):
-        folded = _fold_ascii(text)
-        return folded, OffsetMap(len(text), len(folded), None, None)
+        folded = text.lower()  # _fold_ascii, inline: the common case
+        if "`" in folded:
+            folded = folded.replace("`", "'")
+        return folded, _identity(len(text))
     folds = _CHAR_FOLDS
     has_entity = "&" in text and _ENTITY_RE.search(text) is not None
     if not has_entity:
         folded = text.translate(folds)
         if len(folded) == len(text) and folds.irregular.isdisjoint(text):
-            return folded, OffsetMap(len(text), len(folded), None, None)
+            return folded, _identity(len(text))
     pieces: list[str] = []
     starts = array("i")
     ends = array("i")

@@ -101,6 +101,19 @@ def word_pieces(folded: str) -> list[str]:
     return _PIECES_RE.split(folded)
 
 
+def view_facts(folded: str) -> tuple[frozenset[str], bool | None, list[str] | None]:
+    """The words of an ASCII view (``word_pieces``' words), whether it is plain, and its
+    pieces, as far as one pass gives them: the compiled core answers the first two in
+    one call and cuts no gaps (``plain_tokens(folded, None)`` cuts the tokens itself);
+    the regexes cut the pieces, and leave ``is_plain`` (None) to be asked when needed."""
+    if _core is not None:
+        facts: tuple[frozenset[str], bool] | None = _core.plain_facts(folded)
+        if facts is not None:
+            return facts[0], facts[1], None
+    pieces = word_pieces(folded)
+    return frozenset(pieces[1::2]), None, pieces
+
+
 def python_word_pieces(folded: str) -> list[str]:
     """``word_pieces`` without the compiled core (the reference it must equal)."""
     return _PIECES_RE.split(folded)

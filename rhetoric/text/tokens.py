@@ -9,6 +9,8 @@ Leet and mask signs belong to a token when they sit in or next to its letters ("
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache, partial
+from operator import methodcaller
 from typing import Final, NamedTuple
 
 from .normalize import WORD_CHARS, OffsetMap
@@ -38,6 +40,11 @@ class Token(NamedTuple):
     mask: str | None
     glue: bool
 
+
+# tuple.__new__ through partial skips the named tuple's Python-level __new__: a comment
+# that is not plain makes one per word (about 1,000 instructions each saved).
+_new_token: Final = partial(tuple.__new__, Token)
+_SPAN: Final = methodcaller("span")
 
 # Runs of word chars (letters, digits, marks, leet/mask signs, apostrophes); "!!" inside a
 # run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
@@ -118,7 +125,7 @@ def _runs(normalized: str) -> list[tuple[int, int]]:
     """Bounds of the runs of word chars, split at "!!"."""
     pattern = _ASCII_RUN_RE if normalized.isascii() else _RUN_RE
     if "!!" not in normalized:
-        return [match.span() for match in pattern.finditer(normalized)]
+        return list(map(_SPAN, pattern.finditer(normalized)))
     runs = []
     for match in pattern.finditer(normalized):
         start, end = match.span()
@@ -168,6 +175,10 @@ def is_glue(gap: str) -> bool:
     return gap.count("\n") + gap.count("\r") - gap.count("\r\n") <= 1
 
 
+# Gaps repeat (" ", ", ", ". "): whether a phrase may run across one is asked once.
+_glue: Final = lru_cache(maxsize=4096)(is_glue)
+
+
 def build_tokens(
     normalized: str,
     spans: Sequence[tuple[int, int]],
@@ -187,13 +198,13 @@ def build_tokens(
             extra = (reading, *analyze(reading)[0])
             merged = dict.fromkeys(v for v in (*extra, *variants) if v != norm)
             variants = tuple(merged)[:MAX_VARIANTS]
-        glue = previous_end >= 0 and is_glue(normalized[previous_end:start])
+        glue = previous_end >= 0 and _glue(normalized[previous_end:start])
         previous_end = end
         if identity:
-            tokens.append(Token(index, start, end, norm, variants, mask, glue))
+            tokens.append(_new_token((index, start, end, norm, variants, mask, glue)))
         else:
             orig_start, orig_end = source_span(start, end)
-            tokens.append(Token(index, orig_start, orig_end, norm, variants, mask, glue))
+            tokens.append(_new_token((index, orig_start, orig_end, norm, variants, mask, glue)))
     return tuple(tokens)
 
 

@@ -36,66 +36,104 @@ def innocent_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _english_text() -> str:
-    """The dictionary as one string, ``"\\nword\\n...word\\n"``: decompressing it takes
-    about 8 ms, a set of its 124,000 words three times as long, and lookups are few
-    (only readings that would otherwise be reported ask)."""
+    """The dictionary as one string, ``"\\nword\\n...word\\n"``, sorted (as
+    ``tools/build_words.py`` writes it): decompressing it takes about 8 ms, a set of its
+    124,000 words three times as long, and a lookup is a binary search of the text, so
+    no set is built mid-run (only readings that would otherwise be reported ask)."""
     return "\n" + gzip.decompress(ENGLISH_WORDS.read_bytes()).decode("ascii")
+
+
+def _in_sorted_lines(text: str, word: str) -> bool:
+    """Whether ``word`` is a line of ``text``: sorted, non-empty lines, each between two
+    newlines. A binary search over char positions: about 17 steps of a ``find`` each for
+    the dictionary, where ``in`` on the text reads up to a megabyte."""
+    lo, hi = 0, len(text) - 1  # newlines; every line before lo sorts below word, after hi above
+    while lo < hi:
+        start = text.rfind("\n", lo, (lo + hi) // 2 + 1)  # the line holding the middle
+        end = text.find("\n", start + 1)
+        line = text[start + 1 : end]
+        if line == word:
+            return True
+        if line < word:
+            lo = end
+        else:
+            hi = start
+    return False
 
 
 def in_english_words(word: str) -> bool:
     """Whether ``word`` (lowercase, no newline) is an English word or name (CMU
     Pronouncing Dictionary headwords, ``tools/build_words.py``)."""
-    return "\n" not in word and f"\n{word}\n" in _english_text()
+    return "\n" not in word and word != "" and _in_sorted_lines(_english_text(), word)
+
+
+@lru_cache(maxsize=1)
+def _easy_words() -> tuple[str, ...]:
+    """The Dale-Chall list of words most fourth-graders know, lowercase, as textstat (a
+    dependency) ships it. Found without importing textstat (that imports NLTK); empty if
+    it moved."""
+    spec = importlib.util.find_spec("textstat")
+    folders = spec.submodule_search_locations if spec is not None else None
+    if not folders:
+        return ()
+    path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
+    if not path.is_file():
+        return ()
+    return tuple(sorted({word.lower() for word in _lines(path.read_text(encoding="utf-8"))}))
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The regular inflections of an easy word that ``common_words`` may add."""
+    stem = word[:-1] if word[-1] in "ey" else word
+    return (word + "s", word + "es", stem + "ed", stem + "ing", stem + "ies")
+
+
+@lru_cache(maxsize=64)
+def _candidates_of_length(size: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The easy words of ``size`` letters, and the other inflections of easy words of that
+    length (the dictionary not asked yet): built when a mask of that length first asks."""
+    easy = _easy_words()
+    words = tuple(word for word in easy if len(word) == size)
+    forms = {
+        form
+        for word in easy
+        if size - 3 <= len(word) < size  # no inflection adds more than three letters
+        for form in _forms(word)
+        if len(form) == size
+    }
+    return words, tuple(sorted(forms.difference(words)))
 
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """Familiar English words: the Dale-Chall list of words most fourth-graders know, as
-    textstat (a dependency) ships it, with the regular inflections the dictionary knows
-    (-s, -es, -ed, -ing). A masked reading that is an everyday word was hardly hidden on
-    purpose. Found without importing textstat (that imports NLTK); empty if it moved."""
-    spec = importlib.util.find_spec("textstat")
-    folders = spec.submodule_search_locations if spec is not None else None
-    if not folders:
-        return frozenset()
-    path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
-    if not path.is_file():
-        return frozenset()
-    dictionary = english_words()  # a search of the text for each would take seconds
-    words: set[str] = set()
-    for word in _lines(path.read_text(encoding="utf-8")):
-        word = word.lower()
-        words.add(word)
-        stem = word[:-1] if word[-1] in "ey" else word
-        forms = (word + "s", word + "es", stem + "ed", stem + "ing", stem + "ies")
-        words.update(form for form in forms if form in dictionary)
+    """Familiar English words: the Dale-Chall list (``_easy_words``) with the regular
+    inflections the dictionary knows (-s, -es, -ed, -ing). A masked reading that is an
+    everyday word was hardly hidden on purpose. (``fits_common_word`` reads them by
+    length without building this set, which is for tools and tests.)"""
+    dictionary = english_words()
+    words = set(_easy_words())
+    for word in _easy_words():
+        words.update(form for form in _forms(word) if form in dictionary)
     return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def _common_by_length() -> dict[int, tuple[str, ...]]:
-    by_length: dict[int, list[str]] = {}
-    for word in sorted(common_words()):
-        by_length.setdefault(len(word), []).append(word)
-    return {size: tuple(words) for size, words in by_length.items()}
 
 
 @lru_cache(maxsize=4096)
 def fits_common_word(mask: str) -> bool:
     """Whether an everyday word (``common_words``) has the shape of ``mask`` (``?`` for
-    a hidden letter): such a masked word may be that word."""
+    a hidden letter): such a masked word may be that word. Only inflections of that
+    shape are looked up in the dictionary (a few binary searches), so no set of the
+    dictionary is built mid-run: that cost about 0.15 s, in every worker."""
     known = [(k, letter) for k, letter in enumerate(mask) if letter != "?"]
-    return any(
-        all(word[k] == letter for k, letter in known)
-        for word in _common_by_length().get(len(mask), ())
+    words, forms = _candidates_of_length(len(mask))
+    return any(all(word[k] == letter for k, letter in known) for word in words) or any(
+        all(form[k] == letter for k, letter in known) and in_english_words(form) for form in forms
     )
 
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Every word of the dictionary, as a set, built once: for callers that look many
-    words up (masked readings, tools, tests), where a search of the text for each would
-    cost a millisecond a word."""
+    """Every word of the dictionary, as a set, built once (about 30 ms): for tools and
+    tests that look many words up. The matcher's few lookups search the text instead."""
     return frozenset(_english_text().split())
 
 
@@ -104,10 +142,10 @@ _SUFFIXES: Final = ("s", "es", "ed", "ing", "er", "ers", "d")
 
 def dictionary_form(word: str) -> bool:
     """Whether ``word`` is an English word or a regular inflection of one ("wanking"
-    of wank; not "spicks", "fcuk")."""
-    words = english_words()
-    return word in words or any(
-        word.endswith(suffix) and word[: -len(suffix)] in words for suffix in _SUFFIXES
+    of wank; not "spicks", "fcuk"). Binary searches of the dictionary's text: a set of
+    it would be built mid-run for the few words a run asks about."""
+    return in_english_words(word) or any(
+        word.endswith(suffix) and in_english_words(word[: -len(suffix)]) for suffix in _SUFFIXES
     )
 
 

@@ -1,0 +1,85 @@
+"""The word lists' lookups without a set of the dictionary: ``in_english_words`` (a
+binary search of the sorted text), ``dictionary_form`` and ``fits_common_word`` (built by
+length when a mask first asks) against the sets they stand for."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rhetoric.text import wordlists
+from rhetoric.text.wordlists import (
+    common_words,
+    dictionary_form,
+    english_words,
+    fits_common_word,
+    in_english_words,
+)
+
+LETTERS = st.text(alphabet=string.ascii_lowercase + "'", min_size=1, max_size=4)
+
+
+def test_dictionary_words_are_found_and_their_neighbours_are_not_invented() -> None:
+    words = english_words()
+    sample = sorted(words)[::40]  # every 40th, first and last included
+    sample += [min(words), max(words)]
+    assert all(map(in_english_words, sample))
+    near = {f"{word}{end}" for word in sample for end in ("x", "'", "q", " ")} | {
+        word[:-1] for word in sample
+    }
+    assert [word for word in near if in_english_words(word) != (word in words)] == []
+
+
+@settings(deadline=None)  # the first example reads the dictionary
+@given(st.text(max_size=12) | LETTERS)
+def test_any_text_is_found_exactly_when_the_set_has_it(word: str) -> None:
+    assert in_english_words(word) == (word in english_words())
+
+
+@settings(max_examples=300)
+@given(st.sets(LETTERS, max_size=40), LETTERS)
+def test_the_search_on_any_sorted_list(lines: set[str], word: str) -> None:
+    text = "\n" + "".join(f"{line}\n" for line in sorted(lines))
+    assert wordlists._in_sorted_lines(text, word) == (word in lines)
+    assert all(wordlists._in_sorted_lines(text, line) for line in lines)
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=10))
+def test_dictionary_form_is_a_word_or_its_inflection(word: str) -> None:
+    words = english_words()
+    expected = word in words or any(
+        word.endswith(end) and word[: -len(end)] in words
+        for end in ("s", "es", "ed", "ing", "er", "ers", "d")
+    )
+    assert dictionary_form(word) == expected
+
+
+def _fits(mask: str) -> bool:
+    by_length: dict[int, list[str]] = {}
+    for word in common_words():
+        by_length.setdefault(len(word), []).append(word)
+    return any(
+        all(m in ("?", c) for m, c in zip(mask, word, strict=True))
+        for word in by_length.get(len(mask), [])
+    )
+
+
+MASKS = st.text(alphabet="??aeinorst", min_size=1, max_size=9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(MASKS)
+def test_fits_common_word_is_the_shape_of_a_common_word(mask: str) -> None:
+    assert fits_common_word(mask) == _fits(mask)
+
+
+def test_common_words_are_found_by_their_shapes() -> None:
+    words = common_words()
+    assert {"stacks", "shocks", "walked"} <= words
+    for word in sorted(words)[::60]:
+        mask = "".join("?" if k % 2 else c for k, c in enumerate(word))
+        assert fits_common_word(mask), word
+        assert fits_common_word(word), word
