@@ -37,7 +37,10 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
         raise TypeError(f"{cls.__qualname__} has fields its constructor does not take")
     names = tuple(item.name for item in items)
     frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
-    if frozen and not hasattr(cls, "__post_init__"):
+    # A twin has one class's slots: a subclass that inherits slotted fields (its own
+    # ``__slots__`` holds only the new ones) is built by its constructor instead.
+    own_slots = set(getattr(cls, "__slots__", ()))
+    if frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
 
         def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
             return _twin_of(cls), tuple([getattr(self, name) for name in names])

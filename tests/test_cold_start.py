@@ -10,12 +10,14 @@ import os
 import pickle
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import regex
 
 from rhetoric.engine import cache
+from rhetoric.pickling import pickled_by_constructor
 from rhetoric.text import patterns
 
 needs_uids = pytest.mark.skipif(not hasattr(os, "geteuid"), reason="needs user ids")
@@ -428,3 +430,26 @@ def test_frozen_specs_pickle_their_twin_once_and_load_in_a_fresh_process(
         check=True,
     )
     assert done.stdout.split() == ["TermSpec", "['ab',", "'cd',", "'ef']"]
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class _Parent:
+    rule: int
+    text: str
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class _Child(_Parent):
+    need: int = -1
+
+
+def test_a_frozen_subclass_with_inherited_slots_pickles_through_its_constructor() -> None:
+    """A slotted subclass holds only its new fields in its own ``__slots__``, so no
+    one-class twin can stand for it: it must still pickle (a cache entry of rules
+    holding such values was silently not written) and come back equal, of its class."""
+    values = [_Child(1, "a", 2), _Parent(3, "b")]
+    back = pickle.loads(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == values
+    assert [type(v) for v in back] == [_Child, _Parent]
