@@ -541,13 +541,7 @@ def test_the_targets_bench_gives_each_train_half_with_halves(tmp_path: Path) -> 
         {"id": "t1", "text": "What a lovely day.",
          "spans": [{"start": 0, "end": 4, "label": "Threat"}]},
     ]  # fmt: skip
-    for split in ("dev", "train"):
-        path = data / f"toxic_spans_typed/{split}.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    (data / "hatexplain").mkdir()
-    (data / "hatexplain/dev.jsonl").write_text("")
-    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    bench = _targets_bench(data, {"dev": records, "train": records})
     plain = subprocess.run(bench, capture_output=True, text=True, check=True).stdout
     halves = subprocess.run([*bench, "--halves"], capture_output=True, text=True, check=True)
     assert "| A | 100.0 / 100.0 / 100.0 (1 threat posts, 1 flagged) |" in halves.stdout
@@ -571,13 +565,7 @@ def test_the_targets_bench_gives_each_rule_per_train_half_with_by_rule(tmp_path:
         {"id": "t2", "text": "Those muslims are vermin.",
          "spans": [{"start": 6, "end": 24, "label": "Identity based Attack"}]},
     ]  # fmt: skip
-    for split, records in (("dev", []), ("train", train)):
-        path = data / f"toxic_spans_typed/{split}.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    (data / "hatexplain").mkdir()
-    (data / "hatexplain/dev.jsonl").write_text("")
-    bench = [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+    bench = _targets_bench(data, {"dev": [], "train": train})
     out = subprocess.run([*bench, "--by-rule"], capture_output=True, text=True, check=True)
     table = out.stdout.split("| rule (train) |", 1)[1].splitlines()[2:]
     rows = {
@@ -601,3 +589,15 @@ def test_a_group_adjective_before_a_thing_still_names_the_group() -> None:
     ]
     assert hit.target is not None
     assert (hit.target.kind.value, hit.target.group) == ("group", "Islam")
+
+
+def _targets_bench(data: Path, splits: dict[str, list[dict[str, object]]]) -> list[str]:
+    """Write a made-up typed corpus (``splits``: records per split) and an empty
+    HateXplain under ``data``; the command that runs ``bench/targets.py`` on them."""
+    for split, records in splits.items():
+        path = data / f"toxic_spans_typed/{split}.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (data / "hatexplain").mkdir()
+    (data / "hatexplain/dev.jsonl").write_text("")
+    return [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
