@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -485,22 +485,10 @@ class Analyzer:
                 if refusal := budget.refusal(source):
                     errors.append(_error(source, refusal))
                     continue
-                started = time.perf_counter()
-                error: BaseException | None = None
-                try:
-                    if positional:
-                        result = function(current, doc, config)
-                    else:
-                        values = {"hit": current, "doc": doc, "config": config}
-                        result = function(**{a: values[a] for a in argnames})
-                except Exception as exc:
-                    result, error = None, exc
-                if limit is not None:
-                    elapsed = time.perf_counter() - started
-                    if elapsed > limit and (
-                        overrun := budget.charge(source, elapsed, len(doc.text))
-                    ):
-                        result, error = None, overrun
+                result, error = _guarded_call(
+                    budget, limit, source, function, argnames, positional, "hit", current, doc,
+                    config,
+                )  # fmt: skip
                 if error is not None:
                     errors.append(_error(source, error))
                     continue
@@ -537,20 +525,10 @@ class Analyzer:
                 continue  # its cues are absent: it would leave the report as it is
             if len(report.hits) < fewest:
                 continue  # too few hits for it to act on
-            started = time.perf_counter()
-            error: BaseException | None = None
-            try:
-                if positional:
-                    result = function(report, doc, config)
-                else:
-                    values = {"report": report, "doc": doc, "config": config}
-                    result = function(**{a: values[a] for a in argnames})
-            except Exception as exc:
-                result, error = None, exc
-            if limit is not None:
-                elapsed = time.perf_counter() - started
-                if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
-                    result, error = None, overrun
+            result, error = _guarded_call(
+                budget, limit, source, function, argnames, positional, "report", report, doc,
+                config,
+            )  # fmt: skip
             if error is not None or result is not None:
                 report = self._adjusted(report, doc, name, result, error)
         return report
@@ -615,6 +593,39 @@ def _compile_rules(
     if key is not None:
         cache.store(key, (ruleset, compiled))
     return ruleset, compiled
+
+
+def _guarded_call(
+    budget: CallBudget,
+    limit: float | None,
+    source: str,
+    function: Callable[..., Any],
+    argnames: tuple[str, ...],
+    positional: bool,
+    first_name: str,
+    first: object,
+    doc: Document,
+    config: AnalyzerConfig,
+) -> tuple[Any, BaseException | None]:
+    """One filter or report-adjuster call, isolated and timed against the plugin's
+    budget: its result, or None and the exception it raised (or the budget's overrun,
+    which wins over both). Shared by :meth:`Analyzer._filter` and
+    :meth:`Analyzer._adjust`, which call their hooks directly on the hot path."""
+    started = time.perf_counter()
+    error: BaseException | None = None
+    try:
+        if positional:
+            result = function(first, doc, config)
+        else:
+            values = {first_name: first, "doc": doc, "config": config}
+            result = function(**{a: values[a] for a in argnames})
+    except Exception as exc:
+        result, error = None, exc
+    if limit is not None:
+        elapsed = time.perf_counter() - started
+        if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
+            result, error = None, overrun
+    return result, error
 
 
 def _error(source: str, exc: BaseException) -> DetectorError:
