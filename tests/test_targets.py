@@ -370,7 +370,9 @@ def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -
     [
         "Honestly, black people behave like animals.",
         "Every Muslim is a potential terrorist, face it.",
-        "Immigrants should go back where they came from.",
+        # "Immigrants should go back where they came from." is the stable group-expulsion's
+        # since stop 36, and the merge keeps one hit for the span
+        "Refugees should be sent back where they came from.",
     ],
 )
 def test_the_preview_group_comparison_rule_attacks_the_group(text: str) -> None:
