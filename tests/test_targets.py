@@ -204,6 +204,16 @@ def test_an_ableist_slur_takes_the_target_its_sentence_names(
             "Homosexual",
         ),
         ("Nobody wants you. Go back to Africa.", "Go back to Africa", "African"),
+        # stop 36: calls to drive a group out, tropes, peoples the classes did not know
+        ("Muslims should be banned, all of them.", "Muslims should be banned", "Islam"),
+        (
+            "Refugees need to go back to the desert.",
+            "Refugees need to go back to the desert",
+            "Refugee",
+        ),
+        ("The jews are behind every war.", "The jews are behind every war", "Jewish"),
+        ("Haitians are animals.", "Haitians are animals", "African"),
+        ("Honestly, fuck all Muslims.", "fuck all Muslims", "Islam"),
     ],
 )
 def test_identity_attacks_on_more_groups_name_their_community(
@@ -226,6 +236,12 @@ def test_a_religion_or_origin_named_without_an_attack_is_not_reported() -> None:
         "Immigrants do not steal jobs; they create them.",
         "Do you really think Muslims are going to take over?",
         "Muslims own the corner shop on our street.",
+        # stop 36: policy about acts, a faith named, a trip home, a report
+        "Immigrants convicted of crimes should be deported.",
+        "Islam should be taught in schools as history.",
+        "Refugees should go home when the war ends.",
+        "Muslims should be banned, the candidate said at the rally.",
+        "Every Muslim I know is kind.",
     ],
 )
 def test_group_claims_that_are_myths_denials_questions_or_facts_are_not_attacks(
@@ -370,7 +386,9 @@ def test_preview_threat_rules_leave_denials_and_everyday_uses_alone(text: str) -
     [
         "Honestly, black people behave like animals.",
         "Every Muslim is a potential terrorist, face it.",
-        "Immigrants should go back where they came from.",
+        # "Immigrants should go back where they came from." is the stable group-expulsion's
+        # since stop 36, and the merge keeps one hit for the span
+        "Refugees should be sent back where they came from.",
     ],
 )
 def test_the_preview_group_comparison_rule_attacks_the_group(text: str) -> None:
