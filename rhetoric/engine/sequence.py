@@ -217,6 +217,10 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
     )
 
 
+# A keyed template: its rank in the index, its mandatory classes and words.
+_Keyed = tuple[int, frozenset[str], tuple[frozenset[str], ...]]
+
+
 class TemplateIndex:
     """Templates indexed by their first element."""
 
@@ -235,8 +239,10 @@ class TemplateIndex:
         # Templates by one mandatory element each (see _key): a comment only tests
         # the templates whose key occurs in it. First elements make poor keys: many
         # templates start with "the", "a" or "they", which nearly every comment has.
-        self._keyed_by_word: dict[str, list[Template]] = defaultdict(list)
-        self._keyed_by_class: dict[str, list[Template]] = defaultdict(list)
+        # Each entry: the template's rank in ``templates``, and its mandatory classes
+        # and words (for ``Template.possible``'s test, made inline in ``_select``).
+        self._keyed_by_word: dict[str, list[_Keyed]] = defaultdict(list)
+        self._keyed_by_class: dict[str, list[_Keyed]] = defaultdict(list)
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
@@ -246,19 +252,26 @@ class TemplateIndex:
         return self._select(self.words.intersection(words), frozenset(classes))
 
     def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
+        # Ranks, not the templates: a set of small ints hashes cheaply, and the chosen
+        # templates are then taken in rank order (this index's order) without a pass
+        # over all of them.
         chosen: set[int] = set()
         for word in self._keyed_by_word.keys() & words:
-            chosen.update(id(t) for t in self._keyed_by_word[word] if t.possible(words, classes))
+            for rank, needed_classes, needed_words in self._keyed_by_word[word]:
+                if needed_classes <= classes and not any(map(words.isdisjoint, needed_words)):
+                    chosen.add(rank)
         for name in self._keyed_by_class.keys() & classes:
-            chosen.update(id(t) for t in self._keyed_by_class[name] if t.possible(words, classes))
+            for rank, needed_classes, needed_words in self._keyed_by_class[name]:
+                if needed_classes <= classes and not any(map(words.isdisjoint, needed_words)):
+                    chosen.add(rank)
         # Many word combinations activate the same few template sets: share those.
         key = frozenset(chosen)
         index = self._by_choice.get(key)
         if index is None:
             index = TemplateIndex()
-            for template in self.templates:
-                if id(template) in chosen:
-                    index._index(template)
+            templates = self.templates
+            for rank in sorted(chosen):
+                index._index(templates[rank])
             if len(self._by_choice) >= _MAX_CHOICES:  # bound memory on adversarial input
                 self._by_choice.clear()
             self._by_choice[key] = index
@@ -273,6 +286,7 @@ class TemplateIndex:
     def add(self, template: Template, class_words: Mapping[str, frozenset[str]]) -> None:
         """Index ``template``; ``class_words`` holds, per word class, words of which
         one occurs wherever a term of the class does (they pick the key element)."""
+        keyed = (len(self.templates), template.required_classes, template.required_words)
         self._index(template)
         self.words = self.words.union(*template.required_words)
         self._by_choice.clear()
@@ -286,10 +300,10 @@ class TemplateIndex:
         )
         _, name, key = min(options, key=lambda option: (option[0], option[1]))
         if name:
-            self._keyed_by_class[name].append(template)
+            self._keyed_by_class[name].append(keyed)
         else:
             for word in key:
-                self._keyed_by_word[word].append(template)
+                self._keyed_by_word[word].append(keyed)
 
     def _index(self, template: Template) -> None:
         self.templates.append(template)
