@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache, partial
 from operator import methodcaller
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
+from .._coreload import core
 from .normalize import WORD_CHARS, OffsetMap
 from .obfuscation import MASK_SIGNS, SPELLED_GAP_PATTERN, TOKEN_SIGNS, char_class
 from .patterns import compiled
@@ -185,7 +186,23 @@ def build_tokens(
     offsets: OffsetMap,
     readings: dict[int, str],
 ) -> tuple[Token, ...]:
-    """Token objects for ``spans``; ``readings`` adds a Latin reading as a first variant."""
+    """Token objects for ``spans``; ``readings`` adds a Latin reading as a first variant.
+    The compiled core builds them when the offsets are the identity and there is no
+    reading (most comments that are not plain), else ``python_build_tokens``."""
+    if _core is not None and not readings and offsets.is_identity:
+        tokens: tuple[Token, ...] | None = _core.build_tokens(normalized, spans, analyze, _glue)
+        if tokens is not None:
+            return tokens
+    return python_build_tokens(normalized, spans, offsets, readings)
+
+
+def python_build_tokens(
+    normalized: str,
+    spans: Sequence[tuple[int, int]],
+    offsets: OffsetMap,
+    readings: dict[int, str],
+) -> tuple[Token, ...]:
+    """``build_tokens`` in Python (the reference the core must equal)."""
     tokens = []
     previous_end = -1
     identity = offsets.is_identity
@@ -206,6 +223,10 @@ def build_tokens(
             orig_start, orig_end = source_span(start, end)
             tokens.append(_new_token((index, orig_start, orig_end, norm, variants, mask, glue)))
     return tuple(tokens)
+
+
+# The compiled core's loop (``_core.c``, layer 4), when this install has it.
+_core: Final[Any] = core if core is not None and hasattr(core, "build_tokens") else None
 
 
 def _joined(letters: Sequence[Token]) -> Token:
