@@ -1911,6 +1911,131 @@ tokens_of_spans(PyObject *normalized, PyObject *spans, PyObject *analyze, PyObje
     return DONE;
 }
 
+/* A char of tokens._ASCII_RUN_RE's runs: a letter, a digit, a leet or mask sign, "'". */
+static inline int
+is_run_char(unsigned char c)
+{
+    return is_letter(c) || c == '\'' || (plain_flags[c] & F_SIGN);
+}
+
+/* Append (start, end) to ``spans``. */
+static int
+add_span(PyObject *spans, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *span = Py_BuildValue("(nn)", start, end);
+    if (span == NULL) {
+        return FAILED;
+    }
+    int failed = PyList_Append(spans, span);
+    Py_DECREF(span);
+    return failed < 0 ? FAILED : DONE;
+}
+
+/* word_spans' step for one run s[start:end]: as it is when it begins and ends with a
+ * letter or digit, else what tokens._trim makes of it (None: no word). */
+static int
+span_of_run(PyObject *normalized, const unsigned char *s, Py_ssize_t start, Py_ssize_t end,
+            PyObject *trim, PyObject *spans)
+{
+    if (is_word_char(s[start]) && is_word_char(s[end - 1])) {
+        return add_span(spans, start, end);
+    }
+    PyObject *run = PyUnicode_Substring(normalized, start, end);
+    if (run == NULL) {
+        return FAILED;
+    }
+    PyObject *bounds = PyObject_CallOneArg(trim, run);
+    Py_DECREF(run);
+    if (bounds == NULL) {
+        return FAILED;
+    }
+    int status = DONE;
+    if (bounds != Py_None) {
+        Py_ssize_t i = -1, j = -1;
+        if (PyTuple_CheckExact(bounds) && PyTuple_GET_SIZE(bounds) == 2
+            && PyLong_CheckExact(PyTuple_GET_ITEM(bounds, 0))
+            && PyLong_CheckExact(PyTuple_GET_ITEM(bounds, 1))) {
+            i = PyLong_AsSsize_t(PyTuple_GET_ITEM(bounds, 0));
+            j = PyLong_AsSsize_t(PyTuple_GET_ITEM(bounds, 1));
+            if (PyErr_Occurred()) {
+                PyErr_Clear();
+                i = j = -1;
+            }
+        }
+        /* _trim gives 0 <= i < j <= len(run); anything else is not ours to read */
+        status = 0 <= i && i < j && j <= end - start ? add_span(spans, start + i, start + j)
+                                                     : DECLINED;
+    }
+    Py_DECREF(bounds);
+    return status;
+}
+
+PyDoc_STRVAR(word_spans_doc,
+"word_spans(normalized, trim, /)\n--\n\n"
+"tokens.word_spans of an ASCII view with identity offsets: the (start, end) of each\n"
+"word, runs of word chars and signs split at '!!', trimmed by trim (tokens._trim) when\n"
+"one does not begin and end with a letter or digit; None for a text that is not an\n"
+"exact ASCII str, or before plain_setup.");
+
+static PyObject *
+word_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "word_spans() takes 2 arguments");
+        return NULL;
+    }
+    PyObject *normalized = args[0];
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(normalized, &n);
+    if (s == NULL || !is_ready() || !PyCallable_Check(args[1])) {
+        Py_RETURN_NONE;
+    }
+    PyObject *spans = PyList_New(0);
+    if (spans == NULL) {
+        return NULL;
+    }
+    int status = DONE;
+    for (Py_ssize_t i = 0; status == DONE && i < n;) {
+        if (!is_run_char(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && is_run_char(s[j])) {
+            j++;
+        }
+        Py_ssize_t piece = i; /* the run split at each "!!+" (_runs) */
+        for (Py_ssize_t k = i; status == DONE && k < j;) {
+            if (s[k] == '!' && k + 1 < j && s[k + 1] == '!') {
+                Py_ssize_t m = k;
+                while (m < j && s[m] == '!') {
+                    m++;
+                }
+                if (k > piece) {
+                    status = span_of_run(normalized, s, piece, k, args[1], spans);
+                }
+                piece = k = m;
+            }
+            else {
+                k++;
+            }
+        }
+        if (status == DONE && piece < j) {
+            status = span_of_run(normalized, s, piece, j, args[1], spans);
+        }
+        i = j;
+    }
+    if (status == DONE) {
+        return spans;
+    }
+    Py_DECREF(spans);
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
 PyDoc_STRVAR(build_tokens_doc,
 "build_tokens(normalized, spans, analyze, is_glue, /)\n--\n\n"
 "tokens.build_tokens for identity offsets and no readings: the Token tuple of the\n"
@@ -1961,6 +2086,7 @@ static PyMethodDef core_methods[] = {
     {"plain_facts", plain_facts, METH_O, plain_facts_doc},
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {"build_tokens", (PyCFunction)(void (*)(void))build_tokens, METH_FASTCALL, build_tokens_doc},
+    {"word_spans", (PyCFunction)(void (*)(void))word_spans, METH_FASTCALL, word_spans_doc},
     {NULL, NULL, 0, NULL},
 };
 

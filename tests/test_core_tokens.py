@@ -1,8 +1,10 @@
-"""The compiled core's token loop (``build_tokens`` in ``rhetoric/_core.c``) against
-``rhetoric/text/tokens.py``'s ``python_build_tokens``, the reference.
+"""The compiled core's word cut and token loop (``word_spans`` and ``build_tokens`` in
+``rhetoric/_core.c``) against ``rhetoric/text/tokens.py``'s ``python_word_spans`` and
+``python_build_tokens``, the references.
 
-The core takes a normalized view with identity offsets and no lookalike readings; it
-may decline (None) anything it does not expect, and then tokens.py builds the tokens.
+The core takes a normalized view with identity offsets (an ASCII one for the cut, and no
+lookalike readings for the tokens); it may decline (None) anything it does not expect,
+and then tokens.py does the work.
 With ``RHETORIC_NO_CORE=1`` (CI runs this file so too) only the dispatch tests run.
 """
 
@@ -19,7 +21,14 @@ from rhetoric._coreload import core
 from rhetoric.text import tokens as tokens_module
 from rhetoric.text.normalize import normalize
 from rhetoric.text.prepared import prepare_general
-from rhetoric.text.tokens import Token, analyze, build_tokens, python_build_tokens, word_spans
+from rhetoric.text.tokens import (
+    Token,
+    analyze,
+    build_tokens,
+    python_build_tokens,
+    python_word_spans,
+    word_spans,
+)
 
 REQUIRED = os.environ.get("RHETORIC_REQUIRE_CORE") == "1"
 needs_core = pytest.mark.skipif(
@@ -54,7 +63,14 @@ def _check(text: str) -> None:
     declines, which it may only do off its path."""
     assert core is not None
     normalized, offsets = normalize(text)
-    spans = word_spans(normalized, offsets)
+    spans = python_word_spans(normalized, offsets)
+    cut = core.word_spans(normalized, tokens_module._trim)
+    if normalized.isascii() and offsets.is_identity:
+        assert cut == spans
+        assert all(type(span) is tuple and list(map(type, span)) == [int, int] for span in cut)
+    elif not normalized.isascii():
+        assert cut is None
+    assert word_spans(normalized, offsets) == spans
     expected = python_build_tokens(normalized, spans, offsets, {})
     built = core.build_tokens(normalized, spans, analyze, tokens_module._glue)
     if not offsets.is_identity:
@@ -115,6 +131,14 @@ def test_core_declines_spans_it_does_not_expect() -> None:
         assert core.build_tokens("f*ck", [(0, 4)], answer, glue) is None
     with pytest.raises(TypeError):
         core.build_tokens(text, [(0, 3)], analyze)
+    trim = tokens_module._trim
+    for value in (b"one", "caf\u00e9", None):
+        assert core.word_spans(value, trim) is None
+    assert core.word_spans(text, None) is None
+    for answer in ((0, 9), (2, 1), (-1, 2), [0, 1], (0, 1, 2), (0, 2**70), "x"):
+        assert core.word_spans("'ab'", lambda run, answer=answer: answer) is None
+    with pytest.raises(TypeError):
+        core.word_spans(text)
 
 
 @needs_core
@@ -128,6 +152,13 @@ def test_core_passes_on_what_analyze_and_is_glue_raise() -> None:
         core.build_tokens("f*ck", [(0, 4)], broken, tokens_module._glue)
     with pytest.raises(RuntimeError, match="analyze"):
         core.build_tokens("a\u00a0b", [(0, 1), (2, 3)], analyze, broken)
+    with pytest.raises(RuntimeError, match="analyze"):
+        core.word_spans("ok 'quoted'", broken)
+    assert core.word_spans("ok 'quoted' $5 !! x!!y", lambda run: None) == [
+        (0, 2),
+        (18, 19),
+        (21, 22),
+    ]
 
 
 @needs_core
@@ -168,12 +199,17 @@ def test_core_tokens_leave_reference_counts_unchanged() -> None:
     core.build_tokens(normalized, spans, analyze, glue)  # fill the caches first
     variants, mask = analyze("f**k")
 
+    trim = tokens_module._trim
+    ascii_text = "'em sh!t!! f**k -- 'quoted' $100 ok!!ok"
+
     def counts() -> tuple[int, ...]:
-        return tuple(map(sys.getrefcount, (normalized, spans, variants, mask)))
+        return tuple(map(sys.getrefcount, (normalized, spans, variants, mask, ascii_text, trim)))
 
     before = counts()
     for _ in range(2_000):
         core.build_tokens(normalized, spans, analyze, glue)
         core.build_tokens(normalized, [*spans, (0, 1)], analyze, glue)
+        core.word_spans(ascii_text, trim)
+        core.word_spans(ascii_text, lambda run: (0, 99))
     after = counts()
     assert after == before

@@ -46,6 +46,8 @@ class Token(NamedTuple):
 # that is not plain makes one per word (about 1,000 instructions each saved).
 _new_token: Final = partial(tuple.__new__, Token)
 _SPAN: Final = methodcaller("span")
+# The compiled core's word cut and token loop (``_core.c``, layer 4), when installed.
+_core: Final[Any] = core if core is not None and hasattr(core, "word_spans") else None
 
 # Runs of word chars (letters, digits, marks, leet/mask signs, apostrophes); "!!" inside a
 # run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
@@ -144,8 +146,19 @@ def word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
 
     A span never cuts through the output of one source char (trimming or a "!!" split can
     land inside a mark on "!", which folds to two chars): it grows to whole units, so
-    ``norm`` is exactly what its original span makes.
+    ``norm`` is exactly what its original span makes. The compiled core cuts an ASCII
+    view with identity offsets (``_trim`` stays Python).
     """
+    whole_units = not offsets.is_identity
+    if _core is not None and not whole_units:
+        found: list[tuple[int, int]] | None = _core.word_spans(normalized, _trim)
+        if found is not None:
+            return found
+    return python_word_spans(normalized, offsets)
+
+
+def python_word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
+    """``word_spans`` in Python (the reference the compiled core must equal)."""
     spans: list[tuple[int, int]] = []
     whole_units = not offsets.is_identity
     size = len(normalized)
@@ -223,10 +236,6 @@ def python_build_tokens(
             orig_start, orig_end = source_span(start, end)
             tokens.append(_new_token((index, orig_start, orig_end, norm, variants, mask, glue)))
     return tuple(tokens)
-
-
-# The compiled core's loop (``_core.c``, layer 4), when this install has it.
-_core: Final[Any] = core if core is not None and hasattr(core, "build_tokens") else None
 
 
 def _joined(letters: Sequence[Token]) -> Token:
