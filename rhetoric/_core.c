@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 4
+#define CORE_API 5
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -1757,6 +1757,323 @@ trie_setup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 4 (round 10b): tokens.build_tokens of the general (non-plain) preparation path,
+ * for a normalized view whose offsets are the identity and with no lookalike readings
+ * (the caller checks both). A word of lowercase letters and apostrophes that none of
+ * variants.analyze's tests can touch (no sign, no tripled or doubled letter where the
+ * data reads it once, no swap, no pair: the plain tests on the word alone, each a
+ * superset of analyze's regex) gets no variants and no mask without a call; any other
+ * word goes to analyze (an lru_cache), and a gap with a non-ASCII char to is_glue.
+ * Both run Python code, so the spans are copied first and the tokens go into a new
+ * tuple: a decline (None) leaves nothing half done and tokens.py builds them instead.
+ */
+
+/* Whether analyze(word) is ((), None) without running it: see above. */
+static int
+word_is_simple(const unsigned char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!is_letter(s[i]) && s[i] != '\'') {
+            return 0;
+        }
+    }
+    return !has_stretch(s, n) && !has_swap(s, n) && !has_pair(s, n);
+}
+
+/* A span's two bounds: 1 when they are exact ints with previous <= start < end <= size. */
+static int
+span_bounds(PyObject *span, Py_ssize_t previous, Py_ssize_t size, Py_ssize_t *start,
+            Py_ssize_t *end)
+{
+    if (!PyTuple_CheckExact(span) || PyTuple_GET_SIZE(span) != 2
+        || !PyLong_CheckExact(PyTuple_GET_ITEM(span, 0))
+        || !PyLong_CheckExact(PyTuple_GET_ITEM(span, 1))) {
+        return 0;
+    }
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+    *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+    if ((*start == -1 || *end == -1) && PyErr_Occurred()) {
+        PyErr_Clear(); /* beyond Py_ssize_t: not a span of this text */
+        return 0;
+    }
+    return previous <= *start && *start < *end && *end <= size;
+}
+
+/* analyze(norm)'s (variants, mask) as new references: DONE, DECLINED (an answer of
+ * another shape) or FAILED (it raised). */
+static int
+analysis_of(PyObject *analyze, PyObject *norm, PyObject **variants, PyObject **mask)
+{
+    *variants = *mask = NULL;
+    if (PyUnicode_IS_ASCII(norm)
+        && word_is_simple((const unsigned char *)PyUnicode_DATA(norm),
+                          PyUnicode_GET_LENGTH(norm))) {
+        *variants = Py_NewRef(plain_empty);
+        *mask = Py_NewRef(Py_None);
+        return DONE;
+    }
+    PyObject *answer = PyObject_CallOneArg(analyze, norm);
+    if (answer == NULL) {
+        return FAILED;
+    }
+    int fits = PyTuple_CheckExact(answer) && PyTuple_GET_SIZE(answer) == 2
+               && PyTuple_CheckExact(PyTuple_GET_ITEM(answer, 0))
+               && (PyTuple_GET_ITEM(answer, 1) == Py_None
+                   || PyUnicode_CheckExact(PyTuple_GET_ITEM(answer, 1)));
+    if (fits) {
+        *variants = Py_NewRef(PyTuple_GET_ITEM(answer, 0));
+        *mask = Py_NewRef(PyTuple_GET_ITEM(answer, 1));
+    }
+    Py_DECREF(answer);
+    return fits ? DONE : DECLINED;
+}
+
+/* Whether a phrase may run across normalized[from:to]: 1, 0, DECLINED (is_glue gave no
+ * bool) as 2, or -1 with an exception. */
+static int
+glue_of(PyObject *normalized, Py_ssize_t from, Py_ssize_t to, PyObject *glue)
+{
+    PyObject *gap = PyUnicode_Substring(normalized, from, to);
+    if (gap == NULL) {
+        return -1;
+    }
+    int answer;
+    if (PyUnicode_IS_ASCII(gap)) {
+        answer = is_glue_gap((const unsigned char *)PyUnicode_DATA(gap), PyUnicode_GET_LENGTH(gap));
+    }
+    else {
+        PyObject *truth = PyObject_CallOneArg(glue, gap);
+        answer = truth == NULL ? -1 : truth == Py_True ? 1 : truth == Py_False ? 0 : 2;
+        Py_XDECREF(truth);
+    }
+    Py_DECREF(gap);
+    return answer;
+}
+
+/* One Token of all seven fields; steals variants and mask. */
+static PyObject *
+full_token(Py_ssize_t index, Py_ssize_t start, Py_ssize_t end, PyObject *norm,
+           PyObject *variants, PyObject *mask, int glue)
+{
+    PyObject *token = new_token(index, start, end, norm, glue);
+    if (token == NULL) {
+        Py_DECREF(variants);
+        Py_DECREF(mask);
+        return NULL;
+    }
+    Py_SETREF(((PyTupleObject *)token)->ob_item[T_VARIANTS], variants);
+    Py_SETREF(((PyTupleObject *)token)->ob_item[T_MASK], mask);
+    return token;
+}
+
+/* The tokens of ``spans`` (owned) into the new tuple ``tokens``. */
+static int
+tokens_of_spans(PyObject *normalized, PyObject *spans, PyObject *analyze, PyObject *glue,
+                PyObject *tokens)
+{
+    Py_ssize_t size = PyUnicode_GET_LENGTH(normalized);
+    Py_ssize_t previous_end = -1;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(spans); k++) {
+        Py_ssize_t start, end;
+        if (!span_bounds(PyList_GET_ITEM(spans, k), previous_end > 0 ? previous_end : 0, size,
+                         &start, &end)) {
+            return DECLINED;
+        }
+        int glued = 0;
+        if (previous_end >= 0) {
+            glued = glue_of(normalized, previous_end, start, glue);
+            if (glued < 0) {
+                return FAILED;
+            }
+            if (glued > 1) {
+                return DECLINED;
+            }
+        }
+        PyObject *norm = PyUnicode_Substring(normalized, start, end);
+        if (norm == NULL) {
+            return FAILED;
+        }
+        PyObject *variants, *mask;
+        int status = analysis_of(analyze, norm, &variants, &mask);
+        if (status != DONE) {
+            Py_DECREF(norm);
+            return status;
+        }
+        PyObject *token = full_token(k, start, end, norm, variants, mask, glued);
+        Py_DECREF(norm);
+        if (token == NULL) {
+            return FAILED;
+        }
+        PyTuple_SET_ITEM(tokens, k, token);
+        previous_end = end;
+    }
+    return DONE;
+}
+
+/* A char of tokens._ASCII_RUN_RE's runs: a letter, a digit, a leet or mask sign, "'". */
+static inline int
+is_run_char(unsigned char c)
+{
+    return is_letter(c) || c == '\'' || (plain_flags[c] & F_SIGN);
+}
+
+/* Append (start, end) to ``spans``. */
+static int
+add_span(PyObject *spans, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *span = Py_BuildValue("(nn)", start, end);
+    if (span == NULL) {
+        return FAILED;
+    }
+    int failed = PyList_Append(spans, span);
+    Py_DECREF(span);
+    return failed < 0 ? FAILED : DONE;
+}
+
+/* word_spans' step for one run s[start:end]: as it is when it begins and ends with a
+ * letter or digit, else what tokens._trim makes of it (None: no word). */
+static int
+span_of_run(PyObject *normalized, const unsigned char *s, Py_ssize_t start, Py_ssize_t end,
+            PyObject *trim, PyObject *spans)
+{
+    if (is_word_char(s[start]) && is_word_char(s[end - 1])) {
+        return add_span(spans, start, end);
+    }
+    PyObject *run = PyUnicode_Substring(normalized, start, end);
+    if (run == NULL) {
+        return FAILED;
+    }
+    PyObject *bounds = PyObject_CallOneArg(trim, run);
+    Py_DECREF(run);
+    if (bounds == NULL) {
+        return FAILED;
+    }
+    int status = DONE;
+    if (bounds != Py_None) {
+        Py_ssize_t i = -1, j = -1;
+        if (PyTuple_CheckExact(bounds) && PyTuple_GET_SIZE(bounds) == 2
+            && PyLong_CheckExact(PyTuple_GET_ITEM(bounds, 0))
+            && PyLong_CheckExact(PyTuple_GET_ITEM(bounds, 1))) {
+            i = PyLong_AsSsize_t(PyTuple_GET_ITEM(bounds, 0));
+            j = PyLong_AsSsize_t(PyTuple_GET_ITEM(bounds, 1));
+            if (PyErr_Occurred()) {
+                PyErr_Clear();
+                i = j = -1;
+            }
+        }
+        /* _trim gives 0 <= i < j <= len(run); anything else is not ours to read */
+        status = 0 <= i && i < j && j <= end - start ? add_span(spans, start + i, start + j)
+                                                     : DECLINED;
+    }
+    Py_DECREF(bounds);
+    return status;
+}
+
+PyDoc_STRVAR(word_spans_doc,
+"word_spans(normalized, trim, /)\n--\n\n"
+"tokens.word_spans of an ASCII view with identity offsets: the (start, end) of each\n"
+"word, runs of word chars and signs split at '!!', trimmed by trim (tokens._trim) when\n"
+"one does not begin and end with a letter or digit; None for a text that is not an\n"
+"exact ASCII str, or before plain_setup.");
+
+static PyObject *
+word_spans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "word_spans() takes 2 arguments");
+        return NULL;
+    }
+    PyObject *normalized = args[0];
+    Py_ssize_t n;
+    const unsigned char *s = ascii_of(normalized, &n);
+    if (s == NULL || !is_ready() || !PyCallable_Check(args[1])) {
+        Py_RETURN_NONE;
+    }
+    PyObject *spans = PyList_New(0);
+    if (spans == NULL) {
+        return NULL;
+    }
+    int status = DONE;
+    for (Py_ssize_t i = 0; status == DONE && i < n;) {
+        if (!is_run_char(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < n && is_run_char(s[j])) {
+            j++;
+        }
+        Py_ssize_t piece = i; /* the run split at each "!!+" (_runs) */
+        for (Py_ssize_t k = i; status == DONE && k < j;) {
+            if (s[k] == '!' && k + 1 < j && s[k + 1] == '!') {
+                Py_ssize_t m = k;
+                while (m < j && s[m] == '!') {
+                    m++;
+                }
+                if (k > piece) {
+                    status = span_of_run(normalized, s, piece, k, args[1], spans);
+                }
+                piece = k = m;
+            }
+            else {
+                k++;
+            }
+        }
+        if (status == DONE && piece < j) {
+            status = span_of_run(normalized, s, piece, j, args[1], spans);
+        }
+        i = j;
+    }
+    if (status == DONE) {
+        return spans;
+    }
+    Py_DECREF(spans);
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
+PyDoc_STRVAR(build_tokens_doc,
+"build_tokens(normalized, spans, analyze, is_glue, /)\n--\n\n"
+"tokens.build_tokens for identity offsets and no readings: the Token tuple of the\n"
+"(start, end) spans, with analyze's variants and mask (called only for words that may\n"
+"need them) and is_glue's answer for non-ASCII gaps; None for anything else, or\n"
+"before plain_setup.");
+
+static PyObject *
+build_tokens(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "build_tokens() takes 4 arguments");
+        return NULL;
+    }
+    PyObject *normalized = args[0];
+    if (!is_ready() || !PyUnicode_CheckExact(normalized) || !PyList_CheckExact(args[1])
+        || !PyCallable_Check(args[2]) || !PyCallable_Check(args[3])) {
+        Py_RETURN_NONE;
+    }
+    /* Owned: analyze and is_glue run Python code between spans. */
+    PyObject *spans = PyList_GetSlice(args[1], 0, PyList_GET_SIZE(args[1]));
+    if (spans == NULL) {
+        return NULL;
+    }
+    PyObject *tokens = PyTuple_New(PyList_GET_SIZE(spans));
+    int status = tokens == NULL ? FAILED : tokens_of_spans(normalized, spans, args[2], args[3], tokens);
+    Py_DECREF(spans);
+    if (status == DONE) {
+        return tokens;
+    }
+    Py_XDECREF(tokens); /* unfilled items are NULL, which tuple dealloc skips */
+    if (status == DECLINED) {
+        Py_RETURN_NONE;
+    }
+    return NULL;
+}
+
 static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
@@ -1768,6 +2085,8 @@ static PyMethodDef core_methods[] = {
     {"is_plain", is_plain, METH_O, is_plain_doc},
     {"plain_facts", plain_facts, METH_O, plain_facts_doc},
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
+    {"build_tokens", (PyCFunction)(void (*)(void))build_tokens, METH_FASTCALL, build_tokens_doc},
+    {"word_spans", (PyCFunction)(void (*)(void))word_spans, METH_FASTCALL, word_spans_doc},
     {NULL, NULL, 0, NULL},
 };
 

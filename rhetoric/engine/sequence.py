@@ -31,7 +31,7 @@ enough (``{verb}``): a lexicon cannot name a class, nor be anchored.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -217,6 +217,10 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
     )
 
 
+# A keyed template: its rank in the index, its mandatory classes and words.
+_Keyed = tuple[int, frozenset[str], tuple[frozenset[str], ...]]
+
+
 class TemplateIndex:
     """Templates indexed by their first element."""
 
@@ -235,8 +239,10 @@ class TemplateIndex:
         # Templates by one mandatory element each (see _key): a comment only tests
         # the templates whose key occurs in it. First elements make poor keys: many
         # templates start with "the", "a" or "they", which nearly every comment has.
-        self._keyed_by_word: dict[str, list[Template]] = defaultdict(list)
-        self._keyed_by_class: dict[str, list[Template]] = defaultdict(list)
+        # Each entry: the template's rank in ``templates``, and its mandatory classes
+        # and words (for ``Template.possible``'s test, made inline in ``_select``).
+        self._keyed_by_word: dict[str, list[_Keyed]] = defaultdict(list)
+        self._keyed_by_class: dict[str, list[_Keyed]] = defaultdict(list)
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
@@ -246,19 +252,26 @@ class TemplateIndex:
         return self._select(self.words.intersection(words), frozenset(classes))
 
     def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
+        # Ranks, not the templates: a set of small ints hashes cheaply, and the chosen
+        # templates are then taken in rank order (this index's order) without a pass
+        # over all of them.
         chosen: set[int] = set()
         for word in self._keyed_by_word.keys() & words:
-            chosen.update(id(t) for t in self._keyed_by_word[word] if t.possible(words, classes))
+            for rank, needed_classes, needed_words in self._keyed_by_word[word]:
+                if needed_classes <= classes and not any(map(words.isdisjoint, needed_words)):
+                    chosen.add(rank)
         for name in self._keyed_by_class.keys() & classes:
-            chosen.update(id(t) for t in self._keyed_by_class[name] if t.possible(words, classes))
+            for rank, needed_classes, needed_words in self._keyed_by_class[name]:
+                if needed_classes <= classes and not any(map(words.isdisjoint, needed_words)):
+                    chosen.add(rank)
         # Many word combinations activate the same few template sets: share those.
         key = frozenset(chosen)
         index = self._by_choice.get(key)
         if index is None:
             index = TemplateIndex()
-            for template in self.templates:
-                if id(template) in chosen:
-                    index._index(template)
+            templates = self.templates
+            for rank in sorted(chosen):
+                index._index(templates[rank])
             if len(self._by_choice) >= _MAX_CHOICES:  # bound memory on adversarial input
                 self._by_choice.clear()
             self._by_choice[key] = index
@@ -273,6 +286,7 @@ class TemplateIndex:
     def add(self, template: Template, class_words: Mapping[str, frozenset[str]]) -> None:
         """Index ``template``; ``class_words`` holds, per word class, words of which
         one occurs wherever a term of the class does (they pick the key element)."""
+        keyed = (len(self.templates), template.required_classes, template.required_words)
         self._index(template)
         self.words = self.words.union(*template.required_words)
         self._by_choice.clear()
@@ -286,10 +300,10 @@ class TemplateIndex:
         )
         _, name, key = min(options, key=lambda option: (option[0], option[1]))
         if name:
-            self._keyed_by_class[name].append(template)
+            self._keyed_by_class[name].append(keyed)
         else:
             for word in key:
-                self._keyed_by_word[word].append(template)
+                self._keyed_by_word[word].append(keyed)
 
     def _index(self, template: Template) -> None:
         self.templates.append(template)
@@ -342,78 +356,88 @@ class SequenceMatcher:
         self.breaks, self.sentence = self._by_clause if template.clause else self._by_sentence
         if template.anchored and not self.breaks[start]:
             return None
-        for last, marks in self._walk(template.elements, 0, start, None, None):
-            if last < start:
-                continue
-            mark_first, mark_last = marks
-            if mark_first is None or mark_last is None or mark_last < mark_first:
-                mark_first, mark_last = start, last
-            return _new_match(start, last, mark_first, mark_last, template.payload)
-        return None
+        found = self._first(template.elements, 0, start, None, None, start)
+        if found is None:
+            return None
+        last, mark_first, mark_last = found
+        if mark_first is None or mark_last is None or mark_last < mark_first:
+            mark_first, mark_last = start, last
+        return _new_match(start, last, mark_first, mark_last, template.payload)
 
     def _can_step(self, pos: int, begin: int) -> bool:
         return pos < self.count and (pos == begin or not self.breaks[pos])
 
-    def _walk(
+    def _first(
         self,
         elements: tuple[Element, ...],
         k: int,
         pos: int,
         mark_first: int | None,
         mark_last: int | None,
-        begin: int | None = None,
-    ) -> Iterator[tuple[int, tuple[int | None, int | None]]]:
-        begin = pos if begin is None else begin
+        begin: int,
+    ) -> tuple[int, int | None, int | None] | None:
+        """The first way (last token, marks) for ``elements[k:]`` to match from ``pos``
+        on, trying the choices in order: an optional element skipped first, fewer tokens
+        first, shorter phrases first. A plain recursion that stops at the first success
+        (a chain of generators cost about twice as much per template tried)."""
         if k == len(elements):
-            yield pos - 1, (mark_first, mark_last)
-            return
+            return (pos - 1, mark_first, mark_last) if pos > begin else None
         element = elements[k]
-        if element.kind == "open":
-            yield from self._walk(elements, k + 1, pos, pos, mark_last, begin)
-            return
-        if element.kind == "close":
-            yield from self._walk(elements, k + 1, pos, mark_first, pos - 1, begin)
-            return
+        kind = element.kind
+        if kind == "open":
+            return self._first(elements, k + 1, pos, pos, mark_last, begin)
+        if kind == "close":
+            return self._first(elements, k + 1, pos, mark_first, pos - 1, begin)
         if element.low == 0:
-            yield from self._walk(elements, k + 1, pos, mark_first, mark_last, begin)
-        if element.kind == "literal":
+            found = self._first(elements, k + 1, pos, mark_first, mark_last, begin)
+            if found is not None:
+                return found
+        if kind == "literal":
             if self._can_step(pos, begin) and not element.words.isdisjoint(self.forms[pos]):
-                yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+                found = self._first(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+                if found is not None:
+                    return found
             for phrase in element.phrases:
                 if self._phrase_at(phrase, pos, begin):
-                    yield from self._walk(
+                    found = self._first(
                         elements, k + 1, pos + len(phrase), mark_first, mark_last, begin
                     )
-        elif element.kind == "class":
+                    if found is not None:
+                        return found
+            return None
+        if kind == "class":
             if element.high > 1:
-                yield from self._repeat(elements, k, pos, mark_first, mark_last, begin, 0)
-                return
+                return self._repeat(elements, k, pos, mark_first, mark_last, begin, 0)
             ends = self.class_ends.get(pos)
             if ends and element.name in ends and self._can_step(pos, begin):
                 sentence = self.sentence
                 for last in sorted(ends[element.name]):
                     if sentence[last] == sentence[pos]:
-                        yield from self._walk(
-                            elements, k + 1, last + 1, mark_first, mark_last, begin
-                        )
-        elif element.kind == "not":
+                        found = self._first(elements, k + 1, last + 1, mark_first, mark_last, begin)
+                        if found is not None:
+                            return found
+            return None
+        if kind == "not":
             if self._can_step(pos, begin):
                 if not self._excluded(element, pos):
-                    yield from self._walk(elements, k + 1, pos + 1, mark_first, mark_last, begin)
+                    return self._first(elements, k + 1, pos + 1, mark_first, mark_last, begin)
             elif element.low and all(e.kind in ("open", "close") for e in elements[k + 1 :]):
                 # the last slot at the end of the sentence: nothing follows, so nothing
                 # excluded does ("not followed by")
-                yield from self._walk(elements, k + 1, pos, mark_first, mark_last, begin)
-        else:
-            steps = 0
-            cursor = pos
-            while steps < element.high:
-                if not self._can_step(cursor, begin):
-                    break
-                cursor += 1
-                steps += 1
-                if steps >= max(element.low, 1):
-                    yield from self._walk(elements, k + 1, cursor, mark_first, mark_last, begin)
+                return self._first(elements, k + 1, pos, mark_first, mark_last, begin)
+            return None
+        steps = 0
+        cursor = pos
+        while steps < element.high:
+            if not self._can_step(cursor, begin):
+                break
+            cursor += 1
+            steps += 1
+            if steps >= max(element.low, 1):
+                found = self._first(elements, k + 1, cursor, mark_first, mark_last, begin)
+                if found is not None:
+                    return found
+        return None
 
     def _excluded(self, element: Element, pos: int) -> bool:
         """Whether the token at ``pos`` is what a negative slot rules out: one of its
@@ -441,20 +465,23 @@ class SequenceMatcher:
         mark_last: int | None,
         begin: int,
         done: int,
-    ) -> Iterator[tuple[int, tuple[int | None, int | None]]]:
+    ) -> tuple[int, int | None, int | None] | None:
         """Terms of ``{class}{m,n}`` from ``pos`` on, ``done`` of them already taken:
         fewer terms are tried first, as an optional element is skipped first."""
         element = elements[k]
         ends = self.class_ends.get(pos)
         if not (ends and element.name in ends and self._can_step(pos, begin)):
-            return
+            return None
         sentence = self.sentence
         for last in sorted(ends[element.name]):
             if sentence[last] != sentence[pos]:
                 continue
             if done + 1 >= element.low:
-                yield from self._walk(elements, k + 1, last + 1, mark_first, mark_last, begin)
+                found = self._first(elements, k + 1, last + 1, mark_first, mark_last, begin)
+                if found is not None:
+                    return found
             if done + 1 < element.high:
-                yield from self._repeat(
-                    elements, k, last + 1, mark_first, mark_last, begin, done + 1
-                )
+                found = self._repeat(elements, k, last + 1, mark_first, mark_last, begin, done + 1)
+                if found is not None:
+                    return found
+        return None

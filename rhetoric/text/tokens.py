@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache, partial
 from operator import methodcaller
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
+from .._coreload import core
 from .normalize import WORD_CHARS, OffsetMap
 from .obfuscation import MASK_SIGNS, SPELLED_GAP_PATTERN, TOKEN_SIGNS, char_class
 from .patterns import compiled
@@ -45,6 +46,8 @@ class Token(NamedTuple):
 # that is not plain makes one per word (about 1,000 instructions each saved).
 _new_token: Final = partial(tuple.__new__, Token)
 _SPAN: Final = methodcaller("span")
+# The compiled core's word cut and token loop (``_core.c``, layer 4), when installed.
+_core: Final[Any] = core if core is not None and hasattr(core, "word_spans") else None
 
 # Runs of word chars (letters, digits, marks, leet/mask signs, apostrophes); "!!" inside a
 # run is punctuation and splits it. ASCII text (after folding: no uppercase) uses `re`,
@@ -143,8 +146,19 @@ def word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
 
     A span never cuts through the output of one source char (trimming or a "!!" split can
     land inside a mark on "!", which folds to two chars): it grows to whole units, so
-    ``norm`` is exactly what its original span makes.
+    ``norm`` is exactly what its original span makes. The compiled core cuts an ASCII
+    view with identity offsets (``_trim`` stays Python).
     """
+    whole_units = not offsets.is_identity
+    if _core is not None and not whole_units:
+        found: list[tuple[int, int]] | None = _core.word_spans(normalized, _trim)
+        if found is not None:
+            return found
+    return python_word_spans(normalized, offsets)
+
+
+def python_word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
+    """``word_spans`` in Python (the reference the compiled core must equal)."""
     spans: list[tuple[int, int]] = []
     whole_units = not offsets.is_identity
     size = len(normalized)
@@ -185,7 +199,23 @@ def build_tokens(
     offsets: OffsetMap,
     readings: dict[int, str],
 ) -> tuple[Token, ...]:
-    """Token objects for ``spans``; ``readings`` adds a Latin reading as a first variant."""
+    """Token objects for ``spans``; ``readings`` adds a Latin reading as a first variant.
+    The compiled core builds them when the offsets are the identity and there is no
+    reading (most comments that are not plain), else ``python_build_tokens``."""
+    if _core is not None and not readings and offsets.is_identity:
+        tokens: tuple[Token, ...] | None = _core.build_tokens(normalized, spans, analyze, _glue)
+        if tokens is not None:
+            return tokens
+    return python_build_tokens(normalized, spans, offsets, readings)
+
+
+def python_build_tokens(
+    normalized: str,
+    spans: Sequence[tuple[int, int]],
+    offsets: OffsetMap,
+    readings: dict[int, str],
+) -> tuple[Token, ...]:
+    """``build_tokens`` in Python (the reference the core must equal)."""
     tokens = []
     previous_end = -1
     identity = offsets.is_identity
