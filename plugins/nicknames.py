@@ -14,7 +14,7 @@ It also reports epithets fixed to names and people in news prose (``epithet-labe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import pairwise
@@ -442,20 +442,22 @@ _CAPITALISED = re.compile(f"[A-Z][A-Za-z]{{{MIN_LENGTH - 1},}}")
 _LETTER_RUN = re.compile(f"[a-z]{{{MIN_LENGTH},}}")
 
 
-def _capitalised_words(doc: Document, view: str) -> list[str]:
+def _capitalised_words(doc: Document, view: str) -> Iterable[str]:
     """The lowercased capitalised letter runs of a comment with an ASCII view (for an
     ASCII comment one C-level pass; otherwise the view's runs whose first char is a
     capital in the original, which shares the view's offsets)."""
     text = doc.text
     if text.isascii():
-        return [word.lower() for word in _CAPITALISED.findall(text)]
+        return map(str.lower, _CAPITALISED.findall(text))
     return [m.group() for m in _LETTER_RUN.finditer(view) if text[m.start()].isupper()]
 
 
 def _may_blend(doc: Document, view: str) -> bool:
     """Whether a comment with an ASCII view has a capitalised word that classifies as
-    a blend: without one, ``_blends`` finds nothing and its token loop is skipped."""
-    return any(classify(word) is not None for word in _capitalised_words(doc, view))
+    a blend: without one, ``_blends`` finds nothing and its token loop is skipped.
+    (``classify`` answers a tuple or None: ``any`` over ``map`` asks it word by word
+    in C-level calls, mostly from its cache.)"""
+    return any(map(classify, _capitalised_words(doc, view)))
 
 
 class NicknameDetector:
