@@ -192,9 +192,17 @@ PREPOSITIONS: Final = frozenset({
     "towards", "after", "before", "over", "under", "without", "among",
 })  # fmt: skip
 PLURAL_PEOPLE: Final = frozenset({"people", "folk", "men", "women"})  # plurals without "s"
-_SENTENCE_END: Final = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
+# A sentence ends at a run of [.!?] before white space, or at a blank line. Written
+# with the first char outside the branches (each branch then checks which it was),
+# the same matches as "[.!?]+(?=\s)|\n\s*\n": ``re`` then tries the branches only at
+# those chars, instead of at every position (a third of the time over long comments).
+_SENTENCE_END: Final = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*(?=\s)|(?<=\n)\s*\n)")
 SENTENCE_REACH: Final = 400  # characters; the windows of words are shorter anyway
 _START: Final = attrgetter("start")
+# The targets without words, made once (a Target is immutable; building one runs its
+# checks, which cost as much as finding most targets).
+_ADDRESSED: Final = Target(TargetKind.ADDRESSEE)
+_UNSPECIFIED: Final = Target(TargetKind.UNSPECIFIED)
 # Every word one of the lists above gives a meaning to (the others can only name a
 # person by being capitalised).
 _LISTED: Final = frozenset(
@@ -240,7 +248,7 @@ def find_target(doc: Document, start: int, end: int, *, labels_person: bool = Fa
     if own is not None:
         return own
     if _vocative(text, start, end, begin, finish):
-        return Target(TargetKind.ADDRESSEE)
+        return _ADDRESSED
     left = [i for i in range(first - 1, max(first - LEFT_WINDOW, 0) - 1, -1)
             if tokens[i].start >= begin]  # fmt: skip
     right = [i for i in range(last, min(last + RIGHT_WINDOW, len(tokens)))
@@ -249,7 +257,7 @@ def find_target(doc: Document, start: int, end: int, *, labels_person: bool = Fa
     order = [i for pair in zip(left, right, strict=False) for i in pair]
     order += left[len(right) :] + right[len(left) :]
     found = _named(text, tokens, order, first, last, labels_person)
-    return found if found is not None else Target(TargetKind.UNSPECIFIED)
+    return found if found is not None else _UNSPECIFIED
 
 
 def _named(

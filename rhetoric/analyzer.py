@@ -411,21 +411,24 @@ class Analyzer:
 
     def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
         hits: list[Hit] = []
+        budget = self._budget
+        limit = budget.allowed(len(doc.text))  # as the filters do: charged only over it
         for detector, source, bounded in self._sources:
             if bounded:  # the YAML engine: its regexes are time-bounded one by one
                 hits.extend(
                     self._run_detector(detector, source, doc, errors, trusted=self._trust_rules)
                 )
                 continue
-            if refusal := self._budget.refusal(source):
+            if refusal := budget.refusal(source):
                 errors.append(_error(source, refusal))
                 continue
             started = time.perf_counter()
             found = self._run_detector(detector, source, doc, errors)
-            elapsed = time.perf_counter() - started
-            if overrun := self._budget.charge(source, elapsed, len(doc.text)):
-                errors.append(_error(source, overrun))
-                continue
+            if limit is not None:
+                elapsed = time.perf_counter() - started
+                if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
+                    errors.append(_error(source, overrun))
+                    continue
             hits.extend(found)
         return hits
 

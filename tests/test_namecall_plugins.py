@@ -140,3 +140,44 @@ def test_blend_similarity_is_difflibs_ratio(a: str, b: str, bound: float) -> Non
     the cheap bounds already rule a pair out; the answer is still difflib's own."""
     expected = SequenceMatcher(None, a, b, autojunk=False).ratio() >= bound
     assert NICKNAMES._at_least(a, b, bound) is expected
+
+
+def _every_pair(word: str) -> tuple[str, str, float] | None:
+    """``classify`` without its gates: ``_blend`` on every mocking word and name."""
+    n = NICKNAMES
+    if len(word) < n.MIN_LENGTH or not word.isalpha() or word in n.ORDINARY or word in n.NAMES:
+        return None
+    best = None
+    for mock in n.MOCKING:
+        for name in n.NAMES:
+            confidence = n._blend(word, name, mock)
+            if confidence is not None and (best is None or confidence > best[2]):
+                best = (name, mock, confidence)
+    return best
+
+
+# Words made of pieces of names and mocking words (blends, near misses, ordinary words
+# that hold a mocking word), and of letters alone.
+_PIECES = st.sampled_from(
+    [*NICKNAMES.NAMES, *NICKNAMES.MOCKING, "ary", "ama", "er", "ton", "s", "es", "o", "y"]
+).flatmap(lambda w: st.sampled_from([w, w[:3], w[-3:], w[1:], w[:-1]]))
+_WORDS = st.one_of(
+    st.lists(_PIECES, min_size=1, max_size=3).map("".join),
+    st.text(alphabet="abdehiklmnoprstuy", min_size=5, max_size=10),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_WORDS)
+def test_classify_gates_change_no_answer(word: str) -> None:
+    """``classify`` skips ``_blend`` where none of its tests can pass (no mocking word
+    whole and no portmanteau's ends; a name that shares neither the word's start nor
+    its end leaves only the close-blend test); its answer is still every pair's best."""
+    assert NICKNAMES.classify(word) == _every_pair(word)
+
+
+@pytest.mark.parametrize(
+    "word", ["killary", "obummer", "shillary", "hitlery", "trumptard", "morons", "democrats"]
+)
+def test_classify_gates_keep_known_answers(word: str) -> None:
+    assert NICKNAMES.classify(word) == _every_pair(word)

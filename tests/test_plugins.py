@@ -126,6 +126,29 @@ def test_builtin_rules_are_a_plugin_too() -> None:
     assert {r.kind for r in analyzer.rules} == {"python"}
 
 
+@pytest.mark.parametrize("timeout", [1e-12, None])
+def test_a_detector_over_its_budget_loses_its_hits_then_is_switched_off(
+    timeout: float | None,
+) -> None:
+    """A plugin detector's call is charged against the time budget (a picosecond here:
+    every call overruns): its hits are dropped with an error, and after its strikes it
+    is not called any more. Without a budget nothing is charged."""
+    config = AnalyzerConfig(readability=(), plugin_timeout=timeout, plugin_strikes=2)
+    analyzer = Analyzer.from_config(config, plugins=[ShoutPlugin()], entry_points=False)
+    reports = [analyzer.check("this is OUTRAGEOUS") for _ in range(3)]
+    shouts = [[h.text for h in r.hits if h.rule == SHOUT.id] for r in reports]
+    messages = [[e.message for e in r.errors if e.source == "detector:shout"] for r in reports]
+    if timeout is None:
+        assert shouts == [["OUTRAGEOUS"]] * 3 and messages == [[], [], []]
+        return
+    assert shouts == [[], [], []]
+    assert "overrun 1 of 2" in messages[0][0] and "switched off from now on" in messages[1][0]
+    assert messages[2] == [
+        "PluginTooSlow: not called: switched off after 2 calls over its 1e-12s budget; "
+        "its results are missing"
+    ]
+
+
 def test_module_and_object_plugins(tmp_path: Path) -> None:
     analyzer = Analyzer.from_config(NO_READABILITY, plugins=[ShoutPlugin()], entry_points=False)
     report = analyzer.check("this is OUTRAGEOUS")

@@ -13,6 +13,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rhetoric_plugins import targets
 
 from rhetoric import (
     GROUPS,
@@ -619,3 +622,20 @@ def _targets_bench(data: Path, splits: dict[str, list[dict[str, object]]]) -> li
     (data / "hatexplain").mkdir()
     (data / "hatexplain/dev.jsonl").write_text("")
     return [sys.executable, str(ROOT / "bench" / "targets.py"), "--data", str(data)]
+
+
+# The sentence end as first written: a run of [.!?] before white space, or a blank line.
+_PLAIN_SENTENCE_END = re.compile(r"[.!?]+(?=\s)|\n\s*\n")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab .!?\n\t\r\u2028", max_size=40), st.data())
+def test_sentence_ends_are_found_as_the_plain_pattern_finds_them(
+    text: str, data: st.DataObject
+) -> None:
+    """The plugin's sentence-end pattern (written so ``re`` tries it only at its first
+    chars) finds the same ends as the plain one, also within bounds."""
+    low = data.draw(st.integers(0, len(text)))
+    high = data.draw(st.integers(low, len(text)))
+    found = [m.span() for m in targets._SENTENCE_END.finditer(text, low, high)]
+    assert found == [m.span() for m in _PLAIN_SENTENCE_END.finditer(text, low, high)]

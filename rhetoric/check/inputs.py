@@ -170,6 +170,17 @@ def _some(notice: str | None) -> tuple[str, ...]:
 
 
 def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputRecord:
+    if type(obj) is dict:
+        # The usual record: a non-empty string id and a string text, and often nothing
+        # else (no metadata to copy). The same record as below, without its tests.
+        id_field, text_field = options.id_field, options.text_field
+        raw_id, text = obj.get(id_field), obj.get(text_field)
+        if type(raw_id) is str and raw_id and type(text) is str:
+            if len(obj) == 2 and id_field != text_field:
+                metadata = {}
+            else:
+                metadata = {k: v for k, v in obj.items() if k not in (id_field, text_field)}
+            return _new_record(name, number, _new_comment(raw_id, text, metadata))
     fallback_id = f"{name}:{number}"
     if not isinstance(obj, dict):
         return InputRecord(name, number, error="record is not a JSON object", record_id=fallback_id)
@@ -225,7 +236,7 @@ def _jsonl_records(
                 record_id=f"{name}:{number}",
             )  # fmt: skip
             continue
-        if not line.strip():
+        if line.isspace() or not line:  # (isspace stops at the first other char)
             continue
         try:
             obj = json.loads(line)
