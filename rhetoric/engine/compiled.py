@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
@@ -32,7 +32,6 @@ from ..text import PreparedText, prepare
 from ..text.tokens import hashtag_words
 from ..text.urls import url_spans
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
-from .backtrack import ALWAYS_TIMED, Limits, limits
 from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
@@ -70,6 +69,20 @@ _LONG_RUN = 16
 # scan they replace (measured on the built-in rules: a spread of 121 or 163 chars, for
 # "will" or "kill" after a long bounded lead, doubled their cost; 17 or less halved it).
 _WIDEST_SPREAD = 20
+
+# The longest subjects on which a pattern's ``match`` and ``search`` calls need no
+# timeout (engine/backtrack.py); ``_TIMED``: none.
+_Limits = tuple[int, int]
+_TIMED: _Limits = (-1, -1)
+
+
+def _limits(pattern: regex.Pattern[str], timeout: float) -> _Limits:
+    """``backtrack.limits`` as plain numbers: the module is needed only to compile
+    rules, not to read them from the cache."""
+    from .backtrack import limits
+
+    match, search = limits(pattern, timeout)
+    return match, search
 
 
 @pickled_by_constructor
@@ -169,7 +182,7 @@ class CompiledRules:
         # can, and the pieces to try there (``_pattern_matches``, on an ASCII subject).
         self._starts: dict[int, _Starts] = {}
         # Per pattern rule, the subjects its calls need no timeout on (engine/backtrack.py).
-        self._limits: dict[int, Limits] = {}
+        self._limits: dict[int, _Limits] = {}
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
         singles: dict[str, frozenset[str]] = {}
@@ -230,7 +243,7 @@ class CompiledRules:
                 compiled = regex.compile(spec.pattern, flags)
                 self._patterns.append((index, compiled, literals))
                 timeout = spec.timeout or config.regex_timeout
-                self._limits[index] = limits(compiled, timeout) if self._fast else ALWAYS_TIMED
+                self._limits[index] = _limits(compiled, timeout) if self._fast else _TIMED
                 plan = _plan_starts(spec, compiled, flags, timeout) if self._fast else None
                 if plan is not None:
                     self._starts[index] = plan
@@ -244,9 +257,9 @@ class CompiledRules:
             for index, spec in enumerate(self._specs)
             if spec.antipatterns
         }
-        self._antipattern_limits: dict[int, tuple[Limits, ...]] = {
+        self._antipattern_limits: dict[int, tuple[_Limits, ...]] = {
             index: tuple(
-                limits(antipattern, config.regex_timeout) if self._fast else ALWAYS_TIMED
+                _limits(antipattern, config.regex_timeout) if self._fast else _TIMED
                 for antipattern in spec.antipatterns
             )
             for index, spec in enumerate(self._specs)
@@ -741,7 +754,7 @@ class CompiledRules:
         pattern: regex.Pattern[str],
         timeout: float,
         starts: _Starts | None = None,
-        bounds: Limits = ALWAYS_TIMED,
+        bounds: _Limits = _TIMED,
     ) -> Iterator[_PatternMatch]:
         """Every match of a pattern rule as a span of the original text, with why it is
         not reported when it is refused (see ``_word_end``). ``starts``: where matches can
@@ -750,7 +763,8 @@ class CompiledRules:
         subject = prepared.original if spec.on_original else prepared.normalized
         original = prepared.original
         size = len(subject)
-        searched = None if size <= bounds.search else timeout
+        match_limit, search_limit = bounds
+        searched = None if size <= search_limit else timeout
         if starts is not None and subject.isascii():
             places, pieces, each = starts
             timeouts = tuple(None if size <= limit else timeout for limit in each)
@@ -759,7 +773,7 @@ class CompiledRules:
             )
         else:
             matches = pattern.finditer(subject, timeout=searched)
-        matched_timeout = None if size <= bounds.match else timeout
+        matched_timeout = None if size <= match_limit else timeout
         for found in matches:
             begin, finish = found.span(spec.group or 0)
             if begin < 0 or finish <= begin:
@@ -845,7 +859,7 @@ class CompiledRules:
         prepared: PreparedText,
         spec: RuleSpec,
         literals: tuple[tuple[str, ...] | None, ...],
-        bounds: tuple[Limits, ...],
+        bounds: tuple[_Limits, ...],
     ) -> list[tuple[list[int], list[int]]]:
         """Per antipattern, the starts and ends (in the original) of its matches; an
         antipattern whose required literals are all absent is not run (no matches)."""
@@ -856,7 +870,7 @@ class CompiledRules:
         scopes = spec.antipattern_scopes
         for k, (antipattern, needed) in enumerate(zip(spec.antipatterns, literals, strict=True)):
             # A segment is no longer than the subject: the subject's length decides.
-            timeout = None if size <= bounds[k].search else self._timeout
+            timeout = None if size <= bounds[k][1] else self._timeout
             starts: list[int] = []
             ends: list[int] = []
             if needed is not None:
@@ -991,9 +1005,36 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
 
 
+class _Pieces:
+    """The pieces a pattern is tried as at its places, each compiled on its first try.
+
+    Why: a compiled ``regex`` pattern pickles as its source, so the cached rules held
+    122 pieces that every process compiled when it read them (about 18 M instructions),
+    whether or not a comment ever tried them. ``compiled[k]`` is None until piece ``k``
+    is first needed (:meth:`compile`); a pickle holds the sources only.
+    """
+
+    __slots__ = ("compiled", "flags", "sources")
+
+    def __init__(self, sources: Sequence[str], flags: int) -> None:
+        self.sources = tuple(sources)
+        self.flags = flags
+        self.compiled: list[regex.Pattern[str] | None] = [None] * len(self.sources)
+
+    def __reduce__(self) -> tuple[type[_Pieces], tuple[tuple[str, ...], int]]:
+        return _Pieces, (self.sources, self.flags)
+
+    def compile(self, k: int) -> regex.Pattern[str]:
+        """Piece ``k``, compiled (once)."""
+        piece = self.compiled[k]
+        if piece is None:
+            piece = self.compiled[k] = regex.compile(self.sources[k], self.flags)
+        return piece
+
+
 # Where a pattern's matches can start, the pieces to try there, and for each piece the
 # subjects on which its ``match`` needs no timeout.
-_Starts = tuple[MatchStarts, tuple[regex.Pattern[str], ...], tuple[int, ...]]
+_Starts = tuple[MatchStarts, _Pieces, tuple[int, ...]]
 
 
 def _plan_starts(
@@ -1016,17 +1057,18 @@ def _plan_starts(
             and all(f is not None and spread(f.values()) <= _WIDEST_SPREAD for f in found)
             and (spec.group is None or all(spec.group in piece.groupindex for piece in pieces))
         ):
-            each = tuple(limits(piece, timeout).match for piece in pieces)
-            return MatchStarts(found), tuple(pieces), each  # type: ignore[arg-type]
+            each = tuple(_limits(piece, timeout)[0] for piece in pieces)
+            return MatchStarts(found), _Pieces(sources, flags), each  # type: ignore[arg-type]
     anchored = anchored_literals(compiled)
     if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
-        return MatchStarts([anchored]), (compiled,), (limits(compiled, timeout).match,)
+        whole = _Pieces([spec.pattern], flags)
+        return MatchStarts([anchored]), whole, (_limits(compiled, timeout)[0],)
     return None
 
 
 def _matches_from(
     pattern: regex.Pattern[str],
-    pieces: tuple[regex.Pattern[str], ...],
+    pieces: _Pieces,
     subject: str,
     starts: dict[int, int],
     timeout: float | None,
@@ -1052,6 +1094,7 @@ def _matches_from(
     long, see engine/backtrack.py).
     """
     after = 0
+    compiled = pieces.compiled
     order = sorted(starts)
     count = len(order)
     for i, start in enumerate(order):
@@ -1063,7 +1106,8 @@ def _matches_from(
                 return
         else:
             for k in _bits(starts[start]):
-                found = pieces[k].match(subject, start, timeout=timeouts[k])
+                piece = compiled[k] or pieces.compile(k)
+                found = piece.match(subject, start, timeout=timeouts[k])
                 if found is not None:
                     break
             else:
