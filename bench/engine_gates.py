@@ -16,12 +16,18 @@ runs, so the gate's own cost is the difference between ``GATE`` and ``none``:
 
 Per call = (I(GATE) - I(none)) / (comments * repeat). Internals are reached on
 purpose: this measures them, it does not use them.
+
+``timeouts`` is not a gate: it runs the engine (``detect``) over the comments with
+the calls that need no timeout untimed, then with every regex call timed, alternately
+(``--repeat`` rounds), and prints the CPU time of each round (``time.thread_time``,
+user and system: a timed call's clock reads are system calls) and the minimums.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +41,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file")
     parser.add_argument(
-        "gate", choices=["none", "cannot_fire", "may_fire", "present", "original", "runnable"]
+        "gate",
+        choices=["none", "cannot_fire", "may_fire", "present", "original", "runnable", "timeouts"],
     )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--preview", action="store_true")
@@ -49,6 +56,9 @@ def main() -> None:
         doc.view_words  # noqa: B018  # the facts every gate reads, computed before it
         doc.is_plain  # noqa: B018
     engine._cannot_fire(docs[0])  # builds the automata on first use
+    if args.gate == "timeouts":
+        _timeouts(engine, docs, args.repeat)
+        return
     gate = _gate(engine, args.gate, docs)
     for _ in range(args.repeat):
         gate()
@@ -74,6 +84,30 @@ def _gate(engine: Any, name: str, docs: list[Document]) -> Callable[[], None]:
         return lambda: [test(doc.text) for doc in docs] and None
     prepared = [doc.prepared for doc in docs if not engine._cannot_fire(doc)[0]]
     return lambda: [engine._runnable(p) for p in prepared] and None
+
+
+def _timeouts(engine: Any, docs: list[Document], rounds: int) -> None:
+    untimed = (engine._limits, engine._antipattern_limits, engine._starts)
+    timed = (
+        dict.fromkeys(engine._limits, (-1, -1)),
+        {k: tuple((-1, -1) for _ in v) for k, v in engine._antipattern_limits.items()},
+        {k: (p[0], p[1], tuple(-1 for _ in p[2])) for k, p in engine._starts.items()},
+    )
+    for doc in docs:
+        doc.prepared  # noqa: B018  # prepared once, outside the rounds
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, state in (("untimed where bounded", untimed), ("all timed", timed)):
+            engine._limits, engine._antipattern_limits, engine._starts = state
+            start = time.thread_time()
+            for doc in docs:
+                for _ in engine.detect(doc):
+                    pass
+            spent = time.thread_time() - start
+            best[name] = min(best.get(name, spent), spent)
+            print(f"{name}: {spent * 1000:.1f} ms")
+    for name, spent in best.items():
+        print(f"minimum, {name}: {spent * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -767,9 +767,8 @@ class CompiledRules:
         searched = None if size <= search_limit else timeout
         if starts is not None and subject.isascii():
             places, pieces, each = starts
-            timeouts = tuple(None if size <= limit else timeout for limit in each)
             matches = _matches_from(
-                pattern, pieces, subject, places(subject.lower()), searched, timeouts
+                pattern, pieces, subject, places(subject.lower()), timeout, (search_limit, each)
             )
         else:
             matches = pattern.finditer(subject, timeout=searched)
@@ -1071,8 +1070,8 @@ def _matches_from(
     pieces: _Pieces,
     subject: str,
     starts: dict[int, int],
-    timeout: float | None,
-    timeouts: tuple[float | None, ...],
+    timeout: float,
+    limits: tuple[int, tuple[int, ...]],
 ) -> Iterator[regex.Match[str]]:
     """What ``pattern.finditer(subject)`` yields when no match can start elsewhere than
     at ``starts`` (each with the bits of the ``pieces`` that may match there): the first
@@ -1090,10 +1089,12 @@ def _matches_from(
     a call per start): it returns the first match at or after that start, which is the
     next one whatever starts it passes. Matches are never empty (``anchored_literals``
     refuses such patterns), so each ends after its start and no start is tried twice.
-    ``timeout`` is the search's, ``timeouts`` each piece's (None: the call cannot take
-    long, see engine/backtrack.py).
+    ``limits``: the longest subjects on which the search, and a ``match`` of each piece,
+    cannot take long (then they run without ``timeout``, see engine/backtrack.py).
     """
     after = 0
+    size = len(subject)
+    search_limit, match_limits = limits
     compiled = pieces.compiled
     order = sorted(starts)
     count = len(order)
@@ -1101,13 +1102,16 @@ def _matches_from(
         if start < after:
             continue
         if i + _LONG_RUN < count and order[i + _LONG_RUN] == start + _LONG_RUN:
-            found = pattern.search(subject, start, timeout=timeout)
+            found = pattern.search(
+                subject, start, timeout=None if size <= search_limit else timeout
+            )
             if found is None:
                 return
         else:
             for k in _bits(starts[start]):
                 piece = compiled[k] or pieces.compile(k)
-                found = piece.match(subject, start, timeout=timeouts[k])
+                untimed = size <= match_limits[k]
+                found = piece.match(subject, start, timeout=None if untimed else timeout)
                 if found is not None:
                     break
             else:
