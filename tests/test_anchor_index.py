@@ -48,7 +48,21 @@ def test_phrases_are_kept_as_word_sets() -> None:
     index.add(["plan"], Requirement(2, (frozenset({"evil", "deep"}), frozenset({"plan"}))))
     index.freeze()
     assert index.phrases == {"state": (frozenset({"deep", "state"}),)}
-    assert list(index.conditional) == ["plan"]
+    assert list(index.every) == ["plan"]
+    index.add(["must"], Requirement(2, (frozenset({"we"}), frozenset({"must"}), frozenset({"x"}))))
+    index.freeze()
+    assert list(index.conditional) == ["must"]  # two of three: tested as a requirement
     assert index.may_fire(frozenset({"deep", "state"}))
+    assert index.may_fire(frozenset({"we", "must"}))
     assert not index.may_fire(frozenset({"state", "plan"}))
     assert index.may_fire(frozenset({"evil", "plan"}))
+
+
+def test_requirements_of_all_options_skip_the_anchor_own_option() -> None:
+    index = AnchorIndex()
+    needs = (frozenset({"we", "they"}), frozenset({"must"}), frozenset({"kill", "evil"}))
+    index.add(["must"], Requirement(3, needs))
+    index.freeze()
+    assert index.every == {"must": ((frozenset({"kill", "evil"}), frozenset({"we", "they"})),)}
+    assert index.may_fire(frozenset({"they", "must", "evil"}))
+    assert not index.may_fire(frozenset({"they", "must"}))

@@ -109,10 +109,11 @@ class AnchorIndex:
     """Anchor words with what else their rule needs; answers "can anything fire?".
 
     Words needing nothing else are kept in one frozenset (one C-level disjointness
-    test); the others map to their requirements, checked only when they occur. Most of
-    those are phrases, which need all their words: kept apart as word sets (one C-level
-    subset test each, about five per comment; a requirement's own test costs several
-    times that).
+    test); the others map to what else they need, checked only when they occur, in the
+    cheapest form that says it: a phrase's words as one set (``phrases``: one subset
+    test); for a requirement of all its options (a template's elements), the options
+    the word is not in, rarest first (``every``: the test stops at the first one
+    missing, and most are); the other requirements as they are (``conditional``).
     """
 
     def __init__(self) -> None:
@@ -122,6 +123,7 @@ class AnchorIndex:
         self.sufficient: frozenset[str] = frozenset()
         self.conditional: dict[str, tuple[Requirement, ...]] = {}
         self.phrases: dict[str, tuple[frozenset[str], ...]] = {}
+        self.every: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {}
 
     def add(self, words: Iterable[str], requirement: Requirement | None = None) -> None:
         """Index ``requirement`` under each of ``words``; each word belongs to one of its
@@ -137,21 +139,28 @@ class AnchorIndex:
         self.sufficient = frozenset(self._sufficient)
         self.conditional = {}
         self.phrases = {}
+        self.every = {}
         for word, requirements in self._conditional.items():
             if word in self.sufficient:
                 continue  # the word alone already suffices
             others = []
             phrases = []
+            every = []
             for requirement in requirements:
                 words = requirement.all_words()
-                if words is None:
-                    others.append(requirement)
-                else:
+                if words is not None:
                     phrases.append(words)
+                elif requirement.needed >= len(requirement.options):
+                    rest = [option for option in requirement.options if word not in option]
+                    every.append(tuple(sorted(rest, key=commonness)))
+                else:
+                    others.append(requirement)
             if others:
                 self.conditional[word] = tuple(others)
             if phrases:
                 self.phrases[word] = tuple(phrases)
+            if every:
+                self.every[word] = tuple(every)
 
     def may_fire(self, words: frozenset[str]) -> bool:
         """Whether a comment with these token norms meets any rule's requirement."""
@@ -161,6 +170,11 @@ class AnchorIndex:
         for word in phrases.keys() & words:
             if any(map(words.issuperset, phrases[word])):
                 return True
+        every = self.every
+        for word in every.keys() & words:
+            for options in every[word]:
+                if not any(map(words.isdisjoint, options)):
+                    return True
         conditional = self.conditional
         for word in conditional.keys() & words:
             for requirement in conditional[word]:
