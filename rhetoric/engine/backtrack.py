@@ -123,13 +123,15 @@ def _chars(op: Any, av: Any) -> Chars:
 
 def _literal(code: int) -> Chars:
     """A char, and its other cases whatever the flags (scoped flags can turn case
-    folding on inside a group): a letter also matches its other ASCII case and, in
-    simple case folding, a few non-ASCII letters such as the Kelvin sign or the long s."""
+    folding on inside a group): a letter also matches its other ASCII case, and "i",
+    "k" and "s" a few non-ASCII letters (dotted and dotless I, the Kelvin sign, the
+    long s: the only other letters that case folding ties to ASCII ones)."""
     if code >= 128:
         return Chars(0, _KINDS)
     char = _ASCII[code]
     if char.isalpha():
-        return Chars(1 << code | 1 << ord(char.swapcase()), _WORD)
+        both = 1 << code | 1 << ord(char.swapcase())
+        return Chars(both, _WORD if char in "iksIKS" else frozenset())
     return Chars(1 << code, frozenset())
 
 
@@ -174,7 +176,10 @@ class Follow(NamedTuple):
     visits: int
 
 
-END = Follow(NOTHING, 0)
+# The end of the pattern (or of a lookaround): no char, but a part that can reach it
+# without consuming one goes on whatever the char is ("end" is no kind of char, so
+# every char class is disjoint from it).
+END = Follow(Chars(0, frozenset(("end",))), 0)
 
 
 class Poly:
@@ -277,7 +282,8 @@ def _branch(branches: Any, rest: Follow) -> Cost | None:
     first char can be ``c`` go past it; the others fail at that char (``visits``). So
     the paths out are the most, over all chars, of the paths of the branches that can
     start with it: a list of words (``love|protect|defend|...``) adds up only the words
-    sharing a first letter, not all of them."""
+    sharing a first letter, not all of them. A branch that can reach the end of the
+    pattern without a char goes on at every place."""
     costs = []
     firsts = []
     visits = 1
@@ -291,7 +297,11 @@ def _branch(branches: Any, rest: Follow) -> Cost | None:
         visits += first.visits
     paths, work = ZERO, ZERO
     for probe in _PROBES:
-        able = [c for c, chars in zip(costs, firsts, strict=True) if not chars.isdisjoint(probe)]
+        able = [
+            c
+            for c, chars in zip(costs, firsts, strict=True)
+            if not chars.isdisjoint(probe) or "end" in chars.other
+        ]
         paths = paths.most(_sum(c.paths for c in able))
         work = work.most(_sum(c.work for c in able))
     return Cost(paths, work + Poly(visits))
