@@ -4,6 +4,8 @@ requirements)."""
 
 from __future__ import annotations
 
+import pickle
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +42,7 @@ def test_may_fire_is_any_requirement_met(
         for anchors, requirement in entries
     )
     assert index.may_fire(comment) == expected
+    assert pickle.loads(pickle.dumps(index)).may_fire(comment) == expected  # as cached
 
 
 def test_phrases_are_kept_as_word_sets() -> None:

@@ -125,6 +125,15 @@ class AnchorIndex:
         self.phrases: dict[str, tuple[frozenset[str], ...]] = {}
         self.every: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """What :meth:`may_fire` reads, without the sets :meth:`add` builds: a cached
+        index answers, it is not added to (and the phrases' requirements, some 2,700,
+        need not be unpickled at every start)."""
+        state = dict(self.__dict__)
+        state["_sufficient"] = set()
+        state["_conditional"] = {}
+        return state
+
     def add(self, words: Iterable[str], requirement: Requirement | None = None) -> None:
         """Index ``requirement`` under each of ``words``; each word belongs to one of its
         options, so a requirement of one option is met by the word alone."""
