@@ -329,14 +329,11 @@ class CompiledRules:
         # always run, those with literals on the original text, those whose bit the
         # one pass over the normalized text sets.
         self._always = sum(1 << i for i, (_, _, lit) in enumerate(self._patterns) if lit is None)
-        on_original = [
+        self._on_original = [
             (1 << i, literals)
             for i, (rule, _, literals) in enumerate(self._patterns)
             if literals is not None and self._specs[rule].on_original
         ]
-        # Their literals (case-sensitive, 30 for the built-in rules) in one pass too.
-        self._original_bits = tuple(bit for bit, _ in on_original)
-        self._original_literals = LiteralGroups([literals for _, literals in on_original])
         self._on_normalized = sum(
             1 << i
             for i, (rule, _, literals) in enumerate(self._patterns)
@@ -400,22 +397,14 @@ class CompiledRules:
             return False, None
         if self._always:
             return False, None
-        if self._original_bits and self._original_present(doc.text):
-            return False, None
+        for _, literals in self._on_original:
+            if any(literal in doc.text for literal in literals):
+                return False, None
         present = self._normalized_literals.present(folded)
         for bit in _bits(present & self._on_normalized):
             if self._needs_met(bit, present):
                 return False, (folded, present)
         return doc.is_plain, (folded, present)
-
-    def _original_present(self, text: str) -> int:
-        """The patterns on the original text with a literal in ``text`` (bit i: pattern
-        i), found in one pass (a substring test per literal cost about twice as much)."""
-        found = 0
-        bits = self._original_bits
-        for k in _bits(self._original_literals.present(text)):
-            found |= bits[k]
-        return found
 
     def _needs_met(self, bit: int, present: int) -> bool:
         """Whether pattern ``bit`` has every group of literals of one of its alternatives
@@ -580,8 +569,9 @@ class CompiledRules:
         else:
             present = self._normalized_literals.present(normalized)
         runnable = self._always
-        if self._original_bits:
-            runnable |= self._original_present(prepared.original)
+        for bit, literals in self._on_original:
+            if any(literal in prepared.original for literal in literals):
+                runnable |= bit
         candidates = present & self._on_normalized
         if candidates and normalized.isascii():
             for bit in _bits(candidates):
