@@ -4,7 +4,9 @@ not name).
 
     python bench/engine_gates.py FILE GATE [--repeat N]
 
-GATE is ``none`` (load and prepare the facts only), ``cannot_fire`` (the whole gate),
+GATE is ``none`` (load and prepare the facts only), ``detect`` (the whole engine on
+fresh comments, their facts and preparation included: no plugin and no time budget,
+so a loaded machine cannot change what runs), ``cannot_fire`` (the whole gate),
 ``may_fire`` (the anchor requirements), ``present`` (the one pass over the literals of
 the pattern rules), ``original`` (the tests of the literals on the original text) or
 ``runnable`` (the patterns a comment may match, on comments that can fire). The
@@ -42,7 +44,16 @@ def main() -> None:
     parser.add_argument("file")
     parser.add_argument(
         "gate",
-        choices=["none", "cannot_fire", "may_fire", "present", "original", "runnable", "timeouts"],
+        choices=[
+            "none",
+            "detect",
+            "cannot_fire",
+            "may_fire",
+            "present",
+            "original",
+            "runnable",
+            "timeouts",
+        ],
     )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--preview", action="store_true")
@@ -67,6 +78,15 @@ def main() -> None:
 def _gate(engine: Any, name: str, docs: list[Document]) -> Callable[[], None]:
     if name == "none":
         return lambda: None
+    if name == "detect":
+        texts = [doc.text for doc in docs]
+
+        def detect() -> None:
+            for i, text in enumerate(texts):
+                for _ in engine.detect(Document(Comment(str(i), text))):
+                    pass
+
+        return detect
     if name == "cannot_fire":
         return lambda: [engine._cannot_fire(doc) for doc in docs] and None
     if name == "may_fire":

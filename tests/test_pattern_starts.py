@@ -16,7 +16,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rhetoric import Analyzer, AnalyzerConfig, Comment, Document
+from rhetoric import Analyzer, AnalyzerConfig
 from rhetoric.engine.literals import MatchStarts, Width, alternative_sources, anchored_literals
 
 HEADER = """kind: pattern
@@ -242,27 +242,3 @@ def test_patterns_the_argument_does_not_cover_keep_the_whole_text_search(
     pattern: str, flags: int
 ) -> None:
     assert anchored_literals(regex.compile(pattern, flags)) is None
-
-
-def test_pieces_are_compiled_on_first_try_and_pickled_as_sources(
-    analyzers: tuple[Analyzer, Analyzer],
-) -> None:
-    """A cached rule set holds its pieces' sources; a piece is compiled when a comment
-    first tries it, and then gives the hits of the whole-text search."""
-    fast, slow = analyzers
-    rules = next(d for d in fast.detectors if d.name == "rules")
-    engine = pickle.loads(pickle.dumps(rules))
-    reference = next(d for d in slow.detectors if d.name == "rules")
-    pieces = [plan[1] for plan in engine._starts.values()]
-    assert any(len(p.sources) > 1 for p in pieces)
-    assert all(c is None for p in pieces for c in p.compiled)
-    text = "No plan to kill them; a plan to kill. They would kill them all."
-
-    def found(detector: object) -> list[tuple[str, int, int]]:
-        doc = Document(Comment("c", text))
-        return [(h.rule, h.start, h.end) for h in detector.detect(doc)]  # type: ignore[attr-defined]
-
-    assert found(engine) == found(reference) != []
-    tried = [c for p in pieces for c in p.compiled if c is not None]
-    assert tried and all(isinstance(c, regex.Pattern) for c in tried)
-    assert len(tried) < sum(len(p.sources) for p in pieces)  # the others never compiled

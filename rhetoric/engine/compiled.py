@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
@@ -994,36 +994,9 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
 
 
-class _Pieces:
-    """The pieces a pattern is tried as at its places, each compiled on its first try.
-
-    Why: a compiled ``regex`` pattern pickles as its source, so the cached rules held
-    122 pieces that every process compiled when it read them (about 18 M instructions),
-    whether or not a comment ever tried them. ``compiled[k]`` is None until piece ``k``
-    is first needed (:meth:`compile`); a pickle holds the sources only.
-    """
-
-    __slots__ = ("compiled", "flags", "sources")
-
-    def __init__(self, sources: Sequence[str], flags: int) -> None:
-        self.sources = tuple(sources)
-        self.flags = flags
-        self.compiled: list[regex.Pattern[str] | None] = [None] * len(self.sources)
-
-    def __reduce__(self) -> tuple[type[_Pieces], tuple[tuple[str, ...], int]]:
-        return _Pieces, (self.sources, self.flags)
-
-    def compile(self, k: int) -> regex.Pattern[str]:
-        """Piece ``k``, compiled (once)."""
-        piece = self.compiled[k]
-        if piece is None:
-            piece = self.compiled[k] = regex.compile(self.sources[k], self.flags)
-        return piece
-
-
 # Where a pattern's matches can start, the pieces to try there, and for each piece the
 # subjects on which its ``match`` needs no timeout.
-_Starts = tuple[MatchStarts, _Pieces, tuple[int, ...]]
+_Starts = tuple[MatchStarts, tuple[regex.Pattern[str], ...], tuple[int, ...]]
 
 
 def _plan_starts(
@@ -1047,17 +1020,16 @@ def _plan_starts(
             and (spec.group is None or all(spec.group in piece.groupindex for piece in pieces))
         ):
             each = tuple(_limits(piece, timeout)[0] for piece in pieces)
-            return MatchStarts(found), _Pieces(sources, flags), each  # type: ignore[arg-type]
+            return MatchStarts(found), tuple(pieces), each  # type: ignore[arg-type]
     anchored = anchored_literals(compiled)
     if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
-        whole = _Pieces([spec.pattern], flags)
-        return MatchStarts([anchored]), whole, (_limits(compiled, timeout)[0],)
+        return MatchStarts([anchored]), (compiled,), (_limits(compiled, timeout)[0],)
     return None
 
 
 def _matches_from(
     pattern: regex.Pattern[str],
-    pieces: _Pieces,
+    pieces: tuple[regex.Pattern[str], ...],
     subject: str,
     starts: dict[int, int],
     timeout: float,
@@ -1085,7 +1057,6 @@ def _matches_from(
     after = 0
     size = len(subject)
     search_limit, match_limits = limits
-    compiled = pieces.compiled
     order = sorted(starts)
     count = len(order)
     for i, start in enumerate(order):
@@ -1099,9 +1070,8 @@ def _matches_from(
                 return
         else:
             for k in _bits(starts[start]):
-                piece = compiled[k] or pieces.compile(k)
                 untimed = size <= match_limits[k]
-                found = piece.match(subject, start, timeout=None if untimed else timeout)
+                found = pieces[k].match(subject, start, timeout=None if untimed else timeout)
                 if found is not None:
                     break
             else:
