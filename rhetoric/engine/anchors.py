@@ -96,12 +96,24 @@ class Requirement:
         options = self.options
         return needed <= 0 or len(options) - sum(map(words.isdisjoint, options)) >= needed
 
+    def all_words(self) -> frozenset[str] | None:
+        """The words that must all occur, when that is what the requirement says (every
+        option one word, all of them needed: a phrase's words); None otherwise."""
+        options = self.options
+        if self.needed < len(options) or any(len(option) != 1 for option in options):
+            return None
+        return frozenset().union(*options)
+
 
 class AnchorIndex:
     """Anchor words with what else their rule needs; answers "can anything fire?".
 
     Words needing nothing else are kept in one frozenset (one C-level disjointness
-    test); the others map to their requirements, checked only when they occur.
+    test); the others map to what else they need, checked only when they occur, in the
+    cheapest form that says it: a phrase's words as one set (``phrases``: one subset
+    test); for a requirement of all its options (a template's elements), the options
+    the word is not in, rarest first (``every``: the test stops at the first one
+    missing, and most are); the other requirements as they are (``conditional``).
     """
 
     def __init__(self) -> None:
@@ -110,6 +122,17 @@ class AnchorIndex:
         # What may_fire reads, filled in by freeze() once every rule is added.
         self.sufficient: frozenset[str] = frozenset()
         self.conditional: dict[str, tuple[Requirement, ...]] = {}
+        self.phrases: dict[str, tuple[frozenset[str], ...]] = {}
+        self.every: dict[str, tuple[tuple[frozenset[str], ...], ...]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """What :meth:`may_fire` reads, without the sets :meth:`add` builds: a cached
+        index answers, it is not added to (and the phrases' requirements, some 2,700,
+        need not be unpickled at every start)."""
+        state = dict(self.__dict__)
+        state["_sufficient"] = set()
+        state["_conditional"] = {}
+        return state
 
     def add(self, words: Iterable[str], requirement: Requirement | None = None) -> None:
         """Index ``requirement`` under each of ``words``; each word belongs to one of its
@@ -123,16 +146,44 @@ class AnchorIndex:
     def freeze(self) -> None:
         """Make the index ready to answer (call once every rule is added)."""
         self.sufficient = frozenset(self._sufficient)
-        self.conditional = {
-            word: tuple(requirements)
-            for word, requirements in self._conditional.items()
-            if word not in self.sufficient  # the word alone already suffices
-        }
+        self.conditional = {}
+        self.phrases = {}
+        self.every = {}
+        for word, requirements in self._conditional.items():
+            if word in self.sufficient:
+                continue  # the word alone already suffices
+            others = []
+            phrases = []
+            every = []
+            for requirement in requirements:
+                words = requirement.all_words()
+                if words is not None:
+                    phrases.append(words)
+                elif requirement.needed >= len(requirement.options):
+                    rest = [option for option in requirement.options if word not in option]
+                    every.append(tuple(sorted(rest, key=commonness)))
+                else:
+                    others.append(requirement)
+            if others:
+                self.conditional[word] = tuple(others)
+            if phrases:
+                self.phrases[word] = tuple(phrases)
+            if every:
+                self.every[word] = tuple(every)
 
     def may_fire(self, words: frozenset[str]) -> bool:
         """Whether a comment with these token norms meets any rule's requirement."""
         if not self.sufficient.isdisjoint(words):
             return True
+        phrases = self.phrases
+        for word in phrases.keys() & words:
+            if any(map(words.issuperset, phrases[word])):
+                return True
+        every = self.every
+        for word in every.keys() & words:
+            for options in every[word]:
+                if not any(map(words.isdisjoint, options)):
+                    return True
         conditional = self.conditional
         for word in conditional.keys() & words:
             for requirement in conditional[word]:

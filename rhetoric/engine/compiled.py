@@ -70,6 +70,20 @@ _LONG_RUN = 16
 # "will" or "kill" after a long bounded lead, doubled their cost; 17 or less halved it).
 _WIDEST_SPREAD = 20
 
+# The longest subjects on which a pattern's ``match`` and ``search`` calls need no
+# timeout (engine/backtrack.py); ``_TIMED``: none.
+_Limits = tuple[int, int]
+_TIMED: _Limits = (-1, -1)
+
+
+def _limits(pattern: regex.Pattern[str], timeout: float) -> _Limits:
+    """``backtrack.limits`` as plain numbers: the module is needed only to compile
+    rules, not to read them from the cache."""
+    from .backtrack import limits
+
+    match, search = limits(pattern, timeout)
+    return match, search
+
 
 @pickled_by_constructor
 @dataclass(frozen=True, slots=True)
@@ -167,6 +181,8 @@ class CompiledRules:
         # Per pattern rule whose matches can only start near its literals: where they
         # can, and the pieces to try there (``_pattern_matches``, on an ASCII subject).
         self._starts: dict[int, _Starts] = {}
+        # Per pattern rule, the subjects its calls need no timeout on (engine/backtrack.py).
+        self._limits: dict[int, _Limits] = {}
         # What must occur for any rule to fire (see engine/anchors.py).
         anchors = AnchorIndex()
         singles: dict[str, frozenset[str]] = {}
@@ -226,7 +242,9 @@ class CompiledRules:
                 literals = _prefilter(spec, flags) if config.fast_paths else None
                 compiled = regex.compile(spec.pattern, flags)
                 self._patterns.append((index, compiled, literals))
-                plan = _plan_starts(spec, compiled, flags) if config.fast_paths else None
+                timeout = spec.timeout or config.regex_timeout
+                self._limits[index] = _limits(compiled, timeout) if self._fast else _TIMED
+                plan = _plan_starts(spec, compiled, flags, timeout) if self._fast else None
                 if plan is not None:
                     self._starts[index] = plan
         # Per rule with antipatterns, for each antipattern the literals of which a match
@@ -234,6 +252,14 @@ class CompiledRules:
         self._antipattern_literals: dict[int, tuple[tuple[str, ...] | None, ...]] = {
             index: tuple(
                 _antipattern_prefilter(antipattern) if config.fast_paths else None
+                for antipattern in spec.antipatterns
+            )
+            for index, spec in enumerate(self._specs)
+            if spec.antipatterns
+        }
+        self._antipattern_limits: dict[int, tuple[_Limits, ...]] = {
+            index: tuple(
+                _limits(antipattern, config.regex_timeout) if self._fast else _TIMED
                 for antipattern in spec.antipatterns
             )
             for index, spec in enumerate(self._specs)
@@ -691,7 +717,9 @@ class CompiledRules:
         timeout = spec.timeout or self._timeout
         try:
             starts = self._starts.get(index)
-            for found in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
+            bounds = self._limits[index]
+            matches = self._pattern_matches(doc.prepared, spec, pattern, timeout, starts, bounds)
+            for found in matches:
                 if found.refused is not None:
                     continue
                 hit = doc.hit(
@@ -716,17 +744,25 @@ class CompiledRules:
         pattern: regex.Pattern[str],
         timeout: float,
         starts: _Starts | None = None,
+        bounds: _Limits = _TIMED,
     ) -> Iterator[_PatternMatch]:
         """Every match of a pattern rule as a span of the original text, with why it is
         not reported when it is refused (see ``_word_end``). ``starts``: where matches can
-        start in an ASCII subject (then only those places are tried)."""
+        start in an ASCII subject (then only those places are tried). ``bounds``: the
+        subjects on which the pattern's calls cannot take long (then they are untimed)."""
         subject = prepared.original if spec.on_original else prepared.normalized
         original = prepared.original
+        size = len(subject)
+        match_limit, search_limit = bounds
+        searched = None if size <= search_limit else timeout
         if starts is not None and subject.isascii():
-            places, pieces = starts
-            matches = _matches_from(pattern, pieces, subject, places(subject.lower()), timeout)
+            places, pieces, each = starts
+            matches = _matches_from(
+                pattern, pieces, subject, places(subject.lower()), timeout, (search_limit, each)
+            )
         else:
-            matches = pattern.finditer(subject, timeout=timeout)
+            matches = pattern.finditer(subject, timeout=searched)
+        matched_timeout = None if size <= match_limit else timeout
         for found in matches:
             begin, finish = found.span(spec.group or 0)
             if begin < 0 or finish <= begin:
@@ -735,7 +771,11 @@ class CompiledRules:
             # A match starting inside a word is refused whatever its end (so the end is
             # not worked out: short patterns without \b match inside many words).
             starts_inside = begin > 0 and subject[begin - 1].isalnum() and subject[begin].isalnum()
-            end = finish if starts_inside else _word_end(pattern, subject, found, finish, timeout)
+            end = (
+                finish
+                if starts_inside
+                else _word_end(pattern, subject, found, finish, matched_timeout)
+            )
             if not spec.on_original:
                 begin, finish = prepared.to_original(begin, finish if end is None else end)
             elif end is not None:
@@ -762,8 +802,11 @@ class CompiledRules:
             spec = self._specs[rule]
             timeout = spec.timeout or self._timeout
             starts = self._starts.get(rule)
+            bounds = self._limits[rule]
             try:
-                for match in self._pattern_matches(doc.prepared, spec, pattern, timeout, starts):
+                for match in self._pattern_matches(
+                    doc.prepared, spec, pattern, timeout, starts, bounds
+                ):
                     if match.refused is not None:
                         found.append((spec.info.id, match.begin, match.finish, match.refused))
             except TimeoutError:
@@ -787,7 +830,10 @@ class CompiledRules:
                 if index not in cancelled:
                     try:
                         cancelled[index] = self._antipattern_spans(
-                            doc.prepared, spec, self._antipattern_literals[index]
+                            doc.prepared,
+                            spec,
+                            self._antipattern_literals[index],
+                            self._antipattern_limits[index],
                         )
                     except TimeoutError:
                         cancelled[index] = None
@@ -802,14 +848,18 @@ class CompiledRules:
         prepared: PreparedText,
         spec: RuleSpec,
         literals: tuple[tuple[str, ...] | None, ...],
+        bounds: tuple[_Limits, ...],
     ) -> list[tuple[list[int], list[int]]]:
         """Per antipattern, the starts and ends (in the original) of its matches; an
         antipattern whose required literals are all absent is not run (no matches)."""
         found_spans = []
         subject = prepared.normalized
+        size = len(subject)
         folded: str | None = None
         scopes = spec.antipattern_scopes
         for k, (antipattern, needed) in enumerate(zip(spec.antipatterns, literals, strict=True)):
+            # A segment is no longer than the subject: the subject's length decides.
+            timeout = None if size <= bounds[k][1] else self._timeout
             starts: list[int] = []
             ends: list[int] = []
             if needed is not None:
@@ -819,12 +869,12 @@ class CompiledRules:
                     found_spans.append((starts, ends))
                     continue
             if scopes and scopes[k] != "comment":
-                for span in scoped_spans(antipattern, subject, scopes[k], self._timeout):
+                for span in scoped_spans(antipattern, subject, scopes[k], timeout):
                     begin, finish = prepared.to_original(*span)
                     starts.append(begin)
                     ends.append(finish)
             else:
-                for found in antipattern.finditer(subject, timeout=self._timeout):
+                for found in antipattern.finditer(subject, timeout=timeout):
                     begin, finish = prepared.to_original(*found.span())
                     starts.append(begin)
                     ends.append(finish)
@@ -944,10 +994,14 @@ def _aimed_at(doc: Document, community: str | None, start: int, end: int) -> Tar
     return Target(TargetKind.GROUP, start, end, doc.text[start:end], community)
 
 
-_Starts = tuple[MatchStarts, tuple[regex.Pattern[str], ...]]
+# Where a pattern's matches can start, the pieces to try there, and for each piece the
+# subjects on which its ``match`` needs no timeout.
+_Starts = tuple[MatchStarts, tuple[regex.Pattern[str], ...], tuple[int, ...]]
 
 
-def _plan_starts(spec: RuleSpec, compiled: regex.Pattern[str], flags: int) -> _Starts | None:
+def _plan_starts(
+    spec: RuleSpec, compiled: regex.Pattern[str], flags: int, timeout: float
+) -> _Starts | None:
     """Where a pattern rule's matches can start, and what to try there: one piece per
     alternative of its main alternation (``alternative_sources``) when each is anchored
     (a place then tries only the alternatives whose literals are near, not all of them:
@@ -965,10 +1019,11 @@ def _plan_starts(spec: RuleSpec, compiled: regex.Pattern[str], flags: int) -> _S
             and all(f is not None and spread(f.values()) <= _WIDEST_SPREAD for f in found)
             and (spec.group is None or all(spec.group in piece.groupindex for piece in pieces))
         ):
-            return MatchStarts(found), tuple(pieces)  # type: ignore[arg-type]
+            each = tuple(_limits(piece, timeout)[0] for piece in pieces)
+            return MatchStarts(found), tuple(pieces), each  # type: ignore[arg-type]
     anchored = anchored_literals(compiled)
     if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
-        return MatchStarts([anchored]), (compiled,)
+        return MatchStarts([anchored]), (compiled,), (_limits(compiled, timeout)[0],)
     return None
 
 
@@ -978,6 +1033,7 @@ def _matches_from(
     subject: str,
     starts: dict[int, int],
     timeout: float,
+    limits: tuple[int, tuple[int, ...]],
 ) -> Iterator[regex.Match[str]]:
     """What ``pattern.finditer(subject)`` yields when no match can start elsewhere than
     at ``starts`` (each with the bits of the ``pieces`` that may match there): the first
@@ -995,20 +1051,27 @@ def _matches_from(
     a call per start): it returns the first match at or after that start, which is the
     next one whatever starts it passes. Matches are never empty (``anchored_literals``
     refuses such patterns), so each ends after its start and no start is tried twice.
+    ``limits``: the longest subjects on which the search, and a ``match`` of each piece,
+    cannot take long (then they run without ``timeout``, see engine/backtrack.py).
     """
     after = 0
+    size = len(subject)
+    search_limit, match_limits = limits
     order = sorted(starts)
     count = len(order)
     for i, start in enumerate(order):
         if start < after:
             continue
         if i + _LONG_RUN < count and order[i + _LONG_RUN] == start + _LONG_RUN:
-            found = pattern.search(subject, start, timeout=timeout)
+            found = pattern.search(
+                subject, start, timeout=None if size <= search_limit else timeout
+            )
             if found is None:
                 return
         else:
             for k in _bits(starts[start]):
-                found = pieces[k].match(subject, start, timeout=timeout)
+                untimed = size <= match_limits[k]
+                found = pieces[k].match(subject, start, timeout=None if untimed else timeout)
                 if found is not None:
                     break
             else:
@@ -1018,7 +1081,11 @@ def _matches_from(
 
 
 def _word_end(
-    pattern: regex.Pattern[str], subject: str, found: regex.Match[str], finish: int, timeout: float
+    pattern: regex.Pattern[str],
+    subject: str,
+    found: regex.Match[str],
+    finish: int,
+    timeout: float | None,
 ) -> int | None:
     """Where a pattern hit ending at ``finish`` of the subject should end: ``finish``
     itself unless it falls inside a word; then the end of that word, when the pattern
