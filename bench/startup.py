@@ -37,7 +37,12 @@ import rhetoric
 mark("import rhetoric (the package)")
 import rhetoric.cli as cli
 mark("import rhetoric.cli")
-import rhetoric.commands.check
+try:  # as cli.run imports it (builds before stop 36 have no kept dataclass code)
+    from rhetoric.pickling import dataclass_code_kept as kept
+except ImportError:
+    from contextlib import nullcontext as kept
+with kept():
+    import rhetoric.commands.check
 mark("import rhetoric.commands.check")
 from rhetoric import analyzer as an
 from rhetoric.engine import cache
