@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -552,7 +553,8 @@ def test_a_kept_code_file_others_can_write_is_never_loaded(
     kept.chmod(0o666)
     monkeypatch.setattr(pickling, "_codes", None)
     loaded: list[bytes] = []
-    monkeypatch.setattr(pickling.marshal, "loads", lambda data: loaded.append(data))
+    unmarshal = SimpleNamespace(loads=loaded.append, dump=pickling.marshal.dump)
+    monkeypatch.setattr(pickling, "marshal", unmarshal)  # not the module imports use
     compiled = _compiled_sources(monkeypatch)
     with pickling.dataclass_code_kept():
         assert _make_point()(3).x == 3
