@@ -2,6 +2,7 @@
 
     python bench/startup.py FILE                  # rhetoric check ... FILE, this interpreter
     python bench/startup.py --python VENV/bin/python FILE -- --preview
+    python bench/startup.py --objects FILE        # also: the cache entry's objects by type
 
 Runs ``rhetoric check --isolated --input jsonl --format jsonl --jobs 1 -o /dev/null FILE``
 (plus any arguments after ``--``) under ``valgrind --tool=callgrind`` in a driver that
@@ -37,7 +38,12 @@ import rhetoric
 mark("import rhetoric (the package)")
 import rhetoric.cli as cli
 mark("import rhetoric.cli")
-import rhetoric.commands.check
+try:  # as cli.run imports it (builds before stop 36 have no kept dataclass code)
+    from rhetoric.pickling import dataclass_code_kept as kept
+except ImportError:
+    from contextlib import nullcontext as kept
+with kept():
+    import rhetoric.commands.check
 mark("import rhetoric.commands.check")
 from rhetoric import analyzer as an
 from rhetoric.engine import cache
@@ -61,6 +67,30 @@ atexit.register(lambda: (mark("output, end of the run"), sys.stderr.write(
     "".join(f"STAGE {label}\\n" for label in LABELS))))
 run = getattr(cli, "run", None)  # builds before stop 35 exit through sys.exit
 run() if run else sys.exit(cli.main())
+"""
+
+
+# What unpickling the newest compiled-rules entry builds, counted by type: the objects
+# reachable from it, not descending into classes, modules and functions it names.
+OBJECTS = """
+import collections, gc, os, pickle, types
+from rhetoric.engine import cache
+folder = cache.cache_dir()
+entry = max(folder.glob("*.pickle"), key=os.path.getmtime)
+value = pickle.loads(entry.read_bytes())
+shared = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.CodeType)
+seen, counts, stack = set(), collections.Counter(), [value]
+while stack:
+    item = stack.pop()
+    if id(item) in seen or isinstance(item, shared):
+        continue
+    seen.add(id(item))
+    counts[type(item).__name__] += 1
+    stack.extend(gc.get_referents(item))
+print(f"| {entry.stat().st_size:,} bytes | {sum(counts.values()):,} objects |")
+print("|---|---:|")
+for name, count in counts.most_common():
+    print(f"| {name} | {count:,} |")
 """
 
 
@@ -96,8 +126,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file", type=Path, help="a JSONL file of comments")
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
+    parser.add_argument("--objects", action="store_true", help="count the cache entry's objects")
     parser.add_argument("extra", nargs="*", help="more check arguments (after --)")
     args = parser.parse_args()
+    if args.objects:
+        subprocess.run([args.python, "-c", OBJECTS], check=True)
     if shutil.which("valgrind") is None:
         print("skipped: valgrind is not installed")
         return 0

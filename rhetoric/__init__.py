@@ -11,29 +11,33 @@ The public API is exactly what ``__all__`` lists, plus the hook specifications i
 from typing import TYPE_CHECKING, Any
 
 from .__about__ import __version__
-from .analyzer import Analysis, Analyzer, Detection, Screen
-from .config import AnalyzerConfig, ConfigError, Thresholds
-from .document import Detector, Document
-from .engine.errors import RuleLoadError
-from .hookspecs import hookimpl, only_when
-from .host import PluginLoadError
-from .model import (
-    GROUPS,
-    Comment,
-    DetectorError,
-    Example,
-    Hit,
-    Report,
-    RuleInfo,
-    Severity,
-    Target,
-    TargetKind,
-    Verdict,
-    replace_hit,
-)
-from .scoring import rescored
-from .techniques import Technique
-from .text import PreparedText, Token, prepare
+from .pickling import dataclass_code_kept
+
+# The package's dataclasses compile their generated methods once, not at every start.
+with dataclass_code_kept():
+    from .analyzer import Analysis, Analyzer, Detection, Screen
+    from .config import AnalyzerConfig, ConfigError, Thresholds
+    from .document import Detector, Document
+    from .engine.errors import RuleLoadError
+    from .hookspecs import hookimpl, only_when
+    from .host import PluginLoadError
+    from .model import (
+        GROUPS,
+        Comment,
+        DetectorError,
+        Example,
+        Hit,
+        Report,
+        RuleInfo,
+        Severity,
+        Target,
+        TargetKind,
+        Verdict,
+        replace_hit,
+    )
+    from .scoring import rescored
+    from .techniques import Technique
+    from .text import PreparedText, Token, prepare
 
 if TYPE_CHECKING:
     from .moderation import Moderator

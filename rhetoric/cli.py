@@ -19,13 +19,16 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from .__about__ import __version__
-from .check.options import MARKUP
-from .commands import EXIT_ERROR, UsageError
-from .config import DISABLE_ENV, ConfigError
-from .engine.errors import RuleLoadError
-from .host import PluginLoadError
-from .outputs import FORMATTERS
-from .suggest import did_you_mean
+from .pickling import dataclass_code_kept
+
+with dataclass_code_kept():  # as in rhetoric/__init__.py: generated methods compiled once
+    from .check.options import MARKUP
+    from .commands import EXIT_ERROR, UsageError
+    from .config import DISABLE_ENV, ConfigError
+    from .engine.errors import RuleLoadError
+    from .host import PluginLoadError
+    from .outputs import FORMATTERS
+    from .suggest import did_you_mean
 
 # Each command's module is imported only when it runs: a pre-commit hook that checks one
 # file pays for `check` alone, not for batch's Dask glue or the service.
@@ -642,7 +645,8 @@ def run() -> NoReturn:
     from . import commands
 
     commands.retained = []  # the finished command's analyzer, dropped with the process
-    code = main()
+    with dataclass_code_kept():  # the plugins' dataclasses, the cached rules' twins
+        code = main()
     if _flushed() and not _other_threads():
         atexit._run_exitfuncs()
         if _flushed():

@@ -12,14 +12,19 @@ stores each field through ``object.__setattr__`` (about 2,000 instructions each)
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
+import dataclasses
 import gc
+import marshal
 import os
 import pickle
 import stat
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import CodeType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -162,11 +167,14 @@ def load_private(path: Path) -> Any | None:
             gc.enable()
 
 
-def store_private(path: Path, value: Any) -> bool:
+def store_private(path: Path, value: Any, dump: Callable[[Any, Any], None] | None = None) -> bool:
     """Pickle ``value`` into ``path`` atomically, in a private folder and file (0700,
-    0600); False when it cannot be written, which is never an error."""
+    0600); False when it cannot be written, which is never an error. ``dump(value,
+    handle)`` writes another format instead."""
     import tempfile  # only when something is written
 
+    if dump is None:
+        dump = _pickle_dump
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -174,9 +182,85 @@ def store_private(path: Path, value: Any) -> bool:
         return False
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            dump(value, handle)
         os.replace(temporary, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, ValueError):
         Path(temporary).unlink(missing_ok=True)
         return False
     return True
+
+
+def _pickle_dump(value: Any, handle: Any) -> None:
+    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# --- dataclasses' generated methods, compiled once ------------------------------------
+
+# The compiled code objects by their exact source; marshal's format changes with the
+# interpreter, so the file is per interpreter build.
+_CODE_NAME = f"code-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+MAX_KEPT_CODE = 2000
+_codes: dict[str, CodeType] | None = None  # read once per process
+_codes_read = 0  # how many of them came from the file
+
+
+@contextlib.contextmanager
+def dataclass_code_kept() -> Iterator[None]:
+    """Within this block, dataclasses compile no generated method twice across runs.
+
+    Why: ``@dataclass`` writes each class's ``__init__``, ``__eq__``, ``__hash__`` and
+    the rest as source text and ``exec``s it; for the package's ~80 dataclasses the
+    parser and compiler were a fifth of a cold start's instructions. The code objects
+    are kept in the private cache folder (:func:`load_private`'s trust rules), looked
+    up by the exact text ``dataclasses`` generated and compiled as ``exec`` would, so a
+    class is the same either way. Nothing is kept when caching is off; the outermost
+    block writes the file, and only when it compiled something new.
+    """
+    folder = cache_folder()
+    if folder is None or "exec" in vars(dataclasses):  # off, or an enclosing block
+        yield
+        return
+    codes = _read_codes(folder)
+
+    def exec_kept(source: Any, scope: Any = None, names: Any = None, /) -> None:
+        if type(source) is str:
+            code = codes.get(source)
+            if code is None:  # as ``exec`` compiles it from dataclasses (no __future__)
+                code = codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            source = code
+        exec(source, scope, names)
+
+    dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        vars(dataclasses).pop("exec", None)
+        _keep_codes(folder, codes)
+
+
+def _read_codes(folder: Path) -> dict[str, CodeType]:
+    global _codes, _codes_read
+    if _codes is None:
+        _codes = {}
+        try:
+            with (folder / _CODE_NAME).open("rb") as handle:
+                trusty = trusted(os.fstat(handle.fileno()))
+                # loads, not load: marshal.load reads a file a few bytes at a time
+                kept = marshal.loads(handle.read()) if trusty else None
+        except (OSError, EOFError, ValueError, TypeError):
+            kept = None
+        if isinstance(kept, dict):
+            _codes = {k: v for k, v in kept.items() if type(k) is str and type(v) is CodeType}
+        _codes_read = len(_codes)
+    return _codes
+
+
+def _keep_codes(folder: Path, codes: dict[str, CodeType]) -> None:
+    global _codes_read
+    if len(codes) == _codes_read:
+        return
+    if len(codes) > MAX_KEPT_CODE:  # classes made on the fly: start over with the newest
+        for source in list(codes)[: len(codes) - MAX_KEPT_CODE]:
+            del codes[source]
+    if store_private(folder / _CODE_NAME, dict(codes), marshal.dump):
+        _codes_read = len(codes)

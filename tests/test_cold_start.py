@@ -4,6 +4,7 @@ compiled-rules cache while it is unpickled. Checked by what happens, never timed
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -12,10 +13,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import regex
 
+from rhetoric import pickling
 from rhetoric.engine import cache
 from rhetoric.pickling import pickled_by_constructor
 from rhetoric.text import patterns
@@ -453,3 +457,151 @@ def test_a_frozen_subclass_with_inherited_slots_pickles_through_its_constructor(
     back = pickle.loads(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == values
     assert [type(v) for v in back] == [_Child, _Parent]
+
+
+# --- dataclasses' generated methods, compiled once ------------------------------------
+
+
+@pytest.fixture
+def code_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty store of kept dataclass code in its own folder, the module's state reset."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    monkeypatch.setattr(pickling, "_codes", None)
+    monkeypatch.setattr(pickling, "_codes_read", 0)
+    return folder
+
+
+def _make_point() -> type:
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        y: int = 0
+        tags: tuple[str, ...] = field(default=())
+
+    return Point
+
+
+def _compiled_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = compile
+
+    def counting(source: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(pickling, "compile", counting, raising=False)
+    return seen
+
+
+def test_kept_dataclass_code_makes_the_same_classes(
+    code_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = _make_point()
+    with pickling.dataclass_code_kept():
+        first = _make_point()
+    assert "exec" not in vars(dataclasses)
+    [kept] = code_store.glob("code-*.marshal")
+    monkeypatch.setattr(pickling, "_codes", None)  # a new process: read back from the file
+    compiled = _compiled_sources(monkeypatch)
+    with pickling.dataclass_code_kept():
+        again = _make_point()
+    assert compiled == []
+    for made in (first, again):
+        point = made(1, tags=("a",))
+        twin = plain(1, tags=("a",))
+        assert (point.x, point.y, point.tags) == (twin.x, twin.y, twin.tags)
+        assert repr(point).split("(", 1)[1] == repr(twin).split("(", 1)[1]
+        assert point == made(1, 0, ("a",)) and point < made(2)
+        assert hash(point) == hash(made(1, 0, ("a",)))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            point.x = 2  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            made()
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_nothing_new_writes_nothing_and_caching_off_keeps_nothing(
+    code_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pickling.dataclass_code_kept():
+        _make_point()
+    [kept] = code_store.glob("code-*.marshal")
+    before = kept.stat().st_mtime_ns
+    monkeypatch.setattr(pickling, "_codes", None)
+    with pickling.dataclass_code_kept():
+        _make_point()
+    assert kept.stat().st_mtime_ns == before
+    kept.unlink()
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    with pickling.dataclass_code_kept():
+        assert "exec" not in vars(dataclasses)
+        _make_point()
+    assert not code_store.exists() or not list(code_store.glob("code-*"))
+
+
+@needs_uids
+def test_a_kept_code_file_others_can_write_is_never_loaded(
+    code_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pickling.dataclass_code_kept():
+        _make_point()
+    [kept] = code_store.glob("code-*.marshal")
+    kept.chmod(0o666)
+    monkeypatch.setattr(pickling, "_codes", None)
+    loaded: list[bytes] = []
+    unmarshal = SimpleNamespace(loads=loaded.append, dump=pickling.marshal.dump)
+    monkeypatch.setattr(pickling, "marshal", unmarshal)  # not the module imports use
+    compiled = _compiled_sources(monkeypatch)
+    with pickling.dataclass_code_kept():
+        assert _make_point()(3).x == 3
+    assert loaded == [] and compiled
+
+
+def test_a_damaged_kept_code_file_means_compiling(code_store: Path) -> None:
+    code_store.mkdir(mode=0o700)
+    (code_store / pickling._CODE_NAME).write_bytes(b"\x00not marshal")
+    (code_store / pickling._CODE_NAME).chmod(0o600)
+    with pickling.dataclass_code_kept():
+        assert _make_point()(3).y == 0
+
+
+_COUNT_DATACLASS_COMPILES = """
+import json, sys
+seen = []
+def audit(event, args):
+    source = args[0] if event == "compile" else None
+    if isinstance(source, (str, bytes)) and "__create_fn__" in str(source):
+        seen.append(source)
+sys.addaudithook(audit)
+import atexit, os
+atexit.register(lambda: print(json.dumps(len(seen))))
+import rhetoric.cli
+sys.argv = ["rhetoric", "check", "--isolated", "--input", "jsonl", "-o", os.devnull, sys.argv[1]]
+rhetoric.cli.run()
+"""
+
+
+def test_a_warm_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
+    """The dataclasses of the package, its plugins and the cached rules' twins generate
+    their methods as source text; compiling it was a fifth of a cold start. After the
+    first start of a check it is all read back compiled."""
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("RHETORIC_NO_CACHE", None)
+    comments = tmp_path / "comments.jsonl"
+    comments.write_text('{"id": "1", "text": "Those idiots never listen."}\n', encoding="utf-8")
+
+    def start() -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", _COUNT_DATACLASS_COMPILES, str(comments)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return int(done.stdout.splitlines()[-1])
+
+    assert start() > 100
+    assert start() == 0

@@ -76,6 +76,13 @@ def test_fits_common_word_is_the_shape_of_a_common_word(mask: str) -> None:
     assert fits_common_word(mask) == _fits(mask)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="??se.*+\\[$^|\n", max_size=7))
+def test_signs_in_a_mask_stand_for_themselves(mask: str) -> None:
+    """A mask is searched as a pattern of its shape: its other signs match only themselves."""
+    assert fits_common_word(mask) == _fits(mask)
+
+
 def test_common_words_are_found_by_their_shapes() -> None:
     words = common_words()
     assert {"stacks", "shocks", "walked"} <= words
