@@ -80,10 +80,6 @@ _WORD = frozenset(("word",))
 NOTHING = Chars(0, frozenset())
 ANYTHING = Chars((1 << 128) - 1, _KINDS)
 _ASCII = [chr(c) for c in range(128)]
-# One char of each kind: every char falls in one of these sets.
-_PROBES = [Chars(1 << c, frozenset()) for c in range(128)] + [
-    Chars(0, frozenset((kind,))) for kind in sorted(_KINDS)
-]
 _CATEGORIES = {
     constants.CATEGORY_DIGIT: (lambda c: c.isdigit(), {"word"}),
     constants.CATEGORY_NOT_DIGIT: (lambda c: not c.isdigit(), _KINDS),
@@ -195,12 +191,20 @@ class Poly:
 
     def __add__(self, other: Poly) -> Poly:
         a, b = self.terms, other.terms
+        if not b:
+            return self
+        if not a:
+            return other
         size = max(len(a), len(b))
         return Poly(
             *((a[k] if k < len(a) else 0) + (b[k] if k < len(b) else 0) for k in range(size))
         )
 
     def __mul__(self, other: Poly) -> Poly:
+        if other.terms == (1,):  # a Poly never changes: the same one serves
+            return self
+        if self.terms == (1,):
+            return other
         found = [0] * max(len(self.terms) + len(other.terms) - 1, 0)
         for i, x in enumerate(self.terms):
             for k, y in enumerate(other.terms):
@@ -295,23 +299,35 @@ def _branch(branches: Any, rest: Follow) -> Cost | None:
         costs.append(found)
         firsts.append(first.chars)
         visits += first.visits
-    paths, work = ZERO, ZERO
-    for probe in _PROBES:
-        able = [
-            c
-            for c, chars in zip(costs, firsts, strict=True)
-            if not chars.isdisjoint(probe) or "end" in chars.other
-        ]
-        paths = paths.most(_sum(c.paths for c in able))
-        work = work.most(_sum(c.work for c in able))
+    # The sums per probe, built branch by branch over the probes each can start with
+    # (a list of words touches two probes a word, not all of them).
+    every_paths, every_work = ZERO, ZERO  # branches that go on at every place
+    by_probe: dict[int | str, tuple[Poly, Poly]] = {}
+    for found, chars in zip(costs, firsts, strict=True):
+        if "end" in chars.other:
+            every_paths, every_work = every_paths + found.paths, every_work + found.work
+            continue
+        for probe in _probes_of(chars):
+            was_paths, was_work = by_probe.get(probe, (ZERO, ZERO))
+            by_probe[probe] = (was_paths + found.paths, was_work + found.work)
+    paths, work = every_paths, every_work
+    for probe_paths, probe_work in by_probe.values():
+        paths = paths.most(every_paths + probe_paths)
+        work = work.most(every_work + probe_work)
     return Cost(paths, work + Poly(visits))
 
 
-def _sum(polys: Any) -> Poly:
-    total = ZERO
-    for poly in polys:
-        total = total + poly
-    return total
+def _probes_of(chars: Chars) -> list[int | str]:
+    """The single chars and kinds of other chars (every char is one of them) that
+    ``chars`` may hold: its ASCII codes and its kinds."""
+    found: list[int | str] = []
+    bits = chars.ascii
+    while bits:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    found.extend(kind for kind in chars.other if kind in _KINDS)
+    return found
 
 
 def _repeat(items: Any, av: Any, rest: Follow) -> Cost | None:
