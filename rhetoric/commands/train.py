@@ -160,7 +160,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         kept = sum(len(v) for v in head["weights"].values())
         prior = head.get("prior")
         comment = f"  prior x{prior['strength']}" if prior else ""
-        if head["kind"] == "span" and head["threshold"] >= 1.0:
+        if head["threshold"] >= 1.0:
             comment += "  silent: no threshold kept the held-out precision (the rules alone)"
         elif held.get("precision") is not None:
             comment += f"  held-out precision {held['precision']:.3f}"

@@ -1,0 +1,209 @@
+"""Cross-validate a document head of ``rhetoric train`` against the rules alone.
+
+    python bench/doc_model_cv.py [--gold ../shared/data/pan2024_oppositional_en/dev.jsonl]
+        [--map 'conspiracy-framing=doc:CONSPIRACY'] [--folds 5] [--seed 0]
+        [--work /tmp/doc-model-cv] [--also FILE ...] [-- EXTRA TRAIN FLAGS]
+
+Why: a corpus with no training split (PAN 2024, PRCT) can still judge a document model
+honestly when every record is scored by a model that never saw it. The records are cut
+into ``--folds`` folds by the crc32 of ``SEED:id`` (the same folds every run); for each
+fold, ``rhetoric train`` learns from the other folds (its own held-out fifth of them
+chooses the threshold, never the test fold) and ``rhetoric eval`` scores the test fold
+with the rules alone and with ``--model``. Document counts are summed over the folds, so
+the figures cover every record once. A single fold is a hundred records: judge changes
+on the sums only.
+
+It also prints, for the same folds, the union of the rules and the model at every
+threshold of the grid (the model's probabilities computed once per fold), and with
+``--also FILE`` trains one model on the whole gold file and counts the documents of
+FILE that the rules, and the rules with the model, report (false alarms when FILE has
+none of the map's labels). Nothing is copied into the project: folds and models go to
+``--work``. Without the gold file (``../shared`` absent) it says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+DEFAULT_GOLD = DATA / "pan2024_oppositional_en" / "dev.jsonl"
+DEFAULT_MAP = "conspiracy-framing=doc:CONSPIRACY"
+GRID = tuple(step / 20 for step in range(1, 20))
+
+
+def fold_of(record_id: str, folds: int, seed: int) -> int:
+    """The fold of a record: crc32 of ``SEED:id`` modulo ``folds``."""
+    return zlib.crc32(f"{seed}:{record_id}".encode()) % folds
+
+
+def split(gold: Path, work: Path, folds: int, seed: int) -> list[tuple[Path, Path]]:
+    """Write, per fold, its records (test) and everyone else's (train)."""
+    lines = [line for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    where = [fold_of(str(json.loads(line).get("id", n)), folds, seed) for n, line in
+             enumerate(lines, start=1)]  # fmt: skip
+    out = []
+    for k in range(folds):
+        test, train = work / f"fold{k}-test.jsonl", work / f"fold{k}-train.jsonl"
+        test.write_text("".join(f"{x}\n" for x, f in zip(lines, where, strict=True) if f == k))
+        train.write_text("".join(f"{x}\n" for x, f in zip(lines, where, strict=True) if f != k))
+        out.append((train, test))
+    return out
+
+
+def rhetoric(*args: str) -> str:
+    """Run the rhetoric command line of this interpreter; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "rhetoric", *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"rhetoric {' '.join(args[:2])} failed:\n{done.stderr}")
+    return done.stdout
+
+
+@dataclass
+class Counts:
+    """Document counts: true positives, predicted, gold."""
+
+    tp: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.predicted += other.predicted
+        self.gold += other.gold
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / self.predicted if self.predicted else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return 100 * p, 100 * r, (200 * self.tp / (self.predicted + self.gold)
+                                  if self.predicted + self.gold else 0.0)  # fmt: skip
+
+    def row(self) -> str:
+        p, r, f = self.prf()
+        return f"{p:.1f} / {r:.1f} / **{f:.1f}** ({self.tp}/{self.predicted}/{self.gold})"
+
+
+def doc_counts(gold: Path, mapping: str, *flags: str) -> Counts:
+    """``rhetoric eval``'s document counts for one target."""
+    result = json.loads(rhetoric("eval", str(gold), "--map", mapping, "--isolated",
+                                 "--format", "json", *flags))  # fmt: skip
+    doc = result["targets"][0]["document"]
+    predicted, gold_n = doc["predicted"], doc["gold"]
+    tp = round((doc["precision"] or 0.0) * predicted)
+    return Counts(tp, predicted, gold_n)
+
+
+def union_sweep(test: Path, model: Path, mapping: str) -> dict[float, Counts]:
+    """The rules' and the model's union on ``test`` at each cut of :data:`GRID`: a
+    document is predicted when the rules report the technique or the head's probability
+    reaches the cut (the model's own threshold row matches ``rhetoric eval --model``)."""
+    from rhetoric_plugins import scorer
+
+    from rhetoric import Analyzer, AnalyzerConfig, Comment
+
+    technique, label = mapping.split("=", 1)
+    label = label.removeprefix("doc:")
+    loaded = scorer.load_model(model)
+    head = next(h for h in loaded.heads if h.kind == "doc")
+    analyzer = Analyzer.from_config(AnalyzerConfig())
+    out = {cut: Counts() for cut in GRID}
+    for line in test.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        text, positive = record["text"], record.get("label") == label
+        rules = any(h.technique == technique for h in analyzer.check(Comment("r", text)).hits)
+        items = scorer.words(text)
+        p = scorer._sigmoid(loaded.document_score(head, items)) if items else 0.0
+        for cut, counts in out.items():
+            said = rules or p >= cut
+            counts.tp += said and positive
+            counts.predicted += said
+            counts.gold += positive
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--map", dest="mapping", default=DEFAULT_MAP)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/doc-model-cv"))
+    parser.add_argument("--no-sweep", action="store_true", help="skip the threshold table")
+    parser.add_argument(
+        "--also", type=Path, action="append", default=[], metavar="FILE",
+        help="count the documents a model trained on all of GOLD reports here",
+    )  # fmt: skip
+    parser.add_argument("extra", nargs="*", help="flags for rhetoric train (after --)")
+    args = parser.parse_args(argv)
+    if not args.gold.is_file():
+        print(f"skipped: no gold file at {args.gold} (the shared data folder is absent)")
+        return 0
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    args.work.mkdir(parents=True, exist_ok=True)
+    rules, union, alone = Counts(), Counts(), Counts()
+    sweep = {cut: Counts() for cut in GRID}
+    print(f"{args.gold.name}, --map '{args.mapping}', {args.folds} folds (seed {args.seed}), "
+          f"train flags: {' '.join(args.extra) or '(defaults)'}\n")  # fmt: skip
+    print("| fold | threshold | rules P / R / F1 (tp/pred/gold) | rules + model | model alone |")
+    print("|---|---:|---|---|---|")
+    seconds = 0.0
+    for k, (train, test) in enumerate(split(args.gold, args.work, args.folds, args.seed)):
+        model = args.work / f"fold{k}.json.gz"
+        started = time.perf_counter()
+        rhetoric("train", str(train), "--map", args.mapping, "-o", str(model), "-q", *args.extra)
+        seconds += time.perf_counter() - started
+        threshold = next(h for h in read_heads(model) if h["kind"] == "doc")["threshold"]
+        fold = [doc_counts(test, args.mapping), doc_counts(test, args.mapping, "--model",
+                str(model)), doc_counts(test, args.mapping, "--model", str(model), "--select",
+                "model")]  # fmt: skip
+        for total, counts in zip((rules, union, alone), fold, strict=True):
+            total.add(counts)
+        print(f"| {k} | {threshold:.2f} | " + " | ".join(c.row() for c in fold) + " |")
+        if not args.no_sweep:
+            for cut, counts in union_sweep(test, model, args.mapping).items():
+                sweep[cut].add(counts)
+    print(f"| **sum** | | {rules.row()} | {union.row()} | {alone.row()} |")
+    print(f"\ntraining: {seconds / args.folds:.1f} s per fold")
+    if not args.no_sweep:
+        print("\nThe union at a fixed threshold, summed over the folds:\n")
+        print("| threshold | rules + model P / R / F1 (tp/pred/gold) |")
+        print("|---:|---|")
+        for cut, counts in sweep.items():
+            print(f"| {cut:.2f} | {counts.row()} |")
+    if args.also:
+        whole = args.work / "whole.json.gz"
+        rhetoric("train", str(args.gold), "--map", args.mapping, "-o", str(whole), "-q",
+                 *args.extra)  # fmt: skip
+        print(f"\nA model trained on all of {args.gold.name}: documents reported\n")
+        print("| file | documents | rules | rules + model | model alone |")
+        print("|---|---:|---:|---:|---:|")
+        for path in args.also:
+            runs = ((), ("--model", str(whole)), ("--model", str(whole), "--select", "model"))
+            counts = [doc_counts(path, args.mapping, *flags) for flags in runs]
+            size = sum(1 for line in path.open(encoding="utf-8") if line.strip())
+            cells = [f"{c.predicted} ({c.tp} right)" if c.gold else str(c.predicted)
+                     for c in counts]  # fmt: skip
+            print(f"| {path.name} | {size} | " + " | ".join(cells) + " |")
+    return 0
+
+
+def read_heads(model: Path) -> list[dict[str, Any]]:
+    from rhetoric_plugins import scorer
+
+    heads: list[dict[str, Any]] = scorer.read_document(model)["heads"]
+    return heads
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
