@@ -143,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
         "--also", type=Path, action="append", default=[], metavar="FILE",
         help="count the documents a model trained on all of GOLD reports here",
     )  # fmt: skip
+    parser.add_argument(
+        "--also-map", nargs=2, action="append", default=[], metavar=("FILE", "MAP"),
+        help="the same, scored against another corpus's own map",
+    )  # fmt: skip
     parser.add_argument("extra", nargs="*", help="flags for rhetoric train (after --)")
     args = parser.parse_args(argv)
     if not args.gold.is_file():
@@ -181,20 +185,25 @@ def main(argv: list[str] | None = None) -> int:
         print("|---:|---|")
         for cut, counts in sweep.items():
             print(f"| {cut:.2f} | {counts.row()} |")
-    if args.also:
+    also = [(path, args.mapping) for path in args.also]
+    also += [(Path(path), mapping) for path, mapping in args.also_map]
+    if also:
         whole = args.work / "whole.json.gz"
         rhetoric("train", str(args.gold), "--map", args.mapping, "-o", str(whole), "-q",
                  *args.extra)  # fmt: skip
-        print(f"\nA model trained on all of {args.gold.name}: documents reported\n")
-        print("| file | documents | rules | rules + model | model alone |")
-        print("|---|---:|---:|---:|---:|")
-        for path in args.also:
+        (head,) = [h for h in read_heads(whole) if h["kind"] == "doc"]
+        print(f"\nA model trained on all of {args.gold.name} (threshold "
+              f"{head['threshold']:.2f}): documents reported\n")  # fmt: skip
+        print("| file | map | documents | rules | rules + model | model alone |")
+        print("|---|---|---:|---:|---:|---:|")
+        for path, mapping in also:
             runs = ((), ("--model", str(whole)), ("--model", str(whole), "--select", "model"))
-            counts = [doc_counts(path, args.mapping, *flags) for flags in runs]
+            counts = [doc_counts(path, mapping, *flags) for flags in runs]
             size = sum(1 for line in path.open(encoding="utf-8") if line.strip())
-            cells = [f"{c.predicted} ({c.tp} right)" if c.gold else str(c.predicted)
-                     for c in counts]  # fmt: skip
-            print(f"| {path.name} | {size} | " + " | ".join(cells) + " |")
+            cells = [f"{c.predicted} ({c.tp} right, F1 {c.prf()[2]:.1f})" if c.gold
+                     else str(c.predicted) for c in counts]  # fmt: skip
+            print(f"| {path.parent.name}/{path.name} | `{mapping}` | {size} | "
+                  + " | ".join(cells) + " |")  # fmt: skip
     return 0
 
 

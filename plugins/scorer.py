@@ -536,10 +536,8 @@ class Model:
     # per lowercased spelling: its number of prior features, then per span head the sum
     # of its prior's weights over them
     _prior_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
-    # per lowercased spelling: its document features (:func:`document_features`' strings
-    # for one word, made once), and per doc head its weights by feature string
-    _doc_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _doc_weights: dict[int, dict[str, float]] = field(default_factory=dict, repr=False)
+    # per doc head (by id), per lowercased spelling: Model._doc_row
+    _doc_cache: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.span_heads = tuple(h for h in self.heads if h.kind == "span")
@@ -645,33 +643,38 @@ class Model:
 
     def document_score(self, head: Head, items: Sequence[Word]) -> float:
         """A doc head's log-odds for a document: :func:`_document_logit` over
-        :func:`document_features`, with each spelling's feature strings made once and the
-        weights read from one table per head (the same sum, in the same order)."""
-        cache = self._doc_cache
-        if len(cache) > 200_000:
-            cache.clear()
-        chars = self.settings.chars
+        :func:`document_features`, from what each spelling contributes, worked out once:
+        its feature strings (for the count of distinct features) and those of them the
+        head weighs, with their weights. The same sum, in the same order: the distinct
+        weighted features in order of first use (a zero weight adds nothing)."""
+        cache = self._doc_cache.get(id(head))
+        if cache is None or len(cache) > 200_000:
+            cache = self._doc_cache[id(head)] = {}
         rows = []
         for low in dict.fromkeys([w.low for w in items]):
             row = cache.get(low)
             if row is None:
-                row = cache[low] = (f"word={low}", *[f"char={g}" for g in char_ngrams(low, chars)])
+                row = cache[low] = self._doc_row(head, low)
             rows.append(row)
-        features = dict.fromkeys(chain.from_iterable(rows))
-        if not features:
+        count = len(set(chain.from_iterable(r[0] for r in rows)))
+        if not count:
             return head.bias
-        table = self._doc_weights.get(id(head))
-        if table is None:
-            table = self._doc_weights[id(head)] = {
-                f"{kind}={key}": weight
-                for kind, values in head.weights.items()
-                for key, weight in values.items()
-                if weight
-            }
         total = 0.0
-        for weight in filter(None, map(table.get, features)):
+        for weight in dict(chain.from_iterable(r[1] for r in rows)).values():
             total += weight  # a loop, not sum(): the same additions as _document_logit
-        return head.bias + total / math.sqrt(len(features))
+        return head.bias + total / math.sqrt(count)
+
+    def _doc_row(
+        self, head: Head, low: str
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+        """A spelling's document features, and those ``head`` weighs with their weights."""
+        features = (f"word={low}", *[f"char={g}" for g in char_ngrams(low, self.settings.chars)])
+        weighted = []
+        for feature in features:
+            weight = _weight(head, feature)
+            if weight:
+                weighted.append((feature, weight))
+        return features, tuple(weighted)
 
     def priors(self, items: Sequence[Word]) -> list[float | None]:
         """Per span head, its prior's probability for a comment (None without one):
