@@ -103,6 +103,17 @@ def doc_counts(gold: Path, mapping: str, *flags: str) -> Counts:
     return Counts(tp, predicted, gold_n)
 
 
+def flagged(path: Path, technique: str, *flags: str) -> int:
+    """How many records of a JSONL file ``rhetoric check`` reports ``technique`` in."""
+    out = rhetoric("check", str(path), "--format", "jsonl", "--isolated", "--fail-on", "never",
+                   "--jobs", "1", *flags)  # fmt: skip
+    return sum(
+        any(h["technique"] == technique for h in json.loads(line).get("hits", ()))
+        for line in out.splitlines()
+        if line.strip()
+    )
+
+
 def union_sweep(test: Path, model: Path, mapping: str) -> dict[float, Counts]:
     """The rules' and the model's union on ``test`` at each cut of :data:`GRID`: a
     document is predicted when the rules report the technique or the head's probability
@@ -139,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/doc-model-cv"))
     parser.add_argument("--no-sweep", action="store_true", help="skip the threshold table")
+    parser.add_argument("--no-cv", action="store_true", help="only the --also tables")
     parser.add_argument(
         "--also", type=Path, action="append", default=[], metavar="FILE",
         help="count the documents a model trained on all of GOLD reports here",
@@ -146,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--also-map", nargs=2, action="append", default=[], metavar=("FILE", "MAP"),
         help="the same, scored against another corpus's own map",
+    )  # fmt: skip
+    parser.add_argument(
+        "--train-also", type=Path, action="append", default=[], metavar="FILE",
+        help="more training records for every model (e.g. texts known not to hold the label)",
     )  # fmt: skip
     parser.add_argument("extra", nargs="*", help="flags for rhetoric train (after --)")
     args = parser.parse_args(argv)
@@ -155,17 +171,31 @@ def main(argv: list[str] | None = None) -> int:
     if args.folds < 2:
         parser.error("--folds must be at least 2")
     args.work.mkdir(parents=True, exist_ok=True)
+    if not args.no_cv:
+        cross_validate(args)
+    also = [(path, args.mapping) for path in args.also]
+    also += [(Path(path), mapping) for path, mapping in args.also_map]
+    if also:
+        transfer(args, also)
+    return 0
+
+
+def cross_validate(args: argparse.Namespace) -> None:
+    """The fold table, its sums and (unless ``--no-sweep``) the threshold table."""
     rules, union, alone = Counts(), Counts(), Counts()
     sweep = {cut: Counts() for cut in GRID}
     print(f"{args.gold.name}, --map '{args.mapping}', {args.folds} folds (seed {args.seed}), "
-          f"train flags: {' '.join(args.extra) or '(defaults)'}\n")  # fmt: skip
+          f"train flags: {' '.join(args.extra) or '(defaults)'}, also trained on: "
+          f"{', '.join(p.name for p in args.train_also) or '(nothing)'}\n")  # fmt: skip
     print("| fold | threshold | rules P / R / F1 (tp/pred/gold) | rules + model | model alone |")
     print("|---|---:|---|---|---|")
     seconds = 0.0
     for k, (train, test) in enumerate(split(args.gold, args.work, args.folds, args.seed)):
         model = args.work / f"fold{k}.json.gz"
         started = time.perf_counter()
-        rhetoric("train", str(train), "--map", args.mapping, "-o", str(model), "-q", *args.extra)
+        more = [str(p) for p in args.train_also]
+        rhetoric("train", str(train), *more, "--map", args.mapping, "-o", str(model), "-q",
+                 *args.extra)  # fmt: skip
         seconds += time.perf_counter() - started
         threshold = next(h for h in read_heads(model) if h["kind"] == "doc")["threshold"]
         fold = [doc_counts(test, args.mapping), doc_counts(test, args.mapping, "--model",
@@ -185,26 +215,30 @@ def main(argv: list[str] | None = None) -> int:
         print("|---:|---|")
         for cut, counts in sweep.items():
             print(f"| {cut:.2f} | {counts.row()} |")
-    also = [(path, args.mapping) for path in args.also]
-    also += [(Path(path), mapping) for path, mapping in args.also_map]
-    if also:
-        whole = args.work / "whole.json.gz"
-        rhetoric("train", str(args.gold), "--map", args.mapping, "-o", str(whole), "-q",
-                 *args.extra)  # fmt: skip
-        (head,) = [h for h in read_heads(whole) if h["kind"] == "doc"]
-        print(f"\nA model trained on all of {args.gold.name} (threshold "
-              f"{head['threshold']:.2f}): documents reported\n")  # fmt: skip
-        print("| file | map | documents | rules | rules + model | model alone |")
-        print("|---|---|---:|---:|---:|---:|")
-        for path, mapping in also:
-            runs = ((), ("--model", str(whole)), ("--model", str(whole), "--select", "model"))
+
+
+def transfer(args: argparse.Namespace, also: list[tuple[Path, str]]) -> None:
+    """Documents a model trained on the whole gold file reports in other corpora."""
+    whole = args.work / "whole.json.gz"
+    more = [str(p) for p in args.train_also]
+    rhetoric("train", str(args.gold), *more, "--map", args.mapping, "-o", str(whole), "-q",
+             *args.extra)  # fmt: skip
+    (head,) = [h for h in read_heads(whole) if h["kind"] == "doc"]
+    print(f"\nA model trained on all of {args.gold.name} (threshold "
+          f"{head['threshold']:.2f}): documents reported\n")  # fmt: skip
+    print("| file | map | documents | rules | rules + model | model alone |")
+    print("|---|---|---:|---:|---:|---:|")
+    runs = ((), ("--model", str(whole)), ("--model", str(whole), "--select", "model"))
+    technique = args.mapping.split("=", 1)[0]
+    for path, mapping in also:
+        size = sum(1 for line in path.open(encoding="utf-8") if line.strip())
+        if mapping == args.mapping:  # texts without the label: documents reported
+            cells = [str(flagged(path, technique, *flags)) for flags in runs]
+        else:
             counts = [doc_counts(path, mapping, *flags) for flags in runs]
-            size = sum(1 for line in path.open(encoding="utf-8") if line.strip())
-            cells = [f"{c.predicted} ({c.tp} right, F1 {c.prf()[2]:.1f})" if c.gold
-                     else str(c.predicted) for c in counts]  # fmt: skip
-            print(f"| {path.parent.name}/{path.name} | `{mapping}` | {size} | "
-                  + " | ".join(cells) + " |")  # fmt: skip
-    return 0
+            cells = [f"{c.predicted} ({c.tp} right, F1 {c.prf()[2]:.1f})" for c in counts]
+        print(f"| {path.parent.name}/{path.name} | `{mapping}` | {size} | "
+              + " | ".join(cells) + " |")  # fmt: skip
 
 
 def read_heads(model: Path) -> list[dict[str, Any]]:

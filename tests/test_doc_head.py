@@ -75,6 +75,34 @@ def test_a_document_head_adds_what_the_rules_miss(tmp_path: Path) -> None:
     assert (union["precision"], union["recall"]) == (1.0, 1.0)  # and every zork
 
 
+def test_cross_fit_chooses_on_every_record(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    gold = labeled_corpus(tmp_path / "gold.jsonl", 120, seed=13)
+    model = tmp_path / "doc.json"
+    code, out = run(["train", str(gold), "--map", "name-calling=doc:bad", "-o", str(model),
+                     "--c", "10", "--cross-fit", "--quiet"])  # fmt: skip
+    assert code == 0, out
+    document = scorer.read_document(model)
+    (head,) = document["heads"]
+    assert head["held_out"]["records"] == 120 and head["held_out"]["f1"] == 1.0
+    assert 0 < head["threshold"] < 1 and document["training"]["command"].endswith("--cross-fit")
+    hits = Analyzer.from_config(AnalyzerConfig(models=(model,), select=("model",))).check(
+        "Then zork walked home."
+    )
+    assert [h.rule for h in hits.hits] == ["model-name-calling"]
+
+
+def test_folds_of_records_extend_the_held_out_fifth() -> None:
+    from rhetoric.quality.evaluation import GoldRecord
+    from rhetoric.quality.training import held_out_records, record_folds
+
+    for ids in ([f"r{i}" for i in range(50)], [f"doc{i % 12}:s{i}" for i in range(60)]):
+        records = [GoldRecord(i, "text", (), None) for i in ids]
+        folds = record_folds(records).tolist()
+        assert set(folds) == {0, 1, 2, 3, 4}
+        assert [f == 0 for f in folds] == held_out_records(records)[0]
+
+
 @pytest.mark.parametrize("chars", [(3, 5), (0, 0), (2, 4)])
 def test_document_score_equals_the_plain_definition(chars: tuple[int, int]) -> None:
     """Cached spellings and one weight table per head change how fast, never what: the

@@ -71,6 +71,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts.append("--no-marks")
     if args.grow != 0.5:
         parts += ["--grow", str(args.grow)]
+    if args.cross_fit:
+        parts.append("--cross-fit")
     if args.no_examples:
         parts.append("--no-examples")
     if args.license:
@@ -132,6 +134,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         prior=not args.no_prior,
         extend=args.grow,
         marks=not args.no_marks,
+        cross_fit=args.cross_fit,
         epochs=args.epochs,
         seed=args.seed,
     )
