@@ -2,7 +2,8 @@
 
     python bench/doc_model_cv.py [--gold ../shared/data/pan2024_oppositional_en/dev.jsonl]
         [--map 'conspiracy-framing=doc:CONSPIRACY'] [--folds 5] [--seed 0]
-        [--work /tmp/doc-model-cv] [--also FILE ...] [-- EXTRA TRAIN FLAGS]
+        [--work /tmp/doc-model-cv] [--no-sweep] [--no-cv] [--train-also FILE ...]
+        [--also FILE ...] [--also-map FILE MAP ...] [-- EXTRA TRAIN FLAGS]
 
 Why: a corpus with no training split (PAN 2024, PRCT) can still judge a document model
 honestly when every record is scored by a model that never saw it. The records are cut
@@ -17,8 +18,11 @@ It also prints, for the same folds, the union of the rules and the model at ever
 threshold of the grid (the model's probabilities computed once per fold), and with
 ``--also FILE`` trains one model on the whole gold file and counts the documents of
 FILE that the rules, and the rules with the model, report (false alarms when FILE has
-none of the map's labels). Nothing is copied into the project: folds and models go to
-``--work``. Without the gold file (``../shared`` absent) it says so and exits 0.
+none of the map's labels; ``--also-map FILE MAP`` scores FILE against its own map
+instead). ``--train-also FILE`` adds records to every training set (texts known not to
+hold the label, say), never to a test fold. Nothing is copied into the project: folds and
+models go to ``--work``. Without the gold file (``../shared`` absent) it says so and
+exits 0.
 """
 
 from __future__ import annotations
