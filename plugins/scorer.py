@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
-from itertools import repeat
+from itertools import chain, repeat
 from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -536,6 +536,8 @@ class Model:
     # per lowercased spelling: its number of prior features, then per span head the sum
     # of its prior's weights over them
     _prior_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    # per doc head (by id), per lowercased spelling: Model._doc_row
+    _doc_cache: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.span_heads = tuple(h for h in self.heads if h.kind == "span")
@@ -558,8 +560,11 @@ class Model:
                 cut = head.threshold if threshold is None else threshold
                 found += span_predictions(head, items, z, cut, prior, text)
         for head in self.doc_heads:
+            cut = head.threshold if threshold is None else threshold
+            if cut >= 1.0:
+                continue  # a silent head (a probability may round to 1.0)
             probability = _sigmoid(self.document_score(head, items))
-            if probability >= (head.threshold if threshold is None else threshold):
+            if probability >= cut:
                 start, end = len(text) - len(text.lstrip()), len(text.rstrip())
                 found.append(Prediction(start, end, head, probability, 0, len(items) - 1))
         return found
@@ -637,8 +642,39 @@ class Model:
         return tuple(values)
 
     def document_score(self, head: Head, items: Sequence[Word]) -> float:
-        """A doc head's log-odds for a document."""
-        return _document_logit(head.bias, head.weights, document_features(items, self.settings))
+        """A doc head's log-odds for a document: :func:`_document_logit` over
+        :func:`document_features`, from what each spelling contributes, worked out once:
+        its feature strings (for the count of distinct features) and those of them the
+        head weighs, with their weights. The same sum, in the same order: the distinct
+        weighted features in order of first use (a zero weight adds nothing)."""
+        cache = self._doc_cache.get(id(head))
+        if cache is None or len(cache) > 200_000:
+            cache = self._doc_cache[id(head)] = {}
+        rows = []
+        for low in dict.fromkeys([w.low for w in items]):
+            row = cache.get(low)
+            if row is None:
+                row = cache[low] = self._doc_row(head, low)
+            rows.append(row)
+        count = len(set(chain.from_iterable(r[0] for r in rows)))
+        if not count:
+            return head.bias
+        total = 0.0
+        for weight in dict(chain.from_iterable(r[1] for r in rows)).values():
+            total += weight  # a loop, not sum(): the same additions as _document_logit
+        return head.bias + total / math.sqrt(count)
+
+    def _doc_row(
+        self, head: Head, low: str
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+        """A spelling's document features, and those ``head`` weighs with their weights."""
+        features = (f"word={low}", *[f"char={g}" for g in char_ngrams(low, self.settings.chars)])
+        weighted = []
+        for feature in features:
+            weight = _weight(head, feature)
+            if weight:
+                weighted.append((feature, weight))
+        return features, tuple(weighted)
 
     def priors(self, items: Sequence[Word]) -> list[float | None]:
         """Per span head, its prior's probability for a comment (None without one):
@@ -849,13 +885,11 @@ def _head(data: Any, n: int, version: int = FORMAT_VERSION) -> Head:
         raise ValueError(f"{where}.labels must be a list of strings")
     threshold = _number(data.get("threshold"), f"{where}.threshold")
     warning = _number(data.get("warning", 1.0), f"{where}.warning")
-    # 1 is a span head that reports nothing (training found no threshold that kept the
+    # 1 is a head that reports nothing (training found no threshold that kept the
     # union with the rules precise enough); the threshold option can still lower it
-    silent = kind == "span" and threshold == 1.0
-    if not (0.0 < threshold < 1.0 or silent) or not threshold <= warning <= 1.0:
+    if not 0.0 < threshold <= 1.0 or not threshold <= warning <= 1.0:
         raise ValueError(
-            f"{where}: need 0 < threshold < 1 (1 for a silent span head) "
-            "and threshold <= warning <= 1"
+            f"{where}: need 0 < threshold < 1 (1 for a silent head) and threshold <= warning <= 1"
         )
     table = _weight_table(
         data.get("weights"), SPAN_KINDS if kind == "span" else DOC_KINDS, f"{where}.weights"

@@ -484,6 +484,11 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "--no-examples", action="store_true",
         help="do not copy two short held-out texts into the model as its rules' examples",
     )  # fmt: skip
+    parser.add_argument(
+        "--cross-fit", action="store_true",
+        help="document heads choose their threshold on every record scored out of fold "
+        "(five fits), not on the held-out fifth alone",
+    )  # fmt: skip
     parser.add_argument("--license", metavar="TEXT", help="the training data's license, recorded")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")

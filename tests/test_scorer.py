@@ -227,7 +227,7 @@ def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
         ("version", "model format version 99 is not supported"),
         ("kind", "unknown feature kind 'bogus'"),
         ("weight", "must be a finite number"),
-        ("threshold", r"need 0 < threshold < 1 \(1 for a silent span head\)"),
+        ("threshold", r"need 0 < threshold < 1 \(1 for a silent head\)"),
         ("features", "'features.context' must be an integer"),
         ("heads", "'heads' must be a non-empty list"),
         ("key", r"heads\[1\]: unknown keys: code"),

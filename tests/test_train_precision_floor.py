@@ -88,14 +88,22 @@ def test_min_precision_out_of_range_is_refused(
     assert "--min-precision must be within 0..1" in capsys.readouterr().err
 
 
-def test_a_silent_threshold_is_for_span_heads_only(tmp_path: Path) -> None:
+def test_a_silent_head_reports_nothing_until_the_option_lowers_it(tmp_path: Path) -> None:
+    """Threshold 1 is silence for span and document heads alike (training's answer when
+    the rules alone do best), even where a probability rounds to 1.0."""
     from test_scorer import model_document
 
     path = tmp_path / "silent.json"
     path.write_text(json.dumps(model_document(threshold=1.0, warning=1.0)), encoding="utf-8")
     assert scorer.load_model(path).predict("You zork!") == []
     document = model_document(threshold=1.0, warning=1.0, kind="doc", labels=["doc:bad"])
-    document["heads"][0]["weights"] = {"word": {"zork": 6.0}}
+    document["heads"][0]["weights"] = {"word": {"zork": 900.0}}
+    path = tmp_path / "silent-doc.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    model = scorer.load_model(path)
+    assert model.predict("You zork!") == []
+    assert [p.head.kind for p in model.predict("You zork!", threshold=0.5)] == ["doc"]
+    document["heads"][0]["threshold"] = 1.5
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(scorer.ModelError, match="need 0 < threshold < 1"):
         scorer.load_model(path)

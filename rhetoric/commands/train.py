@@ -71,6 +71,8 @@ def command_line(args: argparse.Namespace) -> str:
         parts.append("--no-marks")
     if args.grow != 0.5:
         parts += ["--grow", str(args.grow)]
+    if args.cross_fit:
+        parts.append("--cross-fit")
     if args.no_examples:
         parts.append("--no-examples")
     if args.license:
@@ -132,6 +134,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         prior=not args.no_prior,
         extend=args.grow,
         marks=not args.no_marks,
+        cross_fit=args.cross_fit,
         epochs=args.epochs,
         seed=args.seed,
     )
@@ -160,7 +163,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         kept = sum(len(v) for v in head["weights"].values())
         prior = head.get("prior")
         comment = f"  prior x{prior['strength']}" if prior else ""
-        if head["kind"] == "span" and head["threshold"] >= 1.0:
+        if head["threshold"] >= 1.0:
             comment += "  silent: no threshold kept the held-out precision (the rules alone)"
         elif held.get("precision") is not None:
             comment += f"  held-out precision {held['precision']:.3f}"
