@@ -16,7 +16,6 @@ output is dropped, and a plugin that keeps overrunning is no longer called.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import threading
 import time
@@ -191,6 +190,8 @@ class PluginHost:
             ) from None
 
     def _import_file(self, file: Path) -> ModuleType:
+        import importlib.util  # only for loose plugin files, not at every start
+
         module_name = f"rhetoric_local_plugin_{file.stem}"
         spec = importlib.util.spec_from_file_location(module_name, file)
         if spec is None or spec.loader is None:

@@ -9,8 +9,6 @@ and the English dictionary costs about 10 ms to read. Origins and licences are i
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 import re
 import tomllib
 from functools import lru_cache
@@ -41,6 +39,8 @@ def _english_text() -> str:
     ``tools/build_words.py`` writes it): decompressing it takes about 8 ms, a set of its
     124,000 words three times as long, and a lookup is a binary search of the text, so
     no set is built mid-run (only readings that would otherwise be reported ask)."""
+    import gzip  # with zlib: only when a reading asks the dictionary, not at every start
+
     return "\n" + gzip.decompress(ENGLISH_WORDS.read_bytes()).decode("ascii")
 
 
@@ -73,6 +73,8 @@ def _easy_words() -> tuple[str, ...]:
     """The Dale-Chall list of words most fourth-graders know, lowercase, as textstat (a
     dependency) ships it. Found without importing textstat (that imports NLTK); empty if
     it moved."""
+    import importlib.util
+
     spec = importlib.util.find_spec("textstat")
     folders = spec.submodule_search_locations if spec is not None else None
     if not folders:
