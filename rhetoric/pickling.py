@@ -12,6 +12,7 @@ stores each field through ``object.__setattr__`` (about 2,000 instructions each)
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copyreg
 import dataclasses
@@ -200,6 +201,9 @@ def _pickle_dump(value: Any, handle: Any) -> None:
 # interpreter, so the file is per interpreter build.
 _CODE_NAME = f"code-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 MAX_KEPT_CODE = 2000
+# namedtuple's ``eval`` texts are kept under this prefix (a ``lambda`` expression, not
+# statements: the compile mode differs).
+_EVAL = "eval\0"
 _codes: dict[str, CodeType] | None = None  # read once per process
 _codes_read = 0  # how many of them came from the file
 
@@ -213,8 +217,10 @@ def dataclass_code_kept() -> Iterator[None]:
     parser and compiler were a fifth of a cold start's instructions. The code objects
     are kept in the private cache folder (:func:`load_private`'s trust rules), looked
     up by the exact text ``dataclasses`` generated and compiled as ``exec`` would, so a
-    class is the same either way. Nothing is kept when caching is off; the outermost
-    block writes the file, and only when it compiled something new.
+    class is the same either way. ``collections.namedtuple`` ``eval``s a ``lambda``
+    text for each class the same way, and is served from the same file. Nothing is
+    kept when caching is off; the outermost block writes the file, and only when it
+    compiled something new.
     """
     folder = cache_folder()
     if folder is None or "exec" in vars(dataclasses):  # off, or an enclosing block
@@ -230,11 +236,22 @@ def dataclass_code_kept() -> Iterator[None]:
             source = code
         exec(source, scope, names)
 
+    def eval_kept(source: Any, scope: Any = None, names: Any = None, /) -> Any:
+        if type(source) is str:
+            key = _EVAL + source
+            code = codes.get(key)
+            if code is None:  # as ``eval`` compiles it from collections (no __future__)
+                code = codes[key] = compile(source, "<string>", "eval", dont_inherit=True)
+            source = code
+        return eval(source, scope, names)
+
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+    collections.eval = eval_kept  # type: ignore[attr-defined]
     try:
         yield
     finally:
         vars(dataclasses).pop("exec", None)
+        vars(collections).pop("eval", None)
         _keep_codes(folder, codes)
 
 
