@@ -524,6 +524,62 @@ def test_kept_dataclass_code_makes_the_same_classes(
     assert kept.stat().st_mode & 0o777 == 0o600
 
 
+def test_kept_namedtuple_code_makes_the_same_classes(
+    code_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """namedtuple's ``eval`` of its ``__new__`` text is served from the kept file too."""
+    import collections
+
+    def make() -> Any:
+        return collections.namedtuple("Pair", ["left", "right"], defaults=[0])
+
+    with pickling.dataclass_code_kept():
+        first = make()
+    assert "eval" not in vars(collections)
+    monkeypatch.setattr(pickling, "_codes", None)  # a new process: read back from the file
+    compiled = _compiled_sources(monkeypatch)
+    with pickling.dataclass_code_kept():
+        again = make()
+    assert compiled == []
+    assert any("(left, right)" in source for source in pickling._codes or {})
+    for made in (first, again):
+        assert made(1) == make()(1) == (1, 0) and made(1, right=2).right == 2
+        assert repr(made(1)) == "Pair(left=1, right=0)"
+        with pytest.raises(TypeError):
+            made()
+
+
+def test_thawed_twins_take_what_the_class_takes(code_store: Path) -> None:
+    """A thawed twin is one generated ``__init__`` (kept like dataclass code): positional
+    and keyword fields, defaults, a fresh default from each factory call."""
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True, slots=True)
+    class Spec:
+        name: str
+        weight: float = 1.0
+        tags: list[str] = field(default_factory=list)
+
+    with pickling.dataclass_code_kept():
+        make = pickling.thawed(Spec)
+    assert any(source.startswith("def __init__(self, name,") for source in pickling._codes or {})
+    assert make("a") == Spec("a") and type(make("a")) is Spec
+    assert make("a", 2.0, ["x"]) == make(tags=["x"], weight=2.0, name="a")
+    assert make("a").tags is not make("a").tags
+    with pytest.raises(TypeError):
+        make()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        make("a").name = "b"  # type: ignore[misc]
+
+    @dataclass(frozen=True, slots=True)
+    class Derived:
+        name: str
+        size: int = field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="size"):
+        pickling.thawed(Derived)
+
+
 def test_nothing_new_writes_nothing_and_caching_off_keeps_nothing(
     code_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
