@@ -90,3 +90,15 @@ def test_common_words_are_found_by_their_shapes() -> None:
         mask = "".join("?" if k % 2 else c for k, c in enumerate(word))
         assert fits_common_word(mask), word
         assert fits_common_word(word), word
+
+
+def test_the_candidates_of_each_length_are_the_easy_words_forms_of_that_length() -> None:
+    """Each length's candidates are exactly the easy words and ``_forms`` of that length
+    (the endings added only where they fit, checked against making every form)."""
+    easy = wordlists._easy_words()
+    assert len(easy) > 1000
+    for size in range(1, 25):
+        words = [word for word in easy if len(word) == size]
+        forms = {form for word in easy for form in wordlists._forms(word) if len(form) == size}
+        expected = ("\n".join(words), "\n".join(sorted(forms.difference(words))))
+        assert wordlists._candidates_of_length(size) == expected, size

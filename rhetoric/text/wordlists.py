@@ -104,16 +104,30 @@ def _easy_by_length() -> dict[int, tuple[str, ...]]:
 def _candidates_of_length(size: int) -> tuple[str, str]:
     """The easy words of ``size`` letters, and the other inflections of easy words of that
     length (the dictionary not asked yet), each a sorted, newline-joined text for a mask's
-    pattern to search: built when a mask of that length first asks."""
+    pattern to search: built when a mask of that length first asks.
+
+    Each :func:`_forms` ending is added only to the words it brings to ``size`` letters
+    (a word ending in e or y drops that letter before -ed, -ing and -ies): making all
+    five forms of every shorter word and keeping the right length was most of a cold
+    start's first masked word."""
     by_length = _easy_by_length()
     words = by_length.get(size, ())
-    forms = {
-        form
-        for length in range(max(size - 3, 1), size)  # an inflection adds one to three letters
-        for word in by_length.get(length, ())
-        for form in _forms(word)
-        if len(form) == size
-    }
+    forms: set[str] = set()
+    for word in by_length.get(size - 1, ()):  # +s; e/y words: -ed
+        forms.add(word + "s")
+        if word[-1] in "ey":
+            forms.add(word[:-1] + "ed")
+    for word in by_length.get(size - 2, ()):  # +es; +ed; e/y words: -ing, -ies
+        forms.add(word + "es")
+        if word[-1] in "ey":
+            forms.add(word[:-1] + "ing")
+            forms.add(word[:-1] + "ies")
+        else:
+            forms.add(word + "ed")
+    for word in by_length.get(size - 3, ()):  # +ing, +ies
+        if word[-1] not in "ey":
+            forms.add(word + "ing")
+            forms.add(word + "ies")
     return "\n".join(words), "\n".join(sorted(forms.difference(words)))
 
 
