@@ -102,3 +102,9 @@ def test_the_candidates_of_each_length_are_the_easy_words_forms_of_that_length()
         forms = {form for word in easy for form in wordlists._forms(word) if len(form) == size}
         expected = ("\n".join(words), "\n".join(sorted(forms.difference(words))))
         assert wordlists._candidates_of_length(size) == expected, size
+
+
+def test_a_word_list_reads_alike_with_and_without_comments() -> None:
+    plain = wordlists._lines("able\n  baker \n\ncharlie\n")
+    commented = wordlists._lines("able # first\n  baker \n# a note\n\ncharlie\n")
+    assert plain == commented == {"able", "baker", "charlie"}

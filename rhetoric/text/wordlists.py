@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Final
 
@@ -23,6 +24,8 @@ NAMES: Final = DATA / "names.toml"
 
 def _lines(text: str) -> frozenset[str]:
     """The words of a one-word-a-line list, without blank lines and ``#`` comments."""
+    if "#" not in text:  # no comments (textstat's list): C-level calls, no Python loop
+        return frozenset(filter(None, map(str.strip, text.splitlines())))
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(word for word in words if word)
 
@@ -82,7 +85,7 @@ def _easy_words() -> tuple[str, ...]:
     path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
     if not path.is_file():
         return ()
-    return tuple(sorted({word.lower() for word in _lines(path.read_text(encoding="utf-8"))}))
+    return tuple(sorted(set(map(str.lower, _lines(path.read_text(encoding="utf-8"))))))
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -94,10 +97,8 @@ def _forms(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _easy_by_length() -> dict[int, tuple[str, ...]]:
     """The easy words by length, so a mask's length reads only its own and shorter ones."""
-    by_length: dict[int, list[str]] = {}
-    for word in _easy_words():
-        by_length.setdefault(len(word), []).append(word)
-    return {size: tuple(words) for size, words in by_length.items()}
+    by_size = groupby(sorted(_easy_words(), key=len), len)  # stable: each length sorted
+    return {size: tuple(words) for size, words in by_size}
 
 
 @lru_cache(maxsize=64)
