@@ -5,9 +5,12 @@ length when a mask first asks) against the sets they stand for."""
 from __future__ import annotations
 
 import string
+import tomllib
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from rhetoric.text import wordlists
 from rhetoric.text.wordlists import (
@@ -108,3 +111,28 @@ def test_a_word_list_reads_alike_with_and_without_comments() -> None:
     plain = wordlists._lines("able\n  baker \n\ncharlie\n")
     commented = wordlists._lines("able # first\n  baker \n# a note\n\ncharlie\n")
     assert plain == commented == {"able", "baker", "charlie"}
+
+
+def test_the_names_file_is_parsed_once_per_content(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """The parsed name lists are kept in the cache folder under the file's hash: a second
+    process does not parse again, and an edited file is parsed anew."""
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    names = tmp_path / "names.toml"
+    names.write_text('spelled_like_terms = ["dick"]\ngiven = ["ann"]\ntitles = ["mr"]\n')
+    monkeypatch.setattr(wordlists, "NAMES", names)
+    parsed: list[str] = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(text) or real(text))
+    try:
+        for _ in range(2):  # two processes, as far as the lists go
+            wordlists._names.cache_clear()
+            assert wordlists.name_words() == {"dick"} and wordlists.titles() == {"mr"}
+        assert len(parsed) == 1
+        names.write_text('spelled_like_terms = ["dora"]\ngiven = []\ntitles = []\n')
+        wordlists._names.cache_clear()
+        assert wordlists.name_words() == {"dora"} and len(parsed) == 2
+    finally:
+        wordlists._names.cache_clear()  # the real lists for the tests that follow
