@@ -661,3 +661,16 @@ def test_a_warm_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
 
     assert start() > 100
     assert start() == 0
+
+
+def test_kept_pickles_hold_a_path_as_one_string(tmp_path: Path) -> None:
+    """A path in a private pickle comes back equal and of its class, stored as its text
+    (rebuilt by one parse, not one per part)."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    values = [Path("/srv/rules/insult/x.yml"), PurePosixPath("a/b"), PureWindowsPath(r"c:\r\x")]
+    file = tmp_path / "kept.pickle"
+    assert pickling.store_private(file, values)
+    back = pickling.load_private(file)
+    assert back == values and [type(v) for v in back] == [type(v) for v in values]
+    assert b"/srv/rules/insult/x.yml" in file.read_bytes()
