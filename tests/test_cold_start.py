@@ -674,3 +674,39 @@ def test_kept_pickles_hold_a_path_as_one_string(tmp_path: Path) -> None:
     back = pickling.load_private(file)
     assert back == values and [type(v) for v in back] == [type(v) for v in values]
     assert b"/srv/rules/insult/x.yml" in file.read_bytes()
+
+
+def test_the_collector_is_paused_until_resumed_and_back_in_forked_workers() -> None:
+    """``rhetoric check`` keeps the cyclic collector off while it builds its analyzer;
+    a process forked meanwhile (a --jobs worker) gets it back, and a collector someone
+    else switched off stays off."""
+    import gc
+    import os
+
+    from rhetoric.commands import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused() as resume:
+        assert not gc.isenabled()
+        if hasattr(os, "fork"):
+            child = os.fork()
+            if child == 0:  # the worker: its collector is on again
+                os._exit(0 if gc.isenabled() else 1)
+            _, status = os.waitpid(child, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+        assert not gc.isenabled()
+        resume()
+        assert gc.isenabled()
+        gc.disable()  # a resume is once: the block's end leaves this alone too
+    assert not gc.isenabled()
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()  # no resume called: the block's end turns it back on
+    gc.disable()
+    try:
+        with collector_paused() as resume:
+            resume()
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
