@@ -169,7 +169,17 @@ def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``command``, only that command's arguments.
+
+    Why: the arguments of all ten commands (over a hundred ``add_argument`` calls, each
+    making a help formatter) were about 3% of a cold start's instructions, for the one
+    command a run uses. Every command is still listed, with its help, in the top
+    level's help and its choices."""
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     parser = Parser(
         prog="rhetoric",
         description="Find rhetoric and propaganda techniques in user comments.",
@@ -183,152 +193,162 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=CHECK_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="files or folders to check (folders: their text, Markdown, reST, HTML, JSONL and "
-        "CSV files, git-ignored ones left out); '-' reads stdin",
-    )
-    check.add_argument(
-        "--input",
-        choices=["auto", "text", "jsonl", "csv", "parquet"],
-        default="auto",
-        help="input format (auto: by file extension; default text)",
-    )
-    check.add_argument(
-        "--split",
-        choices=["document", "lines", "paragraphs"],
-        default="document",
-        help="how a text file becomes comments (default: one document)",
-    )
-    check.add_argument("--id-field", default="id", help="record field holding the id")
-    check.add_argument("--text-field", default="text", help="record field holding the text")
-    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format")
-    check.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=0,
-        metavar="N",
-        help="worker processes for large inputs (default 0: all cores); output keeps input order",
-    )
-    check.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar on stderr (default: when stderr is a terminal)",
-    )
-    check.add_argument(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="write output to FILE (default stdout); jsonl, text and github write each "
-        "record as it is finished, json, sarif and junit only at the end",
-    )
-    check.add_argument(
-        "--resume",
-        action="store_true",
-        help="with --format jsonl --output FILE: keep the records already in FILE (a torn "
-        "last line is dropped), skip their ids in the input and append the rest",
-    )
-    check.add_argument(
-        "--fail-on",
-        choices=["info", "warning", "error", "never"],
-        default=None,
-        help="lowest severity that makes the exit code 1 (default warning, or the config's)",
-    )
-    check.add_argument(
-        "--readability",
-        action="store_true",
-        help="add textstat readability metrics to each report (off by default: costly)",
-    )
-    check.add_argument("--no-readability", action="store_true", help=argparse.SUPPRESS)
-    check.add_argument(
-        "--metrics",
-        type=_csv_list,
-        metavar="NAMES",
-        help="textstat metrics to compute, comma-separated (implies --readability)",
-    )
-    check.add_argument(
-        "--borderline",
-        type=float,
-        default=0.4,
-        metavar="SCORE",
-        help="overall score from which the verdict is 'borderline' (default 0.4)",
-    )
-    check.add_argument(
-        "--flagged",
-        type=float,
-        default=0.7,
-        metavar="SCORE",
-        help="score of warning-or-worse hits from which the verdict is 'flagged' (default 0.7)",
-    )
-    _add_analyzer_options(check)
-    _add_repository_options(check)
-    _add_batch_parser(commands)
+    if wanted("check"):
+        check.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="files or folders to check (folders: their text, Markdown, reST, HTML, JSONL and "
+            "CSV files, git-ignored ones left out); '-' reads stdin",
+        )
+        check.add_argument(
+            "--input",
+            choices=["auto", "text", "jsonl", "csv", "parquet"],
+            default="auto",
+            help="input format (auto: by file extension; default text)",
+        )
+        check.add_argument(
+            "--split",
+            choices=["document", "lines", "paragraphs"],
+            default="document",
+            help="how a text file becomes comments (default: one document)",
+        )
+        check.add_argument("--id-field", default="id", help="record field holding the id")
+        check.add_argument("--text-field", default="text", help="record field holding the text")
+        check.add_argument(
+            "--format", choices=sorted(FORMATTERS), default="text", help="output format"
+        )
+        check.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=0,
+            metavar="N",
+            help="worker processes for large inputs (default 0: all cores); "
+            "output keeps input order",
+        )
+        check.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="show a progress bar on stderr (default: when stderr is a terminal)",
+        )
+        check.add_argument(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="write output to FILE (default stdout); jsonl, text and github write each "
+            "record as it is finished, json, sarif and junit only at the end",
+        )
+        check.add_argument(
+            "--resume",
+            action="store_true",
+            help="with --format jsonl --output FILE: keep the records already in FILE (a torn "
+            "last line is dropped), skip their ids in the input and append the rest",
+        )
+        check.add_argument(
+            "--fail-on",
+            choices=["info", "warning", "error", "never"],
+            default=None,
+            help="lowest severity that makes the exit code 1 (default warning, or the config's)",
+        )
+        check.add_argument(
+            "--readability",
+            action="store_true",
+            help="add textstat readability metrics to each report (off by default: costly)",
+        )
+        check.add_argument("--no-readability", action="store_true", help=argparse.SUPPRESS)
+        check.add_argument(
+            "--metrics",
+            type=_csv_list,
+            metavar="NAMES",
+            help="textstat metrics to compute, comma-separated (implies --readability)",
+        )
+        check.add_argument(
+            "--borderline",
+            type=float,
+            default=0.4,
+            metavar="SCORE",
+            help="overall score from which the verdict is 'borderline' (default 0.4)",
+        )
+        check.add_argument(
+            "--flagged",
+            type=float,
+            default=0.7,
+            metavar="SCORE",
+            help="score of warning-or-worse hits from which the verdict is 'flagged' (default 0.7)",
+        )
+        _add_analyzer_options(check)
+        _add_repository_options(check)
+    _add_batch_parser(commands, fill=wanted("batch"))
 
     rules = commands.add_parser("rules", help="list or test rules")
-    rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
-    rules_list = rule_commands.add_parser("list", help="list rules")
-    rules_list.add_argument("--format", choices=["text", "json"], default="text")
-    rules_list.add_argument(
-        "--all", action="store_true", help="include preview and deselected rules"
-    )
-    _add_analyzer_options(rules_list)
-    rules_test = rule_commands.add_parser("test", help="run every rule's own examples")
-    rules_test.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="test only the rules in these files or folders (loaded as extra rules)",
-    )
-    rules_test.add_argument(
-        "--verbose", "-v", action="store_true", help="list passing examples too"
-    )
-    _add_analyzer_options(rules_test)
-    rules_docs = rule_commands.add_parser(
-        "docs", help="write a Markdown page per built-in rule, and an index (ruff's shape)"
-    )
-    rules_docs.add_argument(
-        "folder", nargs="?", default="docs/rules", metavar="DIR", help="default docs/rules"
-    )
-    rules_docs.add_argument(
-        "--check", action="store_true", help="only list stale pages (exit 1 when there are)"
-    )
+    if wanted("rules"):
+        rule_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND")
+        rules_list = rule_commands.add_parser("list", help="list rules")
+        rules_list.add_argument("--format", choices=["text", "json"], default="text")
+        rules_list.add_argument(
+            "--all", action="store_true", help="include preview and deselected rules"
+        )
+        _add_analyzer_options(rules_list)
+        rules_test = rule_commands.add_parser("test", help="run every rule's own examples")
+        rules_test.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="test only the rules in these files or folders (loaded as extra rules)",
+        )
+        rules_test.add_argument(
+            "--verbose", "-v", action="store_true", help="list passing examples too"
+        )
+        _add_analyzer_options(rules_test)
+        rules_docs = rule_commands.add_parser(
+            "docs", help="write a Markdown page per built-in rule, and an index (ruff's shape)"
+        )
+        rules_docs.add_argument(
+            "folder", nargs="?", default="docs/rules", metavar="DIR", help="default docs/rules"
+        )
+        rules_docs.add_argument(
+            "--check", action="store_true", help="only list stale pages (exit 1 when there are)"
+        )
 
     explain = commands.add_parser("explain", help="show what a rule finds and why")
-    explain.add_argument(
-        "rule_id", metavar="RULE_ID", help="a rule id, or 'targets' for the kinds of target"
-    )
-    _add_analyzer_options(explain)
+    if wanted("explain"):
+        explain.add_argument(
+            "rule_id", metavar="RULE_ID", help="a rule id, or 'targets' for the kinds of target"
+        )
+        _add_analyzer_options(explain)
 
     plugins = commands.add_parser("plugins", help="list loaded plugins")
-    plugins.add_argument("--format", choices=["text", "json"], default="text")
-    _add_analyzer_options(plugins)
+    if wanted("plugins"):
+        plugins.add_argument("--format", choices=["text", "json"], default="text")
+        _add_analyzer_options(plugins)
 
     evaluate = commands.add_parser("eval", help="measure quality against labeled JSONL data")
-    evaluate.add_argument("gold", metavar="GOLD.jsonl", help="records with id, text, spans, label")
-    evaluate.add_argument(
-        "--map",
-        dest="maps",
-        action="append",
-        default=[],
-        metavar="TECH[|TECH...][!TAG...]=LABEL[,LABEL...]",
-        help="score these techniques against these gold labels (doc:LABEL: document label; "
-        "!TAG: leave out the hits of rules tagged TAG)",
-    )
-    evaluate.add_argument("--per-rule", action="store_true", help="hits and precision per rule")
-    evaluate.add_argument("--format", choices=["text", "json"], default="text")
-    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N records")
-    evaluate.add_argument(
-        "--config", metavar="FILE", help="use this configuration file instead of the one "
-        "nearest the working directory",
-    )  # fmt: skip
-    evaluate.add_argument(
-        "--isolated", action="store_true", help="ignore configuration files altogether"
-    )
-    _add_analyzer_options(evaluate)
+    if wanted("eval"):
+        evaluate.add_argument(
+            "gold", metavar="GOLD.jsonl", help="records with id, text, spans, label"
+        )
+        evaluate.add_argument(
+            "--map",
+            dest="maps",
+            action="append",
+            default=[],
+            metavar="TECH[|TECH...][!TAG...]=LABEL[,LABEL...]",
+            help="score these techniques against these gold labels (doc:LABEL: document label; "
+            "!TAG: leave out the hits of rules tagged TAG)",
+        )
+        evaluate.add_argument("--per-rule", action="store_true", help="hits and precision per rule")
+        evaluate.add_argument("--format", choices=["text", "json"], default="text")
+        evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+        evaluate.add_argument(
+            "--config", metavar="FILE", help="use this configuration file instead of the one "
+            "nearest the working directory",
+        )  # fmt: skip
+        evaluate.add_argument(
+            "--isolated", action="store_true", help="ignore configuration files altogether"
+        )
+        _add_analyzer_options(evaluate)
 
     serve = commands.add_parser(
         "serve",
@@ -337,45 +357,54 @@ def build_parser() -> argparse.ArgumentParser:
         "live page at /. Secrets come from the environment (RHETORIC_TOKEN, "
         "RHETORIC_CORAL_SECRET) or from files, never from the command line.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="processes (default 1)")
-    serve.add_argument("--policy", metavar="FILE", help="moderation policy (.yml/.yaml/.toml)")
-    serve.add_argument("--token-file", metavar="FILE", help="bearer token for /v1/ endpoints")
-    serve.add_argument(
-        "--coral-secret-file", metavar="FILE", help="Coral signing secret(s), one per line"
-    )
-    serve.add_argument(
-        "--coral-review-status",
-        choices=["PREMOD", "SYSTEM_WITHHELD"],
-        default="SYSTEM_WITHHELD",
-        help="Coral status for comments to review (default SYSTEM_WITHHELD)",
-    )
-    serve.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES")
-    serve.add_argument("--max-batch", type=int, default=100, metavar="N")
-    serve.add_argument("--max-text", type=int, default=100_000, metavar="CHARS")
-    serve.add_argument(
-        "--body-timeout", type=float, default=10.0, metavar="S", help="seconds to send a body"
-    )
-    serve.add_argument(
-        "--header-timeout", type=float, default=10.0, metavar="S", help="seconds to send headers"
-    )
-    serve.add_argument(
-        "--max-connections", type=int, default=1000, metavar="N", help="then 503 (default 1000)"
-    )
-    serve.add_argument("--no-access-log", action="store_true", help="do not log each request")
-    serve.add_argument("--no-live-page", action="store_true", help="do not serve the page at /")
-    _add_analyzer_options(serve)
+    if wanted("serve"):
+        serve.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+        serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        serve.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+        serve.add_argument("--policy", metavar="FILE", help="moderation policy (.yml/.yaml/.toml)")
+        serve.add_argument("--token-file", metavar="FILE", help="bearer token for /v1/ endpoints")
+        serve.add_argument(
+            "--coral-secret-file", metavar="FILE", help="Coral signing secret(s), one per line"
+        )
+        serve.add_argument(
+            "--coral-review-status",
+            choices=["PREMOD", "SYSTEM_WITHHELD"],
+            default="SYSTEM_WITHHELD",
+            help="Coral status for comments to review (default SYSTEM_WITHHELD)",
+        )
+        serve.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES")
+        serve.add_argument("--max-batch", type=int, default=100, metavar="N")
+        serve.add_argument("--max-text", type=int, default=100_000, metavar="CHARS")
+        serve.add_argument(
+            "--body-timeout", type=float, default=10.0, metavar="S", help="seconds to send a body"
+        )
+        serve.add_argument(
+            "--header-timeout",
+            type=float,
+            default=10.0,
+            metavar="S",
+            help="seconds to send headers",
+        )
+        serve.add_argument(
+            "--max-connections", type=int, default=1000, metavar="N", help="then 503 (default 1000)"
+        )
+        serve.add_argument("--no-access-log", action="store_true", help="do not log each request")
+        serve.add_argument("--no-live-page", action="store_true", help="do not serve the page at /")
+        _add_analyzer_options(serve)
 
-    _add_train_parser(commands)
+    _add_train_parser(commands, fill=wanted("train"))
 
     techniques = commands.add_parser("techniques", help="list the technique vocabulary")
-    techniques.add_argument("--format", choices=["text", "json"], default="text")
-    _add_analyzer_options(techniques)
+    if wanted("techniques"):
+        techniques.add_argument("--format", choices=["text", "json"], default="text")
+        _add_analyzer_options(techniques)
     return parser
 
 
-def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_train_parser(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    fill: bool = True,
+) -> None:
     """``rhetoric train``: the gold files, the maps and the model's settings."""
     parser = commands.add_parser(
         "train",
@@ -384,6 +413,8 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "features (more with --extras) on gold JSONL (the format of 'rhetoric eval') and write "
         "a model file for --model. A fifth of the records is held out to choose thresholds.",
     )
+    if not fill:  # another command runs (build_parser)
+        return
     parser.add_argument("gold", nargs="+", metavar="GOLD.jsonl", help="labeled records")
     parser.add_argument(
         "--map",
@@ -506,7 +537,10 @@ def _add_train_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     )
 
 
-def _add_batch_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_batch_parser(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    fill: bool = True,
+) -> None:
     """``rhetoric batch``: archives in, a folder of report files out, here or on Dask."""
     parser = commands.add_parser(
         "batch",
@@ -518,6 +552,8 @@ def _add_batch_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         "see the inputs, DIR and rule files at the same paths. Exit 0 when every record "
         "is written, 2 when some were input errors or some partitions failed.",
     )
+    if not fill:  # another command runs (build_parser)
+        return
     parser.add_argument(
         "paths", nargs="*", metavar="INPUT", help="dump files, or folders of .jsonl, .ndjson, "
         ".csv, .parquet files",
@@ -598,7 +634,7 @@ def _add_repository_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code instead of exiting."""
-    parser = build_parser()
+    parser = build_parser(_named_command(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -629,6 +665,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             raise
         sys.stderr.write(f"rhetoric: error: {exc}\n")
         return EXIT_ERROR
+
+
+def _named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs, or None when that is not plain: the top level takes
+    only ``--version`` and ``--help`` (no values), so it is the first word that is not
+    an option."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
 def _policy_error(exc: BaseException) -> bool:

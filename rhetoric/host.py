@@ -16,14 +16,13 @@ output is dropped, and a plugin that keeps overrunning is no longer called.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 import pluggy
@@ -33,6 +32,28 @@ from .entrypoints import EntryPoint, entry_points
 
 ENTRY_POINT_GROUP = "rhetoric"
 DEFAULT_PLUGINS = (("techniques", "rhetoric_plugins.techniques"),)
+
+
+# What pluggy can take a hook implementation from (``_static_hook_attr``).
+_HOOKABLE = (FunctionType, MethodType, staticmethod, classmethod)
+_ABSENT = object()
+
+
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, answering at once for a plugin module's plain values.
+
+    Why: ``register`` asks about every name in the module (its imports, constants and
+    classes too), each through ``inspect.getattr_static``: some 400 look-ups per start
+    for the built-in plugins. A module's own value that is no function or method can
+    carry no hook implementation, and pluggy would find that same value.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if type(plugin) is ModuleType:
+            value = vars(plugin).get(name, _ABSENT)
+            if value is not _ABSENT and not isinstance(value, _HOOKABLE):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
 
 
 class PluginLoadError(RuntimeError):
@@ -134,7 +155,7 @@ class PluginHost:
         plugin_dirs: Sequence[Path | str] = (),
         plugins: Sequence[object] = (),
     ) -> None:
-        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self.manager = _Manager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self._disabled = frozenset(disabled)
         # The entry point each entry-point plugin came from: its distribution's name and
@@ -191,6 +212,8 @@ class PluginHost:
             ) from None
 
     def _import_file(self, file: Path) -> ModuleType:
+        import importlib.util  # only for loose plugin files, not at every start
+
         module_name = f"rhetoric_local_plugin_{file.stem}"
         spec = importlib.util.spec_from_file_location(module_name, file)
         if spec is None or spec.loader is None:

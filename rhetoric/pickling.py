@@ -12,6 +12,7 @@ stores each field through ``object.__setattr__`` (about 2,000 instructions each)
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copyreg
 import dataclasses
@@ -22,8 +23,8 @@ import pickle
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
-from pathlib import Path
+from dataclasses import fields
+from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import CodeType
 from typing import Any, TypeVar
 
@@ -82,36 +83,54 @@ def _twin_of(cls: type[_Frozen]) -> Callable[..., _Frozen]:
 copyreg.pickle(_TwinType, lambda twin: (_twin_of, (twin.stands_for,)))
 
 
+# What a default_factory parameter's default is: "not given" (dataclasses' own marker).
+_FACTORY = type("_Factory", (), {"__repr__": lambda self: "<factory>"})()
+
+
 def thawed(cls: type[_Frozen]) -> Callable[..., _Frozen]:
     """A constructor for the frozen, slotted dataclass ``cls`` that takes what ``cls``
     takes and returns an equal ``cls`` instance, without the frozen ``__init__``'s
-    ``object.__setattr__`` per field (about 2,000 instructions each): a twin dataclass
-    of the same slots, not frozen, stores the fields, and its ``__post_init__`` makes
-    the instance a ``cls`` by assigning ``__class__`` (CPython allows it between
-    classes of one layout). For the value types built once or more per comment, and
-    for unpickling the compiled rules' frozen specs."""
+    ``object.__setattr__`` per field (about 2,000 instructions each): a twin class of
+    the same slots, not frozen, whose ``__init__`` stores the fields and then makes the
+    instance a ``cls`` by assigning ``__class__`` (CPython allows it between classes of
+    one layout). For the value types built once or more per comment, and for
+    unpickling the compiled rules' frozen specs (some 19,000 per start).
+
+    The twin is not itself a dataclass: ``@dataclass`` costs about 0.7 M instructions
+    per class, and its ``__init__`` would call a ``__post_init__`` for ``__class__``,
+    a second Python call per instance. Its one ``__init__`` is generated as
+    ``dataclasses`` generates methods, and compiled once across runs inside
+    :func:`dataclass_code_kept`.
+    """
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} checks its fields in __post_init__: build it directly")
-    specs = [
-        (f.name, f.type, field(default=f.default, default_factory=f.default_factory))
-        for f in fields(cls)  # type: ignore[arg-type]
-    ]
-
-    def become(made: Any) -> None:
-        made.__class__ = cls
-
-    namespace: dict[str, Any] = {
-        "__annotations__": {name: kind for name, kind, _ in specs},
-        "__post_init__": become,
-        "__module__": __name__,
-        **{name: default for name, _, default in specs},
-    }
-    twin = dataclass(slots=True, eq=False, repr=False)(
-        _TwinType(f"_Open{cls.__name__}", (), namespace)
+    scope: dict[str, Any] = {"__builtins__": {}, "__cls": cls, "__factory": _FACTORY}
+    params, body = [], []
+    for item in fields(cls):  # type: ignore[arg-type]
+        name = item.name
+        if not item.init or name == "self" or name.startswith("__"):
+            raise TypeError(f"{cls.__name__}: field {name!r} cannot be a parameter")
+        if item.default_factory is not dataclasses.MISSING:
+            scope[f"__make_{name}"] = item.default_factory
+            params.append(f"{name}=__factory")
+            body.append(f"    self.{name} = __make_{name}() if {name} is __factory else {name}")
+            continue
+        if item.default is not dataclasses.MISSING:
+            scope[f"__default_{name}"] = item.default
+            params.append(f"{name}=__default_{name}")
+        else:
+            params.append(name)
+        body.append(f"    self.{name} = {name}")
+    source = "\n".join(
+        [f"def __init__(self, {', '.join(params)}):", *body, "    self.__class__ = __cls\n"]
     )
+    # dataclasses' exec while dataclass_code_kept is active: compiled once across runs
+    run = vars(dataclasses).get("exec", exec)
+    run(source, scope)
+    slots = cls.__slots__  # type: ignore[attr-defined]
+    namespace = {"__slots__": slots, "__init__": scope["__init__"], "__module__": __name__}
+    twin = _TwinType(f"_Open{cls.__name__}", (), namespace)
     twin.stands_for = cls
-    if twin.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
-        raise TypeError(f"{cls.__name__}: slots differ from its twin's")
     return twin
 
 
@@ -191,7 +210,22 @@ def store_private(path: Path, value: Any, dump: Callable[[Any, Any], None] | Non
 
 
 def _pickle_dump(value: Any, handle: Any) -> None:
-    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+
+
+class _Pickler(pickle.Pickler):
+    """Paths pickled as one string. Why: a path pickles as its parts, and
+    ``PosixPath(*parts)`` parses each part again: about 23,000 instructions for each of
+    the ~200 rule paths in the compiled rules, twice what ``PosixPath(text)`` costs."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _PATHS:
+            return kind, (str(obj),)
+        return NotImplemented
+
+
+_PATHS = frozenset({PurePosixPath, PureWindowsPath, PosixPath, WindowsPath})
 
 
 # --- dataclasses' generated methods, compiled once ------------------------------------
@@ -200,6 +234,9 @@ def _pickle_dump(value: Any, handle: Any) -> None:
 # interpreter, so the file is per interpreter build.
 _CODE_NAME = f"code-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 MAX_KEPT_CODE = 2000
+# namedtuple's ``eval`` texts are kept under this prefix (a ``lambda`` expression, not
+# statements: the compile mode differs).
+_EVAL = "eval\0"
 _codes: dict[str, CodeType] | None = None  # read once per process
 _codes_read = 0  # how many of them came from the file
 
@@ -213,8 +250,10 @@ def dataclass_code_kept() -> Iterator[None]:
     parser and compiler were a fifth of a cold start's instructions. The code objects
     are kept in the private cache folder (:func:`load_private`'s trust rules), looked
     up by the exact text ``dataclasses`` generated and compiled as ``exec`` would, so a
-    class is the same either way. Nothing is kept when caching is off; the outermost
-    block writes the file, and only when it compiled something new.
+    class is the same either way. ``collections.namedtuple`` ``eval``s a ``lambda``
+    text for each class the same way, and is served from the same file. Nothing is
+    kept when caching is off; the outermost block writes the file, and only when it
+    compiled something new.
     """
     folder = cache_folder()
     if folder is None or "exec" in vars(dataclasses):  # off, or an enclosing block
@@ -230,11 +269,22 @@ def dataclass_code_kept() -> Iterator[None]:
             source = code
         exec(source, scope, names)
 
+    def eval_kept(source: Any, scope: Any = None, names: Any = None, /) -> Any:
+        if type(source) is str:
+            key = _EVAL + source
+            code = codes.get(key)
+            if code is None:  # as ``eval`` compiles it from collections (no __future__)
+                code = codes[key] = compile(source, "<string>", "eval", dont_inherit=True)
+            source = code
+        return eval(source, scope, names)
+
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+    collections.eval = eval_kept  # type: ignore[attr-defined]
     try:
         yield
     finally:
         vars(dataclasses).pop("exec", None)
+        vars(collections).pop("eval", None)
         _keep_codes(folder, codes)
 
 

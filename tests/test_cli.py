@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 from conftest import run
 
+from rhetoric.cli import COMMANDS, _named_command, build_parser
 from rhetoric.wire import report_schema
 
 VALIDATOR = jsonschema.Draft202012Validator(report_schema())
@@ -211,6 +212,44 @@ def test_version_and_help() -> None:
     code, _ = run(["--version"])
     assert code == 0
     assert __version__
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        *[[name] for name in COMMANDS],
+        ["rules", "test"],
+        ["check", "--format", "jsonl", "-j", "2", "a.txt"],
+        ["rules", "list", "--all"],
+    ],
+)
+def test_a_parser_filled_for_one_command_parses_and_helps_alike(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() fills in only the arguments of the command argv names: that command's help
+    and parse, and the top level's help, are what the whole parser gives."""
+    named = _named_command(argv)
+    assert named == (argv[0] if argv else None)
+    whole, one = build_parser(), build_parser(named)
+    helps = []
+    for parser in (whole, one):
+        with pytest.raises(SystemExit):
+            parser.parse_args(
+                [*argv[:2], "--help"] if argv[:1] == ["rules"] else [*argv[:1], "--help"]
+            )
+        helps.append(capsys.readouterr().out)
+    assert helps[0] == helps[1] and helps[0]
+    needs_more = ("rules", "explain", "eval", "train", "batch")  # arguments, a subcommand
+    if len(argv) > 1 or (argv and argv[0] not in needs_more):
+        assert vars(whole.parse_args(argv)) == vars(one.parse_args(argv))
+
+
+def test_the_command_is_the_first_word_that_is_not_an_option() -> None:
+    assert _named_command(["--version", "check", "x"]) == "check"
+    assert _named_command(["chek", "x"]) is None  # a typo: every command filled in
+    assert _named_command(["--", "check"]) is None
+    assert run(["chek"])[0] == 2
 
 
 def test_jsonl_bad_bytes_cost_one_record_and_crlf_is_fine(tmp_path: Path) -> None:

@@ -524,6 +524,62 @@ def test_kept_dataclass_code_makes_the_same_classes(
     assert kept.stat().st_mode & 0o777 == 0o600
 
 
+def test_kept_namedtuple_code_makes_the_same_classes(
+    code_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """namedtuple's ``eval`` of its ``__new__`` text is served from the kept file too."""
+    import collections
+
+    def make() -> Any:
+        return collections.namedtuple("Pair", ["left", "right"], defaults=[0])
+
+    with pickling.dataclass_code_kept():
+        first = make()
+    assert "eval" not in vars(collections)
+    monkeypatch.setattr(pickling, "_codes", None)  # a new process: read back from the file
+    compiled = _compiled_sources(monkeypatch)
+    with pickling.dataclass_code_kept():
+        again = make()
+    assert compiled == []
+    assert any("(left, right)" in source for source in pickling._codes or {})
+    for made in (first, again):
+        assert made(1) == make()(1) == (1, 0) and made(1, right=2).right == 2
+        assert repr(made(1)) == "Pair(left=1, right=0)"
+        with pytest.raises(TypeError):
+            made()
+
+
+def test_thawed_twins_take_what_the_class_takes(code_store: Path) -> None:
+    """A thawed twin is one generated ``__init__`` (kept like dataclass code): positional
+    and keyword fields, defaults, a fresh default from each factory call."""
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True, slots=True)
+    class Spec:
+        name: str
+        weight: float = 1.0
+        tags: list[str] = field(default_factory=list)
+
+    with pickling.dataclass_code_kept():
+        make = pickling.thawed(Spec)
+    assert any(source.startswith("def __init__(self, name,") for source in pickling._codes or {})
+    assert make("a") == Spec("a") and type(make("a")) is Spec
+    assert make("a", 2.0, ["x"]) == make(tags=["x"], weight=2.0, name="a")
+    assert make("a").tags is not make("a").tags
+    with pytest.raises(TypeError):
+        make()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        make("a").name = "b"  # type: ignore[misc]
+
+    @dataclass(frozen=True, slots=True)
+    class Derived:
+        name: str
+        size: int = field(init=False, default=0)
+
+    with pytest.raises(TypeError, match="size"):
+        pickling.thawed(Derived)
+
+
 def test_nothing_new_writes_nothing_and_caching_off_keeps_nothing(
     code_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -605,3 +661,52 @@ def test_a_warm_start_compiles_no_dataclass_method(tmp_path: Path) -> None:
 
     assert start() > 100
     assert start() == 0
+
+
+def test_kept_pickles_hold_a_path_as_one_string(tmp_path: Path) -> None:
+    """A path in a private pickle comes back equal and of its class, stored as its text
+    (rebuilt by one parse, not one per part)."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    values = [Path("/srv/rules/insult/x.yml"), PurePosixPath("a/b"), PureWindowsPath(r"c:\r\x")]
+    file = tmp_path / "kept.pickle"
+    assert pickling.store_private(file, values)
+    back = pickling.load_private(file)
+    assert back == values and [type(v) for v in back] == [type(v) for v in values]
+    assert b"/srv/rules/insult/x.yml" in file.read_bytes()
+
+
+def test_the_collector_is_paused_until_resumed_and_back_in_forked_workers() -> None:
+    """``rhetoric check`` keeps the cyclic collector off while it builds its analyzer;
+    a process forked meanwhile (a --jobs worker) gets it back, and a collector someone
+    else switched off stays off."""
+    import gc
+    import os
+
+    from rhetoric.commands import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused() as resume:
+        assert not gc.isenabled()
+        if hasattr(os, "fork"):
+            child = os.fork()
+            if child == 0:  # the worker: its collector is on again
+                os._exit(0 if gc.isenabled() else 1)
+            _, status = os.waitpid(child, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+        assert not gc.isenabled()
+        resume()
+        assert gc.isenabled()
+        gc.disable()  # a resume is once: the block's end leaves this alone too
+    assert not gc.isenabled()
+    gc.enable()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()  # no resume called: the block's end turns it back on
+    gc.disable()
+    try:
+        with collector_paused() as resume:
+            resume()
+            assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -372,3 +372,57 @@ def test_plugins_can_be_disabled_from_the_environment(monkeypatch: pytest.Monkey
     monkeypatch.setenv("RHETORIC_DISABLE_PLUGINS", " nicknames ,")
     code, out = run(["rules", "list", "--format", "json"])
     assert code == 0 and "pejorative-nickname" not in out
+
+
+def test_plugin_modules_register_the_hooks_pluggy_itself_finds(tmp_path: Path) -> None:
+    """The host answers at once for a module's plain values (classes, constants,
+    imports): every plugin module still registers the hooks pluggy's own manager finds,
+    a hook under another name (``specname``) and a static method included."""
+    import types
+
+    import pluggy
+
+    from rhetoric import hookspecs
+    from rhetoric.host import PluginHost
+
+    (tmp_path / "odd_plugin.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            from os import getpid
+            from rhetoric import hookimpl
+            LIMIT = 3
+            class Helper:
+                pass
+            @hookimpl(specname="rhetoric_report_ready")
+            def noticed(report, comment):
+                return None
+            rhetoric_adjust_report = staticmethod(hookimpl(lambda report, doc: None))
+            def rhetoric_not_a_hook():
+                return None
+            """
+        ),
+        encoding="utf-8",
+    )
+    host = PluginHost(plugin_dirs=[tmp_path])
+    plain = pluggy.PluginManager(hookspecs.PROJECT)
+    plain.add_hookspecs(hookspecs)
+
+    def hooks(manager: pluggy.PluginManager, module: object) -> list[tuple[str, str]]:
+        return sorted(
+            (caller.name, impl.function.__name__)
+            for caller in manager.get_hookcallers(module) or []
+            for impl in caller.get_hookimpls()
+            if impl.plugin is module
+        )
+
+    modules = [p for p in host.manager.get_plugins() if isinstance(p, types.ModuleType)]
+    assert len(modules) > 5 and any(m.__name__.endswith("odd_plugin") for m in modules)
+    for module in modules:
+        plain.register(module)
+        assert hooks(host.manager, module) == hooks(plain, module), module.__name__
+    odd = next(m for m in modules if m.__name__.endswith("odd_plugin"))
+    assert [name for name, _ in hooks(plain, odd)] == [
+        "rhetoric_adjust_report",
+        "rhetoric_report_ready",
+    ]

@@ -5,9 +5,12 @@ length when a mask first asks) against the sets they stand for."""
 from __future__ import annotations
 
 import string
+import tomllib
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from rhetoric.text import wordlists
 from rhetoric.text.wordlists import (
@@ -90,3 +93,46 @@ def test_common_words_are_found_by_their_shapes() -> None:
         mask = "".join("?" if k % 2 else c for k, c in enumerate(word))
         assert fits_common_word(mask), word
         assert fits_common_word(word), word
+
+
+def test_the_candidates_of_each_length_are_the_easy_words_forms_of_that_length() -> None:
+    """Each length's candidates are exactly the easy words and ``_forms`` of that length
+    (the endings added only where they fit, checked against making every form)."""
+    easy = wordlists._easy_words()
+    assert len(easy) > 1000
+    for size in range(1, 25):
+        words = [word for word in easy if len(word) == size]
+        forms = {form for word in easy for form in wordlists._forms(word) if len(form) == size}
+        expected = ("\n".join(words), "\n".join(sorted(forms.difference(words))))
+        assert wordlists._candidates_of_length(size) == expected, size
+
+
+def test_a_word_list_reads_alike_with_and_without_comments() -> None:
+    plain = wordlists._lines("able\n  baker \n\ncharlie\n")
+    commented = wordlists._lines("able # first\n  baker \n# a note\n\ncharlie\n")
+    assert plain == commented == {"able", "baker", "charlie"}
+
+
+def test_the_names_file_is_parsed_once_per_content(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """The parsed name lists are kept in the cache folder under the file's hash: a second
+    process does not parse again, and an edited file is parsed anew."""
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    names = tmp_path / "names.toml"
+    names.write_text('spelled_like_terms = ["dick"]\ngiven = ["ann"]\ntitles = ["mr"]\n')
+    monkeypatch.setattr(wordlists, "NAMES", names)
+    parsed: list[str] = []
+    real = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text: parsed.append(text) or real(text))
+    try:
+        for _ in range(2):  # two processes, as far as the lists go
+            wordlists._names.cache_clear()
+            assert wordlists.name_words() == {"dick"} and wordlists.titles() == {"mr"}
+        assert len(parsed) == 1
+        names.write_text('spelled_like_terms = ["dora"]\ngiven = []\ntitles = []\n')
+        wordlists._names.cache_clear()
+        assert wordlists.name_words() == {"dora"} and len(parsed) == 2
+    finally:
+        wordlists._names.cache_clear()  # the real lists for the tests that follow

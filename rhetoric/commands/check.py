@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -22,10 +23,25 @@ from ..check.walk import expand
 from ..config import Thresholds
 from ..outputs import FORMATTERS
 from ..outputs.base import Tally
-from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, UsageError, analyzer_flags, retain
+from . import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    analyzer_flags,
+    collector_paused,
+    retain,
+)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    # The collector is off until the first outcome: by then the analyzer is built and
+    # frozen (collector_paused says why).
+    with collector_paused() as resume:
+        return _run(args, out, resume)
+
+
+def _run(args: argparse.Namespace, out: TextIO, resume: Callable[[], None]) -> int:
     options = check_options(args)
     ledger = _ledger(options)
     session = CheckSession(options, ledger)
@@ -46,6 +62,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             formatter.techniques = session.techniques
             for source in sources:
                 for outcome in session.outcomes(source):
+                    resume()
                     with signals.whole():
                         formatter.write(outcome)
                     tally.add(outcome)

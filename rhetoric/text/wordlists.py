@@ -9,22 +9,28 @@ and the English dictionary costs about 10 ms to read. Origins and licences are i
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
+import hashlib
 import re
 import tomllib
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Final
+
+from ..pickling import cache_folder, load_private, store_private
 
 DATA: Final = Path(__file__).resolve().parents[1] / "data"
 ENGLISH_WORDS: Final = DATA / "english_words.txt.gz"
 INNOCENT_WORDS: Final = DATA / "innocent_words.txt"
 NAMES: Final = DATA / "names.toml"
+_LISTS: Final = ("spelled_like_terms", "given", "titles")
+_NAMES_KEPT: Final = "names.kept"  # beside the compiled rules (not *.pickle: those are entries)
 
 
 def _lines(text: str) -> frozenset[str]:
     """The words of a one-word-a-line list, without blank lines and ``#`` comments."""
+    if "#" not in text:  # no comments (textstat's list): C-level calls, no Python loop
+        return frozenset(filter(None, map(str.strip, text.splitlines())))
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(word for word in words if word)
 
@@ -41,6 +47,8 @@ def _english_text() -> str:
     ``tools/build_words.py`` writes it): decompressing it takes about 8 ms, a set of its
     124,000 words three times as long, and a lookup is a binary search of the text, so
     no set is built mid-run (only readings that would otherwise be reported ask)."""
+    import gzip  # with zlib: only when a reading asks the dictionary, not at every start
+
     return "\n" + gzip.decompress(ENGLISH_WORDS.read_bytes()).decode("ascii")
 
 
@@ -73,6 +81,8 @@ def _easy_words() -> tuple[str, ...]:
     """The Dale-Chall list of words most fourth-graders know, lowercase, as textstat (a
     dependency) ships it. Found without importing textstat (that imports NLTK); empty if
     it moved."""
+    import importlib.util
+
     spec = importlib.util.find_spec("textstat")
     folders = spec.submodule_search_locations if spec is not None else None
     if not folders:
@@ -80,7 +90,7 @@ def _easy_words() -> tuple[str, ...]:
     path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
     if not path.is_file():
         return ()
-    return tuple(sorted({word.lower() for word in _lines(path.read_text(encoding="utf-8"))}))
+    return tuple(sorted(set(map(str.lower, _lines(path.read_text(encoding="utf-8"))))))
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -92,26 +102,38 @@ def _forms(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _easy_by_length() -> dict[int, tuple[str, ...]]:
     """The easy words by length, so a mask's length reads only its own and shorter ones."""
-    by_length: dict[int, list[str]] = {}
-    for word in _easy_words():
-        by_length.setdefault(len(word), []).append(word)
-    return {size: tuple(words) for size, words in by_length.items()}
+    by_size = groupby(sorted(_easy_words(), key=len), len)  # stable: each length sorted
+    return {size: tuple(words) for size, words in by_size}
 
 
 @lru_cache(maxsize=64)
 def _candidates_of_length(size: int) -> tuple[str, str]:
     """The easy words of ``size`` letters, and the other inflections of easy words of that
     length (the dictionary not asked yet), each a sorted, newline-joined text for a mask's
-    pattern to search: built when a mask of that length first asks."""
+    pattern to search: built when a mask of that length first asks.
+
+    Each :func:`_forms` ending is added only to the words it brings to ``size`` letters
+    (a word ending in e or y drops that letter before -ed, -ing and -ies): making all
+    five forms of every shorter word and keeping the right length was most of a cold
+    start's first masked word."""
     by_length = _easy_by_length()
     words = by_length.get(size, ())
-    forms = {
-        form
-        for length in range(max(size - 3, 1), size)  # an inflection adds one to three letters
-        for word in by_length.get(length, ())
-        for form in _forms(word)
-        if len(form) == size
-    }
+    forms: set[str] = set()
+    for word in by_length.get(size - 1, ()):  # +s; e/y words: -ed
+        forms.add(word + "s")
+        if word[-1] in "ey":
+            forms.add(word[:-1] + "ed")
+    for word in by_length.get(size - 2, ()):  # +es; +ed; e/y words: -ing, -ies
+        forms.add(word + "es")
+        if word[-1] in "ey":
+            forms.add(word[:-1] + "ing")
+            forms.add(word[:-1] + "ies")
+        else:
+            forms.add(word + "ed")
+    for word in by_length.get(size - 3, ()):  # +ing, +ies
+        if word[-1] not in "ey":
+            forms.add(word + "ing")
+            forms.add(word + "ies")
     return "\n".join(words), "\n".join(sorted(forms.difference(words)))
 
 
@@ -167,9 +189,23 @@ def dictionary_form(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, frozenset[str]]:
-    with NAMES.open("rb") as handle:
-        data = tomllib.load(handle)
-    return {key: frozenset(data[key]) for key in ("spelled_like_terms", "given", "titles")}
+    """The names file's lists, parsed once per content: ``tomllib`` is pure Python, and
+    parsing the file took about 1% of every cold start's instructions (the first comment
+    asks). The parsed lists are kept in the private cache folder under the file's
+    SHA-256 (:func:`~rhetoric.pickling.load_private`'s trust rules)."""
+    data = NAMES.read_bytes()
+    digest = hashlib.sha256(b"names 1\0" + data).hexdigest()  # 1: the kept value's form
+    folder = cache_folder()
+    kept = load_private(folder / _NAMES_KEPT) if folder is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
+        value = kept[1]
+        if isinstance(value, dict) and all(type(value.get(k)) is frozenset for k in _LISTS):
+            return value
+    parsed = tomllib.loads(data.decode("utf-8"))
+    names = {key: frozenset(parsed[key]) for key in _LISTS}
+    if folder is not None:
+        store_private(folder / _NAMES_KEPT, (digest, names))
+    return names
 
 
 def name_words() -> frozenset[str]:

@@ -90,10 +90,11 @@ def test_python_tags_in_a_configuration_file_construct_nothing(
 # Each allowed site, and why it is safe: see docs/security.md.
 ALLOWED = {
     ("pickling.py", "pickle.load"),  # the user's own cache files, checked first
-    # dataclasses' own generated source, compiled as it would exec it; the code read
-    # back only from the user's own cache file, checked first
+    # dataclasses' (and namedtuple's) own generated source, compiled as they would exec
+    # (eval) it; the code read back only from the user's own cache file, checked first
     ("pickling.py", "compile"),
     ("pickling.py", "exec"),
+    ("pickling.py", "eval"),
     ("pickling.py", "marshal.loads"),
     ("host.py", "exec_module"),  # plugin files the operator configured
 }
