@@ -42,6 +42,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with StopSignals() as signals:
             formatter = FORMATTERS[options.output_format](target)
+
+            def flush() -> None:  # when the input keeps the run waiting: out with what is written
+                with signals.whole():
+                    formatter.flush()
+
+            session.on_wait = flush
             formatter.rules = session.rules
             formatter.techniques = session.techniques
             for source in sources:
