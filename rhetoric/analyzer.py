@@ -176,6 +176,7 @@ class Analyzer:
         # (span checked, text sliced, confidence in 0..1): its hits need no re-checking,
         # which only plugins' hits do. Without fast paths every hit is checked.
         self._trust_rules = config.fast_paths
+        self._with_readability = bool(config.readability)  # off by default: no call per report
 
     # --- building ---------------------------------------------------------------
 
@@ -363,9 +364,8 @@ class Analyzer:
             hits = tuple(self._cues.reported(hits))
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
-            report = new_report(
-                comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text)
-            )
+            readability = self._readability(comment.text) if self._with_readability else {}
+            report = new_report(comment.id, (), {}, 0.0, Verdict.CLEAN, readability)
         else:
             # One hit merges with nothing (the common case: skip the grouping).
             merged = (
@@ -388,7 +388,7 @@ class Analyzer:
                 scores,
                 score,
                 judged,
-                self._readability(comment.text),
+                self._readability(comment.text) if self._with_readability else {},
                 _unique(errors),
             )
         if self._has_adjusters and (
@@ -486,7 +486,7 @@ class Analyzer:
                 entry
                 for entry, cues in zip(filters, self._filter_cues, strict=True)
                 if cues is None
-                or any(cue in folded for cue in cues)
+                or any(map(folded.__contains__, cues))  # C-level: no generator frame
                 or budget.refusal(entry[0]) is not None
             )
             if not filters:
@@ -536,7 +536,7 @@ class Analyzer:
             if refusal := budget.refusal(source):
                 report = self._adjusted(report, doc, name, None, refusal)
                 continue
-            if cues is not None and not any(cue in doc.folded for cue in cues):
+            if cues is not None and not any(map(doc.folded.__contains__, cues)):
                 continue  # its cues are absent: it would leave the report as it is
             if len(report.hits) < fewest:
                 continue  # too few hits for it to act on
@@ -570,8 +570,6 @@ class Analyzer:
         )
 
     def _readability(self, text: str) -> dict[str, float | int]:
-        if not self.config.readability:
-            return {}
         from .text.readability import compute_readability
 
         return compute_readability(text, self.config.readability)
