@@ -1,11 +1,12 @@
 """Batches that stop half-way lose nothing.
 
-``rhetoric check --format jsonl --output FILE`` writes (and flushes) each record
-as it is finished. SIGTERM or SIGINT stops the run between records (exit 143 or
-130), so FILE holds whole lines only; ``--resume`` keeps them, skips their ids
-and appends the rest: every input record exactly once, in input order, with the
-exit code an uninterrupted run would have had. Checked for real, on a process
-killed while it works, with one process and with ``--jobs``.
+``rhetoric check --format jsonl --output FILE`` writes each record whole as it is
+finished (flushed when the input keeps the run waiting, and at the end). SIGTERM or
+SIGINT stops the run between records (exit 143 or 130), so FILE holds whole lines
+only; ``--resume`` keeps them, skips their ids and appends the rest: every input
+record exactly once, in input order, with the exit code an uninterrupted run would
+have had. Checked for real, on a process killed while it works, with one process
+and with ``--jobs``.
 """
 
 from __future__ import annotations
