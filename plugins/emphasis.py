@@ -104,7 +104,9 @@ class _Text:
 
 def _in_capitals(text: str) -> bool:
     """Whether ``text`` has at least ``MIN_SHOUTED_LETTERS`` letters, all capitals."""
-    if text.islower():  # a cased letter in lower case: not all capitals (most hits)
+    # Not isupper(): a cased letter in lower case (most hits, "Idiot" too) or no cased
+    # letter at all; either way a letter is not a capital (the exact test below).
+    if not text.isupper():
         return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= MIN_SHOUTED_LETTERS and all(c.isupper() for c in letters)

@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import attrgetter
 
 import regex
 
@@ -442,6 +443,12 @@ _CAPITALISED = re.compile(f"[A-Z][A-Za-z]{{{MIN_LENGTH - 1},}}")
 _LETTER_RUN = re.compile(f"[a-z]{{{MIN_LENGTH},}}")
 
 
+_NORM = attrgetter("norm")
+_START = attrgetter("start")
+# Either kind of epithet word: a comment with none skips both parts at once.
+_ANY_EPITHET = EPITHETS | _EPITHET_GATE
+
+
 def _capitalised_words(doc: Document, view: str) -> Iterable[str]:
     """The lowercased capitalised letter runs of a comment with an ASCII view (for an
     ASCII comment one C-level pass; otherwise the view's runs whose first char is a
@@ -480,9 +487,12 @@ class NicknameDetector:
         # comment's tokens are only needed (prepared) for a part that may find something.
         if _may_blend(doc, view):
             yield from self._blends(doc)
-        if not EPITHETS.isdisjoint(doc.view_words):
+        words = doc.view_words
+        if _ANY_EPITHET.isdisjoint(words):  # most comments: one test for both parts
+            return
+        if not EPITHETS.isdisjoint(words):
             yield from self._epithets(doc)
-        if not _EPITHET_GATE.isdisjoint(doc.view_words):
+        if not _EPITHET_GATE.isdisjoint(words):
             yield from self._epithet_labels(doc)
 
     def _epithet_labels(self, doc: Document) -> Iterator[Hit]:
@@ -491,9 +501,8 @@ class NicknameDetector:
         text = doc.text
         tokens = doc.prepared.tokens
         pattern = _EPITHET_LABEL
-        for token in tokens:
-            if token.norm not in _EPITHET_GATE:
-                continue
+        # Only the gate words' tokens, picked out by C-level calls (no loop over the rest).
+        for token in compress(tokens, map(_EPITHET_GATE.__contains__, map(_NORM, tokens))):
             starts = [token.start]
             if token.index and text[token.start - 1 : token.start] == "-":
                 starts.append(tokens[token.index - 1].start)
@@ -507,8 +516,10 @@ class NicknameDetector:
         """A mocking adjective right before a capitalised public figure's name."""
         text = doc.text
         tokens = doc.prepared.tokens
-        for first, second in pairwise(tokens):
-            if first.norm not in EPITHETS or not second.glue:
+        # The pairs whose first word is an epithet, picked out by C-level calls.
+        epithets = map(EPITHETS.__contains__, map(_NORM, tokens))
+        for first, second in compress(pairwise(tokens), epithets):
+            if not second.glue:
                 continue
             if not text[second.start : second.start + 1].isupper():
                 continue
@@ -524,9 +535,10 @@ class NicknameDetector:
 
     def _blends(self, doc: Document) -> Iterator[Hit]:
         text = doc.text
-        for token in doc.prepared.tokens:
-            if not text[token.start : token.start + 1].isupper():
-                continue
+        tokens = doc.prepared.tokens
+        # The tokens that start with a capital in the text, picked out by C-level calls.
+        capitals = map(str.isupper, map(text.__getitem__, map(_START, tokens)))
+        for token in compress(tokens, capitals):
             found = classify(token.norm)
             if found is None:
                 continue

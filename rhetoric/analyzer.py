@@ -162,13 +162,21 @@ class Analyzer:
         # Cue rules' hits are dropped even when no escalation rule is enabled.
         escalations = self._escalations
         self._cues = escalations if escalations is not None and escalations.cue_rules else None
+        # A plugin detector none of whose rules is enabled (a preview-only one without
+        # --preview) could only give hits that are dropped: with fast paths it is not
+        # called at all (no refusal test, clock reads or generator per comment).
         self._sources = tuple(
-            (d, f"detector:{d.name}", isinstance(d, CompiledRules)) for d in self.detectors
+            (d, f"detector:{d.name}", isinstance(d, CompiledRules))
+            for d in self.detectors
+            if not config.fast_paths
+            or isinstance(d, CompiledRules)
+            or not self._enabled.isdisjoint(self._rules_by_detector[d.name])
         )
         # The YAML engine builds every hit with Document.hit from rules validated at load
         # (span checked, text sliced, confidence in 0..1): its hits need no re-checking,
         # which only plugins' hits do. Without fast paths every hit is checked.
         self._trust_rules = config.fast_paths
+        self._with_readability = bool(config.readability)  # off by default: no call per report
 
     # --- building ---------------------------------------------------------------
 
@@ -343,7 +351,7 @@ class Analyzer:
         so a quoted or condemned word is dropped or downgraded the same way."""
         kept = list(hits)
         if kept and self._filters:
-            kept = self._filter(kept, doc, [])
+            kept = self._filter(kept, doc, [], sound=False)
         if kept and self._allowed:
             kept = [h for h in kept if " ".join(h.text.casefold().split()) not in self._allowed]
         return kept
@@ -356,9 +364,8 @@ class Analyzer:
             hits = tuple(self._cues.reported(hits))
         if not hits and not detection.errors and screen is None:
             # most comments: nothing to merge, screen or score
-            report = new_report(
-                comment.id, (), {}, 0.0, Verdict.CLEAN, self._readability(comment.text)
-            )
+            readability = self._readability(comment.text) if self._with_readability else {}
+            report = new_report(comment.id, (), {}, 0.0, Verdict.CLEAN, readability)
         else:
             # One hit merges with nothing (the common case: skip the grouping).
             merged = (
@@ -381,7 +388,7 @@ class Analyzer:
                 scores,
                 score,
                 judged,
-                self._readability(comment.text),
+                self._readability(comment.text) if self._with_readability else {},
                 _unique(errors),
             )
         if self._has_adjusters and (
@@ -458,12 +465,17 @@ class Analyzer:
             return []
         return found
 
-    def _filter(self, hits: list[Hit], doc: Document, errors: list[DetectorError]) -> list[Hit]:
+    def _filter(
+        self, hits: list[Hit], doc: Document, errors: list[DetectorError], *, sound: bool = True
+    ) -> list[Hit]:
         """Each hit through every ``rhetoric_filter_hit`` implementation in turn.
 
         The hottest hook (called per hit), so it calls the implementations directly
         instead of through ``PluginHost.call_each``, with the same isolation and budget.
+        ``sound``: the hits were checked (the detectors'), so a replacement on the same
+        span and text needs only its confidence checked.
         """
+        check = _invalid_change if sound else _invalid_replacement
         budget = self._budget
         filters = self._filters
         if self._cued_filters:
@@ -474,7 +486,7 @@ class Analyzer:
                 entry
                 for entry, cues in zip(filters, self._filter_cues, strict=True)
                 if cues is None
-                or any(cue in folded for cue in cues)
+                or any(map(folded.__contains__, cues))  # C-level: no generator frame
                 or budget.refusal(entry[0]) is not None
             )
             if not filters:
@@ -501,7 +513,7 @@ class Analyzer:
                     current = None
                     break
                 if isinstance(result, Hit):
-                    if problem := _invalid(result, doc, None):
+                    if problem := check(result, current, doc):
                         errors.append(DetectorError(source, problem))
                     else:
                         current = result
@@ -524,7 +536,7 @@ class Analyzer:
             if refusal := budget.refusal(source):
                 report = self._adjusted(report, doc, name, None, refusal)
                 continue
-            if cues is not None and not any(cue in doc.folded for cue in cues):
+            if cues is not None and not any(map(doc.folded.__contains__, cues)):
                 continue  # its cues are absent: it would leave the report as it is
             if len(report.hits) < fewest:
                 continue  # too few hits for it to act on
@@ -558,8 +570,6 @@ class Analyzer:
         )
 
     def _readability(self, text: str) -> dict[str, float | int]:
-        if not self.config.readability:
-            return {}
         from .text.readability import compute_readability
 
         return compute_readability(text, self.config.readability)
@@ -654,6 +664,22 @@ def _invalid(hit: object, doc: Document, known: dict[str, RuleInfo] | None) -> s
     if not 0.0 <= hit.confidence <= 1.0:
         return f"hit confidence {hit.confidence} is outside 0..1"
     return None
+
+
+def _invalid_change(result: Hit, hit: Hit, doc: Document) -> str | None:
+    """``_invalid`` for a filter's replacement of ``hit`` (sound already): a replacement
+    on the same span with the same text (a target set, a downgrade) needs only its
+    confidence checked."""
+    if result.start == hit.start and result.end == hit.end and result.text == hit.text:
+        if 0.0 <= result.confidence <= 1.0:
+            return None
+        return f"hit confidence {result.confidence} is outside 0..1"
+    return _invalid(result, doc, None)
+
+
+def _invalid_replacement(result: Hit, hit: Hit, doc: Document) -> str | None:
+    """``_invalid`` for a filter's replacement of a hit that was not checked."""
+    return _invalid(result, doc, None)
 
 
 def _check_detectors(detectors: Sequence[Detector], techniques: TechniqueRegistry) -> None:

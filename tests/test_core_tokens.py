@@ -213,3 +213,19 @@ def test_core_tokens_leave_reference_counts_unchanged() -> None:
         core.word_spans(ascii_text, lambda run: (0, 99))
     after = counts()
     assert after == before
+
+
+@needs_core
+@pytest.mark.parametrize(
+    "text",
+    ["well \u2014 sh!t, f**k \U0001f600 ok!!", "a\u2013b !!x\u2014y", "'tis \u2014 'em\u2014"],
+)
+def test_a_view_with_non_ascii_separators_is_cut_by_the_core(text: str) -> None:
+    """Dashes and emoji are never part of a word: the core cuts the view with each made
+    a space (same runs, same offsets), and the spans are the reference's."""
+    normalized, offsets = normalize(text)
+    assert offsets.is_identity and not normalized.isascii()
+    stand_in = tokens_module._ascii_stand_in(normalized)
+    assert stand_in is not None and len(stand_in) == len(normalized)
+    assert word_spans(normalized, offsets) == python_word_spans(normalized, offsets)
+    assert tokens_module._ascii_stand_in("caf\u00e9 \u2014") is None  # a letter: not cut so

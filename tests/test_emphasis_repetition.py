@@ -212,3 +212,21 @@ def test_the_verdict_follows_the_analyzers_own_thresholds() -> None:
     assert adjusted.verdict == Verdict.FLAGGED
     default = emphasis.rhetoric_adjust_report(report, doc, AnalyzerConfig())
     assert default is not None and default.verdict == Verdict.BORDERLINE
+
+
+def test_in_capitals_precheck_is_exact() -> None:
+    """``_in_capitals`` rules text out with ``str.isupper`` before counting letters:
+    the same answers as counting alone, on cased, uncased and title-case letters."""
+
+    def counted(text: str) -> bool:
+        letters = [c for c in text if c.isalpha()]
+        return len(letters) >= emphasis.MIN_SHOUTED_LETTERS and all(c.isupper() for c in letters)
+
+    alphabet = st.sampled_from(list("aAbBzZ !'-1\u01c5\u00e9\u00c9\u4e2d\u05d0\u0391\u03b1"))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet, max_size=12))
+    def same(text: str) -> None:
+        assert emphasis._in_capitals(text) == counted(text)
+
+    same()

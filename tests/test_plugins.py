@@ -426,3 +426,63 @@ def test_plugin_modules_register_the_hooks_pluggy_itself_finds(tmp_path: Path) -
         "rhetoric_adjust_report",
         "rhetoric_report_ready",
     ]
+
+
+@pytest.mark.parametrize(
+    ("preview", "fast", "called"),
+    [(False, True, False), (True, True, True), (False, False, True)],
+    ids=["preview-rule-off", "preview-on", "reference-run"],
+)
+def test_a_detector_without_an_enabled_rule_is_not_called(
+    preview: bool, fast: bool, called: bool
+) -> None:
+    """Its hits would all be dropped: with fast paths it is skipped; the reference run
+    (fast paths off) and a run that enables its rule still call it."""
+    rule = RuleInfo(
+        id="preview-only",
+        technique="profanity",
+        message="m",
+        why="A rule that is still in preview.",
+        status="preview",
+    )
+    calls: list[str] = []
+
+    class Counting:
+        name = "counting"
+        rules = (rule,)
+
+        def detect(self, doc: Document) -> Iterator[Hit]:
+            calls.append(doc.text)
+            yield doc.hit(rule, 0, 4)
+
+    class Plugin:
+        @hookimpl
+        def rhetoric_register_detectors(self, register):  # type: ignore[no-untyped-def]
+            register(Counting())
+
+    config = AnalyzerConfig(readability=(), preview=preview, fast_paths=fast)
+    analyzer = Analyzer.from_config(config, plugins=[Plugin()], entry_points=False)
+    report = analyzer.check("darn it")
+    assert calls == (["darn it"] if called else [])
+    assert [h.rule for h in report.hits] == (["preview-only"] if preview else [])
+
+
+def test_a_filter_replacement_is_checked_on_the_same_span_too() -> None:
+    """A filter's replacement on the hit's own span still has its confidence checked,
+    and one on another span its span and text."""
+    import dataclasses
+
+    class Filter:
+        @hookimpl
+        def rhetoric_filter_hit(self, hit, doc, config):  # type: ignore[no-untyped-def]
+            if hit.text == "ANGRY":
+                return dataclasses.replace(hit, confidence=1.5)
+            return dataclasses.replace(hit, end=hit.end + 100)
+
+    analyzer = Analyzer.from_config(
+        NO_READABILITY, plugins=[ShoutPlugin(), Filter()], entry_points=False
+    )
+    report = analyzer.check("ANGRY and OUTRAGEOUS")
+    assert [h.text for h in report.hits] == ["ANGRY", "OUTRAGEOUS"]  # kept as they were
+    problems = " | ".join(e.message for e in report.errors)
+    assert "confidence 1.5 is outside 0..1" in problems and "outside the text" in problems

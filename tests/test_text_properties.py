@@ -155,3 +155,22 @@ def test_never_raises_on_any_string(text: str) -> None:
     prepared = prepare(text)
     for token in _all_tokens(prepared):
         assert 0 <= token.start < token.end <= len(text)
+
+
+def test_fold_chars_is_the_fold_table_translate() -> None:
+    """``fold_chars`` looks up only the non-ASCII runs: the same text as translating
+    every char through the fold table, and every ASCII char folds to itself lowered
+    (the backtick to an apostrophe), one char, never irregular."""
+    from rhetoric.text.normalize import _CHAR_FOLDS, _fold_ascii, fold_chars, fold_unit
+
+    for char in map(chr, range(128)):
+        assert fold_unit(char)[0] == _fold_ascii(char)
+    chars = "aZ`' -1\u00e9\u00c9\u2014\u2026\u0130\ufb01\u0301\U0001f600\u4e2d"
+    alphabet = st.sampled_from(list(chars))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet, max_size=20))
+    def same(text: str) -> None:
+        assert fold_chars(text) == text.translate(_CHAR_FOLDS)
+
+    same()

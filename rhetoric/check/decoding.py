@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -73,9 +73,12 @@ class LineDecoder:
 
     CHUNK = 1 << 16
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(
+        self, head: bytes, rest: BinaryIO, on_wait: Callable[[], None] | None = None
+    ) -> None:
         self._head = head
         self._rest = rest
+        self._on_wait = on_wait  # called before each read (of an input that may block)
         self.bad: dict[int, int] = {}  # line -> byte offset; the caller prunes it
 
     def __iter__(self) -> Iterator[str]:
@@ -109,7 +112,11 @@ class LineDecoder:
                 start = match.end()
             if start < len(chunk):
                 parts.append(chunk[start:])
-            chunk = self._rest.read(self.CHUNK)
+            if self._on_wait is not None:
+                self._on_wait()
+                chunk = _read_some(self._rest, self.CHUNK)
+            else:
+                chunk = self._rest.read(self.CHUNK)
         if parts:
             yield b"".join(parts)
 
@@ -120,6 +127,12 @@ class LineDecoder:
         for line in [line for line in self.bad if line <= last]:
             del self.bad[line]
         return result
+
+
+def _read_some(handle: BinaryIO, size: int) -> bytes:
+    """What one read of ``handle`` returns (``read1``: waits only when nothing is there)."""
+    read1 = getattr(handle, "read1", None)
+    return bytes(read1(size) if read1 is not None else handle.read(size))
 
 
 def decode(raw: bytes) -> Decoded:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -95,20 +97,27 @@ def detect_format(source: str, requested: InputFormat) -> InputFormat:
 
 
 def read_records(
-    source: str, options: ReadOptions, *, name: str | None = None
+    source: str,
+    options: ReadOptions,
+    *,
+    name: str | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[InputRecord]:
     """All records of one input (a path, or ``-`` for standard input).
 
     :param name: what the records call their source (default: ``source`` as given);
         a batch worker opens an absolute path but names records as the user did.
+    :param on_wait: called before each read of a JSONL or CSV input that may block
+        (a pipe, a terminal: anything but a regular file), so a caller that buffers
+        its output can flush it while the input keeps it waiting.
     """
     name = name or ("<stdin>" if source == STDIN else source)
     kind = detect_format(source, options.input_format)
     if kind == "jsonl":
-        yield from _stream_jsonl(source, name, options)
+        yield from _stream_jsonl(source, name, options, on_wait)
         return
     if kind == "csv":
-        yield from _stream_csv(source, name, options)
+        yield from _stream_csv(source, name, options, on_wait)
         return
     if kind == "parquet":
         yield from read_parquet(source, options, name=name)
@@ -210,7 +219,9 @@ def _record(name: str, number: int, obj: object, options: ReadOptions) -> InputR
     return _new_record(name, number, _new_comment(record_id, text, metadata))
 
 
-def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[InputRecord]:
+def _stream_jsonl(
+    source: str, name: str, options: ReadOptions, on_wait: Callable[[], None] | None = None
+) -> Iterator[InputRecord]:
     """JSONL read a line at a time, so memory stays flat however large the dump.
 
     Lines are split on newlines only; a line that is not UTF-8 is one error record
@@ -218,14 +229,22 @@ def _stream_jsonl(source: str, name: str, options: ReadOptions) -> Iterator[Inpu
     bytes in what the first read returns) is one error record, not thousands.
     """
     yield from _streamed(
-        source, name, lambda head, handle: _jsonl_records(name, head, handle, options)
+        source,
+        name,
+        lambda head, handle, waiting: _jsonl_records(name, head, handle, options, waiting),
+        on_wait,
     )
 
 
 def _jsonl_records(
-    name: str, head: bytes, handle: BinaryIO, options: ReadOptions
+    name: str,
+    head: bytes,
+    handle: BinaryIO,
+    options: ReadOptions,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[InputRecord]:
-    for number, raw in enumerate(_lines(head, handle), start=1):
+    lines = _lines(head, handle) if on_wait is None else _waiting_lines(head, handle, on_wait)
+    for number, raw in enumerate(lines, start=1):
         if number == 1 and raw.startswith(UTF8_BOM):
             raw = raw[len(UTF8_BOM) :]
         try:
@@ -256,10 +275,14 @@ def _jsonl_records(
 
 
 def _streamed(
-    source: str, name: str, records: Callable[[bytes, BinaryIO], Iterator[InputRecord]]
+    source: str,
+    name: str,
+    records: Callable[[bytes, BinaryIO, Callable[[], None] | None], Iterator[InputRecord]],
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[InputRecord]:
     """Open ``source`` (``-``: standard input), refuse a binary one with one error
-    record, and yield ``records(first_bytes, handle)``; a read failure midway is one
+    record, and yield ``records(first_bytes, handle, on_wait)`` (``on_wait`` only
+    when a read may block: not for a regular file); a read failure midway is one
     more error record."""
     try:
         handle: BinaryIO = sys.stdin.buffer if source == STDIN else open(source, "rb")  # noqa: SIM115
@@ -267,17 +290,29 @@ def _streamed(
         yield _unreadable(name, exc)
         return
     try:
+        if on_wait is not None and not _may_block(handle):
+            on_wait = None
+        if on_wait is not None:
+            on_wait()  # the first read may wait too
         head = _first_bytes(handle)
         problem = binary_problem(head)
         if problem is not None:
             yield InputRecord(name, None, error=problem, record_id=name)
             return
-        yield from records(head, handle)
+        yield from records(head, handle, on_wait)
     except OSError as exc:
         yield InputRecord(name, None, error=f"read failed: {exc.strerror}", record_id=name)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
+
+
+def _may_block(handle: BinaryIO) -> bool:
+    """Whether reading ``handle`` may wait for a writer (anything but a regular file)."""
+    try:
+        return not stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's buffer)
+        return True
 
 
 def _first_bytes(handle: BinaryIO) -> bytes:
@@ -298,6 +333,29 @@ def _lines(head: bytes, handle: BinaryIO) -> Iterator[bytes]:
     for line in rest:
         if line:
             yield line
+
+
+def _waiting_lines(head: bytes, handle: BinaryIO, on_wait: Callable[[], None]) -> Iterator[bytes]:
+    """``_lines`` for an input that may block: read a chunk at a time with ``read1``
+    (what is there, waiting only when nothing is), calling ``on_wait`` before each read."""
+    read = getattr(handle, "read1", handle.read)
+    partial: list[bytes] = []  # the beginning of a line that has not ended yet
+    chunk = head
+    while chunk:
+        lines = _split_lf(chunk)
+        if partial:
+            lines[0] = b"".join([*partial, lines[0]])
+            partial = []
+        if not lines[-1].endswith(b"\n"):
+            partial.append(lines.pop())
+        yield from lines
+        on_wait()
+        chunk = bytes(read(_CHUNK))
+    if partial:
+        yield b"".join(partial)
+
+
+_CHUNK = 1 << 16
 
 
 def _split_lf(data: bytes) -> list[bytes]:
@@ -326,7 +384,9 @@ class _CountingLines:
         return line
 
 
-def _stream_csv(source: str, name: str, options: ReadOptions) -> Iterator[InputRecord]:
+def _stream_csv(
+    source: str, name: str, options: ReadOptions, on_wait: Callable[[], None] | None = None
+) -> Iterator[InputRecord]:
     """CSV read a record at a time, with quoted fields that may hold newlines and
     doubled quotes; memory holds one record however large the file.
 
@@ -336,7 +396,12 @@ def _stream_csv(source: str, name: str, options: ReadOptions) -> Iterator[InputR
     default limit of 128 KiB would turn one long comment into an error).
     """
     yield from _streamed(
-        source, name, lambda head, handle: _csv_records(name, LineDecoder(head, handle), options)
+        source,
+        name,
+        lambda head, handle, waiting: _csv_records(
+            name, LineDecoder(head, handle, waiting), options
+        ),
+        on_wait,
     )
 
 

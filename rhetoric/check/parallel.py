@@ -85,10 +85,14 @@ def analyse_in_order(
     comment_of: Callable[[T], Comment | None],
     screen_of: Callable[[T], Screen | None],
     jobs: int,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[tuple[T, Report | Failed | None]]:
     """Yield ``(item, report)`` for every item, in input order; items without a
     comment (input errors) get ``None`` and are not sent to a worker, and a
     comment the analyzer raised on gets :class:`Failed`.
+
+    ``on_wait``: with a pool, called after each chunk's items are yielded, before
+    waiting for the next chunk's results (one process leaves it to the reader).
     """
     iterator = iter(items)
     # One process reads no record ahead, so a stream (stdin) gets each report at once;
@@ -102,7 +106,8 @@ def analyse_in_order(
                 continue
             yield item, _report(_safely(analyzer.analyse, comment, screen_of(item)))
         return
-    for item, detection in _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs):
+    pooled = _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs, on_wait)
+    for item, detection in pooled:
         if detection is None or isinstance(detection, Failed):
             yield item, detection
             continue
@@ -118,6 +123,7 @@ def _pooled(
     items: Iterator[T],
     comment_of: Callable[[T], Comment | None],
     jobs: int,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[tuple[T, Detection | Failed | None]]:
     global _analyzer
     import multiprocessing  # only for runs on more than one process: not at every start
@@ -144,6 +150,8 @@ def _pooled(
             found = iter(detections)
             for item in chunk:
                 yield item, next(found) if comment_of(item) is not None else None
+            if on_wait is not None:
+                on_wait()  # the chunk is written: hand it on before waiting for the next
 
 
 def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:

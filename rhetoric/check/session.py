@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,9 +160,17 @@ class _Staged:
 class CheckSession:
     """State of one run: analyzers by configuration, baseline, failure flags."""
 
-    def __init__(self, options: CheckOptions, ledger: Ledger | None = None) -> None:
+    def __init__(
+        self,
+        options: CheckOptions,
+        ledger: Ledger | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
         self.options = options
         self.ledger = ledger
+        # Called (in this thread) when the run is about to wait for input: the output
+        # is flushed then, instead of after every record.
+        self.on_wait = on_wait
         self.resumed = 0
         self._first_uses = FirstUses()
         self.rules: dict[str, RuleInfo] = {UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
@@ -223,11 +231,14 @@ class CheckSession:
         is_text = detect_format(source, self._read.input_format) == "text"
         changed = self._changed(source)
         known = _known_ids(analyzer)
-        records = self._admitted(read_records(source, self._read), options)
-        staged = (self._stage(record, options, is_text, changed, known) for record in records)
         jobs = self.options.jobs or default_jobs()
+        # One process reads in this thread, so the reader itself says when it would
+        # wait; a pool reads on a thread of its own and says so between chunks.
+        waiting = self.on_wait if jobs <= 1 else None
+        records = self._admitted(read_records(source, self._read, on_wait=waiting), options)
+        staged = (self._stage(record, options, is_text, changed, known) for record in records)
         for stage, report in analyse_in_order(
-            analyzer, staged, lambda s: s.analysed, lambda s: s.screen, jobs
+            analyzer, staged, lambda s: s.analysed, lambda s: s.screen, jobs, self.on_wait
         ):
             record = stage.record
             if report is None or isinstance(report, Failed):

@@ -58,6 +58,12 @@ def _run(args: argparse.Namespace, out: TextIO, resume: Callable[[], None]) -> i
     try:
         with StopSignals() as signals:
             formatter = FORMATTERS[options.output_format](target)
+
+            def flush() -> None:  # when the input keeps the run waiting: out with what is written
+                with signals.whole():
+                    formatter.flush()
+
+            session.on_wait = flush
             formatter.rules = session.rules
             formatter.techniques = session.techniques
             for source in sources:

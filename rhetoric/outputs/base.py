@@ -73,5 +73,11 @@ class Formatter:
     def write(self, outcome: Outcome) -> None:
         raise NotImplementedError
 
+    def flush(self) -> None:
+        """Hand what is written so far to the reader: the run calls it when its input
+        keeps it waiting (a pipe, a terminal), so streamed records are seen at once
+        without a system call per record."""
+        self.out.flush()
+
     def close(self) -> None:
         """Called once after the last outcome."""

@@ -1,8 +1,11 @@
 """Machine-readable output: ``jsonl`` (one record per input, in order) and ``json``.
 
-``jsonl`` flushes every record as it is written, so a consumer (or ``--resume``)
-sees each finished record at once. A record holding a lone surrogate (which JSON
-input may carry) is written with ASCII escapes: a raw surrogate is not UTF-8.
+``jsonl`` writes each record whole as it is finished; the stream's buffer is
+flushed by the run when its input keeps it waiting (:meth:`Formatter.flush`) and at
+the end, not after every record (one system call per record was a cost of its own),
+so a consumer of a stream still sees each record at once. A record holding a lone
+surrogate (which JSON input may carry) is written with ASCII escapes: a raw surrogate
+is not UTF-8.
 """
 
 from __future__ import annotations
@@ -162,7 +165,6 @@ class JsonlFormatter(Formatter):
         else:
             line = json_line(outcome_to_dict(outcome))
         self.out.write(line)
-        self.out.flush()
 
 
 class JsonFormatter(Formatter):

@@ -55,6 +55,8 @@ _core: Final[Any] = core if core is not None and hasattr(core, "word_spans") els
 _RUN_RE: Final = compiled(f"[{WORD_CHARS}]+")
 _ASCII_RUN_RE: Final = re.compile(f"[a-z0-9{char_class(TOKEN_SIGNS)}']+")
 _BANGS_RE: Final = re.compile(r"!!+")
+_NON_ASCII_CHAR_RE: Final = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_WORD_CHAR_RE: Final = compiled(f"(?=[^\\x00-\\x7f])[{WORD_CHARS}]")
 _ALNUM_RE: Final = compiled(r"[\p{L}\p{N}]")
 _LETTER_RE: Final = compiled(r"\p{L}")
 _SIGNS: Final = TOKEN_SIGNS + "'"
@@ -151,10 +153,22 @@ def word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:
     """
     whole_units = not offsets.is_identity
     if _core is not None and not whole_units:
-        found: list[tuple[int, int]] | None = _core.word_spans(normalized, _trim)
-        if found is not None:
-            return found
+        view = normalized if normalized.isascii() else _ascii_stand_in(normalized)
+        if view is not None:
+            found: list[tuple[int, int]] | None = _core.word_spans(view, _trim)
+            if found is not None:
+                return found
     return python_word_spans(normalized, offsets)
+
+
+def _ascii_stand_in(normalized: str) -> str | None:
+    """A view whose non-ASCII chars are all outside words (dashes, ellipses, emoji: most
+    views that are not ASCII) with each made a space: the same runs of word chars at the
+    same offsets, so the same spans, and the core can cut it. None when a non-ASCII char
+    can be part of a word (a letter, digit or mark)."""
+    if _NON_ASCII_WORD_CHAR_RE.search(normalized) is not None:
+        return None
+    return _NON_ASCII_CHAR_RE.sub(" ", normalized)
 
 
 def python_word_spans(normalized: str, offsets: OffsetMap) -> list[tuple[int, int]]:

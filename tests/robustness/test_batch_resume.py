@@ -1,11 +1,12 @@
 """Batches that stop half-way lose nothing.
 
-``rhetoric check --format jsonl --output FILE`` writes (and flushes) each record
-as it is finished. SIGTERM or SIGINT stops the run between records (exit 143 or
-130), so FILE holds whole lines only; ``--resume`` keeps them, skips their ids
-and appends the rest: every input record exactly once, in input order, with the
-exit code an uninterrupted run would have had. Checked for real, on a process
-killed while it works, with one process and with ``--jobs``.
+``rhetoric check --format jsonl --output FILE`` writes each record whole as it is
+finished (flushed when the input keeps the run waiting, and at the end). SIGTERM or
+SIGINT stops the run between records (exit 143 or 130), so FILE holds whole lines
+only; ``--resume`` keeps them, skips their ids and appends the rest: every input
+record exactly once, in input order, with the exit code an uninterrupted run would
+have had. Checked for real, on a process killed while it works, with one process
+and with ``--jobs``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ def make_dump(path: Path, count: int) -> list[str]:
 
 def command(*argv: str) -> list[str]:
     return [sys.executable, "-m", "rhetoric", "check", "--isolated", "--format", "jsonl", *argv]
+
+
+def buffered_env() -> dict[str, str]:
+    """The environment with standard output block-buffered, as it is by default when
+    it is a pipe (PYTHONUNBUFFERED would hide a missing flush)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
 def wait_for_output(path: Path, process: subprocess.Popen[bytes]) -> None:
@@ -156,23 +163,65 @@ def test_resume_refuses_what_it_cannot_continue(
 
 
 def test_jsonl_output_is_flushed_record_by_record(tmp_path: Path) -> None:
-    """A reader sees each record as soon as it is finished, before the run ends."""
+    """A reader sees each record as soon as it is finished, before the run ends: the
+    output is flushed whenever the input keeps the run waiting."""
     read_end, write_end = os.pipe()
     process = subprocess.Popen(  # --jobs 1: several jobs read 2000 records ahead
         command("--input", "jsonl", "--jobs", "1", "-"),
         stdin=read_end,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=buffered_env(),
     )
     os.close(read_end)
     assert process.stdout is not None
     try:
-        os.write(write_end, (json.dumps({"id": "one", "text": "you idiot"}) + "\n").encode())
-        ready, _, _ = select.select([process.stdout], [], [], 60)
-        assert ready, "no record came out while the input stayed open"
-        first = json.loads(process.stdout.readline())
-        assert first["id"] == "one" and first["hits"][0]["text"] == "idiot"
+        for record_id, text, word in [("one", "you idiot", "idiot"), ("two", "a moron", "moron")]:
+            os.write(write_end, (json.dumps({"id": record_id, "text": text}) + "\n").encode())
+            ready, _, _ = select.select([process.stdout], [], [], 60)
+            assert ready, "no record came out while the input stayed open"
+            report = json.loads(process.stdout.readline())
+            assert report["id"] == record_id and report["hits"][0]["text"] == word
     finally:
         os.close(write_end)
         process.communicate(timeout=60)
     assert process.returncode == 1
+
+
+def test_jsonl_output_of_a_pool_is_flushed_chunk_by_chunk(tmp_path: Path) -> None:
+    """With several processes a stream is read 2,000 records ahead and analysed in
+    chunks of 256: every whole chunk comes out while the input stays open."""
+    import threading
+
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        command("--input", "jsonl", "--jobs", "2", "-"),
+        stdin=read_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=buffered_env(),
+    )
+    os.close(read_end)
+    assert process.stdout is not None
+    stdout = process.stdout
+    sent, whole_chunks = 2_300, 2_048  # 2,000 read ahead, then short of a ninth chunk
+    lines = "".join(json.dumps({"id": f"r{i}", "text": TEXTS[i % 5]}) + "\n" for i in range(sent))
+    seen: list[str] = []
+
+    def read_chunks() -> None:
+        while len(seen) < whole_chunks and (line := stdout.readline()):
+            seen.append(json.loads(line)["id"])
+
+    reader = threading.Thread(target=read_chunks, daemon=True)
+    try:
+        os.write(write_end, lines.encode())
+        reader.start()
+        reader.join(120)
+        assert seen == [f"r{i}" for i in range(whole_chunks)]  # before the input ended
+    finally:
+        os.close(write_end)
+    rest = stdout.read()
+    process.wait(60)
+    assert [json.loads(line)["id"] for line in rest.splitlines()] == [
+        f"r{i}" for i in range(whole_chunks, sent)
+    ]

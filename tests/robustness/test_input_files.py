@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -217,6 +218,7 @@ def test_csv_is_streamed_a_record_at_a_time() -> None:
         [sys.executable, "-m", "rhetoric", "check", "--isolated", "--input", "csv",
          "--format", "jsonl", "--jobs", "1", "-"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # a pipe's buffering
     )  # fmt: skip
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write('id,text\n1,"you\nmoron"\n')
