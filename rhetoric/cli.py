@@ -91,7 +91,8 @@ hostile input:
   \\r\\n, a lone \\r and \\n each end a line for line:column.
 interrupted batches:
   SIGINT/SIGTERM stop between records (exit 130/143): jsonl, text and github output
-  hold whole records only (jsonl is flushed per record); json, sarif and junit are
+  hold whole records only (jsonl is flushed when the input waits, at an
+  interrupt and at the end); json, sarif and junit are
   written at the end. --resume appends what an interrupted jsonl --output FILE lacks.
 """
 
