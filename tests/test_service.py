@@ -389,6 +389,7 @@ def test_busy_service_answers_429_instead_of_queueing(analyzer: Analyzer) -> Non
                 message="m",
                 why="w",
                 severity=Severity.INFO,
+                status="stable",  # enabled: a detector with no enabled rule is not called
             ),
         )
 
