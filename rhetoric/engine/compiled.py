@@ -31,6 +31,7 @@ from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from ..text.tokens import hashtag_words
 from ..text.urls import url_spans
+from . import syntax
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
@@ -339,6 +340,7 @@ class CompiledRules:
             for i, (rule, _, literals) in enumerate(self._patterns)
             if literals is not None and not self._specs[rule].on_original
         )
+        syntax.forget()  # each pattern was parsed once for all the analyses above
 
     def _need(self, requires: tuple[str, ...], ruleset: RuleSet, needs: dict) -> int:
         """The ``_need_trie`` payload for a term's ``requires`` (shared by the terms

@@ -22,11 +22,12 @@ import itertools
 import re
 import re._constants as constants
 import re._parser as parser
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import regex
+
+from . import syntax
 
 try:  # one pass for many literals; without it, one substring search per literal
     import ahocorasick
@@ -36,30 +37,12 @@ except ImportError:  # pragma: no cover - a dependency, absent only with --no-de
 MIN_LENGTH = 3
 # What the parser leaves around a top-level alternation: assertions and shared chars.
 _AROUND = (constants.AT, constants.ASSERT, constants.ASSERT_NOT, constants.LITERAL)
-# Syntax of the ``regex`` module that the stdlib parser reads as plain text instead of
-# rejecting it: fuzzy constraints ({e<=1}), POSIX classes ([[:digit:]]), and version-1
-# set operations ([[a-z]--[aeiou]]). Literals read from such a pattern could be chars
-# no match holds, and the rule would never run.
-_MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 
 
 def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
-    """The pattern's syntax tree as the stdlib parser reads it, or None when that reading
-    could be wrong (regex-only syntax it takes for text) or the parser rejects it."""
-    tree = _subpattern(pattern, flags)
+    """The pattern's syntax tree as a list of items (see :func:`.syntax.parse`)."""
+    tree = syntax.parse(pattern, flags)
     return None if tree is None else list(tree)
-
-
-def _subpattern(pattern: str, flags: int) -> Any:
-    """:func:`_parse`'s tree as the parser's own object (it knows the widths)."""
-    if _MISREAD.search(pattern):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return parser.parse(pattern, flags)
-    except Exception:  # regex-only syntax, or anything the stdlib parser rejects
-        return None
 
 
 def required_literals(
@@ -248,12 +231,6 @@ class LiteralGroups:
         return automaton
 
 
-# Flags under which a match may be shaped otherwise than the stdlib parser reads it:
-# full case-folding ("ss" for "ß": widths change), reversed or POSIX (leftmost-longest)
-# searching, fuzzy matching.
-_UNSHAPED = (
-    regex.FULLCASE | regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH | regex.V1
-)
 # Items that make a match depend on another part of it or of the search: backreferences
 # and conditionals (their widths come from another group).
 _DEPENDENT = (constants.GROUPREF, constants.GROUPREF_EXISTS)
@@ -305,13 +282,13 @@ def anchored_literals(
 
     None (search the whole text) when that cannot be shown: a pattern the stdlib parser
     may misread, flags that change match widths or the search order
-    (:data:`_UNSHAPED`), backreferences or conditionals, one that can match the empty
+    (:data:`.syntax.UNSHAPED`), backreferences or conditionals, one that can match the empty
     string, a way through it without an ASCII literal of ``min_length`` chars at a
     bounded distance from the start.
     """
-    if pattern.flags & _UNSHAPED:
+    if pattern.flags & syntax.UNSHAPED:
         return None
-    tree = _subpattern(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
+    tree = syntax.parse(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
     if tree is None or _has(tree, _DEPENDENT) or _width(tree).fewest < 1:
         return None
     found = _anchored(tree, _NONE, min_length)
