@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 5
+#define CORE_API 6
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -2074,6 +2074,232 @@ build_tokens(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 5 (round 11): which groups of literals occur in an ASCII text,
+ * engine/literals.LiteralGroups.present. The pattern rules' prefilters are some 550
+ * literals; pyahocorasick walks its automaton at about 100 instructions per char and
+ * hands each of the ~26 hits of a comment to a Python loop. Here one pass looks at
+ * each position only when its first two chars start some literal (a 64 Kbit table),
+ * compares the literals of that first char (sorted, so the second char ends the
+ * walk), and ORs each found literal's group bits (a Python int) once.
+ *
+ * literal_table(literals, masks, base) builds the table (a capsule, never pickled);
+ * literal_mask(table, text) answers for an ASCII str and returns None for any other
+ * text, which goes to the Python path (the reference).
+ * ------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t count;
+    char *blob;                 /* the literals' bytes, one after the other */
+    Py_ssize_t *offset;         /* literal k: blob[offset[k] : offset[k] + length[k]] */
+    Py_ssize_t *length;
+    PyObject **mask;            /* owned: literal k's group bits */
+    PyObject *base;             /* owned: the bits of the groups found in any text */
+    Py_ssize_t first[256][2];   /* the literals that start with a byte: [lo, hi) */
+    unsigned char single[256];  /* a literal of that one byte exists */
+    uint64_t pair[65536 / 64];  /* a literal of 2+ bytes starts with these two */
+} LiteralTable;
+
+static const char *literal_capsule = "rhetoric._core.LiteralTable";
+
+static void
+literal_table_free(PyObject *capsule)
+{
+    LiteralTable *table = PyCapsule_GetPointer(capsule, literal_capsule);
+    if (table == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (table->mask != NULL) {
+        for (Py_ssize_t k = 0; k < table->count; k++) {
+            Py_XDECREF(table->mask[k]);
+        }
+    }
+    Py_XDECREF(table->base);
+    PyMem_Free(table->mask);
+    PyMem_Free(table->offset);
+    PyMem_Free(table->length);
+    PyMem_Free(table->blob);
+    PyMem_Free(table);
+}
+
+PyDoc_STRVAR(literal_table_doc,
+"literal_table(literals, masks, base, /)\n--\n\n"
+"The table literal_mask reads: literals a tuple of non-empty ASCII str in ascending\n"
+"order, masks a tuple of as many int (each literal's group bits), base an int (the\n"
+"bits of groups found in every text). ValueError for anything else.");
+
+static PyObject *
+literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "literal_table() takes 3 arguments");
+        return NULL;
+    }
+    PyObject *literals = args[0], *masks = args[1], *base = args[2];
+    if (!PyTuple_CheckExact(literals) || !PyTuple_CheckExact(masks) || !PyLong_CheckExact(base)
+        || PyTuple_GET_SIZE(literals) != PyTuple_GET_SIZE(masks)) {
+        PyErr_SetString(PyExc_ValueError, "literal_table() needs two tuples of one size and an int");
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(literals);
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *literal = PyTuple_GET_ITEM(literals, k);
+        if (!PyUnicode_CheckExact(literal) || !PyUnicode_IS_ASCII(literal)
+            || PyUnicode_GET_LENGTH(literal) == 0 || !PyLong_CheckExact(PyTuple_GET_ITEM(masks, k))) {
+            PyErr_SetString(PyExc_ValueError, "literal_table() needs non-empty ASCII str and int masks");
+            return NULL;
+        }
+        if (k > 0) {
+            int order = PyUnicode_Compare(PyTuple_GET_ITEM(literals, k - 1), literal);
+            if (order == -1 && PyErr_Occurred()) {
+                return NULL;
+            }
+            if (order >= 0) {
+                PyErr_SetString(PyExc_ValueError, "literal_table() needs distinct literals in ascending order");
+                return NULL;
+            }
+        }
+        total += PyUnicode_GET_LENGTH(literal);
+    }
+    LiteralTable *table = PyMem_Calloc(1, sizeof(LiteralTable));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *capsule = PyCapsule_New(table, literal_capsule, literal_table_free);
+    if (capsule == NULL) {
+        PyMem_Free(table);
+        return NULL;
+    }
+    /* From here the capsule owns the table: freeing it frees what is filled in. */
+    table->blob = PyMem_Malloc(total > 0 ? (size_t)total : 1);
+    table->offset = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(Py_ssize_t));
+    table->length = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(Py_ssize_t));
+    table->mask = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(PyObject *));
+    if (table->blob == NULL || table->offset == NULL || table->length == NULL || table->mask == NULL) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    table->count = count;
+    Py_INCREF(base);
+    table->base = base;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *literal = PyTuple_GET_ITEM(literals, k);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(literal);
+        const unsigned char *bytes = PyUnicode_1BYTE_DATA(literal);
+        memcpy(table->blob + at, bytes, (size_t)size);
+        table->offset[k] = at;
+        table->length[k] = size;
+        at += size;
+        PyObject *mask = PyTuple_GET_ITEM(masks, k);
+        Py_INCREF(mask);
+        table->mask[k] = mask;
+        Py_ssize_t *range = table->first[bytes[0]];
+        if (range[1] == 0) {
+            range[0] = k;
+        }
+        range[1] = k + 1;
+        if (size == 1) {
+            table->single[bytes[0]] = 1;
+        } else {
+            unsigned int two = (unsigned int)bytes[0] << 8 | bytes[1];
+            table->pair[two >> 6] |= (uint64_t)1 << (two & 63);
+        }
+    }
+    return capsule;
+}
+
+PyDoc_STRVAR(literal_mask_doc,
+"literal_mask(table, text, /)\n--\n\n"
+"LiteralGroups.present for an ASCII str: base | the masks of the table's literals\n"
+"that occur in text; None when text is not an ASCII str.");
+
+static PyObject *
+literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "literal_mask() takes 2 arguments");
+        return NULL;
+    }
+    LiteralTable *table = PyCapsule_GetPointer(args[0], literal_capsule);
+    if (table == NULL) {
+        return NULL;
+    }
+    PyObject *text = args[1];
+    if (!PyUnicode_CheckExact(text) || !PyUnicode_IS_ASCII(text)) {
+        Py_RETURN_NONE;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    unsigned char seen_here[2048];
+    unsigned char *seen = seen_here;
+    if (table->count > (Py_ssize_t)sizeof(seen_here)) {
+        seen = PyMem_Calloc((size_t)table->count, 1);
+        if (seen == NULL) {
+            return PyErr_NoMemory();
+        }
+    } else {
+        memset(seen, 0, (size_t)table->count);
+    }
+    Py_ssize_t found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        const Py_ssize_t *range = table->first[c];
+        if (range[1] == 0) {
+            continue;
+        }
+        int next = i + 1 < n ? s[i + 1] : -1;
+        if (next >= 0) {
+            unsigned int two = (unsigned int)c << 8 | (unsigned int)next;
+            if (!table->single[c] && !(table->pair[two >> 6] >> (two & 63) & 1)) {
+                continue;
+            }
+        } else if (!table->single[c]) {
+            continue;
+        }
+        Py_ssize_t rest = n - i;
+        for (Py_ssize_t k = range[0]; k < range[1]; k++) {
+            Py_ssize_t size = table->length[k];
+            const char *literal = table->blob + table->offset[k];
+            if (size > 1) {
+                int second = (unsigned char)literal[1];
+                if (second > next) {
+                    break; /* ascending: no later literal has this second char */
+                }
+                if (second < next) {
+                    continue;
+                }
+            }
+            if (!seen[k] && size <= rest && memcmp(literal, s + i, (size_t)size) == 0) {
+                seen[k] = 1;
+                found++;
+            }
+        }
+    }
+    PyObject *result = table->base;
+    Py_INCREF(result);
+    for (Py_ssize_t k = 0; found > 0 && k < table->count; k++) {
+        if (seen[k]) {
+            found--;
+            PyObject *joined = PyNumber_Or(result, table->mask[k]);
+            Py_DECREF(result);
+            if (joined == NULL) {
+                result = NULL;
+                break;
+            }
+            result = joined;
+        }
+    }
+    if (seen != seen_here) {
+        PyMem_Free(seen);
+    }
+    return result;
+}
+
 static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
@@ -2087,6 +2313,8 @@ static PyMethodDef core_methods[] = {
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {"build_tokens", (PyCFunction)(void (*)(void))build_tokens, METH_FASTCALL, build_tokens_doc},
     {"word_spans", (PyCFunction)(void (*)(void))word_spans, METH_FASTCALL, word_spans_doc},
+    {"literal_table", (PyCFunction)(void (*)(void))literal_table, METH_FASTCALL, literal_table_doc},
+    {"literal_mask", (PyCFunction)(void (*)(void))literal_mask, METH_FASTCALL, literal_mask_doc},
     {NULL, NULL, 0, NULL},
 };
 
