@@ -2076,31 +2076,66 @@ build_tokens(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
 /* ---------------------------------------------------------------------------------
  * Layer 5 (round 11): which groups of literals occur in an ASCII text,
- * engine/literals.LiteralGroups.present. The pattern rules' prefilters are some 550
+ * engine/literals.LiteralGroups.present. The pattern rules' prefilters are some 1,500
  * literals; pyahocorasick walks its automaton at about 100 instructions per char and
- * hands each of the ~26 hits of a comment to a Python loop. Here one pass looks at
- * each position only when its first two chars start some literal (a 64 Kbit table),
- * compares the literals of that first char (sorted, so the second char ends the
- * walk), and ORs each found literal's group bits (a Python int) once.
+ * hands each of the ~26 hits of a comment to a Python loop. Here one pass reads, at
+ * each position, the literal of its one char and the literal of its two chars (direct
+ * tables), and the literals of 3+ chars in the bucket of its first three (a hash of
+ * them: a few literals, each compared by its first eight chars as one 64-bit word,
+ * then the rest); each found literal's group bits are ORed once, in 64-bit words, and
+ * made an int at the end.
  *
  * literal_table(literals, masks, base) builds the table (a capsule, never pickled);
  * literal_mask(table, text) answers for an ASCII str and returns None for any other
- * text, which goes to the Python path (the reference).
+ * text, which goes to the Python paths (the substring loop is the reference).
  * ------------------------------------------------------------------------------- */
+
+#define PAIRS (128 * 128)
+#define BUCKETS 4096
+#define BUCKET(a, b, c) ((((unsigned int)(a) * 131u + (unsigned int)(b)) * 131u + (unsigned int)(c)) & (BUCKETS - 1))
 
 typedef struct {
     Py_ssize_t count;
     char *blob;                 /* the literals' bytes, one after the other */
     Py_ssize_t *offset;         /* literal k: blob[offset[k] : offset[k] + length[k]] */
     Py_ssize_t *length;
-    PyObject **mask;            /* owned: literal k's group bits */
-    PyObject *base;             /* owned: the bits of the groups found in any text */
-    Py_ssize_t first[256][2];   /* the literals that start with a byte: [lo, hi) */
-    unsigned char single[256];  /* a literal of that one byte exists */
-    uint64_t pair[65536 / 64];  /* a literal of 2+ bytes starts with these two */
+    Py_ssize_t words;           /* 64-bit words per mask */
+    uint64_t *mask;             /* literal k's group bits: mask[k * words : (k + 1) * words] */
+    uint64_t *base;             /* the bits of the groups found in any text */
+    int32_t single[128];        /* the literal of that one char, or -1 */
+    int32_t pair[PAIRS];        /* the literal of chars a, b at a * 128 + b, or -1 */
+    int32_t bucket[BUCKETS + 1]; /* literals of 3+ chars whose first three hash to h:
+                                    order[bucket[h] : bucket[h + 1]] */
+    int32_t *order;
+    uint64_t *head;             /* literal k's first eight chars (or fewer), as a word */
+    uint64_t *head_mask;        /* the bytes of head[k] that are the literal's */
 } LiteralTable;
 
 static const char *literal_capsule = "rhetoric._core.LiteralTable";
+
+/* The first eight of size bytes (fewer: zeros after them) as a word, byte 0 lowest. */
+static inline uint64_t
+window(const unsigned char *bytes, Py_ssize_t size)
+{
+    uint64_t word = 0;
+    for (Py_ssize_t b = (size < 8 ? size : 8) - 1; b >= 0; b--) {
+        word = word << 8 | bytes[b];
+    }
+    return word;
+}
+
+/* words little-endian 64-bit words from bytes (byte 0 is the lowest). */
+static void
+read_words(uint64_t *into, const char *bytes, Py_ssize_t words)
+{
+    for (Py_ssize_t w = 0; w < words; w++) {
+        uint64_t word = 0;
+        for (int b = 7; b >= 0; b--) {
+            word = word << 8 | (unsigned char)bytes[w * 8 + b];
+        }
+        into[w] = word;
+    }
+}
 
 static void
 literal_table_free(PyObject *capsule)
@@ -2110,13 +2145,11 @@ literal_table_free(PyObject *capsule)
         PyErr_Clear();
         return;
     }
-    if (table->mask != NULL) {
-        for (Py_ssize_t k = 0; k < table->count; k++) {
-            Py_XDECREF(table->mask[k]);
-        }
-    }
-    Py_XDECREF(table->base);
     PyMem_Free(table->mask);
+    PyMem_Free(table->base);
+    PyMem_Free(table->order);
+    PyMem_Free(table->head);
+    PyMem_Free(table->head_mask);
     PyMem_Free(table->offset);
     PyMem_Free(table->length);
     PyMem_Free(table->blob);
@@ -2125,9 +2158,10 @@ literal_table_free(PyObject *capsule)
 
 PyDoc_STRVAR(literal_table_doc,
 "literal_table(literals, masks, base, /)\n--\n\n"
-"The table literal_mask reads: literals a tuple of non-empty ASCII str in ascending\n"
-"order, masks a tuple of as many int (each literal's group bits), base an int (the\n"
-"bits of groups found in every text). ValueError for anything else.");
+"The table literal_mask reads: literals a tuple of distinct non-empty ASCII str in\n"
+"ascending order, masks a tuple of as many bytes (each literal's group bits, little\n"
+"endian), base a bytes (the bits of groups found in every text), all of one length, a\n"
+"multiple of 8. ValueError for anything else.");
 
 static PyObject *
 literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
@@ -2138,18 +2172,23 @@ literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *literals = args[0], *masks = args[1], *base = args[2];
-    if (!PyTuple_CheckExact(literals) || !PyTuple_CheckExact(masks) || !PyLong_CheckExact(base)
-        || PyTuple_GET_SIZE(literals) != PyTuple_GET_SIZE(masks)) {
-        PyErr_SetString(PyExc_ValueError, "literal_table() needs two tuples of one size and an int");
+    if (!PyTuple_CheckExact(literals) || !PyTuple_CheckExact(masks) || !PyBytes_CheckExact(base)
+        || PyTuple_GET_SIZE(literals) != PyTuple_GET_SIZE(masks)
+        || PyTuple_GET_SIZE(literals) > INT32_MAX - 1 || PyBytes_GET_SIZE(base) % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "literal_table() needs two tuples of one size and bytes of 8n bytes");
         return NULL;
     }
+    Py_ssize_t width = PyBytes_GET_SIZE(base);
     Py_ssize_t count = PyTuple_GET_SIZE(literals);
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *literal = PyTuple_GET_ITEM(literals, k);
         if (!PyUnicode_CheckExact(literal) || !PyUnicode_IS_ASCII(literal)
-            || PyUnicode_GET_LENGTH(literal) == 0 || !PyLong_CheckExact(PyTuple_GET_ITEM(masks, k))) {
-            PyErr_SetString(PyExc_ValueError, "literal_table() needs non-empty ASCII str and int masks");
+            || PyUnicode_GET_LENGTH(literal) == 0 || !PyBytes_CheckExact(PyTuple_GET_ITEM(masks, k))
+            || PyBytes_GET_SIZE(PyTuple_GET_ITEM(masks, k)) != width) {
+            PyErr_SetString(PyExc_ValueError,
+                            "literal_table() needs non-empty ASCII str and bytes masks of one length");
             return NULL;
         }
         if (k > 0) {
@@ -2174,17 +2213,34 @@ literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     /* From here the capsule owns the table: freeing it frees what is filled in. */
+    size_t slots = count > 0 ? (size_t)count : 1;
     table->blob = PyMem_Malloc(total > 0 ? (size_t)total : 1);
-    table->offset = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(Py_ssize_t));
-    table->length = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(Py_ssize_t));
-    table->mask = PyMem_Calloc(count > 0 ? (size_t)count : 1, sizeof(PyObject *));
-    if (table->blob == NULL || table->offset == NULL || table->length == NULL || table->mask == NULL) {
+    table->offset = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    table->length = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    Py_ssize_t words = width / 8;
+    table->mask = PyMem_Calloc(slots * (size_t)(words > 0 ? words : 1), sizeof(uint64_t));
+    table->base = PyMem_Calloc((size_t)(words > 0 ? words : 1), sizeof(uint64_t));
+    if (table->blob == NULL || table->offset == NULL || table->length == NULL || table->mask == NULL
+        || table->base == NULL) {
         Py_DECREF(capsule);
         return PyErr_NoMemory();
     }
     table->count = count;
-    Py_INCREF(base);
-    table->base = base;
+    table->words = words;
+    read_words(table->base, PyBytes_AS_STRING(base), words);
+    for (int c = 0; c < 128; c++) {
+        table->single[c] = -1;
+    }
+    for (int key = 0; key < PAIRS; key++) {
+        table->pair[key] = -1;
+    }
+    table->order = PyMem_Calloc(slots, sizeof(int32_t));
+    table->head = PyMem_Calloc(slots, sizeof(uint64_t));
+    table->head_mask = PyMem_Calloc(slots, sizeof(uint64_t));
+    if (table->order == NULL || table->head == NULL || table->head_mask == NULL) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
     Py_ssize_t at = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *literal = PyTuple_GET_ITEM(literals, k);
@@ -2194,22 +2250,65 @@ literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         table->offset[k] = at;
         table->length[k] = size;
         at += size;
-        PyObject *mask = PyTuple_GET_ITEM(masks, k);
-        Py_INCREF(mask);
-        table->mask[k] = mask;
-        Py_ssize_t *range = table->first[bytes[0]];
-        if (range[1] == 0) {
-            range[0] = k;
-        }
-        range[1] = k + 1;
+        read_words(table->mask + k * words, PyBytes_AS_STRING(PyTuple_GET_ITEM(masks, k)), words);
+        table->head[k] = window(bytes, size);
+        table->head_mask[k] = size >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * size)) - 1;
         if (size == 1) {
-            table->single[bytes[0]] = 1;
+            table->single[bytes[0]] = (int32_t)k;
+        } else if (size == 2) {
+            table->pair[bytes[0] * 128 + bytes[1]] = (int32_t)k;
         } else {
-            unsigned int two = (unsigned int)bytes[0] << 8 | bytes[1];
-            table->pair[two >> 6] |= (uint64_t)1 << (two & 63);
+            table->bucket[BUCKET(bytes[0], bytes[1], bytes[2]) + 1]++;
+        }
+    }
+    /* Counts per bucket to starts, then each literal of 3+ chars in its bucket's run. */
+    for (int h = 0; h < BUCKETS; h++) {
+        table->bucket[h + 1] += table->bucket[h];
+    }
+    int32_t filled[BUCKETS];
+    memcpy(filled, table->bucket, sizeof(filled));
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (table->length[k] >= 3) {
+            const unsigned char *bytes = (const unsigned char *)table->blob + table->offset[k];
+            table->order[filled[BUCKET(bytes[0], bytes[1], bytes[2])]++] = (int32_t)k;
         }
     }
     return capsule;
+}
+
+/* The non-negative int of words little-endian 64-bit words. */
+static PyObject *
+words_to_int(const uint64_t *words, Py_ssize_t count)
+{
+    while (count > 0 && words[count - 1] == 0) {
+        count--;
+    }
+    if (count <= 1) {
+        return PyLong_FromUnsignedLongLong(count ? words[0] : 0);
+    }
+    unsigned char bytes_here[512];
+    unsigned char *bytes = bytes_here;
+    if (count * 8 > (Py_ssize_t)sizeof(bytes_here)) {
+        bytes = PyMem_Malloc((size_t)count * 8);
+        if (bytes == NULL) {
+            return PyErr_NoMemory();
+        }
+    }
+    for (Py_ssize_t w = 0; w < count; w++) {
+        for (int b = 0; b < 8; b++) {
+            bytes[w * 8 + b] = (unsigned char)(words[w] >> (8 * b));
+        }
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *result = PyLong_FromUnsignedNativeBytes(
+        bytes, (size_t)count * 8, Py_ASNATIVEBYTES_LITTLE_ENDIAN | Py_ASNATIVEBYTES_UNSIGNED_BUFFER);
+#else
+    PyObject *result = _PyLong_FromByteArray(bytes, (size_t)count * 8, 1, 0);
+#endif
+    if (bytes != bytes_here) {
+        PyMem_Free(bytes);
+    }
+    return result;
 }
 
 PyDoc_STRVAR(literal_mask_doc,
@@ -2235,67 +2334,86 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     const unsigned char *s = PyUnicode_1BYTE_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* seen[k]: literal k was found; found[0 : hits]: those literals, each once. */
     unsigned char seen_here[2048];
+    int32_t found_here[2048];
     unsigned char *seen = seen_here;
+    int32_t *found = found_here;
     if (table->count > (Py_ssize_t)sizeof(seen_here)) {
         seen = PyMem_Calloc((size_t)table->count, 1);
-        if (seen == NULL) {
+        found = PyMem_Calloc((size_t)table->count, sizeof(int32_t));
+        if (seen == NULL || found == NULL) {
+            PyMem_Free(seen);
+            PyMem_Free(found);
             return PyErr_NoMemory();
         }
     } else {
         memset(seen, 0, (size_t)table->count);
     }
-    Py_ssize_t found = 0;
+    Py_ssize_t hits = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = s[i];
-        const Py_ssize_t *range = table->first[c];
-        if (range[1] == 0) {
+        int32_t k = table->single[c];
+        if (k >= 0 && !seen[k]) {
+            seen[k] = 1;
+            found[hits++] = k;
+        }
+        if (i + 1 == n) {
+            break;
+        }
+        k = table->pair[c * 128 + s[i + 1]];
+        if (k >= 0 && !seen[k]) {
+            seen[k] = 1;
+            found[hits++] = k;
+        }
+        if (i + 2 == n) {
             continue;
         }
-        int next = i + 1 < n ? s[i + 1] : -1;
-        if (next >= 0) {
-            unsigned int two = (unsigned int)c << 8 | (unsigned int)next;
-            if (!table->single[c] && !(table->pair[two >> 6] >> (two & 63) & 1)) {
-                continue;
-            }
-        } else if (!table->single[c]) {
+        unsigned int h = BUCKET(c, s[i + 1], s[i + 2]);
+        int32_t j = table->bucket[h], stop = table->bucket[h + 1];
+        if (j == stop) {
             continue;
         }
         Py_ssize_t rest = n - i;
-        for (Py_ssize_t k = range[0]; k < range[1]; k++) {
+        uint64_t here = window(s + i, rest);
+        for (; j < stop; j++) {
+            k = table->order[j];
             Py_ssize_t size = table->length[k];
-            const char *literal = table->blob + table->offset[k];
-            if (size > 1) {
-                int second = (unsigned char)literal[1];
-                if (second > next) {
-                    break; /* ascending: no later literal has this second char */
-                }
-                if (second < next) {
-                    continue;
-                }
-            }
-            if (!seen[k] && size <= rest && memcmp(literal, s + i, (size_t)size) == 0) {
+            if ((here & table->head_mask[k]) == table->head[k] && !seen[k] && size <= rest
+                && (size <= 8
+                    || memcmp(table->blob + table->offset[k] + 8, s + i + 8, (size_t)size - 8) == 0)) {
                 seen[k] = 1;
-                found++;
+                found[hits++] = k;
             }
         }
     }
-    PyObject *result = table->base;
-    Py_INCREF(result);
-    for (Py_ssize_t k = 0; found > 0 && k < table->count; k++) {
-        if (seen[k]) {
-            found--;
-            PyObject *joined = PyNumber_Or(result, table->mask[k]);
-            Py_DECREF(result);
-            if (joined == NULL) {
-                result = NULL;
-                break;
+    Py_ssize_t words = table->words;
+    uint64_t acc_here[64];
+    uint64_t *acc = acc_here;
+    if (words > 64) {
+        acc = PyMem_Malloc((size_t)words * sizeof(uint64_t));
+        if (acc == NULL) {
+            if (seen != seen_here) {
+                PyMem_Free(seen);
+                PyMem_Free(found);
             }
-            result = joined;
+            return PyErr_NoMemory();
         }
+    }
+    memcpy(acc, table->base, (size_t)words * sizeof(uint64_t));
+    for (Py_ssize_t j = 0; j < hits; j++) {
+        const uint64_t *mask = table->mask + (Py_ssize_t)found[j] * words;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            acc[w] |= mask[w];
+        }
+    }
+    PyObject *result = words_to_int(acc, words);
+    if (acc != acc_here) {
+        PyMem_Free(acc);
     }
     if (seen != seen_here) {
         PyMem_Free(seen);
+        PyMem_Free(found);
     }
     return result;
 }

@@ -56,9 +56,16 @@ def test_the_core_answers_every_ascii_text(groups: list[list[str]], text: str) -
     assert core.literal_mask(table, text) == literals.python_present(text)
 
 
+def _table(literals: tuple[str, ...], masks: tuple[int, ...], base: int, width: int = 8) -> object:
+    """A core table of int masks (the core reads them as little-endian bytes)."""
+    return core.literal_table(
+        literals, tuple(m.to_bytes(width, "little") for m in masks), base.to_bytes(width, "little")
+    )
+
+
 @needs_core
 def test_the_core_declines_other_texts() -> None:
-    table = core.literal_table(("ab",), (1,), 0)
+    table = _table(("ab",), (1,), 0)
     for text in ["\u00e9ab", "ab\U0001f600", "\u200d"]:
         assert core.literal_mask(table, text) is None
     assert LiteralGroups([["ab"], ["\u00e9"]]).present("\u00e9ab") == 3
@@ -66,7 +73,8 @@ def test_the_core_declines_other_texts() -> None:
 
 @needs_core
 def test_literal_masks_wider_than_a_machine_word_and_edges() -> None:
-    table = core.literal_table(("a", "ab", "abc", "b", "bz"), (1, 1 << 64, 1 << 200, 2, 4), 8)
+    masks = (1, 1 << 64, 1 << 200, 2, 4)
+    table = _table(("a", "ab", "abc", "b", "bz"), masks, 8, width=32)
     assert core.literal_mask(table, "") == 8
     assert core.literal_mask(table, "b") == 8 | 2  # a one-char literal at the end
     assert core.literal_mask(table, "xab") == 8 | 1 | 2 | 1 << 64
@@ -75,18 +83,24 @@ def test_literal_masks_wider_than_a_machine_word_and_edges() -> None:
     assert core.literal_mask(table, "zzz") == 8
 
 
+ONE = (1).to_bytes(8, "little")
+ZERO = bytes(8)
+
+
 @needs_core
 @pytest.mark.parametrize(
     "args",
     [
-        (("b", "a"), (1, 2), 0),  # not ascending
-        (("a", "a"), (1, 2), 0),  # repeated
-        (("",), (1,), 0),  # empty
-        (("\u00e9",), (1,), 0),  # not ASCII
-        (("a",), (1, 2), 0),  # sizes differ
-        (("a",), ("1",), 0),  # a mask that is not an int
-        (["a"], (1,), 0),  # a list
-        (("a",), (1,), None),
+        (("b", "a"), (ONE, ONE), ZERO),  # not ascending
+        (("a", "a"), (ONE, ONE), ZERO),  # repeated
+        (("",), (ONE,), ZERO),  # empty
+        (("\u00e9",), (ONE,), ZERO),  # not ASCII
+        (("a",), (ONE, ONE), ZERO),  # sizes differ
+        (("a",), (1,), ZERO),  # a mask that is not bytes
+        (("a",), (bytes(16),), ZERO),  # masks of another length than the base
+        (("a",), (b"\x01",), b"\x00"),  # not whole words
+        (["a"], (ONE,), ZERO),  # a list
+        (("a",), (ONE,), 0),
     ],
 )
 def test_bad_tables_are_refused(args: tuple[object, object, object]) -> None:
@@ -97,22 +111,20 @@ def test_bad_tables_are_refused(args: tuple[object, object, object]) -> None:
 @needs_core
 def test_bad_calls_raise() -> None:
     with pytest.raises(TypeError):
-        core.literal_mask(core.literal_table((), (), 0))
+        core.literal_mask(core.literal_table((), (), ZERO))
     with pytest.raises(ValueError):
         core.literal_mask(object(), "text")  # not a table
 
 
 @needs_core
 def test_reference_counts_are_kept() -> None:
-    mask = 1 << 100
-    base = 1 << 90
-    before = sys.getrefcount(mask), sys.getrefcount(base)
-    table = core.literal_table(("ab",), (mask,), base)
+    table = _table(("ab",), (1 << 100,), 1 << 90, width=16)
+    text = "x ab"
+    before = sys.getrefcount(table), sys.getrefcount(text)
     for _ in range(50):
-        assert core.literal_mask(table, "ab") == mask | base
-        assert core.literal_mask(table, "x") == base
-    del table
-    assert (sys.getrefcount(mask), sys.getrefcount(base)) == before
+        assert core.literal_mask(table, text) == 1 << 100 | 1 << 90
+        assert core.literal_mask(table, "x") == 1 << 90
+    assert (sys.getrefcount(table), sys.getrefcount(text)) == before
 
 
 def test_the_rules_prefilters_are_the_reference_on_sample_comments() -> None:
@@ -128,3 +140,12 @@ def test_the_rules_prefilters_are_the_reference_on_sample_comments() -> None:
         "",
     ]:
         assert groups.present(text) == groups.python_present(text)
+
+
+@needs_core
+def test_more_literals_than_the_stack_holds() -> None:
+    groups = [[f"w{i:04d}" for i in range(k, 3000, 70)] for k in range(70)]
+    groups.append(["w", "?"])
+    literals = LiteralGroups(groups)
+    for text in ["w0001 and w2999?", "w", "", "x w0140 w0141"]:
+        assert literals.present(text) == literals.python_present(text)

@@ -242,10 +242,15 @@ class LiteralGroups:
                 bits[literal] = bits.get(literal, 0) | 1 << index
         table = None
         if core is not None:
+            # The core reads each mask as bytes, little endian, in whole 64-bit words.
+            width = 8 * (len(self.groups) // 64 + 1)
             base = bits.pop("", 0)  # found in every text
             ascii_bits = sorted((k, v) for k, v in bits.items() if k.isascii())
-            words = tuple(literal for literal, _ in ascii_bits)
-            table = core.literal_table(words, tuple(mask for _, mask in ascii_bits), base)
+            table = core.literal_table(
+                tuple(literal for literal, _ in ascii_bits),
+                tuple(mask.to_bytes(width, "little") for _, mask in ascii_bits),
+                base.to_bytes(width, "little"),
+            )
             if base:
                 bits[""] = base
         automaton = None
