@@ -399,12 +399,12 @@ def test_literal_groups_pass_finds_what_substring_tests_find(
     assert LiteralGroups(groups).present(text) == expected
     assert LiteralGroups(groups).python_present(text) == expected
     without_core = LiteralGroups(groups)
-    built = without_core._build()
-    if built is not False:
-        without_core._automaton = (None, built[1])  # as without the compiled core
+    if without_core._build() is not False:
+        without_core._automaton = [None, None]  # as without the compiled core
     assert without_core.present(text) == expected
     fallback = LiteralGroups(groups)
-    fallback._automaton = (None, None)  # as without the core and pyahocorasick
+    if fallback._build() is not False:
+        fallback._automaton = [None, False]  # as without the core and pyahocorasick
     assert fallback.present(text) == expected
 
 

@@ -197,8 +197,10 @@ class LiteralGroups:
 
     def __init__(self, groups: Sequence[Sequence[str]]) -> None:
         self.groups = tuple(tuple(group) for group in groups)
-        # On first use: (the core's table or None, the automaton or None), or False
-        # when there is nothing to look for.
+        # On first use: [the core's table or None, the automaton], or False when there
+        # is nothing to look for. The automaton is built when a text first needs it
+        # (None until then; False without pyahocorasick): with the core, only texts
+        # that are not ASCII do.
         self._automaton: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -210,12 +212,15 @@ class LiteralGroups:
             matchers = self._automaton = self._build()
         if matchers is False:
             return 0
-        table, automaton = matchers
+        table = matchers[0]
         if table is not None:
             found = core.literal_mask(table, text)
             if found is not None:
                 return found  # type: ignore[no-any-return]
+        automaton = matchers[1]
         if automaton is None:
+            automaton = matchers[1] = self._automaton_of_bits()
+        if automaton is False:
             return self.python_present(text)
         mask = 0
         for _, bits in automaton.iter(text):
@@ -230,20 +235,24 @@ class LiteralGroups:
                 mask |= 1 << index
         return mask
 
-    def _build(self) -> Any:
-        """The core's table (each ASCII literal with the bits of the groups holding it)
-        and pyahocorasick's automaton, each None when missing; False when there is
-        nothing to look for."""
-        if not any(self.groups):
-            return False
+    def _bits(self) -> dict[str, int]:
+        """Each literal with the bits of the groups holding it."""
         bits: dict[str, int] = {}
         for index, group in enumerate(self.groups):
             for literal in group:
                 bits[literal] = bits.get(literal, 0) | 1 << index
+        return bits
+
+    def _build(self) -> Any:
+        """The core's table of the ASCII literals (None without the core) and a place
+        for the automaton; False when there is nothing to look for."""
+        if not any(self.groups):
+            return False
         table = None
         if core is not None:
             # The core reads each mask as bytes, little endian, in whole 64-bit words.
             width = 8 * (len(self.groups) // 64 + 1)
+            bits = self._bits()
             base = bits.pop("", 0)  # found in every text
             ascii_bits = sorted((k, v) for k, v in bits.items() if k.isascii())
             table = core.literal_table(
@@ -251,15 +260,18 @@ class LiteralGroups:
                 tuple(mask.to_bytes(width, "little") for _, mask in ascii_bits),
                 base.to_bytes(width, "little"),
             )
-            if base:
-                bits[""] = base
-        automaton = None
-        if ahocorasick is not None:
-            automaton = ahocorasick.Automaton()
-            for literal, value in bits.items():
-                automaton.add_word(literal, value)
-            automaton.make_automaton()
-        return table, automaton
+        return [table, None]
+
+    def _automaton_of_bits(self) -> Any:
+        """pyahocorasick's automaton of every literal (its value: the literal's group
+        bits), or False without pyahocorasick."""
+        if ahocorasick is None:
+            return False
+        automaton = ahocorasick.Automaton()
+        for literal, value in self._bits().items():
+            automaton.add_word(literal, value)
+        automaton.make_automaton()
+        return automaton
 
 
 # Items that make a match depend on another part of it or of the search: backreferences
