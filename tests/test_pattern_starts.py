@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric import Analyzer, AnalyzerConfig
-from rhetoric.engine.compiled import CompiledRules
 from rhetoric.engine.literals import MatchStarts, Width, alternative_sources, anchored_literals
 
 HEADER = """kind: pattern
@@ -57,9 +56,6 @@ RULES = [
     ("spaces", r"(?:^|(?<=[.!?]\s))(?:so\s+|just\s+)?(?:deal\s+with\s+it|move\s+on)\b", "", True),
     # case-sensitive, on the original text: a lowercased occurrence is only a place to try
     ("cased", r"\b(?:Big|Huge) (?:Pharma|Tech)\b", "against: original\nignorecase: false\n", True),
-    # only its two-char words start it at a bounded distance ("will die" is up to 40
-    # chars on): tried at "if" and "as", including those inside words ("life", "was")
-    ("short", r"\b(?:if|as)\b[^.!?]{0,40}?\bwill (?:die|suffer)\b", "", True),
     # an unbounded part before every literal: the whole-text search is kept
     ("unbounded", r"\w+ (?:says|said) no\b", "", False),
     # an alternative without a literal: the whole-text search is kept
@@ -72,7 +68,7 @@ WORDS = [
     "ababcab", "abcab", "cat", "cats", "catnip", "concat", "Big", "big", "Huge", "Pharma",
     "pharma", "Tech", "he", "says", "said", "no", "killer", "123", "caf\u00e9", "\u201cbad\u201d",
     "so", "just", "deal", "with", "it", "move", "on", "if", "unless", "will", "die", "suffer",
-    "plotted", "against", "us", "them", "would", "all", "they", "as", "was", "life",
+    "plotted", "against", "us", "them", "would", "all", "they",
 ]  # fmt: skip
 GAPS = [" ", " ", " ", "", "  ", ". ", ", ", "!", "\n", "'", ".  ", " \t\n  "]
 
@@ -137,22 +133,6 @@ def test_known_texts_give_the_whole_text_hits(analyzers: tuple[Analyzer, Analyze
         expected = _hits(slow, text)
         assert _hits(fast, text) == expected, text
     assert sum(len(_hits(fast, text)) for text in texts) >= 15
-
-
-def test_two_char_literals_start_only_what_longer_ones_leave_to_the_search(
-    analyzers: tuple[Analyzer, Analyzer],
-) -> None:
-    fast, _ = analyzers
-    engine = next(d for d in fast.detectors if isinstance(d, CompiledRules))
-    planned = {engine._specs[rule].info.id for rule in engine._starts}
-    assert {"short", "gap", "wide", "behind"} <= planned
-    assert not {"unbounded", "bare"} & planned
-    short = next(rule for rule in engine._starts if engine._specs[rule].info.id == "short")
-    # "if" at 1 and "as" inside "lasts" at 8: the match is tried at both
-    assert engine._starts[short][0](" if it lasts he will die") == {1: 1, 8: 1}
-    # the parser takes "pl" out of "plan|plot": two chars, tried only as a fallback
-    gap = next(rule for rule in engine._starts if engine._specs[rule].info.id == "gap")
-    assert set(engine._starts[gap][0].offsets[0]) == {"pl"}
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

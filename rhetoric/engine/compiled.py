@@ -37,7 +37,6 @@ from .errors import RuleLoadError
 from .escalation import Escalations
 from .inflect import inflections
 from .literals import (
-    MIN_LENGTH,
     LiteralGroups,
     MatchStarts,
     alternative_sources,
@@ -71,9 +70,6 @@ _LONG_RUN = 16
 # scan they replace (measured on the built-in rules: a spread of 121 or 163 chars, for
 # "will" or "kill" after a long bounded lead, doubled their cost; 17 or less halved it).
 _WIDEST_SPREAD = 20
-# The shortest literals a pattern's matches may be looked for at (``_plan_starts``),
-# when longer ones leave it to the whole-text search.
-_SHORTEST_START = 2
 
 # The longest subjects on which a pattern's ``match`` and ``search`` calls need no
 # timeout (engine/backtrack.py); ``_TIMED``: none.
@@ -1023,27 +1019,14 @@ def _plan_starts(
     alternative of its main alternation (``alternative_sources``) when each is anchored
     (a place then tries only the alternatives whose literals are near, not all of them:
     a big alternation costs a few µs per place), else the pattern itself when it is;
-    None (the whole-text search) otherwise, or when the places would be too many.
-    Literals of three chars or more are preferred; two-char ones ("if", "how") are
-    tried only when those leave the pattern to the whole-text search."""
-    for shortest in (MIN_LENGTH, _SHORTEST_START):
-        plan = _plan_starts_of(spec, compiled, flags, timeout, shortest)
-        if plan is not None:
-            return plan
-    return None
-
-
-def _plan_starts_of(
-    spec: RuleSpec, compiled: regex.Pattern[str], flags: int, timeout: float, shortest: int
-) -> _Starts | None:
-    """``_plan_starts`` with literals of at least ``shortest`` chars."""
+    None (the whole-text search) otherwise, or when the places would be too many."""
     sources = alternative_sources(compiled)
     if sources is not None:
         try:
             pieces = [regex.compile(source, flags) for source in sources]
         except regex.error:
             pieces = []
-        found = [anchored_literals(piece, shortest) for piece in pieces]
+        found = [anchored_literals(piece) for piece in pieces]
         if (
             pieces
             and all(f is not None and spread(f.values()) <= _WIDEST_SPREAD for f in found)
@@ -1051,7 +1034,7 @@ def _plan_starts_of(
         ):
             each = tuple(_limits(piece, timeout)[0] for piece in pieces)
             return MatchStarts(found), tuple(pieces), each  # type: ignore[arg-type]
-    anchored = anchored_literals(compiled, shortest)
+    anchored = anchored_literals(compiled)
     if anchored is not None and spread(anchored.values()) <= _WIDEST_SPREAD:
         return MatchStarts([anchored]), (compiled,), (_limits(compiled, timeout)[0],)
     return None
