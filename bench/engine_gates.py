@@ -97,8 +97,8 @@ def _gate(engine: Any, name: str, docs: list[Document]) -> Callable[[], None]:
         groups = engine._normalized_literals
         return lambda: [groups.present(view) for view in views] and None
     if name == "original":
-        test = getattr(engine, "_original_present", None)
-        if test is None:  # before round 10: one substring test per literal
+        test = getattr(engine, "_original_bits", None) or getattr(engine, "_original_present", None)
+        if test is None:  # before round 11: one substring test per literal
             groups = [literals for _, literals in engine._on_original]
             return lambda: [[any(x in d.text for x in g) for g in groups] for d in docs] and None
         return lambda: [test(doc.text) for doc in docs] and None

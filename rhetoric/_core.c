@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 5
+#define CORE_API 6
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -2074,6 +2074,350 @@ build_tokens(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 5 (round 11): which groups of literals occur in an ASCII text,
+ * engine/literals.LiteralGroups.present. The pattern rules' prefilters are some 1,500
+ * literals; pyahocorasick walks its automaton at about 100 instructions per char and
+ * hands each of the ~26 hits of a comment to a Python loop. Here one pass reads, at
+ * each position, the literal of its one char and the literal of its two chars (direct
+ * tables), and the literals of 3+ chars in the bucket of its first three (a hash of
+ * them: a few literals, each compared by its first eight chars as one 64-bit word,
+ * then the rest); each found literal's group bits are ORed once, in 64-bit words, and
+ * made an int at the end.
+ *
+ * literal_table(literals, masks, base) builds the table (a capsule, never pickled);
+ * literal_mask(table, text) answers for an ASCII str and returns None for any other
+ * text, which goes to the Python paths (the substring loop is the reference).
+ * ------------------------------------------------------------------------------- */
+
+#define PAIRS (128 * 128)
+#define BUCKETS 4096
+#define BUCKET(a, b, c) ((((unsigned int)(a) * 131u + (unsigned int)(b)) * 131u + (unsigned int)(c)) & (BUCKETS - 1))
+
+typedef struct {
+    Py_ssize_t count;
+    char *blob;                 /* the literals' bytes, one after the other */
+    Py_ssize_t *offset;         /* literal k: blob[offset[k] : offset[k] + length[k]] */
+    Py_ssize_t *length;
+    Py_ssize_t words;           /* 64-bit words per mask */
+    uint64_t *mask;             /* literal k's group bits: mask[k * words : (k + 1) * words] */
+    uint64_t *base;             /* the bits of the groups found in any text */
+    int32_t single[128];        /* the literal of that one char, or -1 */
+    int32_t pair[PAIRS];        /* the literal of chars a, b at a * 128 + b, or -1 */
+    int32_t bucket[BUCKETS + 1]; /* literals of 3+ chars whose first three hash to h:
+                                    order[bucket[h] : bucket[h + 1]] */
+    int32_t *order;
+    uint64_t *head;             /* literal k's first eight chars (or fewer), as a word */
+    uint64_t *head_mask;        /* the bytes of head[k] that are the literal's */
+} LiteralTable;
+
+static const char *literal_capsule = "rhetoric._core.LiteralTable";
+
+/* The first eight of size bytes (fewer: zeros after them) as a word, byte 0 lowest. */
+static inline uint64_t
+window(const unsigned char *bytes, Py_ssize_t size)
+{
+    uint64_t word = 0;
+    for (Py_ssize_t b = (size < 8 ? size : 8) - 1; b >= 0; b--) {
+        word = word << 8 | bytes[b];
+    }
+    return word;
+}
+
+/* words little-endian 64-bit words from bytes (byte 0 is the lowest). */
+static void
+read_words(uint64_t *into, const char *bytes, Py_ssize_t words)
+{
+    for (Py_ssize_t w = 0; w < words; w++) {
+        uint64_t word = 0;
+        for (int b = 7; b >= 0; b--) {
+            word = word << 8 | (unsigned char)bytes[w * 8 + b];
+        }
+        into[w] = word;
+    }
+}
+
+static void
+literal_table_free(PyObject *capsule)
+{
+    LiteralTable *table = PyCapsule_GetPointer(capsule, literal_capsule);
+    if (table == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    PyMem_Free(table->mask);
+    PyMem_Free(table->base);
+    PyMem_Free(table->order);
+    PyMem_Free(table->head);
+    PyMem_Free(table->head_mask);
+    PyMem_Free(table->offset);
+    PyMem_Free(table->length);
+    PyMem_Free(table->blob);
+    PyMem_Free(table);
+}
+
+PyDoc_STRVAR(literal_table_doc,
+"literal_table(literals, masks, base, /)\n--\n\n"
+"The table literal_mask reads: literals a tuple of distinct non-empty ASCII str in\n"
+"ascending order, masks a tuple of as many bytes (each literal's group bits, little\n"
+"endian), base a bytes (the bits of groups found in every text), all of one length, a\n"
+"multiple of 8. ValueError for anything else.");
+
+static PyObject *
+literal_table(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "literal_table() takes 3 arguments");
+        return NULL;
+    }
+    PyObject *literals = args[0], *masks = args[1], *base = args[2];
+    if (!PyTuple_CheckExact(literals) || !PyTuple_CheckExact(masks) || !PyBytes_CheckExact(base)
+        || PyTuple_GET_SIZE(literals) != PyTuple_GET_SIZE(masks)
+        || PyTuple_GET_SIZE(literals) > INT32_MAX - 1 || PyBytes_GET_SIZE(base) % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "literal_table() needs two tuples of one size and bytes of 8n bytes");
+        return NULL;
+    }
+    Py_ssize_t width = PyBytes_GET_SIZE(base);
+    Py_ssize_t count = PyTuple_GET_SIZE(literals);
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *literal = PyTuple_GET_ITEM(literals, k);
+        if (!PyUnicode_CheckExact(literal) || !PyUnicode_IS_ASCII(literal)
+            || PyUnicode_GET_LENGTH(literal) == 0 || !PyBytes_CheckExact(PyTuple_GET_ITEM(masks, k))
+            || PyBytes_GET_SIZE(PyTuple_GET_ITEM(masks, k)) != width) {
+            PyErr_SetString(PyExc_ValueError,
+                            "literal_table() needs non-empty ASCII str and bytes masks of one length");
+            return NULL;
+        }
+        if (k > 0) {
+            int order = PyUnicode_Compare(PyTuple_GET_ITEM(literals, k - 1), literal);
+            if (order == -1 && PyErr_Occurred()) {
+                return NULL;
+            }
+            if (order >= 0) {
+                PyErr_SetString(PyExc_ValueError, "literal_table() needs distinct literals in ascending order");
+                return NULL;
+            }
+        }
+        total += PyUnicode_GET_LENGTH(literal);
+    }
+    LiteralTable *table = PyMem_Calloc(1, sizeof(LiteralTable));
+    if (table == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *capsule = PyCapsule_New(table, literal_capsule, literal_table_free);
+    if (capsule == NULL) {
+        PyMem_Free(table);
+        return NULL;
+    }
+    /* From here the capsule owns the table: freeing it frees what is filled in. */
+    size_t slots = count > 0 ? (size_t)count : 1;
+    table->blob = PyMem_Malloc(total > 0 ? (size_t)total : 1);
+    table->offset = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    table->length = PyMem_Calloc(slots, sizeof(Py_ssize_t));
+    Py_ssize_t words = width / 8;
+    table->mask = PyMem_Calloc(slots * (size_t)(words > 0 ? words : 1), sizeof(uint64_t));
+    table->base = PyMem_Calloc((size_t)(words > 0 ? words : 1), sizeof(uint64_t));
+    if (table->blob == NULL || table->offset == NULL || table->length == NULL || table->mask == NULL
+        || table->base == NULL) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    table->count = count;
+    table->words = words;
+    read_words(table->base, PyBytes_AS_STRING(base), words);
+    for (int c = 0; c < 128; c++) {
+        table->single[c] = -1;
+    }
+    for (int key = 0; key < PAIRS; key++) {
+        table->pair[key] = -1;
+    }
+    table->order = PyMem_Calloc(slots, sizeof(int32_t));
+    table->head = PyMem_Calloc(slots, sizeof(uint64_t));
+    table->head_mask = PyMem_Calloc(slots, sizeof(uint64_t));
+    if (table->order == NULL || table->head == NULL || table->head_mask == NULL) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *literal = PyTuple_GET_ITEM(literals, k);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(literal);
+        const unsigned char *bytes = PyUnicode_1BYTE_DATA(literal);
+        memcpy(table->blob + at, bytes, (size_t)size);
+        table->offset[k] = at;
+        table->length[k] = size;
+        at += size;
+        read_words(table->mask + k * words, PyBytes_AS_STRING(PyTuple_GET_ITEM(masks, k)), words);
+        table->head[k] = window(bytes, size);
+        table->head_mask[k] = size >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * size)) - 1;
+        if (size == 1) {
+            table->single[bytes[0]] = (int32_t)k;
+        } else if (size == 2) {
+            table->pair[bytes[0] * 128 + bytes[1]] = (int32_t)k;
+        } else {
+            table->bucket[BUCKET(bytes[0], bytes[1], bytes[2]) + 1]++;
+        }
+    }
+    /* Counts per bucket to starts, then each literal of 3+ chars in its bucket's run. */
+    for (int h = 0; h < BUCKETS; h++) {
+        table->bucket[h + 1] += table->bucket[h];
+    }
+    int32_t filled[BUCKETS];
+    memcpy(filled, table->bucket, sizeof(filled));
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (table->length[k] >= 3) {
+            const unsigned char *bytes = (const unsigned char *)table->blob + table->offset[k];
+            table->order[filled[BUCKET(bytes[0], bytes[1], bytes[2])]++] = (int32_t)k;
+        }
+    }
+    return capsule;
+}
+
+/* The non-negative int of words little-endian 64-bit words. */
+static PyObject *
+words_to_int(const uint64_t *words, Py_ssize_t count)
+{
+    while (count > 0 && words[count - 1] == 0) {
+        count--;
+    }
+    if (count <= 1) {
+        return PyLong_FromUnsignedLongLong(count ? words[0] : 0);
+    }
+    unsigned char bytes_here[512];
+    unsigned char *bytes = bytes_here;
+    if (count * 8 > (Py_ssize_t)sizeof(bytes_here)) {
+        bytes = PyMem_Malloc((size_t)count * 8);
+        if (bytes == NULL) {
+            return PyErr_NoMemory();
+        }
+    }
+    for (Py_ssize_t w = 0; w < count; w++) {
+        for (int b = 0; b < 8; b++) {
+            bytes[w * 8 + b] = (unsigned char)(words[w] >> (8 * b));
+        }
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *result = PyLong_FromUnsignedNativeBytes(
+        bytes, (size_t)count * 8, Py_ASNATIVEBYTES_LITTLE_ENDIAN | Py_ASNATIVEBYTES_UNSIGNED_BUFFER);
+#else
+    PyObject *result = _PyLong_FromByteArray(bytes, (size_t)count * 8, 1, 0);
+#endif
+    if (bytes != bytes_here) {
+        PyMem_Free(bytes);
+    }
+    return result;
+}
+
+PyDoc_STRVAR(literal_mask_doc,
+"literal_mask(table, text, /)\n--\n\n"
+"LiteralGroups.present for an ASCII str: base | the masks of the table's literals\n"
+"that occur in text; None when text is not an ASCII str.");
+
+static PyObject *
+literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "literal_mask() takes 2 arguments");
+        return NULL;
+    }
+    LiteralTable *table = PyCapsule_GetPointer(args[0], literal_capsule);
+    if (table == NULL) {
+        return NULL;
+    }
+    PyObject *text = args[1];
+    if (!PyUnicode_CheckExact(text) || !PyUnicode_IS_ASCII(text)) {
+        Py_RETURN_NONE;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* seen[k]: literal k was found; found[0 : hits]: those literals, each once. */
+    unsigned char seen_here[2048];
+    int32_t found_here[2048];
+    unsigned char *seen = seen_here;
+    int32_t *found = found_here;
+    if (table->count > (Py_ssize_t)sizeof(seen_here)) {
+        seen = PyMem_Calloc((size_t)table->count, 1);
+        found = PyMem_Calloc((size_t)table->count, sizeof(int32_t));
+        if (seen == NULL || found == NULL) {
+            PyMem_Free(seen);
+            PyMem_Free(found);
+            return PyErr_NoMemory();
+        }
+    } else {
+        memset(seen, 0, (size_t)table->count);
+    }
+    Py_ssize_t hits = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        int32_t k = table->single[c];
+        if (k >= 0 && !seen[k]) {
+            seen[k] = 1;
+            found[hits++] = k;
+        }
+        if (i + 1 == n) {
+            break;
+        }
+        k = table->pair[c * 128 + s[i + 1]];
+        if (k >= 0 && !seen[k]) {
+            seen[k] = 1;
+            found[hits++] = k;
+        }
+        if (i + 2 == n) {
+            continue;
+        }
+        unsigned int h = BUCKET(c, s[i + 1], s[i + 2]);
+        int32_t j = table->bucket[h], stop = table->bucket[h + 1];
+        if (j == stop) {
+            continue;
+        }
+        Py_ssize_t rest = n - i;
+        uint64_t here = window(s + i, rest);
+        for (; j < stop; j++) {
+            k = table->order[j];
+            Py_ssize_t size = table->length[k];
+            if ((here & table->head_mask[k]) == table->head[k] && !seen[k] && size <= rest
+                && (size <= 8
+                    || memcmp(table->blob + table->offset[k] + 8, s + i + 8, (size_t)size - 8) == 0)) {
+                seen[k] = 1;
+                found[hits++] = k;
+            }
+        }
+    }
+    Py_ssize_t words = table->words;
+    uint64_t acc_here[64];
+    uint64_t *acc = acc_here;
+    if (words > 64) {
+        acc = PyMem_Malloc((size_t)words * sizeof(uint64_t));
+        if (acc == NULL) {
+            if (seen != seen_here) {
+                PyMem_Free(seen);
+                PyMem_Free(found);
+            }
+            return PyErr_NoMemory();
+        }
+    }
+    memcpy(acc, table->base, (size_t)words * sizeof(uint64_t));
+    for (Py_ssize_t j = 0; j < hits; j++) {
+        const uint64_t *mask = table->mask + (Py_ssize_t)found[j] * words;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            acc[w] |= mask[w];
+        }
+    }
+    PyObject *result = words_to_int(acc, words);
+    if (acc != acc_here) {
+        PyMem_Free(acc);
+    }
+    if (seen != seen_here) {
+        PyMem_Free(seen);
+        PyMem_Free(found);
+    }
+    return result;
+}
+
 static PyMethodDef core_methods[] = {
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
@@ -2087,6 +2431,8 @@ static PyMethodDef core_methods[] = {
     {"plain_tokens", (PyCFunction)(void (*)(void))plain_tokens, METH_FASTCALL, plain_tokens_doc},
     {"build_tokens", (PyCFunction)(void (*)(void))build_tokens, METH_FASTCALL, build_tokens_doc},
     {"word_spans", (PyCFunction)(void (*)(void))word_spans, METH_FASTCALL, word_spans_doc},
+    {"literal_table", (PyCFunction)(void (*)(void))literal_table, METH_FASTCALL, literal_table_doc},
+    {"literal_mask", (PyCFunction)(void (*)(void))literal_mask, METH_FASTCALL, literal_mask_doc},
     {NULL, NULL, 0, NULL},
 };
 

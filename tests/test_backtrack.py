@@ -11,7 +11,7 @@ from conftest import RuleWriter, only_rules
 from test_engine_kinds import rule
 
 from rhetoric.engine.backtrack import ALWAYS_TIMED, BUDGET, cost, limits
-from rhetoric.engine.literals import _subpattern
+from rhetoric.engine.syntax import parse
 
 UNLIMITED = 1 << 62
 
@@ -111,8 +111,8 @@ def test_a_catastrophic_antipattern_still_times_out(
 
 def test_a_branch_that_can_end_without_a_char_counts_at_every_place() -> None:
     # At a place holding "a", "a" and the empty "b?" both complete the pattern.
-    found = cost(_subpattern(r"(?:a|b?)", 0))
+    found = cost(parse(r"(?:a|b?)", 0))
     assert found is not None and found.paths.at(0) == 2
     # Followed by "c", the empty "b?" goes on only where a "c" is: one path at most.
-    found = cost(_subpattern(r"(?:a|b?)c", 0))
+    found = cost(parse(r"(?:a|b?)c", 0))
     assert found is not None and found.paths.at(0) == 1

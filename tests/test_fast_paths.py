@@ -388,16 +388,23 @@ def test_report_line_matches_the_encoder_for_any_report(
 def test_literal_groups_pass_finds_what_substring_tests_find(
     groups: list[list[str]], text: str
 ) -> None:
-    """The Aho-Corasick pass over a text says which groups of literals occur in it
-    exactly as one substring test per literal does (its fallback)."""
+    """The one pass over a text (the core's on ASCII, else the Aho-Corasick one) says
+    which groups of literals occur in it exactly as one substring test per literal does
+    (the fallback without either)."""
     from rhetoric.engine.literals import LiteralGroups
 
     expected = sum(
         1 << index for index, group in enumerate(groups) if any(lit in text for lit in group)
     )
     assert LiteralGroups(groups).present(text) == expected
+    assert LiteralGroups(groups).python_present(text) == expected
+    without_core = LiteralGroups(groups)
+    if without_core._build() is not False:
+        without_core._automaton = [None, None]  # as without the compiled core
+    assert without_core.present(text) == expected
     fallback = LiteralGroups(groups)
-    fallback._automaton = False  # as without pyahocorasick
+    if fallback._build() is not False:
+        fallback._automaton = [None, False]  # as without the core and pyahocorasick
     assert fallback.present(text) == expected
 
 

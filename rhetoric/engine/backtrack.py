@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from .literals import _UNSHAPED, _subpattern
+from . import syntax
 
 # The most item visits a call may make untimed. Calls whose bound was near it took
 # about 1 ns per counted visit (a 231,000-visit bound: 213 µs), so about 10 ms, a
@@ -374,9 +374,9 @@ ALWAYS_TIMED = Limits(-1, -1)
 
 def limits(pattern: regex.Pattern[str], timeout: float) -> Limits:
     """The subject lengths up to which calls of ``pattern`` can skip ``timeout``."""
-    if timeout < SHORTEST_TIMEOUT or pattern.flags & _UNSHAPED:
+    if timeout < SHORTEST_TIMEOUT or pattern.flags & syntax.UNSHAPED:
         return ALWAYS_TIMED
-    tree = _subpattern(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
+    tree = syntax.parse(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
     if tree is None:
         return ALWAYS_TIMED
     found = cost(tree)

@@ -31,6 +31,7 @@ from ..pickling import pickled_by_constructor
 from ..text import PreparedText, prepare
 from ..text.tokens import hashtag_words
 from ..text.urls import url_spans
+from . import syntax
 from .anchors import AnchorIndex, Requirement, phrase_anchor, rarest, union_of_rarest
 from .errors import RuleLoadError
 from .escalation import Escalations
@@ -74,6 +75,9 @@ _WIDEST_SPREAD = 20
 # timeout (engine/backtrack.py); ``_TIMED``: none.
 _Limits = tuple[int, int]
 _TIMED: _Limits = (-1, -1)
+# What the pattern prefilters found in a comment: its normalized text, the literal
+# groups present there, its original text, the patterns whose literals are in that.
+_Found = tuple[str, int, str, int]
 
 
 def _limits(pattern: regex.Pattern[str], timeout: float) -> _Limits:
@@ -339,6 +343,7 @@ class CompiledRules:
             for i, (rule, _, literals) in enumerate(self._patterns)
             if literals is not None and not self._specs[rule].on_original
         )
+        syntax.forget()  # each pattern was parsed once for all the analyses above
 
     def _need(self, requires: tuple[str, ...], ruleset: RuleSet, needs: dict) -> int:
         """The ``_need_trie`` payload for a term's ``requires`` (shared by the terms
@@ -387,24 +392,35 @@ class CompiledRules:
     def rules(self) -> list[RuleInfo]:
         return [spec.info for spec in self._specs]
 
-    def _cannot_fire(self, doc: Document) -> tuple[bool, tuple[str, int] | None]:
+    def _cannot_fire(self, doc: Document) -> tuple[bool, _Found | None]:
         """Whether the comment is plain, meets no rule's anchor requirement and passes
         no pattern's prefilter: then no rule can match it, and it is never prepared.
-        Also the text the prefilters were looked for in and what was found there, when
-        they were (``_runnable`` reuses it: the one pass costs about 9 µs)."""
+        Also what the prefilters found, when they were looked for (``_runnable`` reuses
+        it: the one pass costs about 9 µs)."""
         folded = doc.ascii_view
         if folded is None or self._anchors.may_fire(doc.view_words):
             return False, None
         if self._always:
             return False, None
-        for _, literals in self._on_original:
-            if any(literal in doc.text for literal in literals):
-                return False, None
+        text = doc.text
+        original = self._original_bits(text)
         present = self._normalized_literals.present(folded)
+        found = (folded, present, text, original)
+        if original:
+            return False, found
         for bit in _bits(present & self._on_normalized):
             if self._needs_met(bit, present):
-                return False, (folded, present)
-        return doc.is_plain, (folded, present)
+                return False, found
+        return doc.is_plain, found
+
+    def _original_bits(self, text: str) -> int:
+        """The patterns on the original text that hold one of their literals (bit i:
+        pattern i); ``map`` tests them at C level (no generator frame per literal)."""
+        found = 0
+        for bit, literals in self._on_original:
+            if any(map(text.__contains__, literals)):
+                found |= bit
+        return found
 
     def _needs_met(self, bit: int, present: int) -> bool:
         """Whether pattern ``bit`` has every group of literals of one of its alternatives
@@ -413,7 +429,7 @@ class CompiledRules:
         return masks is None or any(present & mask == mask for mask in masks)
 
     def detect(self, doc: Document) -> Iterator[Hit | DetectorError]:
-        found: tuple[str, int] | None = None
+        found: _Found | None = None
         if self._skip_plain:
             cannot, found = self._cannot_fire(doc)
             if cannot:
@@ -448,9 +464,9 @@ class CompiledRules:
         if cues:
             breaks = breaks or _sentence_breaks(prepared)
             sentence = list(itertools.accumulate(map(int, breaks)))
-            for index, found in cues.items():
+            for index, matched in cues.items():
                 candidates.extend(
-                    (index, h) for h in self._cooccurrences(doc, index, found, sentence)
+                    (index, h) for h in self._cooccurrences(doc, index, matched, sentence)
                 )
         if tagged and prepared.tokens:
             candidates.extend(self._in_hashtags(doc, prepared, candidates, exceptions, urls))
@@ -557,27 +573,24 @@ class CompiledRules:
         seen = {(index, hit.start, hit.end) for index, hit in candidates}
         return [(index, hit) for index, hit in found if (index, hit.start, hit.end) not in seen]
 
-    def _runnable(self, prepared: PreparedText, found: tuple[str, int] | None = None) -> int:
+    def _runnable(self, prepared: PreparedText, found: _Found | None = None) -> int:
         """The patterns whose prefilter the comment passes (bit i: pattern i); all of
-        them without fast paths. ``found``: a text and the literal groups present in
-        it, already looked for (used when it is this comment's normalized text)."""
+        them without fast paths. ``found``: what ``_cannot_fire`` found, used when it
+        looked in this comment's normalized and original texts."""
         if not self._fast:
             return (1 << len(self._patterns)) - 1
         normalized = prepared.normalized
-        if found is not None and found[0] == normalized:
-            present = found[1]
+        if found is not None and found[0] == normalized and found[2] == prepared.original:
+            _, present, _, original = found
         else:
             present = self._normalized_literals.present(normalized)
-        runnable = self._always
-        for bit, literals in self._on_original:
-            if any(literal in prepared.original for literal in literals):
-                runnable |= bit
+            original = self._original_bits(prepared.original)
         candidates = present & self._on_normalized
         if candidates and normalized.isascii():
             for bit in _bits(candidates):
                 if not self._needs_met(bit, present):
                     candidates &= ~(1 << bit)
-        return runnable | candidates
+        return self._always | original | candidates
 
     def _active_templates(
         self,

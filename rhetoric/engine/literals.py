@@ -22,11 +22,13 @@ import itertools
 import re
 import re._constants as constants
 import re._parser as parser
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import regex
+
+from .._coreload import core
+from . import syntax
 
 try:  # one pass for many literals; without it, one substring search per literal
     import ahocorasick
@@ -36,30 +38,12 @@ except ImportError:  # pragma: no cover - a dependency, absent only with --no-de
 MIN_LENGTH = 3
 # What the parser leaves around a top-level alternation: assertions and shared chars.
 _AROUND = (constants.AT, constants.ASSERT, constants.ASSERT_NOT, constants.LITERAL)
-# Syntax of the ``regex`` module that the stdlib parser reads as plain text instead of
-# rejecting it: fuzzy constraints ({e<=1}), POSIX classes ([[:digit:]]), and version-1
-# set operations ([[a-z]--[aeiou]]). Literals read from such a pattern could be chars
-# no match holds, and the rule would never run.
-_MISREAD = re.compile(r"\{[^}]*[<>=]|\[:|\(\?[a-zA-Z]*V1|--\[|&&\[|\|\|\[|~~\[")
 
 
 def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
-    """The pattern's syntax tree as the stdlib parser reads it, or None when that reading
-    could be wrong (regex-only syntax it takes for text) or the parser rejects it."""
-    tree = _subpattern(pattern, flags)
+    """The pattern's syntax tree as a list of items (see :func:`.syntax.parse`)."""
+    tree = syntax.parse(pattern, flags)
     return None if tree is None else list(tree)
-
-
-def _subpattern(pattern: str, flags: int) -> Any:
-    """:func:`_parse`'s tree as the parser's own object (it knows the widths)."""
-    if _MISREAD.search(pattern):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return parser.parse(pattern, flags)
-    except Exception:  # regex-only syntax, or anything the stdlib parser rejects
-        return None
 
 
 def required_literals(
@@ -205,55 +189,91 @@ class LiteralGroups:
     The pattern rules' prefilters hold about 550 literals (180 without the groups of
     ``required_groups``); a substring search for each costs tens of µs on a
     200-character comment, an Aho-Corasick pass (pyahocorasick) over the text about
-    4-6 µs, and both give the same answer: ``present(text)`` has bit
-    ``i`` set when some literal of group ``i`` occurs in ``text``. The automaton is built
-    on first use and never pickled (the compiled-rules cache holds the literals only).
+    4-6 µs, the compiled core's pass over an ASCII text (``literal_mask``) about a
+    tenth of that, and all give the same answer: ``present(text)`` has bit ``i`` set
+    when some literal of group ``i`` occurs in ``text``. The matchers are built on
+    first use and never pickled (the compiled-rules cache holds the literals only).
     """
 
     def __init__(self, groups: Sequence[Sequence[str]]) -> None:
         self.groups = tuple(tuple(group) for group in groups)
+        # On first use: [the core's table or None, the automaton], or False when there
+        # is nothing to look for. The automaton is built when a text first needs it
+        # (None until then; False without pyahocorasick): with the core, only texts
+        # that are not ASCII do.
         self._automaton: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {"groups": self.groups, "_automaton": None}
 
     def present(self, text: str) -> int:
-        automaton = self._automaton
+        matchers = self._automaton
+        if matchers is None:
+            matchers = self._automaton = self._build()
+        if matchers is False:
+            return 0
+        table = matchers[0]
+        if table is not None:
+            found = core.literal_mask(table, text)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        automaton = matchers[1]
         if automaton is None:
-            automaton = self._automaton = self._build()
+            automaton = matchers[1] = self._automaton_of_bits()
         if automaton is False:
-            mask = 0
-            for index, group in enumerate(self.groups):
-                if any(literal in text for literal in group):
-                    mask |= 1 << index
-            return mask
+            return self.python_present(text)
         mask = 0
         for _, bits in automaton.iter(text):
             mask |= bits
         return mask
 
-    def _build(self) -> Any:
-        """The automaton (each literal's value: the bits of the groups holding it), or
-        False where pyahocorasick is missing or there is nothing to look for."""
-        if ahocorasick is None or not any(self.groups):
-            return False
+    def python_present(self, text: str) -> int:
+        """``present`` with one substring search per literal: the reference."""
+        mask = 0
+        for index, group in enumerate(self.groups):
+            if any(literal in text for literal in group):
+                mask |= 1 << index
+        return mask
+
+    def _bits(self) -> dict[str, int]:
+        """Each literal with the bits of the groups holding it."""
         bits: dict[str, int] = {}
         for index, group in enumerate(self.groups):
             for literal in group:
                 bits[literal] = bits.get(literal, 0) | 1 << index
+        return bits
+
+    def _build(self) -> Any:
+        """The core's table of the ASCII literals (None without the core) and a place
+        for the automaton; False when there is nothing to look for."""
+        if not any(self.groups):
+            return False
+        table = None
+        if core is not None:
+            # The core reads each mask as bytes, little endian, in whole 64-bit words.
+            width = 8 * (len(self.groups) // 64 + 1)
+            bits = self._bits()
+            base = bits.pop("", 0)  # found in every text
+            ascii_bits = sorted((k, v) for k, v in bits.items() if k.isascii())
+            table = core.literal_table(
+                tuple(literal for literal, _ in ascii_bits),
+                tuple(mask.to_bytes(width, "little") for _, mask in ascii_bits),
+                base.to_bytes(width, "little"),
+            )
+        return [table, None]
+
+    def _automaton_of_bits(self) -> Any:
+        """pyahocorasick's automaton of every literal (its value: the literal's group
+        bits), or False without pyahocorasick."""
+        if ahocorasick is None:
+            return False
         automaton = ahocorasick.Automaton()
-        for literal, value in bits.items():
+        for literal, value in self._bits().items():
             automaton.add_word(literal, value)
         automaton.make_automaton()
         return automaton
 
 
-# Flags under which a match may be shaped otherwise than the stdlib parser reads it:
-# full case-folding ("ss" for "ß": widths change), reversed or POSIX (leftmost-longest)
-# searching, fuzzy matching.
-_UNSHAPED = (
-    regex.FULLCASE | regex.REVERSE | regex.POSIX | regex.BESTMATCH | regex.ENHANCEMATCH | regex.V1
-)
 # Items that make a match depend on another part of it or of the search: backreferences
 # and conditionals (their widths come from another group).
 _DEPENDENT = (constants.GROUPREF, constants.GROUPREF_EXISTS)
@@ -305,13 +325,13 @@ def anchored_literals(
 
     None (search the whole text) when that cannot be shown: a pattern the stdlib parser
     may misread, flags that change match widths or the search order
-    (:data:`_UNSHAPED`), backreferences or conditionals, one that can match the empty
+    (:data:`.syntax.UNSHAPED`), backreferences or conditionals, one that can match the empty
     string, a way through it without an ASCII literal of ``min_length`` chars at a
     bounded distance from the start.
     """
-    if pattern.flags & _UNSHAPED:
+    if pattern.flags & syntax.UNSHAPED:
         return None
-    tree = _subpattern(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
+    tree = syntax.parse(pattern.pattern, pattern.flags & regex.IGNORECASE and re.IGNORECASE)
     if tree is None or _has(tree, _DEPENDENT) or _width(tree).fewest < 1:
         return None
     found = _anchored(tree, _NONE, min_length)
