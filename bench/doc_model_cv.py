@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
+from train_halves import rhetoric  # one way to run the command line, shared
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -61,16 +63,6 @@ def split(gold: Path, work: Path, folds: int, seed: int) -> list[tuple[Path, Pat
         train.write_text("".join(f"{x}\n" for x, f in zip(lines, where, strict=True) if f != k))
         out.append((train, test))
     return out
-
-
-def rhetoric(*args: str) -> str:
-    """Run the rhetoric command line of this interpreter; its standard output."""
-    done = subprocess.run(
-        [sys.executable, "-m", "rhetoric", *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        raise SystemExit(f"rhetoric {' '.join(args[:2])} failed:\n{done.stderr}")
-    return done.stdout
 
 
 @dataclass
