@@ -27,6 +27,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -35,6 +36,7 @@ from ..model import Comment, Report
 
 T = TypeVar("T")
 R = TypeVar("R")
+Shield = Callable[[], AbstractContextManager[None]]
 CHUNK = 256
 MIN_PARALLEL = 2_000  # records; below this one process is faster than a pool
 
@@ -86,6 +88,7 @@ def analyse_in_order(
     screen_of: Callable[[T], Screen | None],
     jobs: int,
     on_wait: Callable[[], None] | None = None,
+    shield: Shield = nullcontext,
 ) -> Iterator[tuple[T, Report | Failed | None]]:
     """Yield ``(item, report)`` for every item, in input order; items without a
     comment (input errors) get ``None`` and are not sent to a worker, and a
@@ -93,6 +96,11 @@ def analyse_in_order(
 
     ``on_wait``: with a pool, called after each chunk's items are yielded, before
     waiting for the next chunk's results (one process leaves it to the reader).
+    ``shield``: with a pool, each wait for a chunk's results runs inside it. Why: the
+    wait sits in a ``threading.Condition``, and an exception a signal handler raises
+    while the condition takes its lock back leaves the lock released, so leaving the
+    condition fails with ``RuntimeError`` instead of the interrupt
+    (``StopSignals.whole`` holds the signal until the wait is over).
     """
     iterator = iter(items)
     # One process reads no record ahead, so a stream (stdin) gets each report at once;
@@ -106,7 +114,7 @@ def analyse_in_order(
                 continue
             yield item, _report(_safely(analyzer.analyse, comment, screen_of(item)))
         return
-    pooled = _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs, on_wait)
+    pooled = _pooled(analyzer, itertools.chain(head, iterator), comment_of, jobs, on_wait, shield)
     for item, detection in pooled:
         if detection is None or isinstance(detection, Failed):
             yield item, detection
@@ -124,6 +132,7 @@ def _pooled(
     comment_of: Callable[[T], Comment | None],
     jobs: int,
     on_wait: Callable[[], None] | None = None,
+    shield: Shield = nullcontext,
 ) -> Iterator[tuple[T, Detection | Failed | None]]:
     global _analyzer
     import multiprocessing  # only for runs on more than one process: not at every start
@@ -145,7 +154,12 @@ def _pooled(
             yield [c for c in (comment_of(item) for item in chunk) if c is not None]
 
     with context.Pool(jobs, initializer=_init_worker, initargs=initializer) as pool:
-        for detections in pool.imap(_detect_chunk, comments(), chunksize=1):
+        results = pool.imap(_detect_chunk, comments(), chunksize=1)
+        while True:
+            with shield():
+                detections = next(results, None)
+            if detections is None:
+                break
             chunk = pending.popleft()
             found = iter(detections)
             for item in chunk:

@@ -26,6 +26,7 @@ import dataclasses
 import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +43,7 @@ from .gitdiff import changed_lines
 from .ids import FirstUses
 from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
 from .options import CheckOptions, PathOptions, ProjectFile, path_options, project_file_for
-from .parallel import Failed, analyse_in_order, default_jobs
+from .parallel import Failed, Shield, analyse_in_order, default_jobs
 from .resume import Ledger
 from .suppressions import Suppressions, parse
 
@@ -171,6 +172,8 @@ class CheckSession:
         # Called (in this thread) when the run is about to wait for input: the output
         # is flushed then, instead of after every record.
         self.on_wait = on_wait
+        # Around each wait for a pool's results: the caller's signal guard (parallel.py).
+        self.shield: Shield = nullcontext
         self.resumed = 0
         self._first_uses = FirstUses()
         self.rules: dict[str, RuleInfo] = {UNUSED_SUPPRESSION.id: UNUSED_SUPPRESSION}
@@ -238,7 +241,13 @@ class CheckSession:
         records = self._admitted(read_records(source, self._read, on_wait=waiting), options)
         staged = (self._stage(record, options, is_text, changed, known) for record in records)
         for stage, report in analyse_in_order(
-            analyzer, staged, lambda s: s.analysed, lambda s: s.screen, jobs, self.on_wait
+            analyzer,
+            staged,
+            lambda s: s.analysed,
+            lambda s: s.screen,
+            jobs,
+            self.on_wait,
+            self.shield,
         ):
             record = stage.record
             if report is None or isinstance(report, Failed):

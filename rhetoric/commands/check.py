@@ -64,6 +64,7 @@ def _run(args: argparse.Namespace, out: TextIO, resume: Callable[[], None]) -> i
                     formatter.flush()
 
             session.on_wait = flush
+            session.shield = signals.whole  # a pool's waits end before an interrupt
             formatter.rules = session.rules
             formatter.techniques = session.techniques
             for source in sources:
