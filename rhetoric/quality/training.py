@@ -268,9 +268,16 @@ def document_of(record_id: str) -> str | None:
 
 
 def held_out_records(records: Sequence[GoldRecord]) -> tuple[list[bool], str]:
-    """Which records choose the thresholds (about one in five), and how they were drawn.
+    """Which records choose the thresholds (about one in five: the fifth numbered 0 of
+    :func:`record_fifths`), and how they were drawn."""
+    fifths, how = record_fifths(records)
+    return [fifth == 0 for fifth in fifths], how
 
-    Records cut from one document go out together when every id names its document and
+
+def record_fifths(records: Sequence[GoldRecord]) -> tuple[list[int], str]:
+    """Each record's fifth (0 .. HELD_OUT - 1), and how they were drawn.
+
+    Records cut from one document go together when every id names its document and
     no document is more than a tenth of the data. Why: sentences of one article share
     its names and its labels ("witch hunt" three times), so with its other sentences in
     training a held-out sentence is easy, and the thresholds chosen on it were too low
@@ -288,11 +295,10 @@ def held_out_records(records: Sequence[GoldRecord]) -> tuple[list[bool], str]:
         and max(sizes.values()) * 10 <= len(records)
     )
     if not grouped:
-        held = [_held_out(r, i) for i, r in enumerate(records)]
-        return held, f"1 record in {HELD_OUT}, by crc32 of id, for the thresholds"
-    chosen = {d: zlib.crc32(d.encode()) % HELD_OUT == 0 for d in sizes}
-    held = [chosen[d] for d in documents if d is not None]
-    return held, (
+        fifths = [zlib.crc32(f"{r.id}:{i}".encode()) % HELD_OUT for i, r in enumerate(records)]
+        return fifths, f"1 record in {HELD_OUT}, by crc32 of id, for the thresholds"
+    fifth_of = {d: zlib.crc32(d.encode()) % HELD_OUT for d in sizes}
+    return [fifth_of[d] for d in documents if d is not None], (
         f"1 document in {HELD_OUT} (the id before its last ':'), by crc32, with all its "
         "records, for the thresholds"
     )
@@ -597,18 +603,10 @@ def _out_of_fold(
 
 
 def record_folds(records: Sequence[GoldRecord]) -> Any:
-    """Each record's fifth (0 .. HELD_OUT - 1), drawn as :func:`held_out_records` draws
-    the held-out one (fifth 0): by document when ids name one, else by record."""
+    """Each record's fifth as an array (:func:`record_fifths`; fifth 0 is the held-out one)."""
     import numpy as np
 
-    held, how = held_out_records(records)
-    if how.startswith("1 document"):
-        keys = [zlib.crc32(str(document_of(r.id)).encode()) for r in records]
-    else:
-        keys = [zlib.crc32(f"{r.id}:{i}".encode()) for i, r in enumerate(records)]
-    folds = np.array(keys, dtype=np.int64) % HELD_OUT
-    assert ((folds == 0) == np.array(held)).all()
-    return folds
+    return np.array(record_fifths(records)[0], dtype=np.int64)
 
 
 def _doc_union_choice(
