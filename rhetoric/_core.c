@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 6
+#define CORE_API 7
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -2418,7 +2418,215 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 6 (round 12): engine/anchors.AnchorIndex.may_fire, whether a comment's words
+ * meet any rule's anchor requirement. The Python test builds a set per kind of
+ * requirement (keys & words) and runs a loop per requirement, ~10 µs a comment; here
+ * each word is one lookup of its id (str hashes are cached) and each requirement a
+ * walk over int32s (anchors.requirement_table documents the layout).
+ *
+ * anchor_fire(ids, table, words) answers True or False, None when it declines (words
+ * not a set, a table of another byte order or none): python_may_fire answers then.
+ * ------------------------------------------------------------------------------- */
+
+#define ANCHOR_MAGIC 0x52480001
+
+/* table[k] (4-byte aligned or not: bytes objects are, but a memcpy costs nothing). */
+static inline int32_t
+int32_at(const char *table, Py_ssize_t k)
+{
+    int32_t value;
+    memcpy(&value, table + 4 * k, 4);
+    return value;
+}
+
+/* Whether the requirements at t[lo:hi] hold one met by the ids present (``bits``, and
+ * the ``held`` of them in ``present``): 1, 0, or -1 with ValueError when the table
+ * points outside itself. Each option's ids ascend (requirement_table sorts them). */
+static int
+anchor_met(const char *t, Py_ssize_t size, int32_t n, const uint64_t *bits,
+           const int32_t *present, Py_ssize_t held, Py_ssize_t lo, Py_ssize_t hi)
+{
+    while (lo < hi) {
+        if (lo + 2 > hi) {
+            goto bad;
+        }
+        int32_t needed = int32_at(t, lo), count = int32_at(t, lo + 1);
+        if (count < 0 || lo + 2 + count > hi) {
+            goto bad;
+        }
+        if (needed <= 0) {
+            return 1;
+        }
+        int32_t spare = count - needed; /* options that may be missing */
+        int32_t missing = 0;
+        for (int32_t j = 0; j < count && missing <= spare; j++) {
+            int32_t at = int32_at(t, lo + 2 + j);
+            if (at < 0 || at >= size) {
+                goto bad;
+            }
+            int32_t length = int32_at(t, at);
+            if (length < 0 || at + 1 + (Py_ssize_t)length > size) {
+                goto bad;
+            }
+            int found = 0;
+            if (length > 8 * held) {
+                /* A long option (a word class's anchors): each present id looked for
+                 * in it (its ids ascend), as set.isdisjoint walks the smaller set. */
+                for (Py_ssize_t k = 0; k < held && !found; k++) {
+                    Py_ssize_t low = at + 1, high = at + 1 + length;
+                    while (low < high) {
+                        Py_ssize_t mid = low + (high - low) / 2;
+                        int32_t id = int32_at(t, mid);
+                        if (id == present[k]) {
+                            found = 1;
+                            break;
+                        }
+                        if (id < present[k]) {
+                            low = mid + 1;
+                        } else {
+                            high = mid;
+                        }
+                    }
+                }
+            } else {
+                for (int32_t w = 0; w < length; w++) {
+                    int32_t id = int32_at(t, at + 1 + w);
+                    if (id < 0 || id >= n) {
+                        goto bad;
+                    }
+                    if (bits[id >> 6] >> (id & 63) & 1) {
+                        found = 1;
+                        break;
+                    }
+                }
+            }
+            missing += !found;
+        }
+        if (spare >= 0 && missing <= spare) {
+            return 1;
+        }
+        lo += 2 + count;
+    }
+    return 0;
+bad:
+    PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table points outside itself");
+    return -1;
+}
+
+PyDoc_STRVAR(anchor_fire_doc,
+"anchor_fire(ids, table, words, /)\n--\n\n"
+"AnchorIndex.may_fire: whether words (a set of str) meet a requirement of the table\n"
+"(anchors.requirement_table) under one of them; ids maps words to their ids. None\n"
+"when words is not a set or the table is empty or of another byte order.");
+
+static PyObject *
+anchor_fire(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "anchor_fire() takes 3 arguments");
+        return NULL;
+    }
+    PyObject *ids = args[0], *table = args[1], *words = args[2];
+    if (!PyDict_CheckExact(ids) || !PyBytes_CheckExact(table)) {
+        PyErr_SetString(PyExc_ValueError, "anchor_fire() needs a dict and bytes");
+        return NULL;
+    }
+    Py_ssize_t size = PyBytes_GET_SIZE(table) / 4;
+    const char *t = PyBytes_AS_STRING(table);
+    if (!PyAnySet_CheckExact(words) || size < 2 || int32_at(t, 0) != ANCHOR_MAGIC) {
+        Py_RETURN_NONE;
+    }
+    int32_t n = int32_at(t, 1);
+    if (n < 0 || PyBytes_GET_SIZE(table) % 4 != 0 || 3 + (Py_ssize_t)n > size) {
+        PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table is cut short");
+        return NULL;
+    }
+    /* bits: the ids present; present[0 : count]: the same ids, in the words' order. */
+    Py_ssize_t chunks = ((Py_ssize_t)n + 63) / 64;
+    uint64_t bits_here[256];
+    int32_t present_here[256];
+    uint64_t *bits = bits_here;
+    int32_t *present = present_here;
+    Py_ssize_t room = PySet_GET_SIZE(words);
+    if (chunks > 256) {
+        bits = PyMem_Calloc((size_t)chunks, sizeof(uint64_t));
+    } else {
+        memset(bits, 0, (size_t)chunks * sizeof(uint64_t));
+    }
+    if (room > 256) {
+        present = PyMem_Malloc((size_t)room * sizeof(int32_t));
+    }
+    PyObject *result = NULL, *walk = NULL;
+    if (bits == NULL || present == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t count = 0;
+#if PY_VERSION_HEX < 0x030D0000
+    Py_ssize_t pos = 0;
+    PyObject *word;
+    Py_hash_t hash;
+    while (_PySet_NextEntry(words, &pos, &word, &hash)) {
+#else
+    /* 3.13 keeps the set walk internal: the iterator (a new reference per word). */
+    walk = PyObject_GetIter(words);
+    if (walk == NULL) {
+        goto done;
+    }
+    PyObject *word;
+    while ((word = PyIter_Next(walk)) != NULL) {
+        Py_DECREF(word); /* the set holds it */
+#endif
+        PyObject *value = PyDict_GetItemWithError(ids, word);
+        if (value == NULL) {
+            if (PyErr_Occurred()) {
+                goto done;
+            }
+            continue;
+        }
+        long id = PyLong_CheckExact(value) ? PyLong_AsLong(value) : -1;
+        if (id < 0 || id >= n || count >= room) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "anchor_fire(): a word's id is not in the table");
+            goto done;
+        }
+        bits[id >> 6] |= (uint64_t)1 << (id & 63);
+        present[count++] = (int32_t)id;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    Py_CLEAR(walk);
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+#endif
+    int fires = 0;
+    for (Py_ssize_t k = 0; k < count && !fires; k++) {
+        Py_ssize_t lo = int32_at(t, 2 + present[k]), hi = int32_at(t, 3 + present[k]);
+        if (lo < 0 || hi < lo || hi > size) {
+            PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table points outside itself");
+            goto done;
+        }
+        fires = anchor_met(t, size, n, bits, present, count, lo, hi);
+        if (fires < 0) {
+            goto done;
+        }
+    }
+    result = PyBool_FromLong(fires);
+done:
+    Py_XDECREF(walk);
+    if (bits != bits_here) {
+        PyMem_Free(bits);
+    }
+    if (present != present_here) {
+        PyMem_Free(present);
+    }
+    return result;
+}
+
 static PyMethodDef core_methods[] = {
+    {"anchor_fire", (PyCFunction)(void (*)(void))anchor_fire, METH_FASTCALL, anchor_fire_doc},
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
     {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},
