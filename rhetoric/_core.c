@@ -2375,7 +2375,16 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         Py_ssize_t rest = n - i;
-        uint64_t here = window(s + i, rest);
+        uint64_t here;
+#if PY_LITTLE_ENDIAN
+        if (rest >= 8) {
+            memcpy(&here, s + i, 8); /* one load: byte 0 lowest, as window() builds it */
+        } else {
+            here = window(s + i, rest);
+        }
+#else
+        here = window(s + i, rest);
+#endif
         for (; j < stop; j++) {
             k = table->order[j];
             Py_ssize_t size = table->length[k];
