@@ -2428,17 +2428,24 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ---------------------------------------------------------------------------------
- * Layer 6 (round 12): engine/anchors.AnchorIndex.may_fire, whether a comment's words
- * meet any rule's anchor requirement. The Python test builds a set per kind of
- * requirement (keys & words) and runs a loop per requirement, ~10 µs a comment; here
+ * Layer 6 (round 12): requirements over a comment's words, as word ids and int32s.
+ *
+ * anchor_fire is engine/anchors.AnchorIndex.may_fire: whether a comment's words meet
+ * any rule's anchor requirement. The Python test builds a set per kind of requirement
+ * (keys & words) and runs a loop per requirement, ~27 k instructions a comment; here
  * each word is one lookup of its id (str hashes are cached) and each requirement a
  * walk over int32s (anchors.requirement_table documents the layout).
  *
- * anchor_fire(ids, table, words) answers True or False, None when it declines (words
- * not a set, a table of another byte order or none): python_may_fire answers then.
+ * template_choice is engine/sequence.TemplateIndex._select's loop: the ranks of the
+ * templates whose key word or class occurs and all of whose mandatory classes and
+ * words do (sequence.choice_table documents its layout).
+ *
+ * Both answer None when they decline (a table of another byte order, or none): the
+ * Python code answers then, and is the reference.
  * ------------------------------------------------------------------------------- */
 
 #define ANCHOR_MAGIC 0x52480001
+#define CHOICE_MAGIC 0x52480002
 
 /* table[k] (4-byte aligned or not: bytes objects are, but a memcpy costs nothing). */
 static inline int32_t
@@ -2449,20 +2456,209 @@ int32_at(const char *table, Py_ssize_t k)
     return value;
 }
 
-/* Whether the requirements at t[lo:hi] hold one met by the ids present (``bits``, and
- * the ``held`` of them in ``present``): 1, 0, or -1 with ValueError when the table
- * points outside itself. Each option's ids ascend (requirement_table sorts them). */
+/* The ids present in a comment: a bit each, and the list of them (each once). */
+typedef struct {
+    int32_t n;          /* ids are 0 .. n - 1 */
+    uint64_t *bits;
+    int32_t *present;
+    Py_ssize_t count, room;
+    uint64_t bits_here[256];
+    int32_t present_here[256];
+} Held;
+
 static int
-anchor_met(const char *t, Py_ssize_t size, int32_t n, const uint64_t *bits,
-           const int32_t *present, Py_ssize_t held, Py_ssize_t lo, Py_ssize_t hi)
+held_init(Held *held, int32_t n)
+{
+    Py_ssize_t chunks = ((Py_ssize_t)n + 63) / 64;
+    held->n = n;
+    held->count = 0;
+    held->room = 256;
+    held->present = held->present_here;
+    held->bits = held->bits_here;
+    if (chunks > 256) {
+        held->bits = PyMem_Calloc((size_t)chunks, sizeof(uint64_t));
+        if (held->bits == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    } else {
+        memset(held->bits, 0, (size_t)chunks * sizeof(uint64_t));
+    }
+    return 0;
+}
+
+static void
+held_free(Held *held)
+{
+    if (held->bits != held->bits_here) {
+        PyMem_Free(held->bits);
+    }
+    if (held->present != held->present_here) {
+        PyMem_Free(held->present);
+    }
+}
+
+/* Mark the id of ``word`` in ``ids`` (a word without one is not in any requirement). */
+static int
+held_add(Held *held, PyObject *ids, PyObject *word)
+{
+    PyObject *value = PyDict_GetItemWithError(ids, word);
+    if (value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    long id = PyLong_CheckExact(value) ? PyLong_AsLong(value) : -1;
+    if (id < 0 || id >= held->n) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a word's id is not in the table");
+        return -1;
+    }
+    if (held->bits[id >> 6] >> (id & 63) & 1) {
+        return 0;
+    }
+    held->bits[id >> 6] |= (uint64_t)1 << (id & 63);
+    if (held->count == held->room) {
+        int32_t *more = PyMem_Malloc((size_t)held->room * 2 * sizeof(int32_t));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(more, held->present, (size_t)held->count * sizeof(int32_t));
+        if (held->present != held->present_here) {
+            PyMem_Free(held->present);
+        }
+        held->present = more;
+        held->room *= 2;
+    }
+    held->present[held->count++] = (int32_t)id;
+    return 0;
+}
+
+/* Mark the ids of every word of ``words`` (a set walked directly, else any iterable). */
+static int
+held_add_all(Held *held, PyObject *ids, PyObject *words)
+{
+#if PY_VERSION_HEX < 0x030D0000
+    if (PyAnySet_CheckExact(words)) {
+        Py_ssize_t pos = 0;
+        PyObject *word;
+        Py_hash_t hash;
+        while (_PySet_NextEntry(words, &pos, &word, &hash)) {
+            if (held_add(held, ids, word) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+#endif
+    PyObject *walk = PyObject_GetIter(words);
+    if (walk == NULL) {
+        return -1;
+    }
+    PyObject *word;
+    while ((word = PyIter_Next(walk)) != NULL) {
+        int status = held_add(held, ids, word);
+        Py_DECREF(word);
+        if (status < 0) {
+            Py_DECREF(walk);
+            return -1;
+        }
+    }
+    Py_DECREF(walk);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+table_bad(void)
+{
+    PyErr_SetString(PyExc_ValueError, "the table points outside itself");
+    return -1;
+}
+
+/* Whether the option at t[at] (a length, then ascending ids) has an id held: 1, 0, or
+ * -1 with ValueError when the table points outside itself. A long option (a word
+ * class's anchors) is searched for the held ids instead, as set.isdisjoint walks the
+ * smaller set. */
+static int
+option_held(const char *t, Py_ssize_t size, const Held *held, Py_ssize_t at)
+{
+    if (at < 0 || at >= size) {
+        return table_bad();
+    }
+    int32_t length = int32_at(t, at);
+    if (length < 0 || at + 1 + (Py_ssize_t)length > size) {
+        return table_bad();
+    }
+    if (length > 8 * held->count) {
+        for (Py_ssize_t k = 0; k < held->count; k++) {
+            Py_ssize_t low = at + 1, high = at + 1 + length;
+            while (low < high) {
+                Py_ssize_t mid = low + (high - low) / 2;
+                int32_t id = int32_at(t, mid);
+                if (id == held->present[k]) {
+                    return 1;
+                }
+                if (id < held->present[k]) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+        }
+        return 0;
+    }
+    for (int32_t w = 0; w < length; w++) {
+        int32_t id = int32_at(t, at + 1 + w);
+        if (id < 0 || id >= held->n) {
+            return table_bad();
+        }
+        if (held->bits[id >> 6] >> (id & 63) & 1) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The table's header: its size in int32s and its id count; 0 to decline (empty, or
+ * another magic number: another byte order), -1 with ValueError when cut short. */
+static int
+table_header(PyObject *table, int32_t magic, Py_ssize_t *size, int32_t *n)
+{
+    *size = PyBytes_GET_SIZE(table) / 4;
+    const char *t = PyBytes_AS_STRING(table);
+    if (*size < 2 || int32_at(t, 0) != magic) {
+        return 0;
+    }
+    *n = int32_at(t, 1);
+    if (*n < 0 || PyBytes_GET_SIZE(table) % 4 != 0 || 3 + (Py_ssize_t)*n > *size) {
+        PyErr_SetString(PyExc_ValueError, "the table is cut short");
+        return -1;
+    }
+    return 1;
+}
+
+/* The entries of held id ``id``: t[*lo : *hi]. */
+static int
+entries_of(const char *t, Py_ssize_t size, int32_t id, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    *lo = int32_at(t, 2 + id);
+    *hi = int32_at(t, 3 + id);
+    if (*lo < 0 || *hi < *lo || *hi > size) {
+        return table_bad();
+    }
+    return 0;
+}
+
+/* Whether the requirements at t[lo:hi] hold one met by the held ids: 1, 0, or -1. */
+static int
+anchor_met(const char *t, Py_ssize_t size, const Held *held, Py_ssize_t lo, Py_ssize_t hi)
 {
     while (lo < hi) {
         if (lo + 2 > hi) {
-            goto bad;
+            return table_bad();
         }
         int32_t needed = int32_at(t, lo), count = int32_at(t, lo + 1);
         if (count < 0 || lo + 2 + count > hi) {
-            goto bad;
+            return table_bad();
         }
         if (needed <= 0) {
             return 1;
@@ -2470,45 +2666,9 @@ anchor_met(const char *t, Py_ssize_t size, int32_t n, const uint64_t *bits,
         int32_t spare = count - needed; /* options that may be missing */
         int32_t missing = 0;
         for (int32_t j = 0; j < count && missing <= spare; j++) {
-            int32_t at = int32_at(t, lo + 2 + j);
-            if (at < 0 || at >= size) {
-                goto bad;
-            }
-            int32_t length = int32_at(t, at);
-            if (length < 0 || at + 1 + (Py_ssize_t)length > size) {
-                goto bad;
-            }
-            int found = 0;
-            if (length > 8 * held) {
-                /* A long option (a word class's anchors): each present id looked for
-                 * in it (its ids ascend), as set.isdisjoint walks the smaller set. */
-                for (Py_ssize_t k = 0; k < held && !found; k++) {
-                    Py_ssize_t low = at + 1, high = at + 1 + length;
-                    while (low < high) {
-                        Py_ssize_t mid = low + (high - low) / 2;
-                        int32_t id = int32_at(t, mid);
-                        if (id == present[k]) {
-                            found = 1;
-                            break;
-                        }
-                        if (id < present[k]) {
-                            low = mid + 1;
-                        } else {
-                            high = mid;
-                        }
-                    }
-                }
-            } else {
-                for (int32_t w = 0; w < length; w++) {
-                    int32_t id = int32_at(t, at + 1 + w);
-                    if (id < 0 || id >= n) {
-                        goto bad;
-                    }
-                    if (bits[id >> 6] >> (id & 63) & 1) {
-                        found = 1;
-                        break;
-                    }
-                }
+            int found = option_held(t, size, held, int32_at(t, lo + 2 + j));
+            if (found < 0) {
+                return -1;
             }
             missing += !found;
         }
@@ -2518,9 +2678,6 @@ anchor_met(const char *t, Py_ssize_t size, int32_t n, const uint64_t *bits,
         lo += 2 + count;
     }
     return 0;
-bad:
-    PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table points outside itself");
-    return -1;
 }
 
 PyDoc_STRVAR(anchor_fire_doc,
@@ -2542,100 +2699,129 @@ anchor_fire(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "anchor_fire() needs a dict and bytes");
         return NULL;
     }
-    Py_ssize_t size = PyBytes_GET_SIZE(table) / 4;
-    const char *t = PyBytes_AS_STRING(table);
-    if (!PyAnySet_CheckExact(words) || size < 2 || int32_at(t, 0) != ANCHOR_MAGIC) {
-        Py_RETURN_NONE;
-    }
-    int32_t n = int32_at(t, 1);
-    if (n < 0 || PyBytes_GET_SIZE(table) % 4 != 0 || 3 + (Py_ssize_t)n > size) {
-        PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table is cut short");
+    Py_ssize_t size;
+    int32_t n;
+    int readable = table_header(table, ANCHOR_MAGIC, &size, &n);
+    if (readable < 0) {
         return NULL;
     }
-    /* bits: the ids present; present[0 : count]: the same ids, in the words' order. */
-    Py_ssize_t chunks = ((Py_ssize_t)n + 63) / 64;
-    uint64_t bits_here[256];
-    int32_t present_here[256];
-    uint64_t *bits = bits_here;
-    int32_t *present = present_here;
-    Py_ssize_t room = PySet_GET_SIZE(words);
-    if (chunks > 256) {
-        bits = PyMem_Calloc((size_t)chunks, sizeof(uint64_t));
-    } else {
-        memset(bits, 0, (size_t)chunks * sizeof(uint64_t));
+    if (readable == 0 || !PyAnySet_CheckExact(words)) {
+        Py_RETURN_NONE;
     }
-    if (room > 256) {
-        present = PyMem_Malloc((size_t)room * sizeof(int32_t));
+    const char *t = PyBytes_AS_STRING(table);
+    Held held;
+    if (held_init(&held, n) < 0) {
+        return NULL;
     }
-    PyObject *result = NULL, *walk = NULL;
-    if (bits == NULL || present == NULL) {
-        PyErr_NoMemory();
+    PyObject *result = NULL;
+    if (held_add_all(&held, ids, words) < 0) {
         goto done;
     }
-    Py_ssize_t count = 0;
-#if PY_VERSION_HEX < 0x030D0000
-    Py_ssize_t pos = 0;
-    PyObject *word;
-    Py_hash_t hash;
-    while (_PySet_NextEntry(words, &pos, &word, &hash)) {
-#else
-    /* 3.13 keeps the set walk internal: the iterator (a new reference per word). */
-    walk = PyObject_GetIter(words);
-    if (walk == NULL) {
-        goto done;
-    }
-    PyObject *word;
-    while ((word = PyIter_Next(walk)) != NULL) {
-        Py_DECREF(word); /* the set holds it */
-#endif
-        PyObject *value = PyDict_GetItemWithError(ids, word);
-        if (value == NULL) {
-            if (PyErr_Occurred()) {
-                goto done;
-            }
-            continue;
-        }
-        long id = PyLong_CheckExact(value) ? PyLong_AsLong(value) : -1;
-        if (id < 0 || id >= n || count >= room) {
-            PyErr_Clear();
-            PyErr_SetString(PyExc_ValueError, "anchor_fire(): a word's id is not in the table");
-            goto done;
-        }
-        bits[id >> 6] |= (uint64_t)1 << (id & 63);
-        present[count++] = (int32_t)id;
-    }
-#if PY_VERSION_HEX >= 0x030D0000
-    Py_CLEAR(walk);
-    if (PyErr_Occurred()) {
-        goto done;
-    }
-#endif
     int fires = 0;
-    for (Py_ssize_t k = 0; k < count && !fires; k++) {
-        Py_ssize_t lo = int32_at(t, 2 + present[k]), hi = int32_at(t, 3 + present[k]);
-        if (lo < 0 || hi < lo || hi > size) {
-            PyErr_SetString(PyExc_ValueError, "anchor_fire(): the table points outside itself");
+    for (Py_ssize_t k = 0; k < held.count && !fires; k++) {
+        Py_ssize_t lo, hi;
+        if (entries_of(t, size, held.present[k], &lo, &hi) < 0) {
             goto done;
         }
-        fires = anchor_met(t, size, n, bits, present, count, lo, hi);
+        fires = anchor_met(t, size, &held, lo, hi);
         if (fires < 0) {
             goto done;
         }
     }
     result = PyBool_FromLong(fires);
 done:
-    Py_XDECREF(walk);
-    if (bits != bits_here) {
-        PyMem_Free(bits);
-    }
-    if (present != present_here) {
-        PyMem_Free(present);
-    }
+    held_free(&held);
     return result;
+}
+
+PyDoc_STRVAR(template_choice_doc,
+"template_choice(word_ids, class_ids, table, words, classes, /)\n--\n\n"
+"TemplateIndex._select's choice: the frozenset of the ranks of the table's templates\n"
+"(sequence.choice_table) keyed by a word of words or a class of classes whose\n"
+"mandatory elements all occur; word_ids and class_ids map words and class names to\n"
+"their ids. None when the table is empty or of another byte order.");
+
+static PyObject *
+template_choice(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "template_choice() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *word_ids = args[0], *class_ids = args[1], *table = args[2];
+    if (!PyDict_CheckExact(word_ids) || !PyDict_CheckExact(class_ids)
+        || !PyBytes_CheckExact(table)) {
+        PyErr_SetString(PyExc_ValueError, "template_choice() needs two dicts and bytes");
+        return NULL;
+    }
+    Py_ssize_t size;
+    int32_t n;
+    int readable = table_header(table, CHOICE_MAGIC, &size, &n);
+    if (readable <= 0) {
+        if (readable < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    const char *t = PyBytes_AS_STRING(table);
+    Held held;
+    if (held_init(&held, n) < 0) {
+        return NULL;
+    }
+    PyObject *chosen = NULL;
+    if (held_add_all(&held, word_ids, args[3]) < 0 || held_add_all(&held, class_ids, args[4]) < 0) {
+        goto fail;
+    }
+    chosen = PyFrozenSet_New(NULL);
+    if (chosen == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < held.count; k++) {
+        Py_ssize_t lo, hi;
+        if (entries_of(t, size, held.present[k], &lo, &hi) < 0) {
+            goto fail;
+        }
+        /* Each entry: rank, count, the positions of its options (all needed). */
+        while (lo < hi) {
+            if (lo + 2 > hi) {
+                table_bad();
+                goto fail;
+            }
+            int32_t rank = int32_at(t, lo), count = int32_at(t, lo + 1);
+            if (count < 0 || lo + 2 + count > hi) {
+                table_bad();
+                goto fail;
+            }
+            int all = 1;
+            for (int32_t j = 0; j < count && all; j++) {
+                all = option_held(t, size, &held, int32_at(t, lo + 2 + j));
+                if (all < 0) {
+                    goto fail;
+                }
+            }
+            if (all) {
+                PyObject *number = PyLong_FromLong(rank);
+                if (number == NULL || PySet_Add(chosen, number) < 0) {
+                    Py_XDECREF(number);
+                    goto fail;
+                }
+                Py_DECREF(number);
+            }
+            lo += 2 + count;
+        }
+    }
+    held_free(&held);
+    return chosen;
+fail:
+    Py_XDECREF(chosen);
+    held_free(&held);
+    return NULL;
 }
 
 static PyMethodDef core_methods[] = {
     {"anchor_fire", (PyCFunction)(void (*)(void))anchor_fire, METH_FASTCALL, anchor_fire_doc},
+    {"template_choice", (PyCFunction)(void (*)(void))template_choice, METH_FASTCALL, template_choice_doc},
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
     {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},

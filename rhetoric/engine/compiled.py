@@ -290,6 +290,7 @@ class CompiledRules:
             self._template_gate.add(key, needed)
         anchors.freeze()
         self._template_gate.freeze()
+        self._templates.freeze()
         self._anchors = anchors
         # Without a pattern rule that has no prefilter, a plain comment without any
         # anchor is skipped whole (``_cannot_fire``).
