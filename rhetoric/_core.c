@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the Python side's expectations change (rhetoric/_coreload.py). */
-#define CORE_API 6
+#define CORE_API 7
 /* Deeper evidence than this goes to the Python path (which has its own limits). */
 #define MAX_DEPTH 32
 
@@ -2375,7 +2375,16 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         Py_ssize_t rest = n - i;
-        uint64_t here = window(s + i, rest);
+        uint64_t here;
+#if PY_LITTLE_ENDIAN
+        if (rest >= 8) {
+            memcpy(&here, s + i, 8); /* one load: byte 0 lowest, as window() builds it */
+        } else {
+            here = window(s + i, rest);
+        }
+#else
+        here = window(s + i, rest);
+#endif
         for (; j < stop; j++) {
             k = table->order[j];
             Py_ssize_t size = table->length[k];
@@ -2418,7 +2427,401 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* ---------------------------------------------------------------------------------
+ * Layer 6 (round 12): requirements over a comment's words, as word ids and int32s.
+ *
+ * anchor_fire is engine/anchors.AnchorIndex.may_fire: whether a comment's words meet
+ * any rule's anchor requirement. The Python test builds a set per kind of requirement
+ * (keys & words) and runs a loop per requirement, ~27 k instructions a comment; here
+ * each word is one lookup of its id (str hashes are cached) and each requirement a
+ * walk over int32s (anchors.requirement_table documents the layout).
+ *
+ * template_choice is engine/sequence.TemplateIndex._select's loop: the ranks of the
+ * templates whose key word or class occurs and all of whose mandatory classes and
+ * words do (sequence.choice_table documents its layout).
+ *
+ * Both answer None when they decline (a table of another byte order, or none): the
+ * Python code answers then, and is the reference.
+ * ------------------------------------------------------------------------------- */
+
+#define ANCHOR_MAGIC 0x52480001
+#define CHOICE_MAGIC 0x52480002
+
+/* table[k] (4-byte aligned or not: bytes objects are, but a memcpy costs nothing). */
+static inline int32_t
+int32_at(const char *table, Py_ssize_t k)
+{
+    int32_t value;
+    memcpy(&value, table + 4 * k, 4);
+    return value;
+}
+
+/* The ids present in a comment: a bit each, and the list of them (each once). */
+typedef struct {
+    int32_t n;          /* ids are 0 .. n - 1 */
+    uint64_t *bits;
+    int32_t *present;
+    Py_ssize_t count, room;
+    uint64_t bits_here[256];
+    int32_t present_here[256];
+} Held;
+
+static int
+held_init(Held *held, int32_t n)
+{
+    Py_ssize_t chunks = ((Py_ssize_t)n + 63) / 64;
+    held->n = n;
+    held->count = 0;
+    held->room = 256;
+    held->present = held->present_here;
+    held->bits = held->bits_here;
+    if (chunks > 256) {
+        held->bits = PyMem_Calloc((size_t)chunks, sizeof(uint64_t));
+        if (held->bits == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    } else {
+        memset(held->bits, 0, (size_t)chunks * sizeof(uint64_t));
+    }
+    return 0;
+}
+
+static void
+held_free(Held *held)
+{
+    if (held->bits != held->bits_here) {
+        PyMem_Free(held->bits);
+    }
+    if (held->present != held->present_here) {
+        PyMem_Free(held->present);
+    }
+}
+
+/* Mark the id of ``word`` in ``ids`` (a word without one is not in any requirement). */
+static int
+held_add(Held *held, PyObject *ids, PyObject *word)
+{
+    PyObject *value = PyDict_GetItemWithError(ids, word);
+    if (value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    long id = PyLong_CheckExact(value) ? PyLong_AsLong(value) : -1;
+    if (id < 0 || id >= held->n) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_ValueError, "a word's id is not in the table");
+        return -1;
+    }
+    if (held->bits[id >> 6] >> (id & 63) & 1) {
+        return 0;
+    }
+    held->bits[id >> 6] |= (uint64_t)1 << (id & 63);
+    if (held->count == held->room) {
+        int32_t *more = PyMem_Malloc((size_t)held->room * 2 * sizeof(int32_t));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(more, held->present, (size_t)held->count * sizeof(int32_t));
+        if (held->present != held->present_here) {
+            PyMem_Free(held->present);
+        }
+        held->present = more;
+        held->room *= 2;
+    }
+    held->present[held->count++] = (int32_t)id;
+    return 0;
+}
+
+/* Mark the ids of every word of ``words`` (a set walked directly, else any iterable). */
+static int
+held_add_all(Held *held, PyObject *ids, PyObject *words)
+{
+#if PY_VERSION_HEX < 0x030D0000
+    if (PyAnySet_CheckExact(words)) {
+        Py_ssize_t pos = 0;
+        PyObject *word;
+        Py_hash_t hash;
+        while (_PySet_NextEntry(words, &pos, &word, &hash)) {
+            if (held_add(held, ids, word) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+#endif
+    PyObject *walk = PyObject_GetIter(words);
+    if (walk == NULL) {
+        return -1;
+    }
+    PyObject *word;
+    while ((word = PyIter_Next(walk)) != NULL) {
+        int status = held_add(held, ids, word);
+        Py_DECREF(word);
+        if (status < 0) {
+            Py_DECREF(walk);
+            return -1;
+        }
+    }
+    Py_DECREF(walk);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+table_bad(void)
+{
+    PyErr_SetString(PyExc_ValueError, "the table points outside itself");
+    return -1;
+}
+
+/* Whether the option at t[at] (a length, then ascending ids) has an id held: 1, 0, or
+ * -1 with ValueError when the table points outside itself. A long option (a word
+ * class's anchors) is searched for the held ids instead, as set.isdisjoint walks the
+ * smaller set. */
+static int
+option_held(const char *t, Py_ssize_t size, const Held *held, Py_ssize_t at)
+{
+    if (at < 0 || at >= size) {
+        return table_bad();
+    }
+    int32_t length = int32_at(t, at);
+    if (length < 0 || at + 1 + (Py_ssize_t)length > size) {
+        return table_bad();
+    }
+    if (length > 8 * held->count) {
+        for (Py_ssize_t k = 0; k < held->count; k++) {
+            Py_ssize_t low = at + 1, high = at + 1 + length;
+            while (low < high) {
+                Py_ssize_t mid = low + (high - low) / 2;
+                int32_t id = int32_at(t, mid);
+                if (id == held->present[k]) {
+                    return 1;
+                }
+                if (id < held->present[k]) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+        }
+        return 0;
+    }
+    for (int32_t w = 0; w < length; w++) {
+        int32_t id = int32_at(t, at + 1 + w);
+        if (id < 0 || id >= held->n) {
+            return table_bad();
+        }
+        if (held->bits[id >> 6] >> (id & 63) & 1) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The table's header: its size in int32s and its id count; 0 to decline (empty, or
+ * another magic number: another byte order), -1 with ValueError when cut short. */
+static int
+table_header(PyObject *table, int32_t magic, Py_ssize_t *size, int32_t *n)
+{
+    *size = PyBytes_GET_SIZE(table) / 4;
+    const char *t = PyBytes_AS_STRING(table);
+    if (*size < 2 || int32_at(t, 0) != magic) {
+        return 0;
+    }
+    *n = int32_at(t, 1);
+    if (*n < 0 || PyBytes_GET_SIZE(table) % 4 != 0 || 3 + (Py_ssize_t)*n > *size) {
+        PyErr_SetString(PyExc_ValueError, "the table is cut short");
+        return -1;
+    }
+    return 1;
+}
+
+/* The entries of held id ``id``: t[*lo : *hi]. */
+static int
+entries_of(const char *t, Py_ssize_t size, int32_t id, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    *lo = int32_at(t, 2 + id);
+    *hi = int32_at(t, 3 + id);
+    if (*lo < 0 || *hi < *lo || *hi > size) {
+        return table_bad();
+    }
+    return 0;
+}
+
+/* Whether the requirements at t[lo:hi] hold one met by the held ids: 1, 0, or -1. */
+static int
+anchor_met(const char *t, Py_ssize_t size, const Held *held, Py_ssize_t lo, Py_ssize_t hi)
+{
+    while (lo < hi) {
+        if (lo + 2 > hi) {
+            return table_bad();
+        }
+        int32_t needed = int32_at(t, lo), count = int32_at(t, lo + 1);
+        if (count < 0 || lo + 2 + count > hi) {
+            return table_bad();
+        }
+        if (needed <= 0) {
+            return 1;
+        }
+        int32_t spare = count - needed; /* options that may be missing */
+        int32_t missing = 0;
+        for (int32_t j = 0; j < count && missing <= spare; j++) {
+            int found = option_held(t, size, held, int32_at(t, lo + 2 + j));
+            if (found < 0) {
+                return -1;
+            }
+            missing += !found;
+        }
+        if (spare >= 0 && missing <= spare) {
+            return 1;
+        }
+        lo += 2 + count;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(anchor_fire_doc,
+"anchor_fire(ids, table, words, /)\n--\n\n"
+"AnchorIndex.may_fire: whether words (a set of str) meet a requirement of the table\n"
+"(anchors.requirement_table) under one of them; ids maps words to their ids. None\n"
+"when words is not a set or the table is empty or of another byte order.");
+
+static PyObject *
+anchor_fire(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "anchor_fire() takes 3 arguments");
+        return NULL;
+    }
+    PyObject *ids = args[0], *table = args[1], *words = args[2];
+    if (!PyDict_CheckExact(ids) || !PyBytes_CheckExact(table)) {
+        PyErr_SetString(PyExc_ValueError, "anchor_fire() needs a dict and bytes");
+        return NULL;
+    }
+    Py_ssize_t size;
+    int32_t n;
+    int readable = table_header(table, ANCHOR_MAGIC, &size, &n);
+    if (readable < 0) {
+        return NULL;
+    }
+    if (readable == 0 || !PyAnySet_CheckExact(words)) {
+        Py_RETURN_NONE;
+    }
+    const char *t = PyBytes_AS_STRING(table);
+    Held held;
+    if (held_init(&held, n) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (held_add_all(&held, ids, words) < 0) {
+        goto done;
+    }
+    int fires = 0;
+    for (Py_ssize_t k = 0; k < held.count && !fires; k++) {
+        Py_ssize_t lo, hi;
+        if (entries_of(t, size, held.present[k], &lo, &hi) < 0) {
+            goto done;
+        }
+        fires = anchor_met(t, size, &held, lo, hi);
+        if (fires < 0) {
+            goto done;
+        }
+    }
+    result = PyBool_FromLong(fires);
+done:
+    held_free(&held);
+    return result;
+}
+
+PyDoc_STRVAR(template_choice_doc,
+"template_choice(word_ids, class_ids, table, words, classes, /)\n--\n\n"
+"TemplateIndex._select's choice: the frozenset of the ranks of the table's templates\n"
+"(sequence.choice_table) keyed by a word of words or a class of classes whose\n"
+"mandatory elements all occur; word_ids and class_ids map words and class names to\n"
+"their ids. None when the table is empty or of another byte order.");
+
+static PyObject *
+template_choice(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "template_choice() takes 5 arguments");
+        return NULL;
+    }
+    PyObject *word_ids = args[0], *class_ids = args[1], *table = args[2];
+    if (!PyDict_CheckExact(word_ids) || !PyDict_CheckExact(class_ids)
+        || !PyBytes_CheckExact(table)) {
+        PyErr_SetString(PyExc_ValueError, "template_choice() needs two dicts and bytes");
+        return NULL;
+    }
+    Py_ssize_t size;
+    int32_t n;
+    int readable = table_header(table, CHOICE_MAGIC, &size, &n);
+    if (readable <= 0) {
+        if (readable < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    const char *t = PyBytes_AS_STRING(table);
+    Held held;
+    if (held_init(&held, n) < 0) {
+        return NULL;
+    }
+    PyObject *chosen = NULL;
+    if (held_add_all(&held, word_ids, args[3]) < 0 || held_add_all(&held, class_ids, args[4]) < 0) {
+        goto fail;
+    }
+    chosen = PyFrozenSet_New(NULL);
+    if (chosen == NULL) {
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < held.count; k++) {
+        Py_ssize_t lo, hi;
+        if (entries_of(t, size, held.present[k], &lo, &hi) < 0) {
+            goto fail;
+        }
+        /* Each entry: rank, count, the positions of its options (all needed). */
+        while (lo < hi) {
+            if (lo + 2 > hi) {
+                table_bad();
+                goto fail;
+            }
+            int32_t rank = int32_at(t, lo), count = int32_at(t, lo + 1);
+            if (count < 0 || lo + 2 + count > hi) {
+                table_bad();
+                goto fail;
+            }
+            int all = 1;
+            for (int32_t j = 0; j < count && all; j++) {
+                all = option_held(t, size, &held, int32_at(t, lo + 2 + j));
+                if (all < 0) {
+                    goto fail;
+                }
+            }
+            if (all) {
+                PyObject *number = PyLong_FromLong(rank);
+                if (number == NULL || PySet_Add(chosen, number) < 0) {
+                    Py_XDECREF(number);
+                    goto fail;
+                }
+                Py_DECREF(number);
+            }
+            lo += 2 + count;
+        }
+    }
+    held_free(&held);
+    return chosen;
+fail:
+    Py_XDECREF(chosen);
+    held_free(&held);
+    return NULL;
+}
+
 static PyMethodDef core_methods[] = {
+    {"anchor_fire", (PyCFunction)(void (*)(void))anchor_fire, METH_FASTCALL, anchor_fire_doc},
+    {"template_choice", (PyCFunction)(void (*)(void))template_choice, METH_FASTCALL, template_choice_doc},
     {"report_line", (PyCFunction)(void (*)(void))report_line, METH_FASTCALL, report_line_doc},
     {"trie_setup", (PyCFunction)(void (*)(void))trie_setup, METH_FASTCALL, trie_setup_doc},
     {"trie_exact", (PyCFunction)(void (*)(void))trie_exact, METH_FASTCALL, trie_exact_doc},

@@ -12,7 +12,7 @@ import importlib
 import os
 from types import ModuleType
 
-API = 6  # what rhetoric/_core.c's CORE_API must be
+API = 7  # what rhetoric/_core.c's CORE_API must be
 
 
 def load() -> ModuleType | None:

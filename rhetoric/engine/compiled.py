@@ -290,6 +290,7 @@ class CompiledRules:
             self._template_gate.add(key, needed)
         anchors.freeze()
         self._template_gate.freeze()
+        self._templates.freeze()
         self._anchors = anchors
         # Without a pattern rule that has no prefilter, a plain comment without any
         # anchor is skipped whole (``_cannot_fire``).
@@ -338,6 +339,9 @@ class CompiledRules:
             for i, (rule, _, literals) in enumerate(self._patterns)
             if literals is not None and self._specs[rule].on_original
         ]
+        # Their literals looked for in one pass too (bit j: ``_on_original[j]``): with
+        # the core, one walk of the text instead of a substring search per literal.
+        self._original_literals = LiteralGroups([literals for _, literals in self._on_original])
         self._on_normalized = sum(
             1 << i
             for i, (rule, _, literals) in enumerate(self._patterns)
@@ -415,11 +419,15 @@ class CompiledRules:
 
     def _original_bits(self, text: str) -> int:
         """The patterns on the original text that hold one of their literals (bit i:
-        pattern i); ``map`` tests them at C level (no generator frame per literal)."""
+        pattern i)."""
+        present = self._original_literals.present(text)
         found = 0
-        for bit, literals in self._on_original:
-            if any(map(text.__contains__, literals)):
+        for bit, _ in self._on_original:
+            if not present:
+                break
+            if present & 1:
                 found |= bit
+            present >>= 1
         return found
 
     def _needs_met(self, bit: int, present: int) -> bool:

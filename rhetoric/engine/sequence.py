@@ -30,13 +30,16 @@ enough (``{verb}``): a lexicon cannot name a class, nor be anchored.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Final
 
 import regex
 
+from .._coreload import core
 from ..model import thawed
 from ..pickling import pickled_by_constructor
 from ..text import prepare
@@ -220,6 +223,71 @@ def parse_template(source: str, payload: Hashable, clause: bool = False) -> Temp
 # A keyed template: its rank in the index, its mandatory classes and words.
 _Keyed = tuple[int, frozenset[str], tuple[frozenset[str], ...]]
 
+# The first int32 of a choice table (anchors.TABLE_MAGIC's sibling: the core declines
+# a table of another byte order).
+CHOICE_MAGIC: Final = 0x52480002
+
+
+def choice_table(
+    by_word: Mapping[str, list[_Keyed]], by_class: Mapping[str, list[_Keyed]]
+) -> tuple[dict[str, int], dict[str, int], bytes]:
+    """The keyed templates as the core's ``template_choice`` walks them: ids for words
+    and for class names (one range), and int32s (native order). Why: ``_select`` costs
+    a set per key kind and a Python test per keyed template at every comment.
+
+    Layout: ``CHOICE_MAGIC``, N (ids), N + 1 starts (the entries keyed by id ``i``
+    are the ints from ``starts[i]`` to ``starts[i + 1]``), then the entries, each
+    ``rank, count`` and the positions of its ``count`` options (all needed: each
+    mandatory class as an option of its own, each mandatory word option), then the
+    options, each ``length`` and its ids ascending (shared when equal).
+    """
+    word_ids: dict[str, int] = {}
+    class_ids: dict[str, int] = {}
+    ids = {"": word_ids, "{": class_ids}  # one range of ids for both
+    entries: dict[int, list[tuple[int, list[tuple[str, frozenset[str]]]]]] = {}
+
+    def id_of(kind: str, name: str) -> int:
+        found = ids[kind].get(name)
+        if found is None:
+            found = ids[kind][name] = len(word_ids) + len(class_ids)
+        return found
+
+    keyed = [("", key, by_word[key]) for key in by_word]
+    keyed.extend(("{", key, by_class[key]) for key in by_class)
+    for kind, key, templates in keyed:
+        for rank, needed_classes, needed_words in templates:
+            wanted = [("{", frozenset((name,))) for name in sorted(needed_classes)]
+            wanted.extend(("", option) for option in needed_words)
+            for option_kind, option in wanted:
+                for name in sorted(option):
+                    id_of(option_kind, name)
+            entries.setdefault(id_of(kind, key), []).append((rank, wanted))
+    count = len(word_ids) + len(class_ids)
+    pool: dict[tuple[str, frozenset[str]], int] = {}
+    options: list[int] = []
+    starts: list[int] = []
+    laid: list[int] = []  # the entries, option places relative to ``options``
+    for key_id in range(count):
+        starts.append(len(laid))
+        for rank, wanted in entries.get(key_id, ()):
+            laid.extend((rank, len(wanted)))
+            for option_kind, option in wanted:
+                if (option_kind, option) not in pool:
+                    pool[option_kind, option] = len(options)
+                    options.append(len(option))
+                    options.extend(sorted(ids[option_kind][name] for name in option))
+                laid.append(-1 - pool[option_kind, option])  # made absolute below
+    starts.append(len(laid))
+    table = array("i", (CHOICE_MAGIC, count))
+    if table.itemsize != 4:  # pragma: no cover - a C int has 32 bits where CPython runs
+        return word_ids, class_ids, b""
+    first = 2 + count + 1
+    table.extend(first + start for start in starts)
+    after = first + len(laid)
+    table.extend(after - 1 - value if value < 0 else value for value in laid)
+    table.extend(options)
+    return word_ids, class_ids, table.tobytes()
+
 
 class TemplateIndex:
     """Templates indexed by their first element."""
@@ -243,15 +311,32 @@ class TemplateIndex:
         # and words (for ``Template.possible``'s test, made inline in ``_select``).
         self._keyed_by_word: dict[str, list[_Keyed]] = defaultdict(list)
         self._keyed_by_class: dict[str, list[_Keyed]] = defaultdict(list)
+        # The keyed templates as the core's ``template_choice`` reads them (freeze()).
+        self.word_ids: dict[str, int] = {}
+        self.class_ids: dict[str, int] = {}
+        self.choice = b""
+
+    def freeze(self) -> None:
+        """Lay the keyed templates out for the core (call once every one is added)."""
+        self.word_ids, self.class_ids, self.choice = choice_table(
+            self._keyed_by_word, self._keyed_by_class
+        )
 
     def active(self, words: Iterable[str], classes: Iterable[str]) -> TemplateIndex:
         """The templates that can match a comment with these words and classes:
         those whose key element occurs, and then all of whose mandatory elements do.
         They keep their order in this index, so trying them gives what trying all does.
         The result is shared: callers only read it."""
+        if core is not None and self.choice:
+            chosen = core.template_choice(
+                self.word_ids, self.class_ids, self.choice, words, classes
+            )
+            if chosen is not None:
+                return self._chosen(chosen)
         return self._select(self.words.intersection(words), frozenset(classes))
 
     def _select(self, words: frozenset[str], classes: frozenset[str]) -> TemplateIndex:
+        """``active`` in Python: the reference of the core's ``template_choice``."""
         # Ranks, not the templates: a set of small ints hashes cheaply, and the chosen
         # templates are then taken in rank order (this index's order) without a pass
         # over all of them.
@@ -264,13 +349,16 @@ class TemplateIndex:
             for rank, needed_classes, needed_words in self._keyed_by_class[name]:
                 if needed_classes <= classes and not any(map(words.isdisjoint, needed_words)):
                     chosen.add(rank)
+        return self._chosen(frozenset(chosen))
+
+    def _chosen(self, key: frozenset[int]) -> TemplateIndex:
+        """The index of the templates of these ranks."""
         # Many word combinations activate the same few template sets: share those.
-        key = frozenset(chosen)
         index = self._by_choice.get(key)
         if index is None:
             index = TemplateIndex()
             templates = self.templates
-            for rank in sorted(chosen):
+            for rank in sorted(key):
                 index._index(templates[rank])
             if len(self._by_choice) >= _MAX_CHOICES:  # bound memory on adversarial input
                 self._by_choice.clear()
@@ -290,6 +378,7 @@ class TemplateIndex:
         self._index(template)
         self.words = self.words.union(*template.required_words)
         self._by_choice.clear()
+        self.choice = b""  # stale until freeze() lays it out again
         # The key: the mandatory element whose words look rarest (engine/anchors.py).
         options: list[tuple[tuple[int, int, int], str, str | frozenset[str]]] = [
             (commonness(words), "", words) for words in template.required_words
