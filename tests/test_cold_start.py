@@ -710,3 +710,73 @@ def test_the_collector_is_paused_until_resumed_and_back_in_forked_workers() -> N
             assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# Runs the console script's entry with a finder that records whether the collector was
+# on when rhetoric.cli and the command's module were looked for (the latter after the
+# dispatch decision), and at the exit.
+_START_DRIVER = """
+import atexit, gc, json, sys
+seen = {}
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("rhetoric.cli", "rhetoric.commands." + sys.argv[1]):
+            seen.setdefault(name, gc.isenabled())
+sys.meta_path.insert(0, Finder())
+atexit.register(lambda: sys.stderr.write("STATES " + json.dumps({**seen, "exit": gc.isenabled()})))
+import rhetoric_start
+sys.argv = ["rhetoric", *sys.argv[1:]]
+rhetoric_start.run()
+"""
+
+
+_CHECK = ["check", "--isolated", "--input", "jsonl", "--format", "jsonl"]
+
+
+@pytest.mark.parametrize(
+    "argv", [[*_CHECK, "-"], [*_CHECK, "--jobs", "2", "-"], ["techniques"], ["rules", "list"]]
+)
+def test_the_console_script_pauses_the_collector_for_the_imports_only(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """The ``rhetoric`` script imports the package with the collector off; ``check``
+    gets it back once its analyzer is frozen, every other command before it runs."""
+    records = "".join(json.dumps({"id": str(i), "text": f"comment {i}"}) + "\n" for i in range(4))
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", _START_DRIVER, *argv],
+        input=records, capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    states = json.loads(done.stderr.rsplit("STATES ", 1)[1])
+    assert states["rhetoric.cli"] is False
+    if argv[0] != "check":
+        assert states[f"rhetoric.commands.{argv[0]}"] is True
+    assert states["exit"] is True
+
+
+def test_the_console_script_leaves_a_collector_switched_off_before_it_alone(
+    tmp_path: Path,
+) -> None:
+    driver = "import gc, sys, atexit\ngc.disable()\n" + _START_DRIVER.replace(
+        "import atexit, gc, json, sys", "import json"
+    )
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", driver, "techniques"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    states = json.loads(done.stderr.rsplit("STATES ", 1)[1])
+    assert states == {"rhetoric.cli": False, "rhetoric.commands.techniques": False, "exit": False}
+
+
+def test_python_m_rhetoric_runs_with_the_collector_back(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import runpy, sys; sys.argv = ['rhetoric', 'techniques'];"
+         " import atexit, gc; atexit.register(lambda: print('GC', gc.isenabled()));"
+         " runpy.run_module('rhetoric', run_name='__main__')"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("GC True")
