@@ -28,6 +28,8 @@ from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
 from types import CodeType
 from typing import Any, TypeVar
 
+from ._coreload import core
+
 T = TypeVar("T")
 
 
@@ -46,7 +48,13 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     # A twin has one class's slots: a subclass that inherits slotted fields (its own
     # ``__slots__`` holds only the new ones) is built by its constructor instead.
     own_slots = set(getattr(cls, "__slots__", ()))
-    if frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
+    order = _slot_order(cls, names) if _core_build is not None else None
+    if order is not None:
+
+        def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return build, (cls, tuple([getattr(self, name) for name in order]))
+
+    elif frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
 
         def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
             return _twin_of(cls), tuple([getattr(self, name) for name in names])
@@ -58,6 +66,49 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
+
+
+def _slot_order(cls: type, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The field names in the order of ``cls``'s slot members (the order :func:`build`
+    takes values in), or None when ``cls`` is not for :func:`build`: it checks fields
+    in ``__post_init__``, has a base class or members other than its fields' slots, or
+    the core's build does not fill them as named (tried once, here)."""
+    if cls.__bases__ != (object,) or hasattr(cls, "__post_init__"):
+        return None
+    order = tuple(name for name, value in vars(cls).items() if type(value) is _MemberType)
+    if sorted(order) != sorted(names) or set(getattr(cls, "__slots__", ())) != set(names):
+        return None
+    marks = tuple(object() for _ in order)
+    try:
+        made = _core_build(cls, marks)  # type: ignore[misc]
+    except TypeError:
+        return None
+    if any(getattr(made, name) is not mark for name, mark in zip(order, marks, strict=True)):
+        return None
+    return order
+
+
+def _python_build(cls: type[T], values: tuple[Any, ...]) -> T:
+    """:func:`build` without the compiled core (a cache written by a process that had
+    it): the class's :func:`thawed` twin, given the values by name."""
+    order = _ORDERS.get(cls)
+    if order is None:
+        fields_ = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
+        members = (name for name, value in vars(cls).items() if type(value) is _MemberType)
+        order = _ORDERS[cls] = tuple(members) if cls.__bases__ == (object,) else fields_
+    made: T = _twin_of(cls)(**dict(zip(order, values, strict=True)))
+    return made
+
+
+_MemberType = type(type("_Slotted", (), {"__slots__": ("x",)}).__dict__["x"])
+_ORDERS: dict[type, tuple[str, ...]] = {}
+# build(cls, values): a slotted instance made from its slots' values, with no Python
+# frame (rhetoric/_core.c), for the ~35,000 instances of the compiled-rules cache. Pickles
+# name it here, so that a process without the core reads them through _python_build.
+_core_build: Callable[..., Any] | None = getattr(core, "build", None)
+build: Callable[..., Any] = _core_build if _core_build is not None else _python_build
+if _core_build is not None:
+    _core_build.__module__ = __name__
 
 
 _Frozen = TypeVar("_Frozen")

@@ -413,15 +413,17 @@ def test_no_key_is_remembered_when_caching_is_off(
 def test_frozen_specs_pickle_their_twin_once_and_load_in_a_fresh_process(
     tmp_path: Path,
 ) -> None:
-    """Each instance unpickles as one call of its class's thawed twin; the twin itself
-    is pickled once, by the frozen class it stands for, and made again by a process
-    that never built one."""
+    """Each instance unpickles as one call: of the core's ``build`` when this process
+    has it, else of its class's thawed twin. The twin itself is pickled once, by the
+    frozen class it stands for, and made again by a process that never built one."""
     from rhetoric.engine.specs import TermSpec
     from rhetoric.model import Severity
 
     terms = [TermSpec(word, 3, Severity.ERROR) for word in ("ab", "cd", "ef")]
     data = pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL)
-    assert data.count(b"_twin_of") == 1 and b"_Open" not in data
+    with_core = pickling._core_build is not None
+    assert data.count(b"_twin_of") == (0 if with_core else 1) and b"_Open" not in data
+    assert data.count(b"rhetoric.pickling") == (1 if with_core else 0)
     (tmp_path / "terms.pickle").write_bytes(data)
     loader = (
         "import pickle, sys; terms = pickle.load(open(sys.argv[1], 'rb')); "
@@ -457,6 +459,112 @@ def test_a_frozen_subclass_with_inherited_slots_pickles_through_its_constructor(
     back = pickle.loads(pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == values
     assert [type(v) for v in back] == [_Child, _Parent]
+
+
+needs_build = pytest.mark.skipif(
+    pickling._core_build is None, reason="the compiled core (with build) is not in use"
+)
+
+
+@pickled_by_constructor
+@dataclass(slots=True)
+class _Open:
+    children: dict[str, Any] = dataclasses.field(default_factory=dict)
+    label: str = ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    names = [item.name for item in dataclasses.fields(a)]
+    return type(a) is type(b) and all(getattr(a, n) == getattr(b, n) for n in names)
+
+
+@needs_build
+def test_build_and_its_python_stand_in_make_what_the_constructor_makes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An instance pickled through the core's ``build`` comes back as its constructor
+    would make it (class, every field, equality, hash, frozen), and so it does in a
+    process without the core, which reads ``rhetoric.pickling.build`` as its Python
+    stand-in."""
+    from rhetoric.engine.specs import TermSpec
+    from rhetoric.model import Severity
+
+    values = [
+        TermSpec("ab", 3, Severity.ERROR, 0.5, True, "c"),
+        _Open({"x": _Open()}, "root"),
+        _Parent(1, "p"),
+        _Child(2, "c", 3),
+    ]
+    data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"rhetoric.pickling\x94\x8c\x05build" in data
+    with_core = pickle.loads(data)
+    monkeypatch.setattr(pickling, "build", pickling._python_build)
+    without = pickle.loads(data)
+    for made in (with_core, without):
+        assert made == values and [hash(v) for v in made[::2]] == [hash(v) for v in values[::2]]
+        assert all(_same(a, b) for a, b in zip(made, values, strict=True))
+        assert type(made[1].children["x"]) is _Open and made[1].children["x"].label == ""
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made[0].text = "y"  # type: ignore[misc]
+        assert not hasattr(made[0], "__dict__")
+        made[1].label = "changed"  # not frozen: still settable
+
+
+@needs_build
+def test_the_compiled_rules_unpickle_the_same_with_and_without_the_core(
+    analyzer: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rhetoric import Analyzer
+
+    assert isinstance(analyzer, Analyzer)
+    entry = pickle.dumps((analyzer.ruleset, analyzer.detectors[0]), pickle.HIGHEST_PROTOCOL)
+    with_core = pickle.loads(entry)
+    monkeypatch.setattr(pickling, "build", pickling._python_build)
+    without = pickle.loads(entry)
+    again = pickle.dumps(with_core, pickle.HIGHEST_PROTOCOL)
+    assert again == pickle.dumps(without, pickle.HIGHEST_PROTOCOL)
+
+
+class _Plain:
+    pass
+
+
+class _TwoSlots:
+    __slots__ = ("a", "b")
+
+
+class _Weak:
+    __slots__ = ("__weakref__", "a")
+
+
+class _SubSlots(_TwoSlots):
+    __slots__ = ("c",)
+
+
+@needs_build
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        (_TwoSlots,),
+        (_TwoSlots, [1, 2]),
+        ("not a class", (1, 2)),
+        (_TwoSlots, (1,)),
+        (_TwoSlots, (1, 2, 3)),
+        (_Plain, ()),
+        (_Weak, (1,)),
+        (_SubSlots, (1,)),
+        (int, ()),
+        (type, (1, 2)),
+    ],
+)
+def test_build_refuses_what_it_cannot_fill(args: tuple[Any, ...]) -> None:
+    """A class with a ``__dict__``, inherited slots or a weak-reference slot, a count
+    that differs, a built-in class: a TypeError, never a crash."""
+    with pytest.raises(TypeError):
+        pickling._core_build(*args)  # type: ignore[misc]
+    made = pickling._core_build(_TwoSlots, (1, "b"))  # type: ignore[misc]
+    assert (made.a, made.b) == (1, "b")
 
 
 # --- dataclasses' generated methods, compiled once ------------------------------------
