@@ -518,11 +518,16 @@ def test_the_compiled_rules_unpickle_the_same_with_and_without_the_core(
 
     assert isinstance(analyzer, Analyzer)
     entry = pickle.dumps((analyzer.ruleset, analyzer.detectors[0]), pickle.HIGHEST_PROTOCOL)
+    # While a first load lives, a later one shares fewer of its strings (interned by
+    # the first): the two compared are both later ones.
+    first = pickle.loads(entry)
     with_core = pickle.loads(entry)
     monkeypatch.setattr(pickling, "build", pickling._python_build)
     without = pickle.loads(entry)
+    monkeypatch.undo()
     again = pickle.dumps(with_core, pickle.HIGHEST_PROTOCOL)
-    assert again == pickle.dumps(without, pickle.HIGHEST_PROTOCOL)
+    assert again == pickle.dumps(without, pickle.HIGHEST_PROTOCOL) != b""
+    assert first is not with_core
 
 
 class _Plain:
@@ -578,6 +583,7 @@ def code_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
     monkeypatch.setattr(pickling, "_codes", None)
     monkeypatch.setattr(pickling, "_codes_read", 0)
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)
     return folder
 
 
@@ -888,3 +894,104 @@ def test_python_m_rhetoric_runs_with_the_collector_back(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.rstrip().endswith("GC True")
+
+
+# --- the standard library's re patterns, compiled once ------------------------------
+
+_PATTERN_MODULE = """
+import re
+WORD = re.compile(r"(?P<word>[^\\W\\d_]+)(?:-(?P=word))?|\\d{2,}", re.IGNORECASE | re.MULTILINE)
+RAW = re.compile(rb"^[a-z]+\\Z")
+"""
+
+
+def _import_fresh(folder: Path, name: str) -> Any:
+    """Import the pattern module ``name`` from ``folder`` as a new process would."""
+    sys.modules.pop(name, None)
+    re_cache = __import__("re")._cache  # re's own per-process cache
+    re_cache.clear()
+    sys.path.insert(0, str(folder))
+    try:
+        with pickling.dataclass_code_kept():
+            return __import__(name)
+    finally:
+        sys.path.remove(str(folder))
+        sys.modules.pop(name, None)
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Pattern strings ``re`` parses from now on (its compiler's first step)."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    seen: list[Any] = []
+    real = parser.parse
+
+    def counting(source: Any, flags: int = 0, state: Any = None) -> Any:
+        seen.append(source)
+        return real(source, flags, state)
+
+    monkeypatch.setattr(parser, "parse", counting)
+    return seen
+
+
+def test_stdlib_patterns_compiled_by_imports_are_kept_and_rebuilt_the_same(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    (tmp_path / "kept_patterns_mod.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    first = _import_fresh(tmp_path, "kept_patterns_mod")
+    (kept,) = code_store.glob("re-*.marshal")
+    assert kept.stat().st_mode & 0o077 == 0
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)  # as a new process starts
+    parsed = _parses(monkeypatch)
+    again = _import_fresh(tmp_path, "kept_patterns_mod")
+    assert parsed == []
+    for name in ("WORD", "RAW"):
+        old, new = getattr(first, name), getattr(again, name)
+        assert new is not old and new == old  # equal: same source, flags and code
+        assert (new.groups, new.groupindex, new.flags) == (old.groups, old.groupindex, old.flags)
+    text = "Word-word 42 x\nthe-THE 7 abc"
+    assert [m.groupdict() for m in again.WORD.finditer(text)] == [
+        m.groupdict() for m in first.WORD.finditer(text)
+    ]
+    assert again.RAW.match(b"abc") and not again.RAW.match(b"ab1")
+    assert re._compiler.compile is not pickling._stdlib_patterns  # restored after the block
+
+
+def test_stdlib_patterns_compiled_outside_imports_are_not_kept(code_store: Path) -> None:
+    import re
+
+    with pickling.dataclass_code_kept():
+        re._cache.clear()
+        re.compile(r"(?m)^on the fly \\d+")
+    assert list(code_store.glob("re-*.marshal")) == []
+
+
+@needs_uids
+def test_a_damaged_or_open_stdlib_pattern_file_means_compiling(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "kept_patterns_bad.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    first = _import_fresh(tmp_path, "kept_patterns_bad")
+    (kept,) = code_store.glob("re-*.marshal")
+    good = kept.read_bytes()
+    for damage in (good[: len(good) // 2], b"\x00garbage"):
+        kept.write_bytes(damage)
+        monkeypatch.setattr(pickling, "_stdlib_patterns", None)
+        assert _import_fresh(tmp_path, "kept_patterns_bad").WORD == first.WORD
+    kept.write_bytes(good)
+    kept.chmod(0o622)
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)
+    parsed = _parses(monkeypatch)
+    assert _import_fresh(tmp_path, "kept_patterns_bad").WORD == first.WORD
+    assert len(parsed) == 2  # others could write it: never read
+
+
+def test_no_stdlib_pattern_is_kept_when_caching_is_off(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    (tmp_path / "kept_patterns_off.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    _import_fresh(tmp_path, "kept_patterns_off")
+    assert not code_store.exists() or list(code_store.glob("re-*")) == []
