@@ -2428,20 +2428,19 @@ literal_mask(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 #include <structmember.h> /* T_OBJECT_EX, READONLY */
 
 PyDoc_STRVAR(build_doc,
-"build(cls, values) -> a new cls instance whose slots hold values, in the order of the\n"
+"build(cls, *values) -> a new cls instance whose slots hold values, in the order of the\n"
 "class's slot members (its __slots__ sorted by name), without calling __init__.\n"
 "cls must be a class made by a class statement on object alone, with only slots.");
 
 static PyObject *
 build(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyType_Check(args[0]) || !PyTuple_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "build(cls, values): a class and a tuple");
+    if (nargs < 1 || !PyType_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "build(cls, *values): a class first");
         return NULL;
     }
     PyTypeObject *cls = (PyTypeObject *)args[0];
-    PyObject *values = args[1];
-    Py_ssize_t count = PyTuple_GET_SIZE(values);
+    Py_ssize_t count = nargs - 1;
     if (!(cls->tp_flags & Py_TPFLAGS_HEAPTYPE) || cls->tp_base != &PyBaseObject_Type
         || Py_SIZE(cls) != count || cls->tp_dictoffset != 0 || cls->tp_weaklistoffset != 0
         || cls->tp_itemsize != 0 || cls->tp_alloc == NULL
@@ -2471,7 +2470,7 @@ build(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject **slot = (PyObject **)((char *)made + members[i].offset);
-        PyObject *value = PyTuple_GET_ITEM(values, i);
+        PyObject *value = args[i + 1];
         Py_INCREF(value);
         Py_XSETREF(*slot, value);
     }

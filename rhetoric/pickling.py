@@ -56,7 +56,7 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     if order is not None:
 
         def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
-            return build, (cls, tuple([getattr(self, name) for name in order]))
+            return build, (cls, *[getattr(self, name) for name in order])
 
     elif frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
 
@@ -84,7 +84,7 @@ def _slot_order(cls: type, names: tuple[str, ...]) -> tuple[str, ...] | None:
         return None
     marks = tuple(object() for _ in order)
     try:
-        made = _core_build(cls, marks)  # type: ignore[misc]
+        made = _core_build(cls, *marks)  # type: ignore[misc]
     except TypeError:
         return None
     if any(getattr(made, name) is not mark for name, mark in zip(order, marks, strict=True)):
@@ -92,7 +92,7 @@ def _slot_order(cls: type, names: tuple[str, ...]) -> tuple[str, ...] | None:
     return order
 
 
-def _python_build(cls: type[T], values: tuple[Any, ...]) -> T:
+def _python_build(cls: type[T], *values: Any) -> T:
     """:func:`build` without the compiled core (a cache written by a process that had
     it): the class's :func:`thawed` twin, given the values by name."""
     order = _ORDERS.get(cls)
@@ -106,7 +106,7 @@ def _python_build(cls: type[T], values: tuple[Any, ...]) -> T:
 
 _MemberType = type(type("_Slotted", (), {"__slots__": ("x",)}).__dict__["x"])
 _ORDERS: dict[type, tuple[str, ...]] = {}
-# build(cls, values): a slotted instance made from its slots' values, with no Python
+# build(cls, *values): a slotted instance made from its slots' values, with no Python
 # frame (rhetoric/_core.c), for the ~35,000 instances of the compiled-rules cache. Pickles
 # name it here, so that a process without the core reads them through _python_build.
 _core_build: Callable[..., Any] | None = getattr(core, "build", None)
