@@ -113,6 +113,10 @@ _core_build: Callable[..., Any] | None = getattr(core, "build", None)
 build: Callable[..., Any] = _core_build if _core_build is not None else _python_build
 if _core_build is not None:
     _core_build.__module__ = __name__
+# Part of the compiled-rules cache key: an entry written without the core (its instances
+# reduced to their constructors) is not read by a process that has it, and the other
+# way round, so each reads the form that is fastest for it.
+PICKLED_FORM = "build" if _core_build is not None else "constructors"
 
 
 _Frozen = TypeVar("_Frozen")

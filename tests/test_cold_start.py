@@ -530,6 +530,19 @@ def test_the_compiled_rules_unpickle_the_same_with_and_without_the_core(
     assert first is not with_core
 
 
+def test_entries_written_with_and_without_the_core_have_their_own_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process without the core writes instances reduced to their constructors; a
+    process with it must not read that slower form, nor the other way round."""
+    (tmp_path / "r.yml").write_text("id: r\n", encoding="utf-8")
+    key = cache.content_key([tmp_path], ("opts",))
+    assert key == cache.content_key([tmp_path], ("opts",))
+    other = "constructors" if cache.PICKLED_FORM == "build" else "build"
+    monkeypatch.setattr(cache, "PICKLED_FORM", other)
+    assert cache.content_key([tmp_path], ("opts",)) != key
+
+
 class _Plain:
     pass
 
