@@ -93,7 +93,7 @@ def _slot_order(cls: type, names: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _python_build(cls: type[T], *values: Any) -> T:
-    """:func:`build` without the compiled core (a cache written by a process that had
+    """:func:`build` without the compiled core (a pickle made by a process that had
     it): the class's :func:`thawed` twin, given the values by name."""
     order = _ORDERS.get(cls)
     if order is None:
@@ -107,7 +107,7 @@ def _python_build(cls: type[T], *values: Any) -> T:
 _MemberType = type(type("_Slotted", (), {"__slots__": ("x",)}).__dict__["x"])
 _ORDERS: dict[type, tuple[str, ...]] = {}
 # build(cls, *values): a slotted instance made from its slots' values, with no Python
-# frame (rhetoric/_core.c), for the ~35,000 instances of the compiled-rules cache. Pickles
+# frame (rhetoric/_core.c), for the ~32,000 instances of the compiled-rules cache. Pickles
 # name it here, so that a process without the core reads them through _python_build.
 _core_build: Callable[..., Any] | None = getattr(core, "build", None)
 build: Callable[..., Any] = _core_build if _core_build is not None else _python_build
@@ -400,9 +400,10 @@ class _StdlibPatterns:
     compiled in an earlier run is rebuilt from the arguments its compile passed to
     ``_sre.compile`` (the C constructor; it validates the code it is given), kept in the
     private cache folder. Why: the standard library and the package compile some 75
-    ``re`` patterns at every start (argparse, json, tomllib, the modules' own), and
-    ``re``'s parser and compiler are Python: about 40 M instructions, 6% of a cold
-    start. The file is per interpreter build (the code format is ``_sre``'s)."""
+    ``re`` patterns at every start (json, tomllib, yaml, the modules' own), and ``re``'s
+    parser and compiler are Python: about 40 M instructions, 6% of a cold start. Only
+    what module code compiles while it is imported is kept (:func:`_importing`). The
+    file is per interpreter build (the code format is ``_sre``'s)."""
 
     def __init__(self, folder: Path, real: Callable[..., Any]) -> None:
         self.folder, self.real = folder, real
