@@ -6,7 +6,8 @@
 
 Runs ``rhetoric check --isolated --input jsonl --format jsonl --jobs 1 -o /dev/null FILE``
 (plus any arguments after ``--``) under ``valgrind --tool=callgrind`` in a driver that
-marks the stages with a call callgrind splits its counts at (``os.getppid``, through
+starts as the console script does (the collector off for the imports) and marks the
+stages with a call callgrind splits its counts at (``os.getppid``, through
 ``--dump-before=getppid``): the interpreter, the package's imports, the command's,
 plugin loading, the cache key, unpickling the compiled rules, each comment, and the
 exit. Instruction counts do not depend on the machine's load, so two builds compare
@@ -28,7 +29,13 @@ from pathlib import Path
 # The driver valgrind runs: it patches the stages' entry points with marks, then runs
 # the console script's own function. Each mark ends one part of the profile.
 DRIVER = """
-import functools, os, sys
+import functools, gc, os, sys
+try:  # as the console script starts (stop 38 on): the collector off for the imports
+    import rhetoric_start
+    PAUSED = gc.isenabled()
+    gc.disable()
+except ImportError:
+    PAUSED = False
 LABELS = []
 def mark(label):
     LABELS.append(label)
@@ -66,7 +73,7 @@ import atexit
 atexit.register(lambda: (mark("output, end of the run"), sys.stderr.write(
     "".join(f"STAGE {label}\\n" for label in LABELS))))
 run = getattr(cli, "run", None)  # builds before stop 35 exit through sys.exit
-run() if run else sys.exit(cli.main())
+run(collector_off=True) if PAUSED else run() if run else sys.exit(cli.main())
 """
 
 

@@ -2819,6 +2819,65 @@ fail:
     return NULL;
 }
 
+/* --- Slotted instances built for the unpickler ----------------------------------------
+ *
+ * The compiled-rules cache holds some 35,000 instances of plain slotted classes (trie
+ * nodes, term and rule specs). Rebuilt by a Python constructor, each costs a frame and
+ * about 1,400 instructions; stored here, a few hundred. rhetoric/pickling.py checks a
+ * class's layout once (pickled_by_constructor) before its instances are reduced to this.
+ */
+#include <structmember.h> /* T_OBJECT_EX, READONLY */
+
+PyDoc_STRVAR(build_doc,
+"build(cls, *values) -> a new cls instance whose slots hold values, in the order of the\n"
+"class's slot members (its __slots__ sorted by name), without calling __init__.\n"
+"cls must be a class made by a class statement on object alone, with only slots.");
+
+static PyObject *
+build(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || !PyType_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "build(cls, *values): a class first");
+        return NULL;
+    }
+    PyTypeObject *cls = (PyTypeObject *)args[0];
+    Py_ssize_t count = nargs - 1;
+    if (!(cls->tp_flags & Py_TPFLAGS_HEAPTYPE) || cls->tp_base != &PyBaseObject_Type
+        || Py_SIZE(cls) != count || cls->tp_dictoffset != 0 || cls->tp_weaklistoffset != 0
+        || cls->tp_itemsize != 0 || cls->tp_alloc == NULL
+        || cls->tp_basicsize != (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *))) {
+        PyErr_Format(PyExc_TypeError, "build: %.100s is not a class of %zd slots alone",
+                     cls->tp_name, count);
+        return NULL;
+    }
+    /* Checked before any entry is read past the end: the table ends at a NULL name. */
+    PyMemberDef *members = cls->tp_members; /* a class statement's slots, name-sorted */
+    for (Py_ssize_t i = 0; i <= count; i++) {
+        int bad = members == NULL || (i == count) != (members[i].name == NULL);
+        if (!bad && i < count) {
+            bad = members[i].type != T_OBJECT_EX || (members[i].flags & READONLY)
+                  || members[i].offset < (Py_ssize_t)sizeof(PyObject)
+                  || members[i].offset > cls->tp_basicsize - (Py_ssize_t)sizeof(PyObject *);
+        }
+        if (bad) {
+            PyErr_Format(PyExc_TypeError, "build: %.100s has members other than %zd slots",
+                         cls->tp_name, count);
+            return NULL;
+        }
+    }
+    PyObject *made = cls->tp_alloc(cls, 0);
+    if (made == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject **slot = (PyObject **)((char *)made + members[i].offset);
+        PyObject *value = args[i + 1];
+        Py_INCREF(value);
+        Py_XSETREF(*slot, value);
+    }
+    return made;
+}
+
 static PyMethodDef core_methods[] = {
     {"anchor_fire", (PyCFunction)(void (*)(void))anchor_fire, METH_FASTCALL, anchor_fire_doc},
     {"template_choice", (PyCFunction)(void (*)(void))template_choice, METH_FASTCALL, template_choice_doc},
@@ -2836,6 +2895,7 @@ static PyMethodDef core_methods[] = {
     {"word_spans", (PyCFunction)(void (*)(void))word_spans, METH_FASTCALL, word_spans_doc},
     {"literal_table", (PyCFunction)(void (*)(void))literal_table, METH_FASTCALL, literal_table_doc},
     {"literal_mask", (PyCFunction)(void (*)(void))literal_mask, METH_FASTCALL, literal_mask_doc},
+    {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL, build_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import importlib
 import os
 import re
@@ -687,7 +688,7 @@ def _policy_error(exc: BaseException) -> bool:
     return policy is not None and isinstance(exc, policy.PolicyError)
 
 
-def run() -> NoReturn:
+def run(collector_off: bool = False) -> NoReturn:
     """The console script: :func:`main`, then leave without tearing the heap down.
 
     Why: a check's analyzer is some 100,000 objects, and freeing them one by one,
@@ -695,9 +696,18 @@ def run() -> NoReturn:
     giving back anyway. The output streams are flushed and the ``atexit`` handlers
     run first; when a flush fails or another thread still runs, the ordinary exit
     reports or waits for it as it always has.
+
+    ``collector_off``: the caller (``rhetoric_start``) switched the cyclic collector
+    off before the imports; ``check`` keeps it off until its analyzer is frozen
+    (:func:`~rhetoric.commands.collector_paused`), any other command gets it back now.
     """
     from . import commands
 
+    if collector_off:
+        if _named_command(sys.argv[1:]) == "check":
+            commands.adopt_paused_collector()
+        else:
+            gc.enable()
     commands.retained = []  # the finished command's analyzer, dropped with the process
     with dataclass_code_kept():  # the plugins' dataclasses, the cached rules' twins
         code = main()

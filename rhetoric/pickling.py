@@ -12,6 +12,7 @@ stores each field through ``object.__setattr__`` (about 2,000 instructions each)
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]
 import collections
 import contextlib
 import copyreg
@@ -20,13 +21,18 @@ import gc
 import marshal
 import os
 import pickle
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import fields
+from importlib import _bootstrap  # type: ignore[attr-defined]
 from pathlib import Path, PosixPath, PurePosixPath, PureWindowsPath, WindowsPath
+from re import _compiler as _re_compiler  # type: ignore[attr-defined]
 from types import CodeType
 from typing import Any, TypeVar
+
+from ._coreload import core
 
 T = TypeVar("T")
 
@@ -46,7 +52,13 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
     # A twin has one class's slots: a subclass that inherits slotted fields (its own
     # ``__slots__`` holds only the new ones) is built by its constructor instead.
     own_slots = set(getattr(cls, "__slots__", ()))
-    if frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
+    order = _slot_order(cls, names) if _core_build is not None else None
+    if order is not None:
+
+        def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+            return build, (cls, *[getattr(self, name) for name in order])
+
+    elif frozen and not hasattr(cls, "__post_init__") and own_slots == set(names):
 
         def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
             return _twin_of(cls), tuple([getattr(self, name) for name in names])
@@ -58,6 +70,53 @@ def pickled_by_constructor(cls: type[T]) -> type[T]:
 
     cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
     return cls
+
+
+def _slot_order(cls: type, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The field names in the order of ``cls``'s slot members (the order :func:`build`
+    takes values in), or None when ``cls`` is not for :func:`build`: it checks fields
+    in ``__post_init__``, has a base class or members other than its fields' slots, or
+    the core's build does not fill them as named (tried once, here)."""
+    if cls.__bases__ != (object,) or hasattr(cls, "__post_init__"):
+        return None
+    order = tuple(name for name, value in vars(cls).items() if type(value) is _MemberType)
+    if sorted(order) != sorted(names) or set(getattr(cls, "__slots__", ())) != set(names):
+        return None
+    marks = tuple(object() for _ in order)
+    try:
+        made = _core_build(cls, *marks)  # type: ignore[misc]
+    except TypeError:
+        return None
+    if any(getattr(made, name) is not mark for name, mark in zip(order, marks, strict=True)):
+        return None
+    return order
+
+
+def _python_build(cls: type[T], *values: Any) -> T:
+    """:func:`build` without the compiled core (a pickle made by a process that had
+    it): the class's :func:`thawed` twin, given the values by name."""
+    order = _ORDERS.get(cls)
+    if order is None:
+        fields_ = tuple(item.name for item in fields(cls))  # type: ignore[arg-type]
+        members = (name for name, value in vars(cls).items() if type(value) is _MemberType)
+        order = _ORDERS[cls] = tuple(members) if cls.__bases__ == (object,) else fields_
+    made: T = _twin_of(cls)(**dict(zip(order, values, strict=True)))
+    return made
+
+
+_MemberType = type(type("_Slotted", (), {"__slots__": ("x",)}).__dict__["x"])
+_ORDERS: dict[type, tuple[str, ...]] = {}
+# build(cls, *values): a slotted instance made from its slots' values, with no Python
+# frame (rhetoric/_core.c), for the ~32,000 instances of the compiled-rules cache. Pickles
+# name it here, so that a process without the core reads them through _python_build.
+_core_build: Callable[..., Any] | None = getattr(core, "build", None)
+build: Callable[..., Any] = _core_build if _core_build is not None else _python_build
+if _core_build is not None:
+    _core_build.__module__ = __name__
+# Part of the compiled-rules cache key: an entry written without the core (its instances
+# reduced to their constructors) is not read by a process that has it, and the other
+# way round, so each reads the form that is fastest for it.
+PICKLED_FORM = "build" if _core_build is not None else "constructors"
 
 
 _Frozen = TypeVar("_Frozen")
@@ -253,7 +312,8 @@ def dataclass_code_kept() -> Iterator[None]:
     class is the same either way. ``collections.namedtuple`` ``eval``s a ``lambda``
     text for each class the same way, and is served from the same file. Nothing is
     kept when caching is off; the outermost block writes the file, and only when it
-    compiled something new.
+    compiled something new. The standard library's ``re`` patterns compiled in the
+    block are kept too (:class:`_StdlibPatterns`).
     """
     folder = cache_folder()
     if folder is None or "exec" in vars(dataclasses):  # off, or an enclosing block
@@ -280,25 +340,37 @@ def dataclass_code_kept() -> Iterator[None]:
 
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
     collections.eval = eval_kept  # type: ignore[attr-defined]
+    global _stdlib_patterns
+    real_compile = _re_compiler.compile
+    if _stdlib_patterns is None or _stdlib_patterns.folder != folder:  # read once
+        _stdlib_patterns = _StdlibPatterns(folder, real_compile)
+    _re_compiler.compile = _stdlib_patterns
     try:
         yield
     finally:
         vars(dataclasses).pop("exec", None)
         vars(collections).pop("eval", None)
+        kept_patterns, _re_compiler.compile = _re_compiler.compile, real_compile
         _keep_codes(folder, codes)
+        kept_patterns.keep()
+
+
+def _read_marshalled(path: Path) -> Any:
+    """What the user's own marshal file ``path`` holds (:func:`trusted`), or None."""
+    try:
+        with path.open("rb") as handle:
+            trusty = trusted(os.fstat(handle.fileno()))
+            # loads, not load: marshal.load reads a file a few bytes at a time
+            return marshal.loads(handle.read()) if trusty else None
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
 
 
 def _read_codes(folder: Path) -> dict[str, CodeType]:
     global _codes, _codes_read
     if _codes is None:
         _codes = {}
-        try:
-            with (folder / _CODE_NAME).open("rb") as handle:
-                trusty = trusted(os.fstat(handle.fileno()))
-                # loads, not load: marshal.load reads a file a few bytes at a time
-                kept = marshal.loads(handle.read()) if trusty else None
-        except (OSError, EOFError, ValueError, TypeError):
-            kept = None
+        kept = _read_marshalled(folder / _CODE_NAME)
         if isinstance(kept, dict):
             _codes = {k: v for k, v in kept.items() if type(k) is str and type(v) is CodeType}
         _codes_read = len(_codes)
@@ -314,3 +386,93 @@ def _keep_codes(folder: Path, codes: dict[str, CodeType]) -> None:
             del codes[source]
     if store_private(folder / _CODE_NAME, dict(codes), marshal.dump):
         _codes_read = len(codes)
+
+
+# --- the standard library's re patterns, compiled once ---------------------------------
+
+_stdlib_patterns: _StdlibPatterns | None = None  # read once per process
+_PATTERNS_NAME = f"re-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+_SRE_ERRORS = (RuntimeError, TypeError, ValueError, OverflowError, IndexError)
+
+
+class _StdlibPatterns:
+    """``re._compiler.compile`` within :func:`dataclass_code_kept`: a pattern string
+    compiled in an earlier run is rebuilt from the arguments its compile passed to
+    ``_sre.compile`` (the C constructor; it validates the code it is given), kept in the
+    private cache folder. Why: the standard library and the package compile some 75
+    ``re`` patterns at every start (json, tomllib, yaml, the modules' own), and ``re``'s
+    parser and compiler are Python: about 40 M instructions, 6% of a cold start. Only
+    what module code compiles while it is imported is kept (:func:`_importing`). The
+    file is per interpreter build (the code format is ``_sre``'s)."""
+
+    def __init__(self, folder: Path, real: Callable[..., Any]) -> None:
+        self.folder, self.real = folder, real
+        kept = _read_marshalled(folder / _PATTERNS_NAME)
+        self.kept: dict[tuple[Any, int], tuple[Any, ...]] = {}
+        if isinstance(kept, dict):
+            self.kept = {
+                key: args
+                for key, args in kept.items()
+                if type(key) is tuple and len(key) == 2 and type(args) is tuple
+                and len(args) == 6 and args[0] == key[0] and type(args[0]) is type(key[0])
+            }  # fmt: skip
+        self.read = len(self.kept)
+
+    def __call__(self, pattern: Any, flags: int = 0) -> Any:
+        kind = type(pattern)
+        if (kind is not str and kind is not bytes) or type(flags) is not int or flags & re.DEBUG:
+            return self.real(pattern, flags)
+        key = (pattern, flags)
+        args = self.kept.get(key)
+        if args is not None:
+            with contextlib.suppress(*_SRE_ERRORS):
+                return _sre.compile(*args)
+        if not _importing():  # a comment's own pattern (a word list's mask): not kept
+            return self.real(pattern, flags)
+        seen: list[tuple[Any, ...]] = []
+        _re_compiler._sre = _Recorded(seen)
+        try:
+            compiled = self.real(pattern, flags)
+        finally:
+            _re_compiler._sre = _sre
+        if len(seen) == 1:
+            self.kept[key] = seen[0]
+        return compiled
+
+    def keep(self) -> None:
+        """Write the file when this run compiled a pattern it lacked."""
+        if len(self.kept) == self.read:
+            return
+        if len(self.kept) > MAX_KEPT_CODE:  # patterns made on the fly: keep the newest
+            self.kept = dict(list(self.kept.items())[-MAX_KEPT_CODE:])
+        if store_private(self.folder / _PATTERNS_NAME, dict(self.kept), marshal.dump):
+            self.read = len(self.kept)
+
+
+def _importing() -> bool:
+    """Whether a module's code is running (importlib runs it through this frame)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code is _RUN_MODULE_CODE:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+_RUN_MODULE_CODE = getattr(_bootstrap, "_call_with_frames_removed", _importing).__code__
+
+
+class _Recorded:
+    """``_sre`` for one compile: records the arguments of its ``compile`` call."""
+
+    def __init__(self, seen: list[tuple[Any, ...]]) -> None:
+        self.seen = seen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_sre, name)
+
+    def compile(self, *args: Any) -> Any:
+        # the code's opcodes are int subclasses (named constants): kept as plain ints
+        pattern, flags, code, *rest = args
+        self.seen.append((pattern, flags, [int(item) for item in code], *rest))
+        return _sre.compile(*args)

@@ -413,15 +413,17 @@ def test_no_key_is_remembered_when_caching_is_off(
 def test_frozen_specs_pickle_their_twin_once_and_load_in_a_fresh_process(
     tmp_path: Path,
 ) -> None:
-    """Each instance unpickles as one call of its class's thawed twin; the twin itself
-    is pickled once, by the frozen class it stands for, and made again by a process
-    that never built one."""
+    """Each instance unpickles as one call: of the core's ``build`` when this process
+    has it, else of its class's thawed twin. The twin itself is pickled once, by the
+    frozen class it stands for, and made again by a process that never built one."""
     from rhetoric.engine.specs import TermSpec
     from rhetoric.model import Severity
 
     terms = [TermSpec(word, 3, Severity.ERROR) for word in ("ab", "cd", "ef")]
     data = pickle.dumps(terms, protocol=pickle.HIGHEST_PROTOCOL)
-    assert data.count(b"_twin_of") == 1 and b"_Open" not in data
+    with_core = pickling._core_build is not None
+    assert data.count(b"_twin_of") == (0 if with_core else 1) and b"_Open" not in data
+    assert data.count(b"rhetoric.pickling") == (1 if with_core else 0)
     (tmp_path / "terms.pickle").write_bytes(data)
     loader = (
         "import pickle, sys; terms = pickle.load(open(sys.argv[1], 'rb')); "
@@ -459,6 +461,128 @@ def test_a_frozen_subclass_with_inherited_slots_pickles_through_its_constructor(
     assert [type(v) for v in back] == [_Child, _Parent]
 
 
+needs_build = pytest.mark.skipif(
+    pickling._core_build is None, reason="the compiled core (with build) is not in use"
+)
+
+
+@pickled_by_constructor
+@dataclass(slots=True)
+class _Open:
+    children: dict[str, Any] = dataclasses.field(default_factory=dict)
+    label: str = ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    names = [item.name for item in dataclasses.fields(a)]
+    return type(a) is type(b) and all(getattr(a, n) == getattr(b, n) for n in names)
+
+
+@needs_build
+def test_build_and_its_python_stand_in_make_what_the_constructor_makes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An instance pickled through the core's ``build`` comes back as its constructor
+    would make it (class, every field, equality, hash, frozen), and so it does in a
+    process without the core, which reads ``rhetoric.pickling.build`` as its Python
+    stand-in."""
+    from rhetoric.engine.specs import TermSpec
+    from rhetoric.model import Severity
+
+    values = [
+        TermSpec("ab", 3, Severity.ERROR, 0.5, True, "c"),
+        _Open({"x": _Open()}, "root"),
+        _Parent(1, "p"),
+        _Child(2, "c", 3),
+    ]
+    data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"rhetoric.pickling\x94\x8c\x05build" in data
+    with_core = pickle.loads(data)
+    monkeypatch.setattr(pickling, "build", pickling._python_build)
+    without = pickle.loads(data)
+    for made in (with_core, without):
+        assert made == values and [hash(v) for v in made[::2]] == [hash(v) for v in values[::2]]
+        assert all(_same(a, b) for a, b in zip(made, values, strict=True))
+        assert type(made[1].children["x"]) is _Open and made[1].children["x"].label == ""
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made[0].text = "y"  # type: ignore[misc]
+        assert not hasattr(made[0], "__dict__")
+        made[1].label = "changed"  # not frozen: still settable
+
+
+@needs_build
+def test_the_compiled_rules_unpickle_the_same_with_and_without_the_core(
+    analyzer: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rhetoric import Analyzer
+
+    assert isinstance(analyzer, Analyzer)
+    entry = pickle.dumps((analyzer.ruleset, analyzer.detectors[0]), pickle.HIGHEST_PROTOCOL)
+    # While a first load lives, a later one shares fewer of its strings (interned by
+    # the first): the two compared are both later ones.
+    first = pickle.loads(entry)
+    with_core = pickle.loads(entry)
+    monkeypatch.setattr(pickling, "build", pickling._python_build)
+    without = pickle.loads(entry)
+    monkeypatch.undo()
+    again = pickle.dumps(with_core, pickle.HIGHEST_PROTOCOL)
+    assert again == pickle.dumps(without, pickle.HIGHEST_PROTOCOL) != b""
+    assert first is not with_core
+
+
+def test_entries_written_with_and_without_the_core_have_their_own_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process without the core writes instances reduced to their constructors; a
+    process with it must not read that slower form, nor the other way round."""
+    (tmp_path / "r.yml").write_text("id: r\n", encoding="utf-8")
+    key = cache.content_key([tmp_path], ("opts",))
+    assert key == cache.content_key([tmp_path], ("opts",))
+    other = "constructors" if cache.PICKLED_FORM == "build" else "build"
+    monkeypatch.setattr(cache, "PICKLED_FORM", other)
+    assert cache.content_key([tmp_path], ("opts",)) != key
+
+
+class _Plain:
+    pass
+
+
+class _TwoSlots:
+    __slots__ = ("a", "b")
+
+
+class _Weak:
+    __slots__ = ("__weakref__", "a")
+
+
+class _SubSlots(_TwoSlots):
+    __slots__ = ("c",)
+
+
+@needs_build
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("not a class", 1, 2),
+        (_TwoSlots, 1),
+        (_TwoSlots, 1, 2, 3),
+        (_Plain,),
+        (_Weak, 1),
+        (_SubSlots, 1),
+        (int,),
+        (type, 1, 2),
+    ],
+)
+def test_build_refuses_what_it_cannot_fill(args: tuple[Any, ...]) -> None:
+    """A class with a ``__dict__``, inherited slots or a weak-reference slot, a count
+    that differs, a built-in class: a TypeError, never a crash."""
+    with pytest.raises(TypeError):
+        pickling._core_build(*args)  # type: ignore[misc]
+    made = pickling._core_build(_TwoSlots, 1, "b")  # type: ignore[misc]
+    assert (made.a, made.b) == (1, "b")
+
+
 # --- dataclasses' generated methods, compiled once ------------------------------------
 
 
@@ -470,6 +594,7 @@ def code_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
     monkeypatch.setattr(pickling, "_codes", None)
     monkeypatch.setattr(pickling, "_codes_read", 0)
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)
     return folder
 
 
@@ -710,3 +835,174 @@ def test_the_collector_is_paused_until_resumed_and_back_in_forked_workers() -> N
             assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# Runs the console script's entry with a finder that records whether the collector was
+# on when rhetoric.cli and the command's module were looked for (the latter after the
+# dispatch decision), and at the exit.
+_START_DRIVER = """
+import atexit, gc, json, sys
+seen = {}
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("rhetoric.cli", "rhetoric.commands." + sys.argv[1]):
+            seen.setdefault(name, gc.isenabled())
+sys.meta_path.insert(0, Finder())
+atexit.register(lambda: sys.stderr.write("STATES " + json.dumps({**seen, "exit": gc.isenabled()})))
+import rhetoric_start
+sys.argv = ["rhetoric", *sys.argv[1:]]
+rhetoric_start.run()
+"""
+
+
+_CHECK = ["check", "--isolated", "--input", "jsonl", "--format", "jsonl"]
+
+
+@pytest.mark.parametrize(
+    "argv", [[*_CHECK, "-"], [*_CHECK, "--jobs", "2", "-"], ["techniques"], ["rules", "list"]]
+)
+def test_the_console_script_pauses_the_collector_for_the_imports_only(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """The ``rhetoric`` script imports the package with the collector off; ``check``
+    gets it back once its analyzer is frozen, every other command before it runs."""
+    records = "".join(json.dumps({"id": str(i), "text": f"comment {i}"}) + "\n" for i in range(4))
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", _START_DRIVER, *argv],
+        input=records, capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    states = json.loads(done.stderr.rsplit("STATES ", 1)[1])
+    assert states["rhetoric.cli"] is False
+    if argv[0] != "check":
+        assert states[f"rhetoric.commands.{argv[0]}"] is True
+    assert states["exit"] is True
+
+
+def test_the_console_script_leaves_a_collector_switched_off_before_it_alone(
+    tmp_path: Path,
+) -> None:
+    driver = "import gc, sys, atexit\ngc.disable()\n" + _START_DRIVER.replace(
+        "import atexit, gc, json, sys", "import json"
+    )
+    env = {**os.environ, "RHETORIC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", driver, "techniques"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    states = json.loads(done.stderr.rsplit("STATES ", 1)[1])
+    assert states == {"rhetoric.cli": False, "rhetoric.commands.techniques": False, "exit": False}
+
+
+def test_python_m_rhetoric_runs_with_the_collector_back(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import runpy, sys; sys.argv = ['rhetoric', 'techniques'];"
+         " import atexit, gc; atexit.register(lambda: print('GC', gc.isenabled()));"
+         " runpy.run_module('rhetoric', run_name='__main__')"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("GC True")
+
+
+# --- the standard library's re patterns, compiled once ------------------------------
+
+_PATTERN_MODULE = """
+import re
+WORD = re.compile(r"(?P<word>[^\\W\\d_]+)(?:-(?P=word))?|\\d{2,}", re.IGNORECASE | re.MULTILINE)
+RAW = re.compile(rb"^[a-z]+\\Z")
+"""
+
+
+def _import_fresh(folder: Path, name: str) -> Any:
+    """Import the pattern module ``name`` from ``folder`` as a new process would."""
+    sys.modules.pop(name, None)
+    re_cache = __import__("re")._cache  # re's own per-process cache
+    re_cache.clear()
+    sys.path.insert(0, str(folder))
+    try:
+        with pickling.dataclass_code_kept():
+            return __import__(name)
+    finally:
+        sys.path.remove(str(folder))
+        sys.modules.pop(name, None)
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Pattern strings ``re`` parses from now on (its compiler's first step)."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    seen: list[Any] = []
+    real = parser.parse
+
+    def counting(source: Any, flags: int = 0, state: Any = None) -> Any:
+        seen.append(source)
+        return real(source, flags, state)
+
+    monkeypatch.setattr(parser, "parse", counting)
+    return seen
+
+
+def test_stdlib_patterns_compiled_by_imports_are_kept_and_rebuilt_the_same(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    (tmp_path / "kept_patterns_mod.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    first = _import_fresh(tmp_path, "kept_patterns_mod")
+    (kept,) = code_store.glob("re-*.marshal")
+    assert kept.stat().st_mode & 0o077 == 0
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)  # as a new process starts
+    parsed = _parses(monkeypatch)
+    again = _import_fresh(tmp_path, "kept_patterns_mod")
+    assert parsed == []
+    for name in ("WORD", "RAW"):
+        old, new = getattr(first, name), getattr(again, name)
+        assert new is not old and new == old  # equal: same source, flags and code
+        assert (new.groups, new.groupindex, new.flags) == (old.groups, old.groupindex, old.flags)
+    text = "Word-word 42 x\nthe-THE 7 abc"
+    assert [m.groupdict() for m in again.WORD.finditer(text)] == [
+        m.groupdict() for m in first.WORD.finditer(text)
+    ]
+    assert again.RAW.match(b"abc") and not again.RAW.match(b"ab1")
+    assert re._compiler.compile is not pickling._stdlib_patterns  # restored after the block
+
+
+def test_stdlib_patterns_compiled_outside_imports_are_not_kept(code_store: Path) -> None:
+    import re
+
+    with pickling.dataclass_code_kept():
+        re._cache.clear()
+        re.compile(r"(?m)^on the fly \\d+")
+    assert list(code_store.glob("re-*.marshal")) == []
+
+
+@needs_uids
+def test_a_damaged_or_open_stdlib_pattern_file_means_compiling(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "kept_patterns_bad.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    first = _import_fresh(tmp_path, "kept_patterns_bad")
+    (kept,) = code_store.glob("re-*.marshal")
+    good = kept.read_bytes()
+    for damage in (good[: len(good) // 2], b"\x00garbage"):
+        kept.write_bytes(damage)
+        monkeypatch.setattr(pickling, "_stdlib_patterns", None)
+        assert _import_fresh(tmp_path, "kept_patterns_bad").WORD == first.WORD
+    kept.write_bytes(good)
+    kept.chmod(0o622)
+    monkeypatch.setattr(pickling, "_stdlib_patterns", None)
+    parsed = _parses(monkeypatch)
+    assert _import_fresh(tmp_path, "kept_patterns_bad").WORD == first.WORD
+    assert len(parsed) == 2  # others could write it: never read
+
+
+def test_no_stdlib_pattern_is_kept_when_caching_is_off(
+    code_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")
+    (tmp_path / "kept_patterns_off.py").write_text(_PATTERN_MODULE, encoding="utf-8")
+    _import_fresh(tmp_path, "kept_patterns_off")
+    assert not code_store.exists() or list(code_store.glob("re-*")) == []

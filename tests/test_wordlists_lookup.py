@@ -4,6 +4,7 @@ length when a mask first asks) against the sets they stand for."""
 
 from __future__ import annotations
 
+import os
 import string
 import tomllib
 from pathlib import Path
@@ -136,3 +137,43 @@ def test_the_names_file_is_parsed_once_per_content(
         assert wordlists.name_words() == {"dora"} and len(parsed) == 2
     finally:
         wordlists._names.cache_clear()  # the real lists for the tests that follow
+
+
+def test_the_candidates_are_built_once_per_content_of_the_easy_word_list(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    """Every length's candidates are kept in the cache folder under the list's hash: a
+    second process reads them (the same texts) without building, an edited list builds
+    anew, and a damaged or open file is never trusted."""
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    listed = b"cat\ndog\nbake\nbox\n"
+    monkeypatch.setattr(wordlists, "_easy_words_file", lambda: listed)
+    built: list[int] = []
+    real = wordlists._build_candidates
+    monkeypatch.setattr(
+        wordlists, "_build_candidates", lambda size: built.append(size) or real(size)
+    )
+
+    def fresh() -> dict[int, tuple[str, str]]:  # as a new process starts
+        for cached in (wordlists._all_candidates, wordlists._easy_words, wordlists._easy_by_length):
+            cached.cache_clear()
+        return wordlists._all_candidates()
+
+    try:
+        first = fresh()
+        assert first[3] == ("box\ncat\ndog", "") and first[4] == ("bake", "boxs\ncats\ndogs")
+        assert wordlists._candidates_of_length(40) == ("", "")
+        assert built and fresh() == first and len(built) == len(first)  # read, not built
+        (kept,) = (tmp_path / "cache").glob("candidates.kept")
+        kept.write_bytes(kept.read_bytes()[:20])
+        assert fresh() == first and len(built) == 2 * len(first)
+        if hasattr(os, "geteuid"):  # others may write it: not trusted (where users exist)
+            kept.chmod(0o666)
+            assert fresh() == first and len(built) == 3 * len(first)
+        listed = b"cat\n"
+        assert fresh()[4] == ("", "cats")
+    finally:
+        monkeypatch.undo()
+        for cached in (wordlists._all_candidates, wordlists._easy_words, wordlists._easy_by_length):
+            cached.cache_clear()  # the real lists for the tests that follow

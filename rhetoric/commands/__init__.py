@@ -33,10 +33,12 @@ def retain(value: object) -> None:
         retained.append(value)
 
 
-# Whether collector_paused has the collector off now (forked children read it), and
-# whether its fork hook is registered (once per process).
+# Whether collector_paused has the collector off now (forked children read it), whether
+# its fork hook is registered (once per process), and whether the console script's pause
+# was handed over to the next collector_paused (adopt_paused_collector).
 _paused = False
 _hooked = False
+_adopted = False
 
 
 def _enable_in_child() -> None:
@@ -44,6 +46,24 @@ def _enable_in_child() -> None:
     if _paused:  # a worker forked mid-start checks comments for a long time
         _paused = False
         gc.enable()
+
+
+def _hook_fork() -> None:
+    global _hooked
+    if not _hooked and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_enable_in_child)
+        _hooked = True
+
+
+def adopt_paused_collector() -> None:
+    """Make the collector the console script switched off before the package's imports
+    (``rhetoric_start``) the next :func:`collector_paused` block's own, so that the
+    block's end (or its ``resume``) switches it on again, as if the block had paused it.
+    """
+    global _paused, _adopted
+    if not gc.isenabled():
+        _hook_fork()
+        _paused = _adopted = True
 
 
 @contextlib.contextmanager
@@ -55,13 +75,12 @@ def collector_paused() -> Iterator[Callable[[], None]]:
     before that walks objects that live until the exit anyway, about 3% of a cold
     start. A process forked meanwhile (``--jobs``) gets its collector back at once.
     """
-    global _paused, _hooked
-    if not gc.isenabled():  # someone else's choice: leave it alone
+    global _paused, _adopted
+    adopted, _adopted = _adopted, False
+    if not gc.isenabled() and not adopted:  # someone else's choice: leave it alone
         yield lambda: None
         return
-    if not _hooked and hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=_enable_in_child)
-        _hooked = True
+    _hook_fork()
 
     def resume() -> None:
         global _paused

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..__about__ import __version__
-from ..pickling import cache_folder, load_private, store_private
+from ..pickling import PICKLED_FORM, cache_folder, load_private, store_private
 from .specs import discover
 
 # Every edit of a rule writes a new entry (1-2 MB for the built-in rules): the folder
@@ -73,8 +73,9 @@ def cache_key(paths: list[Path], options: tuple[Any, ...]) -> str:
 
 def content_key(paths: list[Path], options: tuple[Any, ...]) -> str:
     """A hash of everything that could change the compiled rules: the version, the
-    options, the engine's sources and each rule file's path and content."""
-    digest = hashlib.sha256(f"{__version__}\0{options!r}\0".encode())
+    form its instances pickle in (through the core or not), the options, the engine's
+    sources and each rule file's path and content."""
+    digest = hashlib.sha256(f"{__version__}\0{PICKLED_FORM}\0{options!r}\0".encode())
     for source in _code_files():
         digest.update(source.read_bytes())
     for path in paths:
@@ -105,7 +106,7 @@ def _fingerprint(paths: list[Path], options: tuple[Any, ...]) -> str | None:
     does not follow it), something unreadable, or a file changed in the last
     :data:`SETTLE_S` seconds (a second edit of the same size within the clock's
     granularity would leave the same data, the "racy git" case)."""
-    digest = hashlib.sha256(f"{__version__}\0{options!r}\0".encode())
+    digest = hashlib.sha256(f"{__version__}\0{PICKLED_FORM}\0{options!r}\0".encode())
     newest = [0]
     try:
         for source in _code_files():

@@ -25,6 +25,7 @@ INNOCENT_WORDS: Final = DATA / "innocent_words.txt"
 NAMES: Final = DATA / "names.toml"
 _LISTS: Final = ("spelled_like_terms", "given", "titles")
 _NAMES_KEPT: Final = "names.kept"  # beside the compiled rules (not *.pickle: those are entries)
+_CANDIDATES_KEPT: Final = "candidates.kept"
 
 
 def _lines(text: str) -> frozenset[str]:
@@ -77,20 +78,27 @@ def in_english_words(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _easy_words() -> tuple[str, ...]:
-    """The Dale-Chall list of words most fourth-graders know, lowercase, as textstat (a
-    dependency) ships it. Found without importing textstat (that imports NLTK); empty if
-    it moved."""
+def _easy_words_file() -> bytes:
+    """The Dale-Chall list as textstat (a dependency) ships it, or b"" if it moved. Found
+    without importing textstat (that imports NLTK)."""
     import importlib.util
 
     spec = importlib.util.find_spec("textstat")
     folders = spec.submodule_search_locations if spec is not None else None
     if not folders:
-        return ()
+        return b""
     path = Path(next(iter(folders))) / "resources" / "en" / "easy_words.txt"
-    if not path.is_file():
-        return ()
-    return tuple(sorted(set(map(str.lower, _lines(path.read_text(encoding="utf-8"))))))
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+@lru_cache(maxsize=1)
+def _easy_words() -> tuple[str, ...]:
+    """The Dale-Chall list of words most fourth-graders know, lowercase; empty if it moved."""
+    text = _easy_words_file().decode("utf-8")
+    return tuple(sorted(set(map(str.lower, _lines(text))))) if text else ()
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -106,11 +114,41 @@ def _easy_by_length() -> dict[int, tuple[str, ...]]:
     return {size: tuple(words) for size, words in by_size}
 
 
-@lru_cache(maxsize=64)
 def _candidates_of_length(size: int) -> tuple[str, str]:
     """The easy words of ``size`` letters, and the other inflections of easy words of that
     length (the dictionary not asked yet), each a sorted, newline-joined text for a mask's
-    pattern to search: built when a mask of that length first asks.
+    pattern to search (:func:`_build_candidates`)."""
+    return _all_candidates().get(size, ("", ""))
+
+
+@lru_cache(maxsize=1)
+def _all_candidates() -> dict[int, tuple[str, str]]:
+    """:func:`_build_candidates` of every length that has any, made once per content of
+    the Dale-Chall list and kept in the private cache folder
+    (:func:`~rhetoric.pickling.load_private`'s trust rules). Why: reading, sorting and
+    grouping the list and building the first two lengths' candidates was about a third
+    of what a cold start's first comments cost beyond the rest (some 15 M instructions);
+    the kept texts are about 100 KB."""
+    digest = hashlib.sha256(b"candidates 1\0" + _easy_words_file()).hexdigest()
+    folder = cache_folder()
+    kept = load_private(folder / _CANDIDATES_KEPT) if folder is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
+        value = kept[1]
+        if isinstance(value, dict) and all(
+            type(size) is int and type(texts) is tuple and len(texts) == 2
+            and all(type(text) is str for text in texts)
+            for size, texts in value.items()
+        ):  # fmt: skip
+            return value
+    longest = max(_easy_by_length(), default=0)
+    built = {size: _build_candidates(size) for size in range(1, longest + 4)}
+    if folder is not None:
+        store_private(folder / _CANDIDATES_KEPT, (digest, built))
+    return built
+
+
+def _build_candidates(size: int) -> tuple[str, str]:
+    """What :func:`_candidates_of_length` answers for ``size``.
 
     Each :func:`_forms` ending is added only to the words it brings to ``size`` letters
     (a word ending in e or y drops that letter before -ed, -ing and -ies): making all
