@@ -33,7 +33,7 @@ from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.specs import RuleSet
 from .hookspecs import cues_of, min_hits_of
-from .host import CallBudget, PluginHost, PluginLoadError
+from .host import CallBudget, PluginHost, PluginLoadError, PluginTooSlow
 from .model import (
     HIT_ORDER,
     Comment,
@@ -421,21 +421,25 @@ class Analyzer:
     def _detect(self, doc: Document, errors: list[DetectorError], limit: float | None) -> list[Hit]:
         hits: list[Hit] = []
         budget = self._budget
+        # No plugin can be refused until some call has overrun: the refusal test (a
+        # method call per plugin call) is skipped until then, here and in the hooks.
+        struck = budget.struck
         for detector, source, bounded in self._sources:
             if bounded:  # the YAML engine: its regexes are time-bounded one by one
                 hits.extend(
                     self._run_detector(detector, source, doc, errors, trusted=self._trust_rules)
                 )
                 continue
-            if refusal := budget.refusal(source):
+            if struck and (refusal := budget.refusal(source)):
                 errors.append(_error(source, refusal))
                 continue
-            started = time.perf_counter()
+            started = time.perf_counter() if limit is not None else 0.0
             found = self._run_detector(detector, source, doc, errors)
             if limit is not None:
                 elapsed = time.perf_counter() - started
                 if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
                     errors.append(_error(source, overrun))
+                    struck = True
                     continue
             hits.extend(found)
         return hits
@@ -487,6 +491,7 @@ class Analyzer:
         """
         check = _invalid_change if sound else _invalid_replacement
         budget = self._budget
+        struck = budget.struck  # as in _detect
         filters = self._filters
         if self._cued_filters:
             # A filter whose cues the comment lacks keeps every hit: it is not called
@@ -497,7 +502,7 @@ class Analyzer:
                 for entry, cues in zip(filters, self._filter_cues, strict=True)
                 if cues is None
                 or any(map(folded.__contains__, cues))  # C-level: no generator frame
-                or budget.refusal(entry[0]) is not None
+                or (struck and budget.refusal(entry[0]) is not None)
             )
             if not filters:
                 return hits
@@ -508,7 +513,7 @@ class Analyzer:
         for hit in hits:
             current: Hit | None = hit
             for source, function, argnames, positional in filters:
-                if refusal := budget.refusal(source):
+                if struck and (refusal := budget.refusal(source)):
                     errors.append(_error(source, refusal))
                     continue
                 error: BaseException | None = None
@@ -525,7 +530,7 @@ class Analyzer:
                     if elapsed > limit and (
                         overrun := budget.charge(source, elapsed, len(doc.text))
                     ):
-                        result, error = None, overrun
+                        result, error, struck = None, overrun, True
                 if error is not None:
                     errors.append(_error(source, error))
                     continue
@@ -554,8 +559,9 @@ class Analyzer:
         budget = self._budget
         config = self.config
         limit = budget.allowed(len(doc.text))
+        struck = budget.struck  # as in _detect
         for name, source, function, argnames, positional, cues, fewest in self._adjusters:
-            if refusal := budget.refusal(source):
+            if struck and (refusal := budget.refusal(source)):
                 report = self._adjusted(report, doc, name, None, refusal)
                 continue
             if cues is not None and not any(map(doc.folded.__contains__, cues)):
@@ -566,6 +572,8 @@ class Analyzer:
                 budget, limit, source, function, argnames, positional, "report", report, doc,
                 config,
             )  # fmt: skip
+            if isinstance(error, PluginTooSlow):
+                struck = True
             if error is not None or result is not None:
                 report = self._adjusted(report, doc, name, result, error)
         return report
@@ -646,7 +654,7 @@ def _guarded_call(
     budget: its result, or None and the exception it raised (or the budget's overrun,
     which wins over both): how :meth:`Analyzer._adjust` calls its hooks directly
     (:meth:`Analyzer._filter` does the same inline, with one clock reading per call)."""
-    started = time.perf_counter()
+    started = time.perf_counter() if limit is not None else 0.0
     error: BaseException | None = None
     try:
         if positional:
