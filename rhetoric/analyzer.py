@@ -33,7 +33,7 @@ from .engine.compiled import CompiledRules
 from .engine.errors import RuleLoadError
 from .engine.specs import RuleSet
 from .hookspecs import cues_of, min_hits_of
-from .host import CallBudget, PluginHost, PluginLoadError
+from .host import CallBudget, PluginHost, PluginLoadError, PluginTooSlow
 from .model import (
     HIT_ORDER,
     Comment,
@@ -336,9 +336,11 @@ class Analyzer:
         """
         doc = Document.of(comment)
         errors: list[DetectorError] = []
-        hits = self._detect(doc, errors)
+        # The plugin budget for this comment, worked out once for detectors and filters.
+        limit = self._budget.allowed(len(comment.text))
+        hits = self._detect(doc, errors, limit)
         if hits and self._filters:
-            hits = self._filter(hits, doc, errors)
+            hits = self._filter(hits, doc, errors, limit)
         if hits and self._allowed:
             hits = [h for h in hits if " ".join(h.text.casefold().split()) not in self._allowed]
         if hits and self._escalations:
@@ -351,7 +353,7 @@ class Analyzer:
         so a quoted or condemned word is dropped or downgraded the same way."""
         kept = list(hits)
         if kept and self._filters:
-            kept = self._filter(kept, doc, [], sound=False)
+            kept = self._filter(kept, doc, [], self._budget.allowed(len(doc.text)), sound=False)
         if kept and self._allowed:
             kept = [h for h in kept if " ".join(h.text.casefold().split()) not in self._allowed]
         return kept
@@ -416,25 +418,28 @@ class Analyzer:
                 )
         return report
 
-    def _detect(self, doc: Document, errors: list[DetectorError]) -> list[Hit]:
+    def _detect(self, doc: Document, errors: list[DetectorError], limit: float | None) -> list[Hit]:
         hits: list[Hit] = []
         budget = self._budget
-        limit = budget.allowed(len(doc.text))  # as the filters do: charged only over it
+        # No plugin can be refused until some call has overrun: the refusal test (a
+        # method call per plugin call) is skipped until then, here and in the hooks.
+        struck = budget.struck
         for detector, source, bounded in self._sources:
             if bounded:  # the YAML engine: its regexes are time-bounded one by one
                 hits.extend(
                     self._run_detector(detector, source, doc, errors, trusted=self._trust_rules)
                 )
                 continue
-            if refusal := budget.refusal(source):
+            if struck and (refusal := budget.refusal(source)):
                 errors.append(_error(source, refusal))
                 continue
-            started = time.perf_counter()
+            started = time.perf_counter() if limit is not None else 0.0
             found = self._run_detector(detector, source, doc, errors)
             if limit is not None:
                 elapsed = time.perf_counter() - started
                 if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
                     errors.append(_error(source, overrun))
+                    struck = True
                     continue
             hits.extend(found)
         return hits
@@ -466,17 +471,27 @@ class Analyzer:
         return found
 
     def _filter(
-        self, hits: list[Hit], doc: Document, errors: list[DetectorError], *, sound: bool = True
+        self,
+        hits: list[Hit],
+        doc: Document,
+        errors: list[DetectorError],
+        limit: float | None,
+        *,
+        sound: bool = True,
     ) -> list[Hit]:
         """Each hit through every ``rhetoric_filter_hit`` implementation in turn.
 
         The hottest hook (called per hit), so it calls the implementations directly
-        instead of through ``PluginHost.call_each``, with the same isolation and budget.
+        instead of through ``PluginHost.call_each``, with the same isolation and budget
+        (``limit``: seconds per call on this comment, None for no budget). The clock is
+        read once per call: each call's time runs from the reading after the one before
+        (so the loop's own few instructions are charged too), not two readings per call.
         ``sound``: the hits were checked (the detectors'), so a replacement on the same
         span and text needs only its confidence checked.
         """
         check = _invalid_change if sound else _invalid_replacement
         budget = self._budget
+        struck = budget.struck  # as in _detect
         filters = self._filters
         if self._cued_filters:
             # A filter whose cues the comment lacks keeps every hit: it is not called
@@ -487,23 +502,35 @@ class Analyzer:
                 for entry, cues in zip(filters, self._filter_cues, strict=True)
                 if cues is None
                 or any(map(folded.__contains__, cues))  # C-level: no generator frame
-                or budget.refusal(entry[0]) is not None
+                or (struck and budget.refusal(entry[0]) is not None)
             )
             if not filters:
                 return hits
-        limit = budget.allowed(len(doc.text))
         config = self.config
+        clock = time.perf_counter
         kept: list[Hit] = []
+        started = clock() if limit is not None else 0.0
         for hit in hits:
             current: Hit | None = hit
             for source, function, argnames, positional in filters:
-                if refusal := budget.refusal(source):
+                if struck and (refusal := budget.refusal(source)):
                     errors.append(_error(source, refusal))
                     continue
-                result, error = _guarded_call(
-                    budget, limit, source, function, argnames, positional, "hit", current, doc,
-                    config,
-                )  # fmt: skip
+                error: BaseException | None = None
+                try:
+                    if positional:
+                        result = function(current, doc, config)
+                    else:
+                        result = function(**_arguments(argnames, "hit", current, doc, config))
+                except Exception as exc:
+                    result, error = None, exc
+                if limit is not None:
+                    ended = clock()
+                    elapsed, started = ended - started, ended
+                    if elapsed > limit and (
+                        overrun := budget.charge(source, elapsed, len(doc.text))
+                    ):
+                        result, error, struck = None, overrun, True
                 if error is not None:
                     errors.append(_error(source, error))
                     continue
@@ -532,8 +559,9 @@ class Analyzer:
         budget = self._budget
         config = self.config
         limit = budget.allowed(len(doc.text))
+        struck = budget.struck  # as in _detect
         for name, source, function, argnames, positional, cues, fewest in self._adjusters:
-            if refusal := budget.refusal(source):
+            if struck and (refusal := budget.refusal(source)):
                 report = self._adjusted(report, doc, name, None, refusal)
                 continue
             if cues is not None and not any(map(doc.folded.__contains__, cues)):
@@ -544,6 +572,8 @@ class Analyzer:
                 budget, limit, source, function, argnames, positional, "report", report, doc,
                 config,
             )  # fmt: skip
+            if isinstance(error, PluginTooSlow):
+                struck = True
             if error is not None or result is not None:
                 report = self._adjusted(report, doc, name, result, error)
         return report
@@ -622,16 +652,15 @@ def _guarded_call(
 ) -> tuple[Any, BaseException | None]:
     """One filter or report-adjuster call, isolated and timed against the plugin's
     budget: its result, or None and the exception it raised (or the budget's overrun,
-    which wins over both). Shared by :meth:`Analyzer._filter` and
-    :meth:`Analyzer._adjust`, which call their hooks directly on the hot path."""
-    started = time.perf_counter()
+    which wins over both): how :meth:`Analyzer._adjust` calls its hooks directly
+    (:meth:`Analyzer._filter` does the same inline, with one clock reading per call)."""
+    started = time.perf_counter() if limit is not None else 0.0
     error: BaseException | None = None
     try:
         if positional:
             result = function(first, doc, config)
         else:
-            values = {first_name: first, "doc": doc, "config": config}
-            result = function(**{a: values[a] for a in argnames})
+            result = function(**_arguments(argnames, first_name, first, doc, config))
     except Exception as exc:
         result, error = None, exc
     if limit is not None:
@@ -639,6 +668,15 @@ def _guarded_call(
         if elapsed > limit and (overrun := budget.charge(source, elapsed, len(doc.text))):
             result, error = None, overrun
     return result, error
+
+
+def _arguments(
+    argnames: tuple[str, ...], first_name: str, first: object, doc: Document, config: AnalyzerConfig
+) -> dict[str, object]:
+    """The keyword arguments of a hook implementation that takes fewer than all of them
+    (or takes them in another order)."""
+    values = {first_name: first, "doc": doc, "config": config}
+    return {a: values[a] for a in argnames}
 
 
 def _error(source: str, exc: BaseException) -> DetectorError:

@@ -51,13 +51,17 @@ class Document:
     Immutable like the frozen value types it carries.
     """
 
-    __slots__ = ("_facts", "comment")
+    __slots__ = ("_facts", "comment", "text")
 
     comment: Comment
+    # ``comment.text``, kept in a slot: detectors and hooks read it about seven times
+    # per comment, and a property is a Python call each time.
+    text: str
     _facts: _Facts
 
     def __init__(self, comment: Comment, prepared: PreparedText | None = None) -> None:
         object.__setattr__(self, "comment", comment)
+        object.__setattr__(self, "text", comment.text)
         object.__setattr__(self, "_facts", _Facts(prepared))
 
     @classmethod
@@ -68,6 +72,7 @@ class Document:
         # Document (``__class__`` assignment), instead of two ``object.__setattr__``.
         doc: Any = _OpenDocument()
         doc.comment = comment
+        doc.text = comment.text
         doc._facts = _Facts(None)
         doc.__class__ = Document
         made: Document = doc
@@ -80,9 +85,7 @@ class Document:
         if prepared is None:
             normalized, offsets = self._normalized_view()
             plain = self.is_plain  # kept: the engine asks again after preparing
-            prepared = prepare_normalized(
-                self.comment.text, normalized, offsets, plain, facts.pieces
-            )
+            prepared = prepare_normalized(self.text, normalized, offsets, plain, facts.pieces)
             facts.prepared = prepared
         return prepared
 
@@ -92,7 +95,7 @@ class Document:
         facts = self._facts
         normalized = facts.normalized
         if normalized is None:
-            normalized = facts.normalized = normalize(self.comment.text)
+            normalized = facts.normalized = normalize(self.text)
         return normalized
 
     @property
@@ -134,7 +137,7 @@ class Document:
         facts = self._facts
         folded = facts.folded
         if folded is None:
-            folded = facts.folded = fold_cues(self.comment.text)
+            folded = facts.folded = fold_cues(self.text)
         return folded
 
     @property
@@ -172,10 +175,6 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document(comment={self.comment!r}, prepared={self.prepared!r})"
-
-    @property
-    def text(self) -> str:
-        return self.comment.text
 
     def hit(
         self,

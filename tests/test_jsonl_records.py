@@ -69,3 +69,51 @@ def test_other_field_names(tmp_path: Path, fields: dict[str, str], expected: lis
     if fields["id_field"] == fields["text_field"]:
         lines = ['{"key": "k", "body": "b"}\n']
     assert _read(tmp_path, lines, **fields) == expected
+
+
+# Lines whose decoding takes each way: the scanner alone (an object ending at its value
+# or its line break) and ``json.loads`` (anything else), valid and invalid alike.
+ODD_LINES = [
+    '{"id": "a", "text": "lf"}\n',
+    '{"id": "b", "text": "crlf"}\r\n',
+    '{"id": "c", "text": "spaces after"}   \n',
+    '  {"id": "d", "text": "spaces before"}\n',
+    '{"id": "e", "text": "tab after"}\t\n',
+    '{"id": "f", "text": "extra"} {}\n',
+    '{"id": "g", "text": "cut\n',
+    '{"id": "h", "text": "x", "n": NaN}\n',
+    '{"id": "i", "text": "x", "n": 1e400}\n',
+    '{"id": "j", "text": "lone \\ud800"}\n',
+    '{"id": "k", "text": "form feed after"}\f\n',
+    '{"id": "l" "text": "no comma"}\n',
+    "{}\n",
+    "{\n",
+    "{" * 100_000 + "\n",
+    '{"id": "m", "text": "last line, no break"}',
+]
+
+
+def test_lines_decode_as_json_loads_decodes_them(tmp_path: Path) -> None:
+    import json
+
+    expected = []
+    for number, line in enumerate(ODD_LINES, start=1):
+        name = f"{tmp_path / 'dump.jsonl'}:{number}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            expected.append((number, name, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        except RecursionError:
+            expected.append((number, name, "invalid JSON: nested too deeply"))
+            continue
+        if "text" not in value:
+            expected.append((number, name, "missing field 'text'"))
+        else:
+            metadata = {k: v for k, v in value.items() if k not in ("id", "text")}
+            expected.append((number, value["id"], value["text"], metadata))
+    assert _read(tmp_path, ODD_LINES) == expected
+    assert [e[2] for e in expected if len(e) == 4] == [
+        "lf", "crlf", "spaces after", "spaces before", "tab after", "x", "x", "lone \ud800",
+        "last line, no break",
+    ]  # fmt: skip

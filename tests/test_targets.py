@@ -639,3 +639,48 @@ def test_sentence_ends_are_found_as_the_plain_pattern_finds_them(
     high = data.draw(st.integers(low, len(text)))
     found = [m.span() for m in targets._SENTENCE_END.finditer(text, low, high)]
     assert found == [m.span() for m in _PLAIN_SENTENCE_END.finditer(text, low, high)]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_hits_sharing_a_span_get_the_target_each_would_get_alone(order: int) -> None:
+    """The plugin keeps the targets of the comment being filtered by span: a second hit
+    on the same words, from another detector, gets the same target, and the next
+    comment finds its own even where a hit has the same span ("you idiot", "Joe
+    idiot")."""
+    from rhetoric import Document, RuleInfo, hookimpl
+
+    rule = RuleInfo(
+        id="echo-label", technique="name-calling", kind="python", severity=Severity.WARNING,
+        confidence=0.5, message="'{match}'", why="A test detector.", source="plugin:echo",
+        status="stable",
+    )  # fmt: skip
+
+    class Echo:
+        """Reports a hit on every word the rule engine reports as name-calling."""
+
+        name = "echo"
+        rules = (rule,)
+
+        def detect(self, doc: Document) -> list[Hit]:
+            found = ANALYZER.detect(doc.comment).hits
+            return [doc.hit(rule, h.start, h.end) for h in found if h.technique == rule.technique]
+
+    class Plugin:
+        @staticmethod
+        @hookimpl
+        def rhetoric_register_detectors(register, config):  # type: ignore[no-untyped-def]
+            register(Echo())
+
+    analyzer = Analyzer.from_config(AnalyzerConfig(), plugins=[Plugin])
+    expected = {
+        "Those Muslim idiots again.": TargetKind.GROUP,
+        "you idiot": TargetKind.ADDRESSEE,
+        "Joe idiot": TargetKind.UNSPECIFIED,
+        "Joe is an idiot.": TargetKind.PERSON,
+    }
+    for text, kind in list(expected.items())[::order]:
+        hits = analyzer.detect(Comment("c", text)).hits
+        label = next(h for h in hits if h.rule == "insult-label")
+        same = [h for h in hits if (h.start, h.end) == (label.start, label.end)]
+        assert {h.rule for h in same} >= {"echo-label", "insult-label"}, text
+        assert {h.target.kind for h in same if h.target} == {kind}, text

@@ -24,6 +24,8 @@ translation to a regular expression.)
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -66,6 +68,7 @@ class ProjectFile:
     markup: str | None = None
     report_unused_suppressions: bool | None = None
     models: tuple[Path, ...] = ()
+    plugin_timeout: float | None = None
 
     @property
     def root(self) -> Path:
@@ -89,6 +92,15 @@ def _is_table(value: object) -> bool:
     return isinstance(value, dict)
 
 
+def _is_seconds(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
 # key -> (check, what the check expects)
 _KEYS: dict[str, tuple[Any, str]] = {
     "select": (_strings, "a list of strings"),
@@ -104,6 +116,7 @@ _KEYS: dict[str, tuple[Any, str]] = {
     "markup": (_is_str, "one of " + ", ".join(MARKUP)),
     "report-unused-suppressions": (_is_bool, "true or false"),
     "models": (_strings, "a list of model file paths (rhetoric train)"),
+    "plugin-timeout": (_is_seconds, "a number of seconds, 0 for no time budget"),
 }
 _PLUGIN_KEYS = ("enable", "disable", "dirs")
 
@@ -223,6 +236,7 @@ def _validate(path: Path, data: dict[str, Any]) -> ProjectFile:
         markup=markup,
         report_unused_suppressions=data.get("report-unused-suppressions"),
         models=tuple(root / p for p in data.get("models", [])),
+        plugin_timeout=data.get("plugin-timeout"),
     )
 
 
@@ -270,6 +284,45 @@ class CheckOptions:
     baseline: Path | None = None
     write_baseline: Path | None = None
     since: str | None = None
+    plugin_timeout: float | None = None
+
+
+# Seconds a plugin call may take (0: no budget), over the project file and the default;
+# ``--plugin-timeout`` wins over it.
+PLUGIN_TIMEOUT_ENV = "RHETORIC_PLUGIN_TIMEOUT"
+DEFAULT_PLUGIN_TIMEOUT = AnalyzerConfig.__dataclass_fields__["plugin_timeout"].default
+
+
+def plugin_timeout(given: float | None, project: float | None) -> float | None:
+    """The plugin time budget of a run: ``given`` (the flag), else
+    ``$RHETORIC_PLUGIN_TIMEOUT``, else the project file's ``plugin-timeout``, else the
+    default; 0 means none (:attr:`AnalyzerConfig.plugin_timeout` ``None``).
+
+    Why a switch: the budget is wall time, so on a loaded machine an overrun can drop
+    a plugin's findings from one run and not the next. Runs that must be repeatable
+    (byte-identity checks, CI) switch it off.
+
+    :raises ConfigError: the variable is not a number of seconds.
+    """
+    if given is None:
+        raw = os.environ.get(PLUGIN_TIMEOUT_ENV, "").strip()
+        if raw:
+            try:
+                given = float(raw)
+            except ValueError:
+                given = math.nan
+            if not _is_seconds(given):
+                raise ConfigError(
+                    f"${PLUGIN_TIMEOUT_ENV} must be a number of seconds, 0 for no time "
+                    f"budget (got {raw!r})"
+                )
+    if given is None:
+        given = project
+    if given is None:
+        return DEFAULT_PLUGIN_TIMEOUT  # type: ignore[no-any-return]
+    if not _is_seconds(given):
+        raise ConfigError(f"the plugin timeout must be a number of seconds >= 0 (got {given})")
+    return float(given) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +347,7 @@ class PathOptions:
                 config.select, config.ignore, config.preview, sorted(config.allowlist),
                 config.options, config.readability, config.thresholds.borderline,
                 config.thresholds.flagged, config.plugins, [str(p) for p in config.plugin_dirs],
-                [str(p) for p in config.models],
+                [str(p) for p in config.models], config.plugin_timeout,
             ],
             default=str, sort_keys=True,
         )  # fmt: skip
@@ -325,6 +378,7 @@ def path_options(options: CheckOptions, project: ProjectFile, source: str) -> Pa
         allowlist=frozenset(t.casefold() for t in (*project.allowlist, *options.allow)),
         options=project.plugin_options,
         models=tuple(dict.fromkeys((*project.models, *options.models))),
+        plugin_timeout=plugin_timeout(options.plugin_timeout, project.plugin_timeout),
     )
     fail_on = options.fail_on or project.fail_on or DEFAULT_FAIL_ON
     relative = _relative(project.root, target) if source != STDIN else None
