@@ -102,6 +102,19 @@ def _csv_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _seconds(value: str) -> float:
+    """A number of seconds, 0 or more (argparse reports the error as a usage error)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds, 0 for no time budget (got {value!r})"
+        )
+    return seconds
+
+
 def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("rules and plugins")
     group.add_argument(
@@ -168,6 +181,14 @@ def _add_analyzer_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="a trained model file (rhetoric train) for the scorer plugin (repeatable; "
         "a model trained with --status preview reports only with --preview)",
+    )
+    group.add_argument(
+        "--plugin-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one plugin call may take before its output is dropped (default 1; "
+        "0: no budget, for repeatable runs on a loaded machine; also $RHETORIC_PLUGIN_TIMEOUT)",
     )
 
 

@@ -125,3 +125,24 @@ def test_precedence_flag_environment_file_default(
     options = CheckOptions(paths=("-",), plugin_timeout=flag)
     merged = path_options(options, ProjectFile(plugin_timeout=file), "-")
     assert merged.analyzer_config.plugin_timeout == expected
+
+
+def test_flag_wins_over_the_environment(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_config(repo, "0")
+    monkeypatch.setenv(PLUGIN_TIMEOUT_ENV, "0")
+    args = ["check", "--format", "jsonl", "--plugin-timeout", "0.000001", "c.jsonl"]
+    assert "plugin:slowfilter" in _errors(run(args)[1])
+    monkeypatch.setenv(PLUGIN_TIMEOUT_ENV, "1e-6")
+    assert _errors(run(["check", "--format", "jsonl", "--plugin-timeout", "0", "c.jsonl"])[1]) == []
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_bad_flag_value_is_a_usage_error(
+    repo: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    assert run(["check", f"--plugin-timeout={value}", "c.jsonl"])[0] == 2
+    err = capsys.readouterr().err
+    assert (
+        f"argument --plugin-timeout: must be a number of seconds, 0 for no time budget "
+        f"(got '{value}')" in err
+    ), err

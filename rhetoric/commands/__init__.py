@@ -114,11 +114,14 @@ def analyzer_flags(args: argparse.Namespace) -> dict[str, Any]:
         "disable_plugins": tuple(args.disable_plugin),
         "allow": tuple(args.allow),
         "models": tuple(Path(p) for p in args.models),
+        "plugin_timeout": args.plugin_timeout,
     }
 
 
 def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
     """The analyzer the analyzer flags (``--rules``, ``--select``, ``--model``...) ask for."""
+    from ..check.options import plugin_timeout  # deferred: check's options read TOML
+
     values: dict[str, object] = {
         "rule_paths": tuple(Path(p) for p in args.rules),
         "plugins": tuple(args.plugin),
@@ -131,6 +134,7 @@ def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerCo
         "preview": args.preview,
         "allowlist": frozenset(term.casefold() for term in args.allow),
         "models": tuple(Path(p) for p in args.models),
+        "plugin_timeout": plugin_timeout(getattr(args, "plugin_timeout", None), None),
     }
     values.update(overrides)
     return AnalyzerConfig(**values)  # type: ignore[arg-type]
