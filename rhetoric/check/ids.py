@@ -12,13 +12,13 @@ decides when the table must be asked, never what the answer is.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import sqlite3
+    import tempfile
 
 IN_MEMORY: Final = 20_000
 """Ids kept in a dict before the run moves them to disk (about 4 MB at most), so that
@@ -81,6 +81,7 @@ class FirstUses:
     def _spill(self, memory: dict[str | None, Location]) -> None:
         """Move every id to the table, and from now on ask the filter and the table."""
         import sqlite3  # only for runs with more ids than memory holds: not at every start
+        import tempfile
 
         self._folder = tempfile.TemporaryDirectory(prefix="rhetoric-ids-")
         # check_same_thread off: with --jobs the records are read (and their ids asked

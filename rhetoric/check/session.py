@@ -39,7 +39,6 @@ from ..techniques import Technique
 from ..text.markup import blank, markup_for, mask
 from .baseline import Baseline, encodable_fingerprint
 from .baseline import write as write_baseline
-from .gitdiff import changed_lines
 from .ids import FirstUses
 from .inputs import NOTICE_SOURCE, STDIN, InputRecord, ReadOptions, detect_format, read_records
 from .options import CheckOptions, PathOptions, ProjectFile, path_options, project_file_for
@@ -296,6 +295,8 @@ class CheckSession:
         """The lines (as reports count them) that changed since ``--since``."""
         if not self.options.since or source == STDIN or not Path(source).is_file():
             return None
+        from .gitdiff import changed_lines  # deferred: subprocess, only for --since
+
         return changed_lines(Path(source), self.options.since)
 
     def _stage(

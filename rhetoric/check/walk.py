@@ -13,7 +13,6 @@ command line is always checked, whatever its extension.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +47,8 @@ def files_under(folder: Path) -> list[Path]:
 def _git_files(folder: Path) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored files below ``folder``, or None when
     ``folder`` is not in a git work tree (or git is not installed)."""
+    import subprocess  # deferred: only folders are listed through git, not every start
+
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others",
