@@ -255,10 +255,11 @@ def stages(
                     doc.prepared  # noqa: B018 (prepared once, kept by the document)
                 t2 = clock()
                 errors: list = []  # type: ignore[type-arg]
-                hits = analyzer._detect(doc, errors)
+                limit = analyzer._budget.allowed(len(doc.text))  # as Analyzer.detect does
+                hits = analyzer._detect(doc, errors, limit)
                 t3 = clock()
                 if hits and analyzer._filters:
-                    hits = analyzer._filter(hits, doc, errors)
+                    hits = analyzer._filter(hits, doc, errors, limit)
                 if hits and analyzer._allowed:
                     allowed = analyzer._allowed
                     hits = [h for h in hits if " ".join(h.text.casefold().split()) not in allowed]
@@ -313,11 +314,12 @@ def stage_passes(analyzer: Analyzer, path: Path) -> None:
         assert record.comment is not None
         doc = Document.of(record.comment)
         errors: list = []  # type: ignore[type-arg]
-        found.append((doc, analyzer._detect(doc, errors), errors))
+        limit = analyzer._budget.allowed(len(doc.text))  # as Analyzer.detect does
+        found.append((doc, analyzer._detect(doc, errors, limit), errors))
 
     def filtered(doc: Document, hits: list, errors: list) -> list:  # type: ignore[type-arg]
         if hits and analyzer._filters:
-            hits = analyzer._filter(hits, doc, errors)
+            hits = analyzer._filter(hits, doc, errors, analyzer._budget.allowed(len(doc.text)))
         if hits and analyzer._allowed:
             allowed = analyzer._allowed
             hits = [h for h in hits if " ".join(h.text.casefold().split()) not in allowed]
