@@ -268,6 +268,30 @@ def store_private(path: Path, value: Any, dump: Callable[[Any, Any], None] | Non
     return True
 
 
+def parsed_once(
+    path: Path, kept_name: str, parse: Callable[[bytes], T], valid: Callable[[Any], bool]
+) -> T:
+    """``parse(path's bytes)``, kept in the private cache folder as ``kept_name`` under
+    the bytes' SHA-256 and read back while they are unchanged. Why: the package's TOML
+    data files are parsed at every start, and ``tomllib`` is pure Python (importing it
+    alone is some 40 M instructions on a clean interpreter, more than a tenth of a cold
+    start's imports). ``valid(value)`` vets what the file holds (besides
+    :func:`load_private`'s trust rules); anything else means parsing again."""
+    import hashlib
+
+    data = path.read_bytes()
+    digest = hashlib.sha256(kept_name.encode() + b"\0" + data).hexdigest()
+    folder = cache_folder()
+    kept = load_private(folder / kept_name) if folder is not None else None
+    if type(kept) is tuple and len(kept) == 2 and kept[0] == digest and valid(kept[1]):
+        value: T = kept[1]
+        return value
+    value = parse(data)
+    if folder is not None:
+        store_private(folder / kept_name, (digest, value))
+    return value
+
+
 def _pickle_dump(value: Any, handle: Any) -> None:
     _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
 

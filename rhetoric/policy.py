@@ -21,7 +21,6 @@ which platforms show the author and keep for audits (the EU's DSA asks for it).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -303,6 +302,8 @@ class Policy:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path}: cannot read policy: {exc}") from None
+        import tomllib  # only here, as yaml: neither is needed at every start
+
         import yaml  # only here: importing the parser costs a start-up ~10% of its time
 
         try:

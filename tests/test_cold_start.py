@@ -230,15 +230,16 @@ def test_checking_one_small_file_imports_no_machinery_it_does_not_use(tmp_path: 
 _CHECK_AND_LIST_STDLIB = _CHECK_AND_LIST.replace(
     '("multiprocessing", "sqlite3", "yaml", "rhetoric.moderation",\n'
     '                         "rhetoric_plugins.scorer")',
-    '("subprocess", "tempfile", "shutil")',
+    '("subprocess", "tempfile", "shutil", "tomllib")',
 )
 
 
 def test_checking_one_small_file_imports_no_process_or_file_utilities(tmp_path: Path) -> None:
-    """``subprocess`` (git, for folders and --since), ``tempfile`` (huge inputs' id table)
-    and ``shutil`` (argparse asks it for the terminal width) cost about 19 M, 9 M and 8 M
-    instructions to import: a clean interpreter (``-S``: no site hooks, which may import
-    them on some machines) checking one file imports none of them."""
+    """``subprocess`` (git, for folders and --since), ``tempfile`` (huge inputs' id table),
+    ``shutil`` (argparse asks it for the terminal width) and ``tomllib`` (configuration and
+    data files, whose parse is kept) cost about 19 M, 9 M, 8 M and 40 M instructions to
+    import on a clean interpreter (``-S``: no site hooks, which may import them on some
+    machines): checking one file with --isolated imports none of them."""
     assert _CHECK_AND_LIST_STDLIB != _CHECK_AND_LIST
     comment = tmp_path / "comment.txt"
     comment.write_text("You people are all idiots.\n", encoding="utf-8")
@@ -1043,3 +1044,54 @@ def test_no_stdlib_pattern_is_kept_when_caching_is_off(
     (tmp_path / "kept_patterns_off.py").write_text(_PATTERN_MODULE, encoding="utf-8")
     _import_fresh(tmp_path, "kept_patterns_off")
     assert not code_store.exists() or list(code_store.glob("re-*")) == []
+
+
+def test_a_data_file_is_parsed_once_per_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    data = tmp_path / "data.toml"
+    data.write_text('words = ["a", "b"]\n', encoding="utf-8")
+    parses: list[bytes] = []
+
+    def parse(raw: bytes) -> dict[str, Any]:
+        parses.append(raw)
+        return {"words": raw.decode().split('"')[1::2]}
+
+    def read(valid: Any = lambda value: type(value) is dict) -> Any:
+        return pickling.parsed_once(data, "test.kept", parse, valid)
+
+    assert read() == {"words": ["a", "b"]}
+    assert read() == {"words": ["a", "b"]} and len(parses) == 1  # read back, not parsed
+    assert (tmp_path / "cache" / "test.kept").stat().st_mode & 0o077 == 0
+    data.write_text('words = ["c"]\n', encoding="utf-8")  # new content: parsed again
+    assert read() == {"words": ["c"]} and len(parses) == 2
+    assert read(valid=lambda value: False) == {"words": ["c"]} and len(parses) == 3
+    (tmp_path / "cache" / "test.kept").write_bytes(b"\x00damaged")
+    assert read() == {"words": ["c"]} and len(parses) == 4
+    monkeypatch.setenv("RHETORIC_NO_CACHE", "1")  # caching off: parsed every time
+    assert read() == read() and len(parses) == 6
+
+
+def test_the_shipped_data_files_read_back_as_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    from rhetoric.text import obfuscation, wordlists
+
+    monkeypatch.setenv("RHETORIC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("RHETORIC_NO_CACHE", raising=False)
+    fresh = tomllib.loads(obfuscation.DATA_FILE.read_text(encoding="utf-8"))
+    assert obfuscation._load() == fresh  # parsed and kept
+    assert (tmp_path / "cache" / "obfuscation.kept").is_file()
+    assert obfuscation._load() == fresh  # read back
+    wordlists._names.cache_clear()
+    try:
+        first = wordlists._names()
+        wordlists._names.cache_clear()
+        assert wordlists._names() == first  # read back
+        assert first["given"] and all(type(v) is frozenset for v in first.values())
+    finally:
+        wordlists._names.cache_clear()

@@ -27,7 +27,6 @@ import json
 import math
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -132,6 +131,8 @@ def find_project_file(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    import tomllib  # only where a configuration file is met: not at every start
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -168,6 +169,8 @@ def load_project_file(path: Path) -> ProjectFile:
 def _table(path: Path, raw: str) -> dict[str, Any]:
     where = "[tool.rhetoric]" if path.name == "pyproject.toml" else "the file"
     if path.suffix == ".toml":
+        import tomllib
+
         try:
             data: Any = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:

@@ -11,10 +11,11 @@ new sign in the data file becomes a word character everywhere at once).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from ..pickling import parsed_once
 
 DATA_FILE: Final = Path(__file__).resolve().parents[1] / "data" / "obfuscation.toml"
 
@@ -40,9 +41,16 @@ def _letters(value: object, what: str) -> str:
     return value
 
 
+def _parse(raw: bytes) -> dict:
+    import tomllib  # only when the file changed since it was kept (parsed_once)
+
+    parsed: dict = tomllib.loads(raw.decode("utf-8"))
+    return parsed
+
+
 def _load() -> dict:
-    with DATA_FILE.open("rb") as handle:
-        data = tomllib.load(handle)
+    """The data file's tables, parsed once per content (:func:`~rhetoric.pickling.parsed_once`)."""
+    data = parsed_once(DATA_FILE, "obfuscation.kept", _parse, lambda value: type(value) is dict)
     if data.get("version") != 1:
         raise ValueError(f"{DATA_FILE.name}: unknown version {data.get('version')!r}")
     return data

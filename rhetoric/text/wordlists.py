@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Final
 
-from ..pickling import cache_folder, load_private, store_private
+from ..pickling import cache_folder, load_private, parsed_once, store_private
 
 DATA: Final = Path(__file__).resolve().parents[1] / "data"
 ENGLISH_WORDS: Final = DATA / "english_words.txt.gz"
@@ -227,23 +226,21 @@ def dictionary_form(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, frozenset[str]]:
-    """The names file's lists, parsed once per content: ``tomllib`` is pure Python, and
-    parsing the file took about 1% of every cold start's instructions (the first comment
-    asks). The parsed lists are kept in the private cache folder under the file's
-    SHA-256 (:func:`~rhetoric.pickling.load_private`'s trust rules)."""
-    data = NAMES.read_bytes()
-    digest = hashlib.sha256(b"names 1\0" + data).hexdigest()  # 1: the kept value's form
-    folder = cache_folder()
-    kept = load_private(folder / _NAMES_KEPT) if folder is not None else None
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
-        value = kept[1]
-        if isinstance(value, dict) and all(type(value.get(k)) is frozenset for k in _LISTS):
-            return value
+    """The names file's lists, parsed once per content (:func:`~rhetoric.pickling.parsed_once`:
+    parsing the file took about 1% of every cold start's instructions, the first comment
+    asks, and ``tomllib`` is not imported at all while the file is unchanged)."""
+    return parsed_once(NAMES, _NAMES_KEPT, _parse_names, _are_names)
+
+
+def _parse_names(data: bytes) -> dict[str, frozenset[str]]:
+    import tomllib
+
     parsed = tomllib.loads(data.decode("utf-8"))
-    names = {key: frozenset(parsed[key]) for key in _LISTS}
-    if folder is not None:
-        store_private(folder / _NAMES_KEPT, (digest, names))
-    return names
+    return {key: frozenset(parsed[key]) for key in _LISTS}
+
+
+def _are_names(value: object) -> bool:
+    return isinstance(value, dict) and all(type(value.get(k)) is frozenset for k in _LISTS)
 
 
 def name_words() -> frozenset[str]:
