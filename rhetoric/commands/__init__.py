@@ -120,7 +120,7 @@ def analyzer_flags(args: argparse.Namespace) -> dict[str, Any]:
 
 def analyzer_config(args: argparse.Namespace, **overrides: object) -> AnalyzerConfig:
     """The analyzer the analyzer flags (``--rules``, ``--select``, ``--model``...) ask for."""
-    from ..check.options import plugin_timeout  # deferred: check's options read TOML
+    from ..check.options import plugin_timeout  # deferred: this module serves every command
 
     values: dict[str, object] = {
         "rule_paths": tuple(Path(p) for p in args.rules),
