@@ -271,22 +271,29 @@ def store_private(path: Path, value: Any, dump: Callable[[Any, Any], None] | Non
 def parsed_once(
     path: Path, kept_name: str, parse: Callable[[bytes], T], valid: Callable[[Any], bool]
 ) -> T:
-    """``parse(path's bytes)``, kept in the private cache folder as ``kept_name`` under
-    the bytes' SHA-256 and read back while they are unchanged. Why: the package's TOML
-    data files are parsed at every start, and ``tomllib`` is pure Python: importing it
-    cost about 9 M instructions of a cold start (1.5%), and parsing them more.
-    ``valid(value)`` vets what the file holds (besides :func:`load_private`'s trust
-    rules); anything else means parsing again."""
+    """``parse(path's bytes)``, through :func:`made_once`. Why: the package's TOML data
+    files are parsed at every start, and ``tomllib`` is pure Python: importing it cost
+    about 9 M instructions of a cold start (1.5%), and parsing them more."""
+    return made_once(path.read_bytes(), kept_name, parse, valid)
+
+
+def made_once(
+    data: bytes, kept_name: str, make: Callable[[bytes], T], valid: Callable[[Any], bool]
+) -> T:
+    """``make(data)``, kept in the private cache folder as ``kept_name`` under the SHA-256
+    of ``data`` and read back while it is unchanged: what start-up derives from a data
+    file (parsed tables, word-list candidates) is worked out once per content.
+    ``valid(value)`` vets what the kept file holds (besides :func:`load_private`'s trust
+    rules); anything else means making it again."""
     import hashlib
 
-    data = path.read_bytes()
     digest = hashlib.sha256(kept_name.encode() + b"\0" + data).hexdigest()
     folder = cache_folder()
     kept = load_private(folder / kept_name) if folder is not None else None
     if type(kept) is tuple and len(kept) == 2 and kept[0] == digest and valid(kept[1]):
         value: T = kept[1]
         return value
-    value = parse(data)
+    value = make(data)
     if folder is not None:
         store_private(folder / kept_name, (digest, value))
     return value

@@ -9,14 +9,13 @@ and the English dictionary costs about 10 ms to read. Origins and licences are i
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Final
 
-from ..pickling import cache_folder, load_private, parsed_once, store_private
+from ..pickling import made_once, parsed_once
 
 DATA: Final = Path(__file__).resolve().parents[1] / "data"
 ENGLISH_WORDS: Final = DATA / "english_words.txt.gz"
@@ -124,26 +123,24 @@ def _candidates_of_length(size: int) -> tuple[str, str]:
 def _all_candidates() -> dict[int, tuple[str, str]]:
     """:func:`_build_candidates` of every length that has any, made once per content of
     the Dale-Chall list and kept in the private cache folder
-    (:func:`~rhetoric.pickling.load_private`'s trust rules). Why: reading, sorting and
+    (:func:`~rhetoric.pickling.made_once`). Why: reading, sorting and
     grouping the list and building the first two lengths' candidates was about a third
     of what a cold start's first comments cost beyond the rest (some 15 M instructions);
     the kept texts are about 100 KB."""
-    digest = hashlib.sha256(b"candidates 1\0" + _easy_words_file()).hexdigest()
-    folder = cache_folder()
-    kept = load_private(folder / _CANDIDATES_KEPT) if folder is not None else None
-    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest:
-        value = kept[1]
-        if isinstance(value, dict) and all(
-            type(size) is int and type(texts) is tuple and len(texts) == 2
-            and all(type(text) is str for text in texts)
-            for size, texts in value.items()
-        ):  # fmt: skip
-            return value
+    return made_once(_easy_words_file(), _CANDIDATES_KEPT, _build_all_candidates, _are_candidates)
+
+
+def _build_all_candidates(_: bytes) -> dict[int, tuple[str, str]]:
     longest = max(_easy_by_length(), default=0)
-    built = {size: _build_candidates(size) for size in range(1, longest + 4)}
-    if folder is not None:
-        store_private(folder / _CANDIDATES_KEPT, (digest, built))
-    return built
+    return {size: _build_candidates(size) for size in range(1, longest + 4)}
+
+
+def _are_candidates(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        type(size) is int and type(texts) is tuple and len(texts) == 2
+        and all(type(text) is str for text in texts)
+        for size, texts in value.items()
+    )  # fmt: skip
 
 
 def _build_candidates(size: int) -> tuple[str, str]:
